@@ -184,37 +184,50 @@ def _jobcentre_table() -> pd.DataFrame:
     return frame.drop(columns="_guest").reset_index(drop=True)
 
 
-class _Slots(NamedTuple):
-    """Memberships per municipality code, as gather tables for vectorised lookups.
+class _Periods(NamedTuple):
+    """The membership map as gather tables: days cut into periods in which nothing changes.
 
-    ``row[k, c]`` is the *k*-th membership (a row of the membership table) of the municipality
-    with code *c*, or -1; it is in force from ``start[k, c]`` until before ``stop[k, c]``, in
-    one datetime64 unit.
+    A membership starts or ends (the day after its last) only on the *break* days; between two
+    breaks every municipality keeps its membership. Day ``d`` (days since 1970) lies in period
+    ``period[clip(d - first, 0, len(period) - 1)]``, where ``first`` is the day before the
+    first break (index 0 stands for every earlier day, the last index for every day from the
+    last break on). ``row[p, c]`` is the membership (a row of the membership table) in force in
+    period ``p`` for the municipality with code ``c``, and ``jobcentre[p, c]`` its host code;
+    both -1 where none is, and in the last column, which codes out of range are sent to.
     """
 
+    first: int
+    period: npt.NDArray[np.int64]
     row: npt.NDArray[np.int64]
-    start: npt.NDArray[np.int64]
-    stop: npt.NDArray[np.int64]
+    jobcentre: npt.NDArray[np.int64]
 
 
 @functools.cache
-def _slots(unit: str) -> _Slots:
+def _periods() -> _Periods:
     table = _jobcentre_table()
     municipality = table["municipality"].to_numpy(dtype=np.int64)
-    rank = table.groupby("municipality").cumcount().to_numpy(dtype=np.int64)
-    shape = (int(rank.max()) + 1, int(municipality.max()) + 1)
-    row = np.full(shape, -1, dtype=np.int64)
-    start = np.full(shape, np.iinfo(np.int64).max, dtype=np.int64)
-    stop = np.full(shape, np.iinfo(np.int64).min, dtype=np.int64)
-    end = table["valid_to"] + pd.Timedelta(days=1)
-    row[rank, municipality] = np.arange(len(table))
-    start[rank, municipality] = table["valid_from"].to_numpy(f"datetime64[{unit}]").view(np.int64)
-    stop[rank, municipality] = np.where(
-        end.isna().to_numpy(),
-        np.iinfo(np.int64).max,
-        end.to_numpy(f"datetime64[{unit}]").view(np.int64),
-    )
-    return _Slots(row=row, start=start, stop=stop)
+    start = table["valid_from"].to_numpy("datetime64[D]").view(np.int64)
+    end = (table["valid_to"] + pd.Timedelta(days=1)).to_numpy("datetime64[D]").view(np.int64)
+    open_ended = table["valid_to"].isna().to_numpy()
+    breaks = np.unique(np.concatenate([start, end[~open_ended]]))
+    first, last = int(breaks[0]) - 1, int(breaks[-1])
+    period = np.searchsorted(breaks, np.arange(first, last + 1), side="right").astype(np.int64)
+    # A day of each period: the day before the first break, then each break.
+    period_day = np.concatenate([[first], breaks])
+    stop = np.where(open_ended, np.iinfo(np.int64).max, end)
+    in_force = (period_day[:, None] >= start) & (period_day[:, None] < stop)
+    row = np.full((len(period_day), int(municipality.max()) + 2), -1, dtype=np.int64)
+    if municipality.min() <= 0:  # pragma: no cover - the packaged data have codes 101-860
+        raise RuntimeError("_locate sends negative codes to column 0, which must stay empty")
+    which_period, which_row = np.nonzero(in_force)
+    row[which_period, municipality[which_row]] = which_row
+    hosts = np.append(table["jobcentre"].to_numpy(dtype=np.int64), -1)
+    return _Periods(first=first, period=period, row=row, jobcentre=hosts[row])
+
+
+#: Instants of each time unit in one day.
+_PER_DAY = {"D": 1, "h": 24, "m": 1_440, "s": 86_400, "ms": 86_400_000}
+_PER_DAY |= {"us": 1_000 * _PER_DAY["ms"], "ns": 1_000_000 * _PER_DAY["ms"]}
 
 
 @functools.cache
@@ -474,8 +487,12 @@ def municipality_codes(values: Any) -> pd.Series[Any]:
     if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iu":
         given = series.to_numpy(dtype=np.int64)
         known = _known_codes()
-        inside = (given >= 0) & (given < known.size)
-        codes = np.where(inside & known[np.where(inside, given, 0)], given, -1)
+        if len(given) and given.min() >= 0 and given.max() < known.size:
+            valid = known[given]
+        else:
+            inside = (given >= 0) & (given < known.size)
+            valid = inside & known[np.where(inside, given, 0)]
+        codes = np.array(given) if valid.all() else np.where(valid, given, -1)
     else:
         positions, uniques = pd.factorize(series, use_na_sentinel=True)
         lookup = np.array([_code_of(value) or -1 for value in uniques] + [-1], dtype=np.int64)
@@ -576,7 +593,8 @@ def jobcentre_of(municipality: object, on: object) -> Jobcentre:
     if code is None:
         raise _unknown(municipality)
     day = _day(on)
-    row = int(_locate(np.array([code], dtype=np.int64), *_as_instants(day.to_datetime64()))[0])
+    at = _locate(np.array([code], dtype=np.int64), *_as_instants(day.to_datetime64()))
+    row = int(_periods().row.reshape(-1)[at[0]])
     if row < 0:
         first = _jobcentre_table()["valid_from"].min().date()
         reason = (
@@ -592,17 +610,26 @@ def jobcentre_of(municipality: object, on: object) -> Jobcentre:
 def _locate(
     codes: npt.NDArray[np.int64], instants: npt.NDArray[np.int64], unit: str
 ) -> npt.NDArray[np.int64]:
-    """Return the membership row in force for each (code, instant) pair, or -1.
+    """Return where each (code, instant) pair is in the flattened tables of :func:`_periods`.
 
-    ``instants`` are datetime64 values of ``unit`` seen as int64 (NaT, the minimum, finds none).
+    ``instants`` are datetime64 values of ``unit`` seen as int64 (NaT, the minimum, falls
+    before the first period, in which no membership is in force).
     """
-    slots = _slots(unit)
-    column = np.where((codes >= 0) & (codes < slots.row.shape[1]), codes, 0)
-    rows = np.full(np.shape(codes), -1, dtype=np.int64)
-    for k in range(slots.row.shape[0]):  # the few memberships a municipality has had
-        hit = (instants >= slots.start[k, column]) & (instants < slots.stop[k, column])
-        rows = np.where(hit, slots.row[k, column], rows)
-    return rows
+    periods = _periods()
+    day = instants if unit == "D" else np.floor_divide(instants, _PER_DAY[unit])
+    # Bound before shifting (NaT minus anything would wrap around), in place after the first.
+    index = np.maximum(day, periods.first)
+    np.minimum(index, periods.first + len(periods.period) - 1, out=index)
+    index -= periods.first
+    width = periods.row.shape[1]
+    # Codes below 0 find column 0 and codes past the last municipality the last column: both
+    # are empty (no municipality has code 0).
+    column = np.maximum(codes, 0)
+    np.minimum(column, width - 1, out=column)
+    flat: npt.NDArray[np.int64] = periods.period[index]
+    flat *= width
+    flat += column
+    return flat
 
 
 def jobcentre_codes(municipalities: Any, dates: Any) -> npt.NDArray[np.int64]:
@@ -631,11 +658,11 @@ def jobcentre_codes(municipalities: Any, dates: Any) -> npt.NDArray[np.int64]:
 
     Notes
     -----
-    Memberships sorted by municipality and first day are packed into one integer key,
-    ``code · 2³² + day``; each row's key is located with one binary search
-    (:func:`numpy.searchsorted`), and the membership found is kept when it belongs to the
-    same municipality and its last day is on or after the row's date. A million rows take a few
-    tens of milliseconds.
+    Memberships start and end on few days (the 2007 reform, the mergers of jobcentres). Those
+    days cut the calendar into periods in which no membership changes, so the answer is one
+    gather from a small (period × municipality) table, the period found from the row's day
+    (its date floored to the day) by a second gather. A million rows take a few
+    milliseconds.
 
     Examples
     --------
@@ -655,9 +682,8 @@ def jobcentre_codes(municipalities: Any, dates: Any) -> npt.NDArray[np.int64]:
             f"municipalities ({codes.shape[0]} values) and dates ({instants.shape[0]} values) "
             "must have the same length (or give a single date)"
         ) from None
-    rows = _locate(codes, instants, unit)
-    jobcentre = _jobcentre_table()["jobcentre"].to_numpy(dtype=np.int64)
-    return np.where(rows >= 0, jobcentre[np.maximum(rows, 0)], -1)
+    found: npt.NDArray[np.int64] = _periods().jobcentre.reshape(-1)[_locate(codes, instants, unit)]
+    return found
 
 
 def _as_codes(values: Any) -> npt.NDArray[np.int64]:
