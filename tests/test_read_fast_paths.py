@@ -7,7 +7,9 @@ fallback to selected columns (rows with more fields than the header).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from collections.abc import Sequence
 from typing import Any
 from unittest import mock
 
@@ -17,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobhandicap import _frames_validate, frames
+from jobhandicap import _frames_arrow, _frames_validate, frames
 from jobhandicap import io as jio
 from jobhandicap._frames_cells import by_code, expand
 from jobhandicap._frames_validate import _repeated_rows
@@ -78,14 +80,14 @@ def test_repeated_rows_exact_when_every_hash_collides(
 def test_text_hashes_equal_for_equal_texts_of_sliced_arrays() -> None:
     texts = pd.array(["A-1", "A-22", "A-1", "A-333", "A-22"], dtype=ARROW_TEXT)
     sliced = texts[1:]  # an Arrow array with a non-zero offset
-    hashes = _frames_validate._text_hashes(sliced)
+    hashes = _frames_arrow.text_hashes(sliced)
     assert hashes is not None
     assert hashes[0] == hashes[3]  # "A-22" twice
     assert len(set(hashes.tolist())) == 3
     for width in (3, 8, 12, 17):  # one word, a whole word, part of a second and a third
         first, second = "1".rjust(width, "0"), "2".rjust(width, "0")
         same_length = pd.array([first, second, first, second + "x"], dtype=ARROW_TEXT)
-        fixed = _frames_validate._text_hashes(same_length[:3])
+        fixed = _frames_arrow.text_hashes(same_length[:3])
         assert fixed is not None
         assert fixed[0] == fixed[2] != fixed[1]
 
@@ -189,13 +191,209 @@ def test_validated_frame_shares_no_memory_with_a_canonical_input() -> None:
     pd.testing.assert_frame_equal(canonical, before)
 
 
-@given(st.integers(0, 2**32 - 1), st.sampled_from([5, 20_000]))  # direct, dense table
-def test_jobcentres_by_distinct_pair_match_the_reference(seed: int, n: int) -> None:
-    from jobhandicap import reference
+# --------------------------------------------------------------------------------------------
+# Arrow text: dictionary codes, known spellings, blank cells, hashes of chunked arrays
+# --------------------------------------------------------------------------------------------
 
-    rng = np.random.default_rng(seed)
-    codes = rng.choice(np.array([101, 147, 151, 183, 187]), n).astype(np.int64)
-    first = np.datetime64("2006-11-01", "D")  # before and after the 2007 reform
-    days = first + rng.integers(0, 400, n).astype("timedelta64[D]")
-    expected = np.asarray(reference.jobcentre_codes(codes, days), dtype=np.int64)
-    assert np.array_equal(_frames_validate._jobcentres(codes, days), expected)
+BLANKS = st.sampled_from([" ", "\t\n", "\u00a0", "NA"])
+MAYBE_TEXTS = st.lists(st.one_of(st.none(), TEXTS, BLANKS), max_size=30)
+
+
+def _chunked(texts: Sequence[str | None], cut: int) -> Any:
+    """An Arrow-backed pandas array of ``texts`` in two chunks (pandas 3 reads CSV so)."""
+    cut = min(cut, len(texts))
+    chunks = [
+        pa.array(list(texts[:cut]), pa.large_string()),
+        pa.array(list(texts[cut:]), pa.large_string()),
+    ]
+    return pd.arrays.ArrowStringArray(pa.chunked_array(chunks))
+
+
+@given(MAYBE_TEXTS, st.integers(0, 30))
+def test_dictionary_codes_match_factorize(texts: list[str | None], cut: int) -> None:
+    found = _frames_arrow.dictionary_codes(_chunked(texts, cut))
+    assert found is not None
+    codes, uniques = found
+    expected_codes, expected_uniques = pd.factorize(pd.Series(texts, dtype=object))
+    assert np.array_equal(codes < 0, expected_codes < 0)
+    present = codes >= 0
+    assert uniques[codes[present]].tolist() == expected_uniques[expected_codes[present]].tolist()
+    assert sorted(uniques.tolist()) == sorted(expected_uniques.tolist())
+
+
+@given(MAYBE_TEXTS, st.integers(0, 30))
+def test_text_hashes_of_chunked_arrays_equal_exactly_for_equal_texts(
+    texts: list[str | None], cut: int
+) -> None:
+    present = [t for t in texts if t is not None]
+    hashes = _frames_arrow.text_hashes(_chunked(present, cut))
+    if any(len(t.encode()) > 64 for t in present):
+        assert hashes is None
+        return
+    assert hashes is not None
+    for i, a in enumerate(present):
+        for j, b in enumerate(present):
+            assert (hashes[i] == hashes[j]) == (a == b)
+    assert _frames_arrow.text_hashes(_chunked(texts, cut)) is None or None not in texts
+
+
+@pytest.mark.parametrize("width", [1, 7, 8, 9, 15, 16, 17])
+def test_text_hashes_of_one_width_read_the_last_cells_correctly(width: int) -> None:
+    # The fixed-stride path reads the last cells from a padded copy.
+    texts = [str(i).rjust(width, "x")[-width:] for i in range(40)]
+    hashes = _frames_arrow.text_hashes(_chunked(texts + texts, 37))
+    assert hashes is not None
+    assert np.array_equal(hashes[:40], hashes[40:])
+    assert len(set(hashes[:40].tolist())) == len(set(texts))
+
+
+def _parse_both_ways(values: list[Any], kind: str, column: str) -> tuple[Any, Any]:
+    """Parse one column held as Arrow text and as Python text; return (parsed, problems)."""
+    from jobhandicap._frames_cells import Problems
+    from jobhandicap._frames_parse import parse_column
+
+    spec = frames.SCHEMAS[kind][column]
+    results = []
+    for dtype in (ARROW_TEXT, PYTHON_TEXT):
+        raw = pd.Series(pd.array(values, dtype=dtype), index=pd.RangeIndex(2, 2 + len(values)))
+        problems = Problems(raw.index, frames.SCHEMAS[kind].names)
+        results.append((parse_column(raw, spec, problems), problems.frame()))
+    return results[0], results[1]
+
+
+def _assert_same(arrow: Any, python: Any) -> None:
+    (parsed_a, problems_a), (parsed_p, problems_p) = arrow, python
+    assert np.array_equal(parsed_a.missing, parsed_p.missing)
+    assert np.array_equal(parsed_a.invalid, parsed_p.invalid)
+    values_a, values_p = parsed_a.data, parsed_p.data
+    if isinstance(values_a, pd.Categorical):
+        assert values_a.codes.tolist() == values_p.codes.tolist()
+    elif isinstance(values_a, np.ndarray):
+        assert np.array_equal(
+            values_a.astype("datetime64[ns]"), values_p.astype("datetime64[ns]"), equal_nan=True
+        )
+    else:
+        assert pd.Series(values_a).equals(pd.Series(values_p))
+    pd.testing.assert_frame_equal(problems_a, problems_p)
+
+
+SCHEME_SPELLINGS = st.sampled_from(
+    [
+        "aids",
+        "hjælpemidler",
+        "Hjælpemidler",
+        "HJÆLPEMIDLER",
+        "  hjælpemidler ",
+        "Hjælpe-midler",
+        "hjælpemidlr",
+        "personlig assistance",
+        "Personal Assistance",
+        "mentor support",
+        "nothing like it",
+        "",
+        " ",
+        "NA",
+    ]
+)
+
+
+@given(st.lists(st.one_of(st.none(), SCHEME_SPELLINGS), max_size=25))
+def test_known_spellings_read_like_the_general_label_reader(values: list[str | None]) -> None:
+    _assert_same(*_parse_both_ways(values, "cases", "scheme"))
+
+
+@given(MAYBE_TEXTS)
+def test_blank_texts_read_like_pandas_string_methods(values: list[str | None]) -> None:
+    _assert_same(*_parse_both_ways(values, "cases", "case_id"))
+
+
+DATE_TEXTS = st.one_of(
+    st.dates(dt.date(1890, 1, 1), dt.date(2210, 12, 31)).flatmap(
+        lambda day: st.sampled_from(
+            [
+                day.isoformat(),
+                day.strftime("%d-%m-%Y"),
+                day.strftime("%d.%m.%Y"),
+                day.strftime("%d/%m/%Y"),
+                f"{day.day}-{day.month}-{day.year}",
+                day.strftime("%d-%m/%Y"),
+            ]
+        )
+    ),
+    st.text(alphabet="0123456789-./ T:", min_size=10, max_size=10),
+    st.sampled_from(["29-02-2019", "29-02-2020", "31-04-2020", "00-01-2019", "2019-13-01", "NA"]),
+)
+
+
+@given(st.lists(DATE_TEXTS, min_size=1, max_size=20))
+def test_plain_dates_agree_with_the_pattern_reader(texts: list[str]) -> None:
+    from jobhandicap._frames_cells import FIRST_YEAR, LAST_YEAR
+    from jobhandicap._frames_dates import plain_dates
+    from jobhandicap._frames_parse import _parse_date_texts
+
+    days, messages = _parse_date_texts(pd.Series(texts, dtype=object).str.strip())
+    plain = plain_dates(texts, FIRST_YEAR, LAST_YEAR)
+    readable = all(m is None for m in messages)
+    if plain is not None:
+        assert readable
+        assert np.array_equal(plain, days)
+    elif readable and all(len(t) == 10 and t.isascii() for t in texts):
+        pytest.fail(f"plain_dates missed plain dates: {texts}")
+
+
+@given(st.lists(st.one_of(st.none(), DATE_TEXTS), max_size=20))
+def test_dates_read_alike_from_arrow_and_python_text(values: list[str | None]) -> None:
+    _assert_same(*_parse_both_ways(values, "cases", "applied"))
+
+
+# --------------------------------------------------------------------------------------------
+# Validation in worker threads gives what validation in one thread gives
+# --------------------------------------------------------------------------------------------
+
+
+def _example_cases_as_received() -> pd.DataFrame:
+    """The example cases as a raw table: Danish labels, dates as dd-mm-yyyy text, Arrow text."""
+    from jobhandicap.datasets import load_example
+
+    cases = load_example().cases.drop(columns="jobcentre")
+    raw = pd.DataFrame(
+        {
+            "case_id": cases["case_id"].astype(ARROW_TEXT),
+            "municipality": cases["municipality"],
+            "applied": cases["applied"].dt.strftime("%d-%m-%Y").astype(ARROW_TEXT),
+            "decided": cases["decided"].dt.strftime("%d-%m-%Y").astype(ARROW_TEXT),
+            "amount_dkk": cases["amount_dkk"],
+        }
+    )
+    for column in ("scheme", "target_group", "decision"):
+        enum: Any = frames.SCHEMAS["cases"][column].enum
+        danish = {v: enum(v).label_da for v in cases[column].cat.categories}
+        raw[column] = cases[column].astype(object).map(danish).astype(ARROW_TEXT)
+    return raw
+
+
+def test_parallel_validation_equals_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = _example_cases_as_received()
+    broken = raw.copy()
+    for row, column, value in [
+        (10, "scheme", "hjælpemidlr"),
+        (10, "applied", "31-02-2019"),
+        (11, "municipality", 411),
+        (500, "case_id", raw["case_id"].iloc[7]),
+        (900, "decision", None),
+        (19_999, "amount_dkk", -5.0),
+    ]:
+        broken.loc[broken.index[row], column] = value
+    serial, serial_error = frames.validate_cases(raw), _problems(broken)
+    monkeypatch.setattr(_frames_validate, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(_frames_validate, "_cpus", lambda: 2)
+    pd.testing.assert_frame_equal(frames.validate_cases(raw), serial)
+    parallel_error = _problems(broken)
+    pd.testing.assert_frame_equal(parallel_error, serial_error)
+    assert set(parallel_error["row"]) >= {10, 11, 500, 900, 19_999}
+
+
+def _problems(raw: pd.DataFrame) -> pd.DataFrame:
+    with pytest.raises(SchemaError) as caught:
+        frames.validate_cases(raw)
+    return caught.value.problems

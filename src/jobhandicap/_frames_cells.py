@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap._frames_arrow import dictionary_codes
 from jobhandicap._frames_schema import ColumnSpec
 from jobhandicap.errors import problems_frame
 
@@ -34,6 +35,8 @@ __all__ = [
 ]
 
 Mask = npt.NDArray[np.bool_]
+#: Codes of a column's values in a table of its unique values (-1: missing).
+Codes = npt.NDArray[np.signedinteger[Any]]
 STRING = pd.StringDtype()
 
 #: Dates outside these bounds are reported as implausible (and could not be held as ns).
@@ -62,7 +65,8 @@ class Parsed:
 
     ``data`` holds a missing value wherever ``missing`` or ``invalid`` is set. Working dtypes:
     text ``string``; integer, municipality and likert ``Int64``; number ``float64``; boolean
-    ``boolean``; date ``datetime64[D]``; category ``Categorical`` of the canonical dtype.
+    ``boolean``; date ``datetime64[D]`` (or ``datetime64[ns]`` holding whole days); category
+    ``Categorical`` of the canonical dtype.
     """
 
     data: Any
@@ -99,6 +103,10 @@ class Problems:
         texts = [messages] * len(positions) if isinstance(messages, str) else list(messages)
         self._parts.append((np.asarray(positions, dtype=np.intp), column, list(values), texts))
 
+    def merge(self, other: Problems) -> None:
+        """Append the problems ``other`` collected (after those collected here)."""
+        self._parts.extend(other._parts)
+
     def frame(self) -> pd.DataFrame:
         """The problems frame: ordered by row position, then by canonical column order."""
         if not self._parts:
@@ -123,8 +131,15 @@ class Problems:
 # --------------------------------------------------------------------------------------------
 
 
-def factorize(raw: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
-    """Codes (-1 for missing) and unique values (as Python objects) of a column."""
+def factorize(raw: pd.Series) -> tuple[Codes, npt.NDArray[np.object_]]:
+    """Codes (-1 for missing) and unique values (as Python objects) of a column.
+
+    Arrow-backed text is encoded by Arrow into 32-bit codes (pandas would widen them to
+    64 bits, a copy of the column's size); other columns by :func:`pandas.factorize`.
+    """
+    encoded = dictionary_codes(raw.array)
+    if encoded is not None:
+        return encoded
     if isinstance(raw.dtype, pd.CategoricalDtype):
         codes = np.asarray(raw.cat.codes.to_numpy(), dtype=np.intp)
         uniques = np.asarray(raw.cat.categories.to_numpy(dtype=object), dtype=object)
@@ -165,16 +180,14 @@ def is_text_missing(text: str) -> bool:
     return text.strip().casefold() in MISSING_WORDS
 
 
-def expand(
-    codes: npt.NDArray[np.intp], unique_missing: Mask, unique_invalid: Mask
-) -> tuple[Mask, Mask]:
+def expand(codes: Codes, unique_missing: Mask, unique_invalid: Mask) -> tuple[Mask, Mask]:
     """Per-row missing and invalid masks from per-unique ones (code -1 is missing)."""
     if not (unique_missing.any() or unique_invalid.any()):
         return codes < 0, np.zeros(len(codes), dtype=bool)
     return by_code(unique_missing, codes, True), by_code(unique_invalid, codes, False)
 
 
-def by_code(table: npt.NDArray[Any], codes: npt.NDArray[np.intp], fill: Any) -> npt.NDArray[Any]:
+def by_code(table: npt.NDArray[Any], codes: Codes, fill: Any) -> npt.NDArray[Any]:
     """Per-row values from per-unique ones (``table[code]``), ``fill`` where the code is -1.
 
     One gather through the table with ``fill`` appended (index -1 is the last entry).
@@ -203,7 +216,7 @@ def report(
 
 
 def unique_messages(
-    codes: npt.NDArray[np.intp], texts: Sequence[str | None]
+    codes: Codes, texts: Sequence[str | None]
 ) -> Callable[[npt.NDArray[np.intp]], Sequence[str]]:
     """Messages by row from messages by unique value (looked up lazily, for bad rows only)."""
     table = np.asarray(list(texts), dtype=object)

@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap import _labels
+from jobhandicap._frames_arrow import blank_texts, spelling_positions
 from jobhandicap._frames_cells import (
     DATE_FORMATS,
     DATE_PATTERNS,
@@ -46,6 +47,7 @@ from jobhandicap._frames_cells import (
     report,
     unique_messages,
 )
+from jobhandicap._frames_dates import plain_dates
 from jobhandicap._frames_schema import ColumnSpec
 from jobhandicap.domain import Likert
 from jobhandicap.errors import UnknownLabelError
@@ -66,8 +68,12 @@ def _parse_text(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
         and pd.api.types.infer_dtype(raw.to_numpy(), skipna=True) in ("string", "empty")
     ):
         text = raw.astype(STRING)
-        blank = ((text == "") | text.str.isspace()).to_numpy(dtype=bool, na_value=False)
-        missing = text.isna().to_numpy(bool) | blank
+        found = blank_texts(text.array)  # Arrow text, straight from Arrow
+        if found is None:
+            blank = ((text == "") | text.str.isspace()).to_numpy(dtype=bool, na_value=False)
+            missing = text.isna().to_numpy(bool) | blank
+        else:
+            missing, blank = found
         values = text.array if not blank.any() else text.mask(blank).array
         return Parsed(values, missing, np.zeros(n, dtype=bool))
     codes, uniques = factorize(raw)
@@ -209,6 +215,11 @@ def _parse_date(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
         days = np.full(n, nat, dtype="datetime64[D]")
     else:
         codes, uniques = factorize(raw)
+        plain = plain_dates(uniques.tolist(), FIRST_YEAR, LAST_YEAR)
+        if plain is not None:  # the usual case: every distinct cell a plain date
+            # Gathered in the canonical unit, which spares converting the column later.
+            days_ns = by_code(plain.astype("datetime64[ns]"), codes, nat)
+            return Parsed(days_ns, codes < 0, np.zeros(n, dtype=bool))
         m = len(uniques)
         unique_days = np.full(m, nat, dtype="datetime64[D]")
         blank = np.zeros(m, dtype=bool)
@@ -270,6 +281,43 @@ def _label_of_category(spec: ColumnSpec, value: object) -> tuple[int, str | None
     return -1, f"unknown {spec.name.replace('_', ' ')} {value!r}{hint}. Accepted: {accepted}"
 
 
+#: Spellings read without factorising, by category column: see :func:`_spellings`.
+_SPELLINGS: dict[tuple[Any, ...], tuple[tuple[str, ...], npt.NDArray[np.int64]]] = {}
+
+
+def _spellings(spec: ColumnSpec) -> tuple[tuple[str, ...], npt.NDArray[np.int64]]:
+    """The usual exact spellings of a category column's labels, and their category codes.
+
+    Every value, Danish and English label and alias as written in ``labels.csv``, also in
+    lower case, upper case and with a capital first letter: what exports hold. Each is kept
+    only if :func:`_label_of_category` reads it (so the fast path reads nothing it would not).
+    """
+    key = (spec.name, spec.enum, spec.categories, tuple(spec.aliases.items()))
+    found = _SPELLINGS.get(key)
+    if found is None:
+        if spec.enum is not None:
+            texts = [
+                text
+                for member, labels in spec.enum.labels().items()  # type: ignore[attr-defined]
+                for text in (str(member.value), *labels)
+            ]
+        else:
+            texts = [*spec.categories, *spec.aliases]
+        variants = dict.fromkeys(
+            variant
+            for text in texts
+            for variant in (text, text.lower(), text.upper(), text.capitalize())
+        )
+        spellings, codes = [], []
+        for variant in variants:
+            code, message = _label_of_category(spec, variant)
+            if message is None and not is_text_missing(variant):
+                spellings.append(variant)
+                codes.append(code)
+        found = _SPELLINGS[key] = (tuple(spellings), np.asarray(codes, dtype=np.int64))
+    return found
+
+
 def _parse_category(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
     dtype = spec.dtype
     n = len(raw)
@@ -281,7 +329,31 @@ def _parse_category(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Par
         values = pd.Categorical(raw)
         missing = np.asarray(values.codes < 0)
         return Parsed(values, missing, np.zeros(n, dtype=bool))
-    codes, uniques = factorize(raw)
+    # Gather the codes in the small integer type the categorical keeps (no conversion after).
+    small: type[np.signedinteger[Any]] = (
+        np.int8 if len(spec.categories) < np.iinfo(np.int8).max else np.int64
+    )
+    spellings, spelling_codes = _spellings(spec)
+    positions = spelling_positions(raw.array, spellings)
+    if positions is not None:
+        # Arrow text: the usual spellings are looked up directly; only other cells are read
+        # below, one distinct value at a time.
+        table = np.append(spelling_codes, [-1, -1]).astype(small)  # missing, spelled otherwise
+        row_codes = table[positions]
+        missing = positions == len(spellings)
+        others = np.flatnonzero(positions > len(spellings))
+        if not len(others):
+            values = pd.Categorical.from_codes(row_codes, dtype=dtype, validate=False)
+            return Parsed(values, missing, np.zeros(n, dtype=bool))
+        rest: pd.Series = raw.iloc[others]
+    else:
+        row_codes, missing, others, rest = (
+            np.full(n, -1, dtype=small),
+            np.zeros(n, bool),
+            None,
+            raw,
+        )
+    codes, uniques = factorize(rest)
     m = len(uniques)
     unique_codes = np.full(m, -1, dtype=np.int64)
     blank = np.zeros(m, dtype=bool)
@@ -292,19 +364,32 @@ def _parse_category(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Par
             continue
         unique_codes[i], messages[i] = _label_of_category(spec, u)
     bad = np.asarray([msg is not None for msg in messages], dtype=bool)
-    missing, invalid = expand(codes, blank, bad)
-    report(problems, raw, spec, invalid, unique_messages(codes, messages))
-    # Gather the codes in the small integer type the categorical keeps (no conversion after).
-    small = np.int8 if len(spec.categories) < np.iinfo(np.int8).max else np.int64
-    table = np.where(blank | bad, -1, unique_codes).astype(small)
+    rest_missing, rest_invalid = expand(codes, blank, bad)
+    rest_codes = by_code(np.where(blank | bad, -1, unique_codes).astype(small), codes, -1)
+    if others is None:
+        row_codes, missing, invalid, row_of = rest_codes, rest_missing, rest_invalid, codes
+    else:
+        row_codes[others] = rest_codes
+        missing[others] = rest_missing
+        invalid = np.zeros(n, dtype=bool)
+        invalid[others] = rest_invalid
+        row_of = np.full(n, -1, dtype=np.intp)
+        row_of[others] = codes
+    report(problems, raw, spec, invalid, unique_messages(row_of, messages))
     return Parsed(
-        pd.Categorical.from_codes(by_code(table, codes, -1), dtype=dtype), missing, invalid
+        pd.Categorical.from_codes(row_codes, dtype=dtype, validate=False), missing, invalid
     )
 
 
 def _parse_municipality(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
     from jobhandicap import reference
 
+    if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iu":
+        # Integer codes, the usual case: checked against the code table directly.
+        known = reference.municipality_codes(raw).to_numpy(dtype=np.int64, na_value=-1)
+        if not (known < 0).any():
+            none = np.zeros(len(raw), dtype=bool)
+            return Parsed(pd.arrays.IntegerArray(known, none), none, none.copy())
     codes, uniques = factorize(raw)
     m = len(uniques)
     keys: list[object] = []

@@ -8,14 +8,20 @@ one :class:`~jobhandicap.errors.SchemaError` listing every problem or returns th
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from typing import Any
+import contextlib
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
+from typing import Any, TypeVar
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap import reference
+from jobhandicap._frames_arrow import mix, text_hashes
 from jobhandicap._frames_cells import Parsed, Problems
 from jobhandicap._frames_parse import absent_column, parse_column
 from jobhandicap._frames_schema import (
@@ -29,7 +35,8 @@ from jobhandicap.errors import MissingColumnsError, SchemaError, problems_frame
 
 __all__ = ["canonical_column", "validate"]
 
-Columns = dict[str, Parsed]
+Columns = Mapping[str, Parsed]
+_T = TypeVar("_T")
 CrossCheck = Callable[[pd.DataFrame, Columns, Problems], dict[str, Any]]
 
 
@@ -59,98 +66,10 @@ def _values(parsed: Parsed) -> npt.NDArray[Any]:
     """Plain NumPy values of a parsed column (missing as NaN/NaT/-1/None)."""
     values = parsed.data
     if isinstance(values, pd.Categorical):
-        return np.asarray(values.codes, dtype=np.int64)
+        return np.asarray(values.codes)  # its own small integer type: no copy
     if isinstance(values, pd.arrays.IntegerArray):
         return values.to_numpy(dtype=np.int64, na_value=-1)
     return np.asarray(values)
-
-
-#: Odd 64-bit constant of the multiplicative hash (2**64 / golden ratio).
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-#: Longest cell (in UTF-8 bytes) that :func:`_text_hashes` hashes; longer text is factorised.
-_MAX_HASHED_BYTES = 64
-#: ``_BYTE_MASKS[k]`` keeps the first ``k`` bytes (in memory order) of a 64-bit word.
-_BYTE_MASKS = np.array(
-    [int.from_bytes(b"\xff" * k + b"\x00" * (8 - k), sys.byteorder) for k in range(9)],
-    dtype=np.uint64,
-)
-
-
-def _mix(
-    hashes: npt.NDArray[np.uint64], scratch: npt.NDArray[np.uint64] | None = None
-) -> npt.NDArray[np.uint64]:
-    """Spread the bits of 64-bit hashes in place (a multiply-xorshift finaliser).
-
-    ``scratch``, an array of the same shape, saves allocating a temporary.
-    """
-    hashes *= _MIX
-    hashes ^= np.right_shift(hashes, np.uint64(29), out=scratch)
-    return hashes
-
-
-def _text_hashes(values: Any) -> npt.NDArray[np.uint64] | None:
-    """64-bit hashes of the cells of an Arrow-backed text array without missing cells.
-
-    Equal texts have equal hashes: the UTF-8 bytes of a cell, zero-padded to whole 64-bit
-    words, are hashed word by word after its length. ``None`` when the array is not
-    Arrow-backed, has missing cells or holds a cell longer than :data:`_MAX_HASHED_BYTES`.
-    """
-    dtype = getattr(values, "dtype", None)
-    if not isinstance(dtype, pd.StringDtype) or "pyarrow" not in str(dtype.storage):
-        return None
-    import pyarrow as pa
-
-    array = pa.array(values)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    if array.null_count or not (
-        pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
-    ):
-        return None
-    n = len(array)
-    if not n:
-        return np.zeros(0, dtype=np.uint64)
-    _, offset_buffer, data_buffer = array.buffers()
-    offset_type = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    offsets = np.frombuffer(offset_buffer, dtype=offset_type)[array.offset : array.offset + n + 1]
-    offsets = offsets.astype(np.int64, copy=False)
-    lengths = np.diff(offsets)
-    longest, shortest = int(lengths.max()), int(lengths.min())
-    if longest > _MAX_HASHED_BYTES:
-        return None
-    words = max(1, -(-longest // 8))
-    start, stop = int(offsets[0]), int(offsets[-1])
-    padded = np.zeros(stop - start + 8 * words, dtype=np.uint8)
-    if data_buffer is not None and stop > start:
-        padded[: stop - start] = np.frombuffer(data_buffer, dtype=np.uint8)[start:stop]
-    scratch = np.empty(n, dtype=np.uint64)
-    if shortest == longest > 0:
-        # Cells of one length lie at a fixed stride: their k-th words are a strided view.
-        seed = _mix(np.array([longest], dtype=np.uint64))[0]
-        hashes = np.empty(n, dtype=np.uint64)
-        for k in range(words):
-            word = np.ndarray(
-                (n,), dtype=np.uint64, buffer=padded.data, offset=8 * k, strides=(longest,)
-            )
-            if longest < 8 * (k + 1):
-                word = np.bitwise_and(word, _BYTE_MASKS[longest - 8 * k], out=scratch)
-            if k:
-                hashes ^= word
-            else:
-                np.bitwise_xor(word, seed, out=hashes)
-            _mix(hashes, scratch)
-        return hashes
-    # Every byte position as the start of an (unaligned) 64-bit word.
-    word_at = np.ndarray((len(padded) - 7,), dtype=np.uint64, buffer=padded.data, strides=(1,))
-    firsts = offsets[:-1] - start
-    hashes = _mix(lengths.astype(np.uint64), scratch)
-    for k in range(words):
-        word = word_at[firsts + 8 * k]
-        if shortest < 8 * (k + 1):  # keep only the cell's own bytes of this word
-            word &= _BYTE_MASKS[np.clip(lengths - 8 * k, 0, 8)]
-        hashes ^= word
-        _mix(hashes, scratch)
-    return hashes
 
 
 def _column_hashes(column: pd.Series) -> npt.NDArray[np.uint64] | None:
@@ -160,14 +79,14 @@ def _column_hashes(column: pd.Series) -> npt.NDArray[np.uint64] | None:
     """
     values = column.array
     if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub":
-        return _mix(column.to_numpy().astype(np.int64).view(np.uint64))
+        return mix(column.to_numpy().astype(np.int64).view(np.uint64))
     if isinstance(values, pd.Categorical):
-        return _mix(values.codes.astype(np.int64).view(np.uint64))
+        return mix(values.codes.astype(np.int64).view(np.uint64))
     if isinstance(values, pd.arrays.IntegerArray):
-        return _mix(
+        return mix(
             np.array(values.to_numpy(dtype=np.int64, na_value=-1), copy=True).view(np.uint64)
         )
-    return _text_hashes(values)
+    return text_hashes(values)
 
 
 def _repeated_exactly(keys: pd.DataFrame) -> npt.NDArray[np.bool_]:
@@ -195,7 +114,7 @@ def _repeated_rows(keys: pd.DataFrame) -> npt.NDArray[np.bool_]:
         column = _column_hashes(keys[name])
         if column is None:
             return _repeated_exactly(keys)
-        hashes = column if hashes is None else _mix(hashes ^ column)
+        hashes = column if hashes is None else mix(hashes ^ column)
     if hashes is None:  # pragma: no cover - a key has at least one column
         return _repeated_exactly(keys)
     ordered = np.sort(hashes)
@@ -243,10 +162,116 @@ def canonical_column(spec: ColumnSpec, parsed: Parsed) -> Any:
     """The canonical array of a parsed column known to have no problems."""
     values = parsed.data
     if spec.kind == "date":
-        return np.asarray(values, dtype="datetime64[D]").astype("datetime64[ns]")
+        days = np.asarray(values)
+        if days.dtype == np.dtype("datetime64[ns]"):
+            return days
+        return days.astype("datetime64[D]").astype("datetime64[ns]")
     if spec.kind in ("municipality", "integer") and spec.dtype == "int64":
         return values.to_numpy(dtype=np.int64, na_value=0)
     return values
+
+
+#: Tables of at least this many rows have their columns parsed in parallel threads.
+PARALLEL_ROWS = 100_000
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - platforms without CPU affinity
+
+
+class _InThisThread:
+    """An executor running each task when it is submitted (tables too small for threads)."""
+
+    def submit(self, task: Callable[..., _T], /, *args: Any) -> Future[_T]:
+        done: Future[_T] = Future()
+        done.set_result(task(*args))
+        return done
+
+
+def _executor(rows: int, columns: int) -> AbstractContextManager[Any]:
+    """Where the columns of a table of ``rows`` rows are parsed: threads, or this one."""
+    workers = min(columns, _cpus()) if rows >= PARALLEL_ROWS else 1
+    if workers > 1:
+        return ThreadPoolExecutor(workers, thread_name_prefix="jobhandicap-validate")
+    return contextlib.nullcontext(_InThisThread())
+
+
+@attrs.frozen
+class _Column:
+    """One column parsed: the values, the problems found, and (if none) its canonical array."""
+
+    parsed: Parsed
+    problems: Problems
+    canonical: Any
+
+
+class _ParsedColumns(Mapping[str, Parsed]):
+    """The columns of a table as they are parsed: looking one up waits until it is ready."""
+
+    def __init__(self, parsing: Mapping[str, Future[_Column]]) -> None:
+        self._parsing = parsing
+
+    def __getitem__(self, name: str) -> Parsed:
+        return self._parsing[name].result().parsed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parsing)
+
+    def __len__(self) -> int:
+        return len(self._parsing)
+
+    def column(self, name: str) -> _Column:
+        """Everything the parse of one column gave."""
+        return self._parsing[name].result()
+
+
+def _parse(
+    raw: pd.Series | None, spec: ColumnSpec, index: pd.Index, names: Sequence[str]
+) -> _Column:
+    """Parse one column (an absent optional one as all missing) into its own problems."""
+    problems = Problems(index, names)
+    parsed = absent_column(spec, len(index)) if raw is None else parse_column(raw, spec, problems)
+    # The canonical array is made here, in the worker, rather than after every check.
+    canonical = None if problems else _owned(canonical_column(spec, parsed))
+    return _Column(parsed, problems, canonical)
+
+
+def _check_keys(
+    table: pd.DataFrame, schema: FrameSchema, columns: Columns, check: bool
+) -> Problems:
+    """The problems of :func:`_duplicates` (none when not ``check``)."""
+    problems = Problems(table.index, schema.names)
+    if check:
+        _duplicates(table, schema, columns, problems)
+    return problems
+
+
+def _check_across(
+    table: pd.DataFrame, schema: FrameSchema, columns: Columns, check: CrossCheck | None
+) -> tuple[dict[str, Any], Problems]:
+    """The derived columns and the problems of the checks across columns."""
+    problems = Problems(table.index, schema.names)
+    derived = check(table, columns, problems) if check is not None else {}
+    return derived, problems
+
+
+def _task_order(
+    specs: Sequence[ColumnSpec], schema: FrameSchema, cross_check: CrossCheck | None
+) -> tuple[list[ColumnSpec], list[ColumnSpec], list[ColumnSpec]]:
+    """The columns parsed before the key check, before the check across columns, and last.
+
+    A check is queued right after the columns it reads, so that it runs while the others are
+    parsed (it waits for any of its columns still being parsed, so an order is never wrong,
+    only slower).
+    """
+    reads = set(CHECK_READS.get(cross_check, ())) if cross_check is not None else set()
+    keys = [spec for spec in specs if spec.name in schema.key]
+    read = [spec for spec in specs if spec.name in reads and spec.name not in schema.key]
+    rest = [spec for spec in specs if spec not in keys and spec not in read]
+    return keys, read, rest
 
 
 def validate(
@@ -260,27 +285,43 @@ def validate(
 
     ``check_keys=False`` skips the duplicate-key check: records may repeat as models, only a
     table must not.
+
+    Tables of :data:`PARALLEL_ROWS` rows or more are validated in worker threads (the heavy
+    work, Arrow and NumPy kernels, releases the GIL): a task per column, one for the key
+    check and one for the checks across columns, each check waiting only for the columns it
+    reads. Every task records its problems in a collector of its own, merged in a fixed order,
+    so the result and the problems are exactly those of doing one thing after another.
     """
     table = _check_input(frame, schema)
-    n = len(table)
-    problems = Problems(table.index, schema.names)
-    columns: Columns = {}
-    for spec in schema.columns:
-        if spec.derived:
-            continue
-        if spec.name in table.columns:
-            columns[spec.name] = parse_column(table[spec.name], spec, problems)
-        else:
-            columns[spec.name] = absent_column(spec, n)
-    if check_keys:
-        _duplicates(table, schema, columns, problems)
-    derived = cross_check(table, columns, problems) if cross_check is not None else {}
+    specs = [spec for spec in schema.columns if not spec.derived]
+    raws = {spec.name: table[spec.name] for spec in specs if spec.name in table.columns}
+    keys, read, rest = _task_order(specs, schema, cross_check)
+    parsing: dict[str, Future[_Column]] = {}
+    with _executor(len(table), len(raws)) as executor:
+
+        def queue(group: list[ColumnSpec]) -> None:
+            for spec in group:
+                parsing[spec.name] = executor.submit(
+                    _parse, raws.get(spec.name), spec, table.index, schema.names
+                )
+
+        queue(keys + read)
+        columns = _ParsedColumns(parsing)
+        key_check = executor.submit(_check_keys, table, schema, columns, check_keys)
+        across = executor.submit(_check_across, table, schema, columns, cross_check)
+        queue(rest)
+        problems = Problems(table.index, schema.names)
+        for spec in specs:
+            problems.merge(columns.column(spec.name).problems)
+        problems.merge(key_check.result())
+        derived, found = across.result()
+        problems.merge(found)
     if problems:
         raise SchemaError(f"the {schema.kind} table does not meet its schema", problems.frame())
     data = {
-        spec.name: _owned(
-            derived[spec.name] if spec.derived else canonical_column(spec, columns[spec.name])
-        )
+        spec.name: _owned(derived[spec.name])
+        if spec.derived
+        else columns.column(spec.name).canonical
         for spec in schema.columns
     }
     # Every column is the frame's own: no copy, and no consolidation of same-typed columns
@@ -308,43 +349,6 @@ def _show_days(days: npt.NDArray[np.datetime64]) -> list[str]:
     return [str(d) for d in np.datetime_as_string(days, unit="D").tolist()]
 
 
-#: Most (municipality, day) pairs :func:`_jobcentres` tabulates densely.
-_DENSE_PAIRS = 1 << 22
-
-
-def _jobcentres(
-    municipality: npt.NDArray[np.int64], days: npt.NDArray[np.datetime64]
-) -> npt.NDArray[np.int64]:
-    """``reference.jobcentre_codes`` of present municipalities and days, looked up per pair.
-
-    Cases share few (municipality, day) pairs; when the pairs fit a dense table of at most
-    :data:`_DENSE_PAIRS` cells (and four per row), each distinct pair is looked up once and the
-    answers gathered back to the rows (the lookup over millions of rows is cache-hostile).
-    """
-    from jobhandicap import reference
-
-    n = len(municipality)
-    if n:
-        day = days.astype(np.int64)
-        low_code, low_day = int(municipality.min()), int(day.min())
-        codes_span = int(municipality.max()) - low_code + 1
-        days_span = int(day.max()) - low_day + 1
-        if codes_span * days_span <= min(_DENSE_PAIRS, 4 * n):
-            pair = (municipality - low_code) * days_span + (day - low_day)
-            seen = np.zeros(codes_span * days_span, dtype=bool)
-            seen[pair] = True
-            distinct = np.flatnonzero(seen)
-            found = reference.jobcentre_codes(
-                distinct // days_span + low_code,
-                (distinct % days_span + low_day).astype("datetime64[D]"),
-            )
-            table = np.zeros(codes_span * days_span, dtype=np.int64)
-            table[distinct] = np.asarray(found, dtype=np.int64)
-            rows: npt.NDArray[np.int64] = table[pair]
-            return rows
-    return np.asarray(reference.jobcentre_codes(municipality, days), dtype=np.int64)
-
-
 def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> dict[str, Any]:
     """Dates in order, decision with its date, amounts only on granted cases; derive jobcentre."""
 
@@ -358,11 +362,13 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
     applied, decided = columns["applied"], columns["decided"]
     decision, amount = columns["decision"], columns["amount_dkk"]
     applied_days = np.asarray(applied.data, dtype="datetime64[D]")
-    decided_days = np.asarray(decided.data, dtype="datetime64[D]")
     categories = np.asarray([*CASES_SCHEMA["decision"].categories, "open"], dtype=object)
     decision_codes = _values(decision)
+    # Each mask once: Parsed.ok is computed on every use.
+    applied_ok, decided_ok, decision_ok = applied.ok, decided.ok, decision.ok
 
-    early = applied.ok & decided.ok & (decided_days < applied_days)
+    # Compared in their own units (whole days either way): no conversion of the column.
+    early = applied_ok & decided_ok & (np.asarray(decided.data) < np.asarray(applied.data))
     where = np.flatnonzero(early)
     problems.add(
         where,
@@ -371,7 +377,7 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
         [f"decided before the application date {d}" for d in _show_days(applied_days[where])],
     )
 
-    no_date = decision.ok & decided.missing
+    no_date = decision_ok & decided.missing
     where = np.flatnonzero(no_date)
     problems.add(
         where,
@@ -379,7 +385,7 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
         raw("decided", where),
         [f"a {c} case needs a decision date" for c in categories[decision_codes[where]]],
     )
-    no_decision = decided.ok & decision.missing
+    no_decision = decided_ok & decision.missing
     where = np.flatnonzero(no_decision)
     problems.add(
         where,
@@ -389,7 +395,7 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
     )
 
     granted = CASES_SCHEMA["decision"].categories.index(Decision.GRANTED.value)
-    not_granted = (decision.ok & (decision_codes != granted)) | (
+    not_granted = (decision_ok & (decision_codes != granted)) | (
         decision.missing & decided.missing
     )
     stray = amount.ok & not_granted
@@ -404,14 +410,10 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
         ],
     )
 
-    usable = columns["municipality"].ok & applied.ok
+    usable = columns["municipality"].ok & applied_ok
     municipality = _values(columns["municipality"])
-    if usable.all():
-        jobcentre = _jobcentres(municipality, applied_days)
-    else:
-        jobcentre = np.full(len(frame), -1, dtype=np.int64)
-        if usable.any():
-            jobcentre[usable] = _jobcentres(municipality[usable], applied_days[usable])
+    jobcentre = reference.jobcentre_codes(municipality, applied_days)
+    np.putmask(jobcentre, ~usable, -1)
     where = np.flatnonzero(usable & (jobcentre < 0))
     problems.add(
         where,
@@ -444,4 +446,10 @@ def check_outcomes(frame: pd.DataFrame, columns: Columns, problems: Problems) ->
 CROSS_CHECKS: dict[str, CrossCheck] = {
     CASES_SCHEMA.kind: check_cases,
     OUTCOMES_SCHEMA.kind: check_outcomes,
+}
+
+#: The columns each check across columns reads (what :func:`validate` parses before it).
+CHECK_READS: dict[CrossCheck, tuple[str, ...]] = {
+    check_cases: ("municipality", "applied", "decided", "decision", "amount_dkk"),
+    check_outcomes: ("persons", "entered_job"),
 }
