@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 
 from jobhandicap import reference
 from jobhandicap.domain import CompensationScheme, Decision, KeyPersonModel, Likert, TargetGroup
-from jobhandicap.errors import MissingColumnsError, SchemaError
+from jobhandicap.errors import MissingColumnsError, SchemaError, UnknownLabelError
 from jobhandicap.frames import (
     SCHEMAS,
     empty_frame,
     validate_cases,
+    validate_kind,
     validate_outcomes,
     validate_people,
     validate_population,
@@ -898,3 +899,20 @@ def test_result_does_not_share_memory_with_input() -> None:
     result.loc[0, "municipality"] = 147
     assert frame.loc[0, "amount_dkk"] == 100.0
     assert frame.loc[0, "municipality"] == 101
+
+
+@pytest.mark.parametrize("kind", list(SCHEMAS))
+def test_validate_kind_is_the_validator_of_the_kind(kind: str) -> None:
+    raw = empty_frame(kind)
+    pd.testing.assert_frame_equal(validate_kind(raw, kind), VALIDATORS[kind](raw))
+
+
+def test_validate_kind_dispatches_checks_across_columns() -> None:
+    bad = cases_with(applied=["2019-03-10"] * 3)  # after two of the decision dates
+    with pytest.raises(SchemaError, match="does not meet"):
+        validate_kind(bad, "cases")
+
+
+def test_validate_kind_rejects_an_unknown_kind_with_close_matches() -> None:
+    with pytest.raises(UnknownLabelError, match="case"):
+        validate_kind(pd.DataFrame(), "casse")

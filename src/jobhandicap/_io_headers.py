@@ -17,13 +17,14 @@ from importlib import resources
 
 import pandas as pd
 
+from jobhandicap._frames_schema import SCHEMAS
 from jobhandicap._labels import label_key
 from jobhandicap.errors import SchemaError, UnknownLabelError, problems_frame
 
 __all__ = ["KINDS", "check_kind", "columns_of", "danish_header", "header_table", "resolve_headers"]
 
-#: The kinds of table the readers know, in documentation order.
-KINDS = ("cases", "survey", "staff", "profiles", "population", "outcomes", "people")
+#: The kinds of table the readers know, in documentation order (that of the schemas).
+KINDS = tuple(SCHEMAS)
 
 
 @functools.cache

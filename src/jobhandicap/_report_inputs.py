@@ -20,6 +20,7 @@ from typing import Any, Final
 import attrs
 import pandas as pd
 
+from jobhandicap._frames_schema import SCHEMAS
 from jobhandicap._report_context import Options, Section
 from jobhandicap._report_tables import MARKER, THRESHOLD, Published
 from jobhandicap._report_text import Lang, text
@@ -28,19 +29,10 @@ from jobhandicap.disclosure import assert_no_personal_ids
 from jobhandicap.errors import JobhandicapError, SchemaError
 from jobhandicap.staff import Scale
 
-#: The kinds of input table a report reads, in report order.
-KINDS: Final[tuple[str, ...]] = (
-    "cases",
-    "survey",
-    "staff",
-    "profiles",
-    "population",
-    "outcomes",
-    "people",
-)
+#: The kinds of input table a report reads, in report order (that of the schemas).
+KINDS: Final[tuple[str, ...]] = tuple(SCHEMAS)
 
 _READERS: Final[Mapping[str, str]] = {kind: f"read_{kind}" for kind in KINDS}
-_VALIDATORS: Final[Mapping[str, str]] = {kind: f"validate_{kind}" for kind in KINDS}
 
 
 @attrs.frozen(kw_only=True)
@@ -93,9 +85,8 @@ def _read(kind: str, source: str | os.PathLike[str]) -> tuple[pd.DataFrame, str,
 def _validate(kind: str, frame: pd.DataFrame, what: str) -> pd.DataFrame:
     from jobhandicap import frames
 
-    validator: Callable[[pd.DataFrame], pd.DataFrame] = getattr(frames, _VALIDATORS[kind])
     try:
-        return validator(frame)
+        return frames.validate_kind(frame, kind)
     except SchemaError as err:
         raise SchemaError(f"{what}: {err.summary}", err.problems) from None
 

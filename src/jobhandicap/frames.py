@@ -91,7 +91,7 @@ from jobhandicap._frames_schema import (
     ColumnSpec,
     FrameSchema,
 )
-from jobhandicap._frames_validate import check_cases, check_outcomes, validate
+from jobhandicap._frames_validate import CROSS_CHECKS, validate
 from jobhandicap.errors import UnknownLabelError
 
 __all__ = [
@@ -110,6 +110,7 @@ __all__ = [
     "from_frame",
     "to_frame",
     "validate_cases",
+    "validate_kind",
     "validate_outcomes",
     "validate_people",
     "validate_population",
@@ -145,11 +146,7 @@ def empty_frame(kind: str) -> pd.DataFrame:
     >>> empty_frame("cases")["scheme"].cat.categories.tolist()[:3]
     ['personal assistance', 'personal assistance in education', 'aids']
     """
-    schema = SCHEMAS.get(kind)
-    if schema is None:
-        raise UnknownLabelError(
-            kind, "kind of frame", difflib.get_close_matches(str(kind), list(SCHEMAS), n=3)
-        )
+    schema = _schema_of(kind)
     return schema.empty()
 
 
@@ -258,6 +255,53 @@ def from_frame(frame: pd.DataFrame, model: type) -> list[Any]:
     return frame_to_records(frame, model)
 
 
+def _schema_of(kind: str) -> FrameSchema:
+    """The schema of ``kind``, or an :class:`UnknownLabelError` with close matches."""
+    schema = SCHEMAS.get(kind)
+    if schema is None:
+        raise UnknownLabelError(
+            kind, "kind of frame", difflib.get_close_matches(str(kind), list(SCHEMAS), n=3)
+        )
+    return schema
+
+
+def validate_kind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Validate a table of the given kind and return its canonical frame.
+
+    ``validate_kind(frame, "cases")`` is ``validate_cases(frame)``, and so on for every key
+    of :data:`SCHEMAS`: for code that handles tables of several kinds.
+
+    Parameters
+    ----------
+    frame
+        The raw table (see the ``validate_*`` function of its kind).
+    kind
+        One of ``"cases"``, ``"survey"``, ``"staff"``, ``"profiles"``, ``"population"``,
+        ``"outcomes"``, ``"people"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The canonical frame of ``kind``.
+
+    Raises
+    ------
+    UnknownLabelError
+        When ``kind`` is not a kind of canonical frame.
+    MissingColumnsError, SchemaError
+        As the ``validate_*`` function of the kind.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"municipality": ["0101"], "year": [2018], "population": [400_000]})
+    >>> validate_kind(raw, "population")
+       municipality  year  population
+    0           101  2018      400000
+    """
+    return validate(frame, _schema_of(kind), CROSS_CHECKS.get(kind))
+
+
 def validate_cases(frame: pd.DataFrame) -> pd.DataFrame:
     """Validate a table of cases and return the canonical cases frame.
 
@@ -310,7 +354,7 @@ def validate_cases(frame: pd.DataFrame) -> pd.DataFrame:
     3    3       case_id          A-1
     4    3       applied   2019-31-01
     """
-    return validate(frame, CASES_SCHEMA, check_cases)
+    return validate_kind(frame, "cases")
 
 
 def validate_survey(frame: pd.DataFrame) -> pd.DataFrame:
@@ -350,7 +394,7 @@ def validate_survey(frame: pd.DataFrame) -> pd.DataFrame:
     0     Aarhus  2018   q1       9
     1     Aarhus  2018   q2       4
     """
-    return validate(frame, SURVEY_SCHEMA)
+    return validate_kind(frame, "survey")
 
 
 def validate_staff(frame: pd.DataFrame) -> pd.DataFrame:
@@ -389,7 +433,7 @@ def validate_staff(frame: pd.DataFrame) -> pd.DataFrame:
     0         S1        561   k1    4.0
     1         S1        561   k2    NaN
     """
-    return validate(frame, STAFF_SCHEMA)
+    return validate_kind(frame, "staff")
 
 
 def validate_profiles(frame: pd.DataFrame) -> pd.DataFrame:
@@ -442,7 +486,7 @@ def validate_profiles(frame: pd.DataFrame) -> pd.DataFrame:
     staff_training                         0.5
     target_groups_covered                    6
     """
-    return validate(frame, PROFILES_SCHEMA)
+    return validate_kind(frame, "profiles")
 
 
 def validate_population(frame: pd.DataFrame) -> pd.DataFrame:
@@ -482,7 +526,7 @@ def validate_population(frame: pd.DataFrame) -> pd.DataFrame:
     0           101  2018      420000
     1           147  2018       68000
     """
-    return validate(frame, POPULATION_SCHEMA)
+    return validate_kind(frame, "population")
 
 
 def validate_outcomes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -525,7 +569,7 @@ def validate_outcomes(frame: pd.DataFrame) -> pd.DataFrame:
     the outcomes table does not meet its schema (1 problem):
       - row 0, column entered_job, value 41: more than the 40 persons
     """
-    return validate(frame, OUTCOMES_SCHEMA, check_outcomes)
+    return validate_kind(frame, "outcomes")
 
 
 def validate_people(frame: pd.DataFrame) -> pd.DataFrame:
@@ -565,4 +609,4 @@ def validate_people(frame: pd.DataFrame) -> pd.DataFrame:
     0   34  female      True       not limited       NaN     1.5
     1   51    male     False  severely limited       NaN     2.0
     """
-    return validate(frame, PEOPLE_SCHEMA)
+    return validate_kind(frame, "people")

@@ -95,16 +95,6 @@ _FORMAT_NAMES = {"csv": "csv", "excel": "excel", "xlsx": "excel", "parquet": "pa
 
 _NUMBER_KINDS = frozenset({"integer", "number"})
 
-_VALIDATORS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
-    "cases": frames.validate_cases,
-    "survey": frames.validate_survey,
-    "staff": frames.validate_staff,
-    "profiles": frames.validate_profiles,
-    "population": frames.validate_population,
-    "outcomes": frames.validate_outcomes,
-    "people": frames.validate_people,
-}
-
 #: Danish labels of the categories that have no enum (the person-level sample).
 _DANISH_CATEGORY_LABELS: dict[str, str] = {
     "female": "kvinde",
@@ -437,7 +427,7 @@ def _planner(kind: str, found: dict[int, str]) -> Planner:
 def _read_kind(kind: str, source: Source, options: dict[str, Any]) -> pd.DataFrame:
     found: dict[int, str] = {}
     raw = _read_table(source, _planner(kind, found), kind, **options)
-    return _VALIDATORS[kind](raw.rename(columns=found))
+    return frames.validate_kind(raw.rename(columns=found), kind)
 
 
 def _reader_options(
@@ -916,7 +906,7 @@ def _localise(frame: pd.DataFrame, kind: str, language: str, *, text_dates: bool
     check_kind(kind)
     if language not in _DATE_FORMATS:
         raise UnknownLabelError(language, "language", list(_DATE_FORMATS))
-    canonical = _VALIDATORS[kind](frame)
+    canonical = frames.validate_kind(frame, kind)
     danish = language == "da"
     columns: dict[str, Any] = {}
     for spec in frames.SCHEMAS[kind].columns:
