@@ -840,3 +840,16 @@ def test_texts_table_complete() -> None:
         assert english, key
         assert danish, key
         assert english.count("{}") == danish.count("{}"), key
+
+
+def test_figures_and_report_tables_name_things_alike() -> None:
+    """A column the report's tables and its figures both name has one wording per language."""
+    from jobhandicap import _report_text
+
+    shared = [key for key in plots.TEXTS if f"col:{key}" in _report_text.TEXTS]
+    assert {"jobcentre", "strategy", "median_rank", "scheme"} <= set(shared)
+    for key in shared:
+        table = _report_text.TEXTS[f"col:{key}"]
+        for figure_text, table_text in zip(plots.TEXTS[key], table, strict=True):
+            # A figure may qualify the word ("Nominal rank", "Rank (1 = most proactive)").
+            assert table_text.lower() in figure_text.lower(), (key, figure_text, table_text)

@@ -541,7 +541,7 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "col:rank": ("Rank", "Placering"),
     "col:coverage": ("Weight covered", "Dækket vægt"),
     "col:nominal_rank": ("Rank", "Placering"),
-    "col:median_rank": ("Median rank", "Median placering"),
+    "col:median_rank": ("Median rank", "Medianplacering"),
     "col:rank_q05": ("Rank 5 %", "Placering 5 %"),
     "col:rank_q95": ("Rank 95 %", "Placering 95 %"),
     "col:p_proactive": ("P(proactive)", "P(proaktiv)"),
