@@ -576,6 +576,27 @@ def test_staff_scales_are_an_option(example: jh.ExampleData, tmp_path: Path) -> 
     assert list(result.tables["staff_scales"]["scale"]) == ["knowledge"]
 
 
+def test_staff_scoring_error_is_a_note_not_an_abort(
+    example: jh.ExampleData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jobhandicap import staff
+    from jobhandicap.errors import SchemaError
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise SchemaError("the answers cannot be scored")
+
+    monkeypatch.setattr(staff, "scale_scores", refuse)
+    result = build_report(
+        {"staff": example.staff, "cases": example.cases, "extracted": example.extracted},
+        tmp_path,
+    )
+    assert result.sections == ("staff", "cases", "usage")
+    assert "staff_scales" in result.tables  # reliability needs no scores
+    assert "staff_association" not in result.tables
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "could not be computed: the answers cannot be scored" in html
+
+
 def test_reads_files_and_records_their_hashes(example: jh.ExampleData, tmp_path: Path) -> None:
     source = tmp_path / "in"
     source.mkdir()

@@ -67,6 +67,17 @@ class Section:
             self.notes.append(message)
 
 
+class SectionSkippedError(Exception):
+    """Raised by a section builder when its data allow no analysis at all.
+
+    ``reason`` is shown in the report's list of sections left out.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @attrs.define(kw_only=True)
 class Context:
     """What every section builder needs."""

@@ -9,6 +9,7 @@ import pandas as pd
 from jobhandicap._report_context import (
     Context,
     Section,
+    SectionSkippedError,
     capitalised,
     first_lines,
     label_of,
@@ -171,13 +172,18 @@ def staff_section(ctx: Context) -> Section:
         method=ctx.t("staff_method", n_boot=opts.n_boot, seed=opts.seed),
     )
     usable, absent = staff_usable(staff, opts.scales)
+    if not usable:
+        scales = ", ".join(s.name for s in opts.scales)
+        raise SectionSkippedError(ctx.t("staff_no_items", scales=scales))
     names = [label_of(s.name, ctx.lang, "scale") for s in usable]
     section.paragraphs.append(ctx.t("staff_lead", scales=listing(names, ctx.lang)))
     items = {str(i) for i in staff["item"].dropna().unique()}
     for scale in absent:
         missing = ", ".join(i for i in scale.items if i not in items)
         section.note(ctx.t("staff_scale_left_out", scale=scale.name, items=missing))
-    scores = scale_scores(staff, usable)
+    scores: pd.DataFrame | None = None
+    with ctx.attempt(section, ctx.t("staff_scores")):
+        scores = scale_scores(staff, usable)
     with ctx.attempt(section, ctx.t("staff_scales")):
         table = pd.concat([reliability(staff, s) for s in usable], ignore_index=True)
         ctx.publish(
@@ -189,6 +195,8 @@ def staff_section(ctx: Context) -> Section:
                 rules=(Rule(counts=("n",), linked=("alpha", "ci_low", "ci_high", "omega")),),
             ),
         )
+    if scores is None:  # the note says why; nothing below can be computed
+        return section
     if len(usable) >= 2:
         x, y = usable[0].name, usable[1].name
         title = ctx.t(

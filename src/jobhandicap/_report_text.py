@@ -177,6 +177,7 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "{x} and {y} go together with r = {r} ({ci}, bootstrap over {clusters} jobcentres).",
         "{x} og {y} hænger sammen med r = {r} ({ci}, bootstrap over {clusters} jobcentre).",
     ),
+    "staff_scores": ("The staff's scale scores", "Medarbejdernes skalascorer"),
     "staff_scales": ("Reliability of the scales", "Skalaernes reliabilitet"),
     "staff_association": (
         "Association between {x} and {y}",

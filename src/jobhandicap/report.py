@@ -42,7 +42,8 @@ from typing import Any, Final, Literal
 import attrs
 import pandas as pd
 
-from jobhandicap import _report_html, _report_sections, _report_tables
+from jobhandicap import _report_html, _report_tables
+from jobhandicap._report_context import SectionSkippedError
 from jobhandicap._report_inputs import KINDS, check_open_cases, provenance, read_inputs
 from jobhandicap._report_sections import (
     BUILDERS,
@@ -310,16 +311,11 @@ def build_report(
             kinds = listing([text(f"kind:{k}", lang) for k in missing], lang)
             skipped.append((section_id, text("no_input", lang, kinds=kinds)))
             continue
-        if section_id == "staff":
-            usable, _ = _report_sections.staff_usable(frames["staff"], options.scales)
-            if not usable:
-                reason = text(
-                    "staff_no_items", lang, scales=", ".join(s.name for s in options.scales)
-                )
-                skipped.append((section_id, reason))
-                continue
         say(f"section {title_of}")
-        sections.append(BUILDERS[section_id](ctx))
+        try:
+            sections.append(BUILDERS[section_id](ctx))
+        except SectionSkippedError as skip:
+            skipped.append((section_id, skip.reason))
     published = [t for s in sections for t in s.tables]
     for table in published:
         _report_tables.check_no_personal_ids(table)
