@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -733,3 +734,59 @@ def test_any_item_label_is_safe(
                 for value in row:
                     if value.startswith(("=", "+", "-", "@", "\t", "\r")):
                         assert _is_number(value), value
+
+
+# --------------------------------------------------------------------------------------------
+# The funnel's limits follow Spiegelhalter's test for overdispersion
+# --------------------------------------------------------------------------------------------
+
+
+def test_overdispersion_test_reference_and_monotone() -> None:
+    from jobhandicap._report_comparisons import OVERDISPERSION_ALPHA, overdispersion_p_value
+
+    # METHODS.md's funnel data (10 units, φ̂ = 1.320474): not significantly overdispersed.
+    # Upper tail of χ² with 9 degrees of freedom at 13.20474 (the regularised incomplete gamma
+    # function Q(4.5, 6.60237), summed by its series): 0.1535587.
+    assert overdispersion_p_value(1.320474, 10) == pytest.approx(0.1535587, abs=1e-7)
+    assert overdispersion_p_value(1.320474, 10) > OVERDISPERSION_ALPHA
+    # The example data (94 jobcentres, φ̂ ≈ 8.6) are.
+    assert overdispersion_p_value(8.6, 94) < 1e-12
+    ps = [overdispersion_p_value(phi, 50) for phi in (0.5, 1.0, 1.5, 2.0)]
+    assert ps == sorted(ps, reverse=True)
+
+
+def test_report_funnel_uses_overdispersed_limits_when_the_test_says_so(
+    built: tuple[Any, Path], example: jh.ExampleData
+) -> None:
+    from jobhandicap.benchmark import funnel
+
+    result, folder = built
+    year = int(example.outcomes["year"].max())
+    chosen = example.outcomes[example.outcomes["year"] == year]
+    wide = funnel(chosen, count="entered_job", total="persons", overdispersion=True)
+    shown = result.tables["funnel"].set_index("jobcentre")
+    expected = wide.set_index("jobcentre")["high_95"]
+    limits = shown["high_95"].astype(float)
+    np.testing.assert_allclose(limits, expected.loc[shown.index], atol=5e-4)
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert "vary more between jobcentres than chance allows" in html
+
+
+def test_report_funnel_keeps_exact_limits_without_overdispersion(
+    example: jh.ExampleData, tmp_path: Path
+) -> None:
+    from jobhandicap.benchmark import funnel
+
+    # Job entry drawn at one common rate: the jobcentres differ by chance alone.
+    year = int(example.outcomes["year"].max())
+    chosen = example.outcomes[example.outcomes["year"] == year].reset_index(drop=True)
+    rng = np.random.default_rng(7)
+    chance = chosen.assign(entered_job=rng.binomial(chosen["persons"].to_numpy(), 0.2))
+    result = build_report({"outcomes": chance}, tmp_path, outcome_year=year)
+    exact = funnel(chance, count="entered_job", total="persons")
+    shown = result.tables["funnel"].set_index("jobcentre")
+    expected = exact.set_index("jobcentre")["high_95"]
+    limits = shown["high_95"].astype(float)
+    np.testing.assert_allclose(limits, expected.loc[shown.index], atol=5e-4)
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "about as much as chance allows" in html

@@ -10,6 +10,7 @@ from jobhandicap._report_context import (
     thousands,
 )
 from jobhandicap._report_tables import Published, Rule, Table
+from jobhandicap._report_text import number, p_text
 from jobhandicap.errors import JobhandicapError
 
 # --------------------------------------------------------------------------------------------
@@ -97,6 +98,28 @@ def strategy_section(ctx: Context) -> Section:
 # --------------------------------------------------------------------------------------------
 
 
+#: Significance level of the test for overdispersion that decides the report's funnel limits.
+OVERDISPERSION_ALPHA = 0.05
+
+
+def overdispersion_p_value(phi: float, units: int) -> float:
+    r"""P-value of Spiegelhalter's test for overdispersion among ``units`` units.
+
+    Without overdispersion :math:`N\hat\phi` is approximately :math:`\chi^2` with
+    :math:`N - 1` degrees of freedom (Spiegelhalter 2005, section 3.2); the p-value is its upper
+    tail. The report uses the overdispersed funnel limits when it is below
+    :data:`OVERDISPERSION_ALPHA`.
+
+    References
+    ----------
+    Spiegelhalter, D. J. (2005). Handling over-dispersion of performance indicators. *Quality
+    and Safety in Health Care* 14, 347–351.
+    """
+    from scipy.stats import chi2
+
+    return float(chi2.sf(units * phi, units - 1))
+
+
 def benchmark_section(ctx: Context) -> Section:
     """Funnel of job entry, best practice and job entry by strategy type."""
     from jobhandicap.benchmark import best_practice, compare_groups, funnel
@@ -112,6 +135,7 @@ def benchmark_section(ctx: Context) -> Section:
     )
     section.paragraphs.append(ctx.t("benchmark_lead", year=year))
     above = below = None
+    overdispersed = False
     with ctx.attempt(section, ctx.t("funnel", year=year)):
         chosen = outcomes[outcomes["year"] == year]
         if chosen.empty:
@@ -121,6 +145,18 @@ def benchmark_section(ctx: Context) -> Section:
             section.note(ctx.t("benchmark_no_persons", count=int(empty.sum()), year=year))
             chosen = chosen[~empty]
         result = funnel(chosen, count="entered_job", total="persons")
+        phi = float(result.attrs["phi"])
+        p_value = overdispersion_p_value(phi, len(result))
+        overdispersed = p_value < OVERDISPERSION_ALPHA
+        if overdispersed:
+            result = funnel(chosen, count="entered_job", total="persons", overdispersion=True)
+        section.paragraphs.append(
+            ctx.t(
+                "funnel_overdispersed" if overdispersed else "funnel_not_overdispersed",
+                phi=number(phi, 2, ctx.lang),
+                p=p_text(p_value, ctx.lang),
+            )
+        )
         flags = tuple(c for c in result.columns if str(c).startswith("flag_"))
         published = ctx.publish(
             section,
@@ -167,7 +203,9 @@ def benchmark_section(ctx: Context) -> Section:
     practice: Published | None = None
     with ctx.attempt(section, ctx.t("best_practice", year=year)):
         usable = outcomes[(outcomes["year"] == year) & (outcomes["persons"] > 0)]
-        best = best_practice(usable, ctx.frames["profiles"], year=year)
+        best = best_practice(
+            usable, ctx.frames["profiles"], year=year, overdispersion=overdispersed
+        )
         practice = ctx.publish(
             section,
             Table(

@@ -379,6 +379,22 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "positive afvigere.",
     ),
     "funnel": ("Job entry by jobcentre, {year}", "Jobstart efter jobcenter, {year}"),
+    "funnel_overdispersed": (
+        "The rates vary more between jobcentres than chance allows (overdispersion φ̂ = {phi}, "
+        "{p}), so the funnel limits include that variation (Spiegelhalter's random-effects "
+        "limits): a jobcentre outside them differs from the others by more than jobcentres "
+        "usually do.",
+        "Raterne varierer mere mellem jobcentrene, end tilfældet kan forklare (overspredning "
+        "φ̂ = {phi}, {p}), så tragtgrænserne rummer den variation (Spiegelhalters "
+        "random effects-grænser): et jobcenter uden for dem adskiller sig mere fra de andre, "
+        "end jobcentre plejer.",
+    ),
+    "funnel_not_overdispersed": (
+        "The rates vary between jobcentres about as much as chance allows (overdispersion "
+        "φ̂ = {phi}, {p}), so the funnel limits are exact binomial limits.",
+        "Raterne varierer mellem jobcentrene omtrent så meget, som tilfældet kan forklare "
+        "(overspredning φ̂ = {phi}, {p}), så tragtgrænserne er eksakte binomiale grænser.",
+    ),
     "best_practice": (
         "Positive deviants and strategy type, {year}",
         "Positive afvigere og strategitype, {year}",
@@ -402,19 +418,24 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "landsgennemsnittet.",
     ),
     "benchmark_method": (
-        "Funnel limits: exact binomial limits around the pooled rate at each jobcentre's "
-        "number of persons (Spiegelhalter 2005); Wilson interval for each rate. Positive "
-        "deviants: the empirical-Bayes (shrunk) rate lies above the upper 95 % limit. By "
+        "Funnel limits around the pooled rate at each jobcentre's number of persons "
+        "(Spiegelhalter 2005): exact binomial limits, or — when the test for overdispersion "
+        "(N·φ̂ against χ² with N − 1 degrees of freedom) gives p < 0.05 — random-effects "
+        "limits on the arcsine scale widened by the between-jobcentre variance τ̂²; Wilson "
+        "interval for each rate. Positive deviants: the empirical-Bayes (shrunk) rate lies "
+        "above the upper 95 % limit. By "
         "strategy type: difference of the mean jobcentre rates, Welch interval and a "
         "percentile bootstrap ({n_boot} resamples, seed {seed}), Hedges' g; each jobcentre "
         "counts once, and jobcentres whose rate is suppressed are left out.",
-        "Tragtgrænser: eksakte binomiale grænser omkring den samlede rate ved hvert jobcenters "
-        "antal personer (Spiegelhalter 2005); Wilson-interval for hver rate. Positive "
-        "afvigere: den empirisk-bayesianske (krympede) rate ligger over den øvre "
-        "95 %-grænse. Efter strategitype: forskellen mellem jobcentrenes gennemsnitlige "
-        "rater, Welch-interval og percentil-bootstrap ({n_boot} gentagelser, seed {seed}), "
-        "Hedges' g; hvert jobcenter tæller én gang, og jobcentre, hvis rate er undertrykt, "
-        "er udeladt.",
+        "Tragtgrænser omkring den samlede rate ved hvert jobcenters antal personer "
+        "(Spiegelhalter 2005): eksakte binomiale grænser, eller — når testen for "
+        "overspredning (N·φ̂ mod χ² med N − 1 frihedsgrader) giver p < 0,05 — "
+        "random effects-grænser på arcsin-skalaen udvidet med variansen mellem jobcentrene "
+        "τ̂²; Wilson-interval for hver rate. Positive afvigere: den empirisk-bayesianske "
+        "(krympede) rate ligger over den øvre 95 %-grænse. Efter strategitype: forskellen "
+        "mellem jobcentrenes gennemsnitlige rater, Welch-interval og percentil-bootstrap "
+        "({n_boot} gentagelser, seed {seed}), Hedges' g; hvert jobcenter tæller én gang, og "
+        "jobcentre, hvis rate er undertrykt, er udeladt.",
     ),
     # ---------------------------------------------------------------- employment gap
     "gap": ("Disability employment gap", "Beskæftigelsesgabet"),
@@ -649,6 +670,13 @@ def number(value: float, decimals: int, lang: Lang) -> str:
     if shown.startswith("-") and float(shown) == 0:
         shown = shown[1:]
     return shown.replace(".", ",") if lang == "da" else shown
+
+
+def p_text(value: float, lang: Lang) -> str:
+    """Format a p-value: ``p < 0.001`` below a thousandth, else ``p = 0.034`` (three decimals)."""
+    if value < 0.001:
+        return f"p < {number(0.001, 3, lang)}"
+    return f"p = {number(value, 3, lang)}"
 
 
 def percent(value: float, lang: Lang, decimals: int = 1) -> str:
