@@ -1,13 +1,16 @@
 """Byte-level fast paths over Arrow-backed text columns (private; used by the validators).
 
 pandas 3 reads CSV text into Arrow string arrays: one buffer of UTF-8 bytes and one of offsets.
-Two questions validation asks of millions of such cells are answered here without a Python
+The questions validation asks of millions of such cells are answered here without a Python
 string per cell:
 
 - :func:`text_hashes`: 64-bit hashes, equal for equal texts (the duplicate-key check), computed
   with NumPy straight from those buffers;
 - :func:`spelling_positions`: which of a few known spellings each cell is (the labels of a
-  category column), one Arrow set lookup per cell.
+  category column), one Arrow set lookup per cell;
+- :func:`dictionary_codes`: codes and distinct texts (what ``pandas.factorize`` gives), from
+  Arrow's dictionary encoding with the codes kept in 32 bits;
+- :func:`blank_texts`: the missing, empty and whitespace-only cells.
 
 Each answers ``None`` when it does not apply (no pyarrow, not Arrow-backed text); the callers
 then take their general, per-unique-value path, which gives the same result
