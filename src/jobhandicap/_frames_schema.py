@@ -340,18 +340,40 @@ OUTCOMES_SCHEMA = FrameSchema(
     key=("jobcentre", "year"),
 )
 
+#: The Danish label of each category without an enum (the person-level sample): what the
+#: writers put in Danish files, and one of the spellings the readers accept.
+DANISH_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "female": "kvinde",
+        "male": "mand",
+        "not limited": "ikke begrænset",
+        "limited but not severely": "begrænset men ikke alvorligt",
+        "severely limited": "alvorligt begrænset",
+        "no difficulty": "ingen vanskeligheder",
+        "some difficulty": "nogle vanskeligheder",
+        "a lot of difficulty": "mange vanskeligheder",
+        "cannot do at all": "kan slet ikke",
+    }
+)
+
+
+def _with_danish(categories: tuple[str, ...], aliases: Mapping[str, str]) -> dict[str, str]:
+    """``aliases`` plus the Danish label of each category (:data:`DANISH_LABELS`)."""
+    return {**{DANISH_LABELS[c]: c for c in categories}, **aliases}
+
+
 _DIFFICULTY = ("no difficulty", "some difficulty", "a lot of difficulty", "cannot do at all")
-_DIFFICULTY_DA = {
-    "ingen vanskeligheder": "no difficulty",
-    "ingen": "no difficulty",
-    "nogle vanskeligheder": "some difficulty",
-    "nogen vanskeligheder": "some difficulty",
-    "some": "some difficulty",
-    "mange vanskeligheder": "a lot of difficulty",
-    "a lot": "a lot of difficulty",
-    "kan slet ikke": "cannot do at all",
-    "cannot do": "cannot do at all",
-}
+_DIFFICULTY_ALIASES = _with_danish(
+    _DIFFICULTY,
+    {
+        "ingen": "no difficulty",
+        "nogen vanskeligheder": "some difficulty",
+        "some": "some difficulty",
+        "a lot": "a lot of difficulty",
+        "cannot do": "cannot do at all",
+    },
+)
+_GALI = ("not limited", "limited but not severely", "severely limited")
 
 PEOPLE_SCHEMA = FrameSchema(
     "people",
@@ -361,28 +383,18 @@ PEOPLE_SCHEMA = FrameSchema(
             name="sex",
             kind="category",
             categories=("female", "male"),
-            aliases={
-                "f": "female",
-                "woman": "female",
-                "kvinde": "female",
-                "k": "female",
-                "m": "male",
-                "man": "male",
-                "mand": "male",
-            },
+            aliases=_with_danish(
+                ("female", "male"),
+                {"f": "female", "woman": "female", "k": "female", "m": "male", "man": "male"},
+            ),
             nullable=True,
         ),
         ColumnSpec(name="employed", kind="boolean"),
         ColumnSpec(
             name="gali",
             kind="category",
-            categories=("not limited", "limited but not severely", "severely limited"),
-            aliases={
-                "ikke begrænset": "not limited",
-                "begrænset men ikke alvorligt": "limited but not severely",
-                "limited": "limited but not severely",
-                "alvorligt begrænset": "severely limited",
-            },
+            categories=_GALI,
+            aliases=_with_danish(_GALI, {"limited": "limited but not severely"}),
             required=False,
             nullable=True,
             description="Global Activity Limitation Indicator",
@@ -392,7 +404,7 @@ PEOPLE_SCHEMA = FrameSchema(
                 name=f"wg_{domain}",
                 kind="category",
                 categories=_DIFFICULTY,
-                aliases=_DIFFICULTY_DA,
+                aliases=_DIFFICULTY_ALIASES,
                 required=False,
                 nullable=True,
                 description="Washington Group short set",

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from jobhandicap import _io_csv, _io_formats, frames
+from jobhandicap._frames_schema import DANISH_LABELS
 from jobhandicap._io_headers import check_kind, danish_header, header_table, resolve_headers
 from jobhandicap._labels import label_key
 from jobhandicap.domain import Likert
@@ -95,18 +96,6 @@ _FORMAT_NAMES = {"csv": "csv", "excel": "excel", "xlsx": "excel", "parquet": "pa
 
 _NUMBER_KINDS = frozenset({"integer", "number"})
 
-#: Danish labels of the categories that have no enum (the person-level sample).
-_DANISH_CATEGORY_LABELS: dict[str, str] = {
-    "female": "kvinde",
-    "male": "mand",
-    "not limited": "ikke begrænset",
-    "limited but not severely": "begrænset men ikke alvorligt",
-    "severely limited": "alvorligt begrænset",
-    "no difficulty": "ingen vanskeligheder",
-    "some difficulty": "nogle vanskeligheder",
-    "a lot of difficulty": "mange vanskeligheder",
-    "cannot do at all": "kan slet ikke",
-}
 _BOOLEAN_LABELS: dict[str, tuple[str, str]] = {"da": ("ja", "nej"), "en": ("yes", "no")}
 _DATE_FORMATS: dict[str, str] = {"da": "%d-%m-%Y", "en": "%Y-%m-%d"}
 _EXCEL_DATE_FORMATS: dict[str, str] = {"da": "dd-mm-yyyy", "en": "yyyy-mm-dd"}
@@ -898,7 +887,7 @@ def _category_label(spec: frames.ColumnSpec, value: str, danish: bool) -> str:
     if spec.enum is not None:
         member: Any = spec.enum(value)
         return str(member.label_da if danish else member.label_en)
-    return _DANISH_CATEGORY_LABELS.get(value, value) if danish else value
+    return DANISH_LABELS.get(value, value) if danish else value
 
 
 def _localise(frame: pd.DataFrame, kind: str, language: str, *, text_dates: bool) -> pd.DataFrame:
