@@ -1,20 +1,23 @@
-"""Grouping columns of the case indicators, including the derived ``year``.
+"""Grouping columns of the case indicators, including the derived ``year``, and row selection.
 
 The case and usage indicators group by columns of the canonical cases frame (``scheme``,
 ``target_group``, ``jobcentre``, ``municipality``, …) or by ``year``, the application year,
 derived from ``applied``. This module resolves a ``by`` argument into grouping keys once, with a
-clear error for unknown columns.
+clear error for unknown columns, and selects the rows whose label is one of several
+(:func:`rows_in`, for example the granted cases).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap.errors import JobhandicapError, MissingColumnsError
 
-__all__ = ["DERIVED", "as_by", "check_columns", "group_keys"]
+__all__ = ["DERIVED", "as_by", "check_columns", "group_keys", "rows_in"]
 
 #: Grouping columns derived from others: name -> (source column, description).
 DERIVED = {"year": ("applied", "the application year")}
@@ -98,3 +101,21 @@ def group_keys(frame: pd.DataFrame, by: Sequence[str], what: str = "cases") -> p
                 f"{list(map(str, frame.columns))} or {', '.join(derivable)}"
             )
     return pd.DataFrame(keys, index=frame.index)
+
+
+def rows_in(column: pd.Series, values: Collection[str]) -> npt.NDArray[np.bool_]:
+    """Which rows of a label column hold one of ``values`` (missing cells: none).
+
+    A categorical column is compared on its few categories and the answer gathered by code,
+    with no string comparison per row.
+
+    Examples
+    --------
+    >>> column = pd.Series(["granted", None, "refused"], dtype="category")
+    >>> rows_in(column, {"granted", "withdrawn"}).tolist()
+    [True, False, False]
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        hit = np.append(column.cat.categories.astype("object").isin(list(values)), False)
+        return np.asarray(hit[column.cat.codes.to_numpy()], dtype=np.bool_)
+    return np.asarray(column.isin(list(values)).to_numpy(dtype=bool, na_value=False))

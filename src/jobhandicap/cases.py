@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap._grouping import as_by, check_columns, group_keys
+from jobhandicap._grouping import as_by, check_columns, group_keys, rows_in
 from jobhandicap.domain import Decision
 from jobhandicap.errors import JobhandicapError
 from jobhandicap.stats import kaplan_meier_from_counts, survival_quantiles, wilson_interval
@@ -53,7 +53,7 @@ class _Durations:
         check_columns(cases, ("applied", "decided", "decision"), "cases")
         applied = cases["applied"].to_numpy(dtype="datetime64[ns]")
         decided = cases["decided"].to_numpy(dtype="datetime64[ns]")
-        self.withdrawn = _is(cases["decision"], Decision.WITHDRAWN)
+        self.withdrawn = rows_in(cases["decision"], {Decision.WITHDRAWN.value})
         is_open = np.isnat(decided)
         if np.isnat(applied).any():
             row = cases.index[int(np.flatnonzero(np.isnat(applied))[0])]
@@ -83,17 +83,6 @@ class _Durations:
         self.open = ~observed & ~self.withdrawn
         self.decided = observed & ~self.withdrawn
         self.days = (end - applied) / _DAY
-
-
-def _is(column: pd.Series, value: Decision) -> npt.NDArray[np.bool_]:
-    """Which rows of a decision column hold ``value`` (on category codes when categorical)."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        categories = column.cat.categories
-        if value.value not in categories:
-            return np.zeros(len(column), dtype=np.bool_)
-        code = categories.get_loc(value.value)
-        return np.asarray(column.cat.codes.to_numpy() == code, dtype=np.bool_)
-    return np.asarray(column.astype("object").to_numpy() == value.value, dtype=np.bool_)
 
 
 class _Groups:
@@ -350,8 +339,8 @@ def grant_rate(
     level = check_level(level)
     names = as_by(by)
     check_columns(cases, ("decision",), "cases")
-    granted = _is(cases["decision"], Decision.GRANTED)
-    refused = _is(cases["decision"], Decision.REFUSED)
+    granted = rows_in(cases["decision"], {Decision.GRANTED.value})
+    refused = rows_in(cases["decision"], {Decision.REFUSED.value})
     counts = _Groups(cases, names).counts({"n": granted | refused, "granted": granted})
     estimate = wilson_interval(
         counts["granted"].to_numpy(np.float64), counts["n"].to_numpy(np.float64), level=level

@@ -45,7 +45,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap._grouping import as_by, check_columns, group_keys
+from jobhandicap._grouping import as_by, check_columns, group_keys, rows_in
 from jobhandicap.domain import Decision
 from jobhandicap.errors import JobhandicapError, SmallSampleWarning, UnknownLabelError
 from jobhandicap.reference import jobcentres as _jobcentre_memberships
@@ -102,13 +102,7 @@ def _selected(cases: pd.DataFrame, decision: object) -> npt.NDArray[np.bool_]:
     if wanted is None:
         return np.ones(len(cases), dtype=bool)
     check_columns(cases, ("decision",), "cases")
-    column = cases["decision"]
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        # Compare the few categories, then gather by code: no string comparison per row.
-        hit = np.append(column.cat.categories.astype("object").isin(list(wanted)), False)
-        codes = column.cat.codes.to_numpy()
-        return np.asarray(hit[codes], dtype=bool)
-    return np.asarray(column.isin(list(wanted)).to_numpy(dtype=bool, na_value=False))
+    return rows_in(cases["decision"], wanted)
 
 
 def _reduce(
