@@ -24,6 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats as sps
 
+from jobhandicap._grouping import check_columns
 from jobhandicap.errors import JobhandicapError, MissingColumnsError, SmallSampleWarning
 from jobhandicap.stats import (
     bootstrap_interval,
@@ -295,12 +296,6 @@ def _spearman(sample: npt.NDArray[Any], axis: int) -> Any:
     return _pearson(sps.rankdata(sample, axis=axis), axis)
 
 
-def _check_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise MissingColumnsError(missing, list(frame.columns), what)
-
-
 def association(
     scores: pd.DataFrame,
     x: str,
@@ -367,7 +362,7 @@ def association(
         raise JobhandicapError(f"method must be 'pearson' or 'spearman', got {method!r}")
     check_level(level)
     groups = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    _check_columns(scores, [x, y, *groups, *([cluster] if cluster else [])], "scores")
+    check_columns(scores, [x, y, *groups, *([cluster] if cluster else [])], "scores")
     keep = scores[[x, y]].notna().all(axis=1).to_numpy()
     frame = scores.loc[keep, [*groups, *([cluster] if cluster else [])]].copy()
     for column in (x, y):
@@ -466,7 +461,7 @@ def scale_means(
     check_level(level)
     names = [scales] if isinstance(scales, str) else list(scales)
     groups = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    _check_columns(scores, [*names, *groups, *([cluster] if cluster else [])], "scores")
+    check_columns(scores, [*names, *groups, *([cluster] if cluster else [])], "scores")
     long = scores.melt(
         id_vars=[*groups, *([cluster] if cluster else [])],
         value_vars=names,

@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from jobhandicap._grouping import as_by, check_columns
 from jobhandicap.domain import Likert
 from jobhandicap.errors import JobhandicapError, MissingColumnsError
 from jobhandicap.stats import (
@@ -43,16 +44,9 @@ _SCALE = tuple(int(a) for a in Likert)
 
 def _check_survey(survey: pd.DataFrame, by: Sequence[str]) -> list[str]:
     """Check the columns a survey indicator needs; return ``by`` as a list."""
-    if not isinstance(survey, pd.DataFrame):
-        raise JobhandicapError(
-            f"survey must be a pandas DataFrame (the canonical survey frame), got "
-            f"{type(survey).__name__}"
-        )
-    by = [by] if isinstance(by, str) else list(by)
-    required = [c for c in (*_SURVEY_COLUMNS[1:], *by) if c not in survey.columns]
-    if required:
-        raise MissingColumnsError(list(dict.fromkeys(required)), list(survey.columns), "survey")
-    return by
+    names = as_by(by)
+    check_columns(survey, list(dict.fromkeys((*_SURVEY_COLUMNS[1:], *names))), "survey")
+    return names
 
 
 def _check_boxes(boxes: int) -> int:
