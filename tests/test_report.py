@@ -755,6 +755,13 @@ def test_overdispersion_test_reference_and_monotone() -> None:
     assert ps == sorted(ps, reverse=True)
 
 
+def _assert_same_upper_limits(published: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """The report's upper 95 % limits are ``expected``'s, jobcentre by jobcentre (rounded)."""
+    shown = published.set_index("jobcentre")
+    limits = expected.set_index("jobcentre")["high_95"].loc[shown.index]
+    np.testing.assert_allclose(shown["high_95"].astype(float), limits, atol=5e-4)
+
+
 def test_report_funnel_uses_overdispersed_limits_when_the_test_says_so(
     built: tuple[Any, Path], example: jh.ExampleData
 ) -> None:
@@ -764,10 +771,7 @@ def test_report_funnel_uses_overdispersed_limits_when_the_test_says_so(
     year = int(example.outcomes["year"].max())
     chosen = example.outcomes[example.outcomes["year"] == year]
     wide = funnel(chosen, count="entered_job", total="persons", overdispersion=True)
-    shown = result.tables["funnel"].set_index("jobcentre")
-    expected = wide.set_index("jobcentre")["high_95"]
-    limits = shown["high_95"].astype(float)
-    np.testing.assert_allclose(limits, expected.loc[shown.index], atol=5e-4)
+    _assert_same_upper_limits(result.tables["funnel"], wide)
     html = (folder / "index.html").read_text(encoding="utf-8")
     assert "vary more between jobcentres than chance allows" in html
 
@@ -783,10 +787,8 @@ def test_report_funnel_keeps_exact_limits_without_overdispersion(
     rng = np.random.default_rng(7)
     chance = chosen.assign(entered_job=rng.binomial(chosen["persons"].to_numpy(), 0.2))
     result = build_report({"outcomes": chance}, tmp_path, outcome_year=year)
-    exact = funnel(chance, count="entered_job", total="persons")
-    shown = result.tables["funnel"].set_index("jobcentre")
-    expected = exact.set_index("jobcentre")["high_95"]
-    limits = shown["high_95"].astype(float)
-    np.testing.assert_allclose(limits, expected.loc[shown.index], atol=5e-4)
+    _assert_same_upper_limits(
+        result.tables["funnel"], funnel(chance, count="entered_job", total="persons")
+    )
     html = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "about as much as chance allows" in html
