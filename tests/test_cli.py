@@ -54,6 +54,25 @@ def test_validate_bad_file_lists_problems(
     assert "Traceback" not in out + err
 
 
+def test_validate_never_echoes_a_personal_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sager.csv"
+    # A personal number typed into the scheme and the municipality columns.
+    path.write_text(
+        GOOD_CASES.replace("Hjælpemidler", "010190-1234").replace("Aarhus", "0101901234"),
+        encoding="utf-8",
+    )
+    status, out, err = _run(["validate", "cases", str(path)], capsys)
+    assert status == 1
+    assert "2 problem(s)" in out
+    assert "1234" not in out + err
+    assert "<personal number hidden>" in out
+    assert "are not shown" in out
+    lines = out.splitlines()
+    assert any(line.split()[:2] == ["2", "scheme"] for line in lines)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -817,3 +817,36 @@ def test_suppress_totals_accepts_a_single_string() -> None:
         False,
         True,
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# hide_personal_ids: cell by cell, for text shown on a screen
+# --------------------------------------------------------------------------------------------
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(LETTERS, max_size=12),
+            st.integers(0, 99_999_999),
+            cpr_numbers(replacement=True).flatmap(lambda d: st.sampled_from(forms(d))),
+            cpr_numbers().map(lambda d: f"unknown municipality {int(d)}; did you mean"),
+            cpr_numbers().map(int),
+        ),
+        max_size=12,
+    )
+)
+def test_hide_personal_ids_leaves_none_and_hides_only_those(values: list[object]) -> None:
+    from jobhandicap.disclosure import hide_personal_ids
+
+    series = pd.Series(values, dtype=object)
+    before = series.copy()
+    shown, hidden = hide_personal_ids(series)
+    pd.testing.assert_series_equal(series, before)  # not modified
+    assert hidden == int((shown == "<personal number hidden>").sum())
+    assert find_personal_ids(shown.to_frame("value")).empty
+    for value, kept in zip(values, shown.tolist(), strict=True):
+        if kept != "<personal number hidden>":
+            assert kept == value
+        if isinstance(value, str) and all(ch in LETTERS for ch in value):
+            assert kept == value  # plain text is never hidden

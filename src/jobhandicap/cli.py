@@ -37,6 +37,7 @@ import pandas as pd
 
 from jobhandicap._cli_report import REPORT_COMMAND
 from jobhandicap._io_headers import KINDS
+from jobhandicap.disclosure import hide_personal_ids
 from jobhandicap.errors import JobhandicapError, SchemaError
 
 __all__ = ["SUBCOMMANDS", "Subcommand", "build_parser", "main"]
@@ -121,10 +122,32 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
         if problems.empty:
             raise
         print(f"{args.file}: {err.summary}; {len(problems)} problem(s):", file=out)
-        print(_problem_table(problems), file=out)
+        shown, hidden = _without_personal_ids(problems)
+        print(_problem_table(shown), file=out)
+        if hidden:
+            print(
+                f"{hidden} cell(s) of this list held what looks like a personal number (CPR) "
+                "and are not shown; find them by their row and column in the file.",
+                file=out,
+            )
         return 1
     print(f"{args.file}: {len(frame)} valid {args.kind} rows", file=out)
     return 0
+
+
+def _without_personal_ids(problems: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The problems with every value and message that holds a personal number hidden.
+
+    A personal number typed into the wrong column would otherwise be echoed to the terminal
+    (and to whatever log keeps it).
+    """
+    shown = problems.copy()
+    hidden = 0
+    for column in ("value", "message"):
+        if column in shown.columns:
+            shown[column], count = hide_personal_ids(shown[column])
+            hidden += count
+    return shown, hidden
 
 
 def _problem_table(problems: pd.DataFrame) -> str:

@@ -5,7 +5,8 @@ three safeguards every output of the library passes through (privacy by default)
 
 * :func:`find_personal_ids` and :func:`assert_no_personal_ids` look for Danish personal numbers
   (CPR numbers) anywhere in a frame — values of any column, the column headers and the index —
-  and report *where* they are (column, number of rows, first row) without ever echoing one.
+  and report *where* they are (column, number of rows, first row) without ever echoing one;
+  :func:`hide_personal_ids` blanks the values that hold one, for text shown on a screen.
 * :func:`pseudonymise` replaces identifiers by keyed HMAC-SHA256 pseudonyms: stable (the same
   input and key give the same pseudonym, so tables can still be linked) and irreversible without
   the key.
@@ -34,7 +35,11 @@ References
 
 from __future__ import annotations
 
-from jobhandicap.disclosure._identifiers import assert_no_personal_ids, find_personal_ids
+from jobhandicap.disclosure._identifiers import (
+    assert_no_personal_ids,
+    find_personal_ids,
+    hide_personal_ids,
+)
 from jobhandicap.disclosure._pseudonyms import MIN_KEY_BYTES, pseudonymise
 
 # The next three private helpers are re-exported for the tests that check them directly.
@@ -54,6 +59,7 @@ __all__ = [
     "SuppressedTable",
     "assert_no_personal_ids",
     "find_personal_ids",
+    "hide_personal_ids",
     "pseudonymise",
     "render_suppressed",
     "suppress",

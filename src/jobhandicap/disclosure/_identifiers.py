@@ -18,7 +18,7 @@ import pandas as pd
 from jobhandicap.disclosure._pseudonyms import MIN_KEY_BYTES
 from jobhandicap.errors import DisclosureError, JobhandicapError
 
-__all__ = ["assert_no_personal_ids", "find_personal_ids"]
+__all__ = ["assert_no_personal_ids", "find_personal_ids", "hide_personal_ids"]
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -147,6 +147,45 @@ def _scan(
             shown = f"<column {position}>" if header_hits[position] else str(label)
             found.append(("values", label, shown, position, count, int(np.argmax(flags))))
     return found
+
+
+#: What :func:`hide_personal_ids` puts in place of a value holding a personal number.
+HIDDEN = "<personal number hidden>"
+#: Nine digits that read as ``DDMMYYNNNN`` once a leading zero is put back (a personal number
+#: read as a number and shown again as text), standing alone in a text.
+_LOST_ZERO_PATTERN = "(?:^|[^0-9])[1-9](?:0[1-9]|1[0-2])[0-9]{6}(?:[^0-9]|$)"
+
+
+def hide_personal_ids(values: pd.Series, *, replacement: bool = True) -> tuple[pd.Series, int]:
+    """Replace every value that holds a personal number by :data:`HIDDEN`; count them.
+
+    For text shown to a person rather than published — such as a list of problems with the
+    cells that caused them — where one cell at a time must be withheld. The search of
+    :func:`find_personal_ids` (text anywhere in the value, numbers by value), and also nine
+    digits in a text that read as a personal number with its leading zero put back: a number
+    column that held ``0101901234`` shows it as ``101901234``. Hiding too much costs little
+    here, unlike in a published table.
+
+    Returns
+    -------
+    tuple
+        A new Series of objects (the argument is not modified) and how many values were hidden.
+
+    Examples
+    --------
+    >>> shown, hidden = hide_personal_ids(
+    ...     pd.Series(["Aarhus", "born 0101901234", 42, "code 101901234", 101901234])
+    ... )
+    >>> shown.tolist(), hidden
+    (['Aarhus', '<personal number hidden>', 42, '<personal number hidden>',
+      '<personal number hidden>'], 3)
+    """
+    text = values.astype(object).map(lambda v: v if isinstance(v, str) else None)
+    lost_zero = text.astype(pd.StringDtype()).str.contains(_LOST_ZERO_PATTERN, regex=True)
+    hits = _hits(values, replacement) | lost_zero.to_numpy(dtype=bool, na_value=False)
+    shown = values.astype(object).copy()
+    shown[hits] = HIDDEN
+    return shown, int(hits.sum())
 
 
 def find_personal_ids(
