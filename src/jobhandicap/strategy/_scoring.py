@@ -465,12 +465,7 @@ def score_strategies(
             f"the unit column may not be called {unit!r}: the result has a column of that "
             "name; rename it first"
         )
-    normalised = _normalise_matrix(matrix, checked, checked.normalisation)
-    weights = np.array(checked.weights, dtype=np.float64)
-    score, coverage, contributions = _aggregate(normalised, weights, checked.aggregation)
-    scored = coverage >= checked.min_coverage - 1e-12
-    score = np.where(scored, score, np.nan)
-    contributions = np.where(scored[:, None], contributions, np.nan)
+    score, coverage, contributions = spec_scores(matrix, checked)
     ranks = _min_ranks(score)
     if checked.normalisation == "zscore":
         codes = np.full(len(score), -1, dtype=np.int8)
@@ -491,6 +486,23 @@ def score_strategies(
         contributions, columns=[f"contribution_{column}" for column in checked.columns]
     )
     return pd.concat([result, contribution_frame], axis=1)
+
+
+def spec_scores(
+    matrix: FloatArray, checked: StrategySpec
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Scores, coverage and contributions of every unit under a checked specification.
+
+    The specification's normalisation and aggregation with its weights; a unit whose coverage
+    falls short of ``min_coverage`` gets no score and no contributions (NaN).
+    """
+    normalised = _normalise_matrix(matrix, checked, checked.normalisation)
+    weights = np.array(checked.weights, dtype=np.float64)
+    score, coverage, contributions = _aggregate(normalised, weights, checked.aggregation)
+    scored = coverage >= checked.min_coverage - 1e-12
+    score = np.where(scored, score, np.nan)
+    contributions = np.where(scored[:, None], contributions, np.nan)
+    return score, coverage, contributions
 
 
 def _as_int64(values: FloatArray) -> pd.arrays.IntegerArray:

@@ -12,12 +12,12 @@ import pandas as pd
 from jobhandicap.errors import JobhandicapError
 from jobhandicap.stats.resampling import _generator
 from jobhandicap.strategy._scoring import (
-    _aggregate,
     _as_int64,
     _classify,
     _min_ranks,
     _normalise_matrix,
     _prepare,
+    spec_scores,
 )
 from jobhandicap.strategy._spec import (
     _BLOCK_CELLS,
@@ -248,13 +248,8 @@ def strategy_sensitivity(
     n_draws = int(draws)
 
     # Nominal ranks, exactly as score_strategies computes them.
-    nominal_values = _normalise_matrix(matrix, checked, checked.normalisation)
+    nominal_rank = _min_ranks(spec_scores(matrix, checked)[0])
     base = np.array(checked.weights, dtype=np.float64)
-    nominal_score, nominal_coverage, _ = _aggregate(nominal_values, base, checked.aggregation)
-    nominal_score = np.where(
-        nominal_coverage >= checked.min_coverage - 1e-12, nominal_score, np.nan
-    )
-    nominal_rank = _min_ranks(nominal_score)
 
     # The draws: weights, normalisation, aggregation, dropped indicator (in this order).
     weights = base * (1.0 + rng.uniform(-noise, noise, size=(n_draws, k)))
