@@ -136,20 +136,20 @@ def benchmark_section(ctx: Context) -> Section:
     section.paragraphs.append(ctx.t("benchmark_lead", year=year))
     above = below = None
     overdispersed = False
+    in_year = outcomes[outcomes["year"] == year]
+    empty = in_year["persons"] <= 0
+    usable = in_year[~empty]  # a rate needs persons: the funnel and best practice use these
     with ctx.attempt(section, ctx.t("funnel", year=year)):
-        chosen = outcomes[outcomes["year"] == year]
-        if chosen.empty:
+        if in_year.empty:
             raise JobhandicapError(f"the outcomes have no rows for year {year}; years: {years}")
-        empty = chosen["persons"] <= 0
         if empty.any():
             section.note(ctx.t("benchmark_no_persons", count=int(empty.sum()), year=year))
-            chosen = chosen[~empty]
-        result = funnel(chosen, count="entered_job", total="persons")
+        result = funnel(usable, count="entered_job", total="persons")
         phi = float(result.attrs["phi"])
         p_value = overdispersion_p_value(phi, len(result))
         overdispersed = p_value < OVERDISPERSION_ALPHA
         if overdispersed:
-            result = funnel(chosen, count="entered_job", total="persons", overdispersion=True)
+            result = funnel(usable, count="entered_job", total="persons", overdispersion=True)
         section.paragraphs.append(
             ctx.t(
                 "funnel_overdispersed" if overdispersed else "funnel_not_overdispersed",
@@ -202,7 +202,6 @@ def benchmark_section(ctx: Context) -> Section:
     deviants = None
     practice: Published | None = None
     with ctx.attempt(section, ctx.t("best_practice", year=year)):
-        usable = outcomes[(outcomes["year"] == year) & (outcomes["persons"] > 0)]
         best = best_practice(
             usable, ctx.frames["profiles"], year=year, overdispersion=overdispersed
         )
