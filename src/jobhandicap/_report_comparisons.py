@@ -9,8 +9,9 @@ from jobhandicap._report_context import (
     Section,
     thousands,
 )
-from jobhandicap._report_tables import Published, Rule, Table
+from jobhandicap._report_tables import Published, Table
 from jobhandicap._report_text import number, p_text
+from jobhandicap.disclosure import Measure, TableSpec
 from jobhandicap.errors import JobhandicapError
 
 # --------------------------------------------------------------------------------------------
@@ -120,6 +121,26 @@ def overdispersion_p_value(phi: float, units: int) -> float:
     return float(chi2.sf(units * phi, units - 1))
 
 
+def _outcome_spec(row: tuple[str, ...], base: tuple[str, ...]) -> TableSpec:
+    """Persons and job entries per jobcentre, with the columns computed from them.
+
+    ``row`` columns are computed from the row's persons and entries (the people who did not
+    enter a job stand behind a rate too); ``base`` columns (funnel limits, shrinkage weights)
+    from its persons and the pooled rate over every row.
+    """
+    return TableSpec(
+        universe="outcomes",
+        by=("jobcentre",),
+        measures=(
+            Measure(column="n", derived=(*row, *base)),
+            Measure(column="count", units="entered", derived=row),
+            Measure(column=None, units="not entered", derived=row),
+            Measure(column=None, units="entered", over="jobcentre", derived=base),
+            Measure(column=None, over="jobcentre", derived=base),
+        ),
+    )
+
+
 def benchmark_section(ctx: Context) -> Section:
     """Funnel of job entry, best practice and job entry by strategy type."""
     from jobhandicap.benchmark import best_practice, compare_groups, funnel
@@ -164,13 +185,9 @@ def benchmark_section(ctx: Context) -> Section:
                 name="funnel",
                 title=ctx.t("funnel", year=year),
                 frame=ctx.with_names(result),
-                rules=(
-                    Rule(
-                        counts=("count",),
-                        total="n",
-                        complement=True,
-                        linked=("rate", "ci_low", "ci_high", "p_value", *flags),
-                    ),
+                spec=_outcome_spec(
+                    row=("rate", "ci_low", "ci_high", "p_value", *flags),
+                    base=tuple(c for c in result.columns if str(c).startswith(("low_", "high_"))),
                 ),
                 html_columns=(
                     "jobcentre",
@@ -211,13 +228,9 @@ def benchmark_section(ctx: Context) -> Section:
                 name="best_practice",
                 title=ctx.t("best_practice", year=year),
                 frame=ctx.with_names(best),
-                rules=(
-                    Rule(
-                        counts=("count",),
-                        total="n",
-                        complement=True,
-                        linked=("rate", "ci_low", "ci_high", "shrunk", "positive_deviant"),
-                    ),
+                spec=_outcome_spec(
+                    row=("rate", "ci_low", "ci_high", "shrunk", "positive_deviant"),
+                    base=("weight", "high_95"),
                 ),
                 html_columns=(
                     "jobcentre",

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from jobhandicap._report_tables import Published, Table, publish
+from jobhandicap._report_tables import Published, Table, unprotected
 from jobhandicap._report_text import Lang, number, percent, text, value_label
 from jobhandicap.errors import DisclosureError, JobhandicapError
 from jobhandicap.staff import Scale
@@ -88,6 +88,10 @@ class Context:
     plots: ModuleType | None
     progress: Callable[[str], None]
     names: Mapping[int, str]
+    #: The jointly protected tables (second pass); ``None`` while the tables are collected.
+    released: Mapping[str, Published] | None = None
+    collected: list[Table] = attrs.field(factory=list)
+    units: dict[str, pd.DataFrame] = attrs.field(factory=dict)
     _strategies: pd.DataFrame | None = None
     _figures: int = 0
 
@@ -101,13 +105,33 @@ class Context:
         return text(key, self.lang, **fields)
 
     def publish(self, section: Section, table: Table) -> Published:
-        """Suppress a table, add it to the section and report it."""
-        published = publish(table, suppress=self.options.suppress)
-        hidden = int(published.mask.to_numpy(dtype=bool).sum())
-        detail = f", {hidden} cell(s) suppressed" if hidden else ""
-        self.progress(f"computed {table.name} ({len(published.table)} rows{detail})")
+        """Add a table to the section, as the release protects it.
+
+        The report is built twice: the first pass collects every table (and the units behind
+        them) and returns them unprotected; after the whole release is protected, the second
+        pass gets each table as published.
+        """
+        if self.released is None:
+            self.collected.append(table)
+            published = unprotected(table)
+        else:
+            published = self.released[table.name]
+            if table.spec is not None and not table.frame.reset_index(drop=True).equals(
+                _unmasked(published, table)
+            ):
+                raise RuntimeError(
+                    f"table {table.name!r} differs between the report's two passes; the "
+                    "analyses must be deterministic"
+                )
+            hidden = int(published.mask.to_numpy(dtype=bool).sum())
+            detail = f", {hidden} cell(s) hidden" if hidden else ""
+            self.progress(f"computed {table.name} ({len(published.table)} rows{detail})")
         section.tables.append(published)
         return published
+
+    def add_units(self, name: str, units: pd.DataFrame) -> None:
+        """Register the units behind tables whose specification names universe ``name``."""
+        self.units[name] = units
 
     def attempt(self, section: Section, what: str) -> _Attempt:
         """Run an analysis; turn its warnings and input errors into notes of the section.
@@ -151,6 +175,13 @@ class Context:
         out = frame.copy(deep=False)
         out.insert(position, "jobcentre_name", names)
         return out
+
+
+def _unmasked(published: Published, table: Table) -> pd.DataFrame:
+    """The published table's cells where shown, the table's own where hidden (for a check)."""
+    frame = table.frame.reset_index(drop=True)
+    shown = published.table.astype(object).where(~published.mask, frame.astype(object))
+    return shown.astype(frame.dtypes.to_dict())
 
 
 class _Attempt:

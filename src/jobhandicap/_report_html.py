@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from jobhandicap._report_sections import Section
-from jobhandicap._report_tables import MARKER, Published
+from jobhandicap._report_tables import Published
 from jobhandicap._report_text import Lang, column_label, number, text, value_label
 
 #: Tables longer than this are folded into a ``<details>`` element.
@@ -66,8 +66,9 @@ def _cell(
     published: Published, column: str, row: int, decimals: int, lang: Lang
 ) -> tuple[str, str]:
     """Return the text and CSS class of one cell."""
-    if bool(published.mask[column].iloc[row]):
-        return _escape(MARKER), "num hidden"
+    marker = str(published.markers[column].iloc[row])
+    if marker:
+        return _escape(marker), "num hidden"
     series = published.table[column]
     value = series.iloc[row]
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):

@@ -22,7 +22,7 @@ import pandas as pd
 
 from jobhandicap._frames_schema import SCHEMAS
 from jobhandicap._report_context import Options, Section
-from jobhandicap._report_tables import MARKER, THRESHOLD, Published
+from jobhandicap._report_tables import MARKER, SECONDARY, THRESHOLD, Published
 from jobhandicap._report_text import Lang, text
 from jobhandicap.datasets import ExampleData
 from jobhandicap.disclosure import assert_no_personal_ids
@@ -180,7 +180,7 @@ def _text_table(
         name=name,
         title=title,
         table=table,
-        mask=pd.DataFrame(False, index=table.index, columns=table.columns),
+        markers=pd.DataFrame("", index=table.index, columns=table.columns, dtype="string"),
         counts=(),
         html_columns=tuple(columns),
         decimals={},
@@ -226,7 +226,10 @@ def provenance(
     settings = [
         ("title", title),
         ("lang", lang),
-        ("suppress", f"{options.suppress} (threshold {THRESHOLD}, marker {MARKER!r})"),
+        (
+            "suppress",
+            f"{options.suppress} (threshold {THRESHOLD}, markers {MARKER!r} and {SECONDARY!r})",
+        ),
         ("extracted", "—" if extracted is None else extracted.isoformat()),
         ("scales", _scale_text(options.scales)),
         ("survey_items", "—" if options.survey_items is None else ", ".join(options.survey_items)),

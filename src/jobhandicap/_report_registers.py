@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from jobhandicap._report_context import (
     Context,
@@ -10,13 +11,16 @@ from jobhandicap._report_context import (
     thousands,
     value_of,
 )
-from jobhandicap._report_tables import Published, Rule, Table
+from jobhandicap._report_tables import THRESHOLD, Published, Table
 from jobhandicap._report_text import number, percent
+from jobhandicap._report_units import case_units
+from jobhandicap.disclosure import Measure, TableSpec
 
 # --------------------------------------------------------------------------------------------
 # Processing time and grant rates
 # --------------------------------------------------------------------------------------------
 
+_RATE = ("rate", "ci_low", "ci_high")
 _DAYS = dict.fromkeys(
     ("median_days", "median_ci_low", "median_ci_high", "q25_days", "q75_days"), 0
 )
@@ -28,6 +32,7 @@ def cases_section(ctx: Context) -> Section:
 
     cases = ctx.frames["cases"]
     extracted = ctx.extracted
+    ctx.add_units("cases", case_units(cases, extracted))
     section = Section(id="cases", title=ctx.t("cases"), method=ctx.t("cases_method"))
     shown = "–" if extracted is None else extracted.isoformat()
     section.paragraphs.append(ctx.t("cases_lead", extracted=shown))
@@ -42,9 +47,15 @@ def cases_section(ctx: Context) -> Section:
                 name="processing_time",
                 title=ctx.t("processing_time"),
                 frame=times,
-                rules=(
-                    Rule(counts=("decided", "open"), total="n", linked=estimates),
-                    Rule(counts=("withdrawn",)),
+                spec=TableSpec(
+                    universe="cases",
+                    by=("year",),
+                    measures=(
+                        Measure(column="n", units="time_n", derived=estimates),
+                        Measure(column="decided", units="time_decided"),
+                        Measure(column="open", units="time_open"),
+                        Measure(column="withdrawn", units="withdrawn"),
+                    ),
                 ),
                 decimals=_DAYS,
             ),
@@ -60,7 +71,9 @@ def cases_section(ctx: Context) -> Section:
                     last_year=published.table["year"].iloc[-1],
                 )
             )
-        hidden = published.table.loc[published.mask["n"].to_numpy(dtype=bool), "year"]
+        # A curve shows its base and its censoring: draw only years whose counts are shown.
+        curve_counts = published.mask[["n", "decided", "open"]].to_numpy(dtype=bool)
+        hidden = published.table["year"].to_numpy()[curve_counts.any(axis=1)]
         curves = survival_table(cases, by="year", extracted=extracted)
         curves = curves[~curves["year"].isin(hidden.tolist())]
         if len(curves):
@@ -77,12 +90,14 @@ def cases_section(ctx: Context) -> Section:
                 name="grant_rate",
                 title=ctx.t("grant_rate"),
                 frame=rates,
-                rules=(
-                    Rule(
-                        counts=("granted",),
-                        total="n",
-                        complement=True,
-                        linked=("rate", "ci_low", "ci_high"),
+                spec=TableSpec(
+                    universe="cases",
+                    by=("scheme",),
+                    measures=(
+                        Measure(column="n", units="decided", derived=_RATE),
+                        Measure(column="granted", units="granted", derived=_RATE),
+                        # The refusals, n - granted, stand behind the rate.
+                        Measure(column=None, units="refused", derived=_RATE),
                     ),
                 ),
             ),
@@ -106,6 +121,7 @@ def usage_section(ctx: Context) -> Section:
     )
 
     cases = ctx.frames["cases"]
+    ctx.add_units("cases", case_units(cases, ctx.extracted))
     section = Section(id="usage", title=ctx.t("usage"), method=ctx.t("usage_method"))
     section.paragraphs.append(ctx.t("usage_lead"))
     with ctx.attempt(section, ctx.t("scheme_usage")):
@@ -115,32 +131,48 @@ def usage_section(ctx: Context) -> Section:
                 name="scheme_usage",
                 title=ctx.t("scheme_usage"),
                 frame=scheme_usage(cases),
-                rules=(
-                    Rule(
-                        counts=("cases",),
-                        by=("year", "scheme"),
-                        totals=("scheme",),
-                        linked=("jobcentres", "share"),
+                spec=TableSpec(
+                    universe="cases",
+                    by=("year", "scheme"),
+                    measures=(
+                        Measure(column="cases", units="granted", derived=("jobcentres", "share")),
+                        # The year's total, behind the shares.
+                        Measure(column=None, units="granted", over="scheme", derived="share"),
                     ),
                 ),
             ),
         )
     with ctx.attempt(section, ctx.t("expenditure_shares")):
         shares = expenditure_shares(cases)
-        linked = ("amount_dkk", "share")
         published = ctx.publish(
             section,
             Table(
                 name="expenditure_shares",
                 title=ctx.t("expenditure_shares"),
                 frame=shares,
-                rules=(
-                    Rule(counts=("cases",), by=("scheme",), totals=("scheme",), linked=linked),
-                    Rule(
-                        counts=("cases_with_amount",),
-                        by=("scheme",),
-                        totals=("scheme",),
-                        linked=linked,
+                spec=TableSpec(
+                    universe="cases",
+                    by=("scheme",),
+                    measures=(
+                        Measure(column="cases", units="granted", derived=("amount_dkk", "share")),
+                        Measure(
+                            column="cases_with_amount",
+                            units="with_amount",
+                            derived=("amount_dkk", "share"),
+                        ),
+                        Measure(
+                            column="amount_dkk",
+                            units="granted",
+                            amount="amount_dkk",
+                            derived="share",
+                        ),
+                        Measure(
+                            column="total_dkk",
+                            units="granted",
+                            amount="amount_dkk",
+                            over="scheme",
+                            derived="share",
+                        ),
                     ),
                 ),
                 decimals={"amount_dkk": 0, "total_dkk": 0},
@@ -166,7 +198,11 @@ def usage_section(ctx: Context) -> Section:
                     name="rates_per_population",
                     title=ctx.t("rates_per_population"),
                     frame=ctx.with_names(rates),
-                    rules=(Rule(counts=("count",), linked=("rate", "ci_low", "ci_high")),),
+                    spec=TableSpec(
+                        universe="cases",
+                        by=("jobcentre", "year"),
+                        measures=(Measure(column="count", units="granted", derived=_RATE),),
+                    ),
                     decimals={"rate": 1, "ci_low": 1, "ci_high": 1},
                 ),
             )
@@ -178,11 +214,35 @@ def usage_section(ctx: Context) -> Section:
                 name="target_group_coverage",
                 title=ctx.t("target_group_coverage"),
                 frame=ctx.with_names(coverage),
-                rules=(Rule(counts=("cases",), linked=("target_groups", "which")),),
+                spec=TableSpec(
+                    universe="cases",
+                    by=("jobcentre", "year"),
+                    measures=(
+                        Measure(
+                            column="cases", units="granted", derived=("target_groups", "which")
+                        ),
+                    ),
+                ),
+                withheld=_naming_small_groups(coverage),
                 html_columns=("jobcentre", "jobcentre_name", "year", "cases", "target_groups"),
             ),
         )
     return section
+
+
+def _naming_small_groups(coverage: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Rows whose list of target groups would tell that every listed group is small.
+
+    Each listed group holds at least one of the row's ``n`` cases, so with ``k`` groups listed
+    each holds at most ``n - k + 1``; when that is below the threshold, the list (and its
+    length) would say that each group named has fewer than 5 cases, and it is withheld. No
+    other table of the report breaks the cases down by target group, so this bound is all an
+    attacker has.
+    """
+    n = coverage["cases"].to_numpy(dtype=np.float64)
+    k = coverage["target_groups"].to_numpy(dtype=np.float64)
+    small = (k > 0) & (n - k + 1 < THRESHOLD)
+    return {"which": small, "target_groups": small}
 
 
 def _usage_summary(ctx: Context, section: Section, published: Published) -> None:
@@ -229,18 +289,24 @@ def gap_section(ctx: Context) -> Section:
                 name="employment_gap",
                 title=ctx.t("employment_gap"),
                 frame=result,
-                rules=(
-                    Rule(
-                        counts=("n_disabled",),
-                        by=("severity",),
-                        total_rows={"severity": "some or severe"},
-                        linked=("rate_disabled", "n_eff_disabled", *both),
+                spec=TableSpec(
+                    universe="people",
+                    by=("severity",),
+                    totals=("some or severe",),
+                    measures=(
+                        Measure(
+                            column="n_disabled",
+                            units="disabled",
+                            derived=("rate_disabled", "n_eff_disabled", *both),
+                        ),
+                        Measure(
+                            column="n_not_disabled",
+                            units="not disabled",
+                            over="severity",
+                            derived=("rate_not_disabled", "n_eff_not_disabled", *both),
+                        ),
+                        Measure(column="n_missing", units="missing", over="severity"),
                     ),
-                    Rule(
-                        counts=("n_not_disabled",),
-                        linked=("rate_not_disabled", "n_eff_not_disabled", *both),
-                    ),
-                    Rule(counts=("n_missing",)),
                 ),
                 html_columns=(
                     "severity",

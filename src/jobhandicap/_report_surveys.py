@@ -17,9 +17,11 @@ from jobhandicap._report_context import (
     share_text,
     value_of,
 )
-from jobhandicap._report_tables import Published, Rule, Table
+from jobhandicap._report_tables import Published, Table
 from jobhandicap._report_text import listing, number
+from jobhandicap._report_units import staff_units
 from jobhandicap.datasets import SURVEY_ITEMS
+from jobhandicap.disclosure import Measure, TableSpec
 from jobhandicap.errors import DisclosureError, JobhandicapError
 from jobhandicap.staff import Scale
 
@@ -184,6 +186,13 @@ def staff_section(ctx: Context) -> Section:
     scores: pd.DataFrame | None = None
     with ctx.attempt(section, ctx.t("staff_scores")):
         scores = scale_scores(staff, usable)
+    pair = (usable[0].name, usable[1].name) if len(usable) >= 2 else None
+    ctx.add_units(
+        "staff",
+        staff_units(
+            staff, usable, scores, ctx.strategies() if "profiles" in ctx.frames else None, pair
+        ),
+    )
     with ctx.attempt(section, ctx.t("staff_scales")):
         table = pd.concat([reliability(staff, s) for s in usable], ignore_index=True)
         ctx.publish(
@@ -192,7 +201,17 @@ def staff_section(ctx: Context) -> Section:
                 name="staff_scales",
                 title=ctx.t("staff_scales"),
                 frame=table,
-                rules=(Rule(counts=("n",), linked=("alpha", "ci_low", "ci_high", "omega")),),
+                spec=TableSpec(
+                    universe="staff",
+                    by=("scale",),
+                    measures=(
+                        Measure(
+                            column="n",
+                            units="complete",
+                            derived=("alpha", "ci_low", "ci_high", "omega"),
+                        ),
+                    ),
+                ),
             ),
         )
     if scores is None:  # the note says why; nothing below can be computed
@@ -216,7 +235,13 @@ def staff_section(ctx: Context) -> Section:
                     name="staff_association",
                     title=title,
                     frame=result,
-                    rules=(Rule(counts=("n",), linked=("r", "ci_low", "ci_high")),),
+                    spec=TableSpec(
+                        universe="staff",
+                        fixed={"scale": x},
+                        measures=(
+                            Measure(column="n", units="both", derived=("r", "ci_low", "ci_high")),
+                        ),
+                    ),
                 ),
             )
             r = value_of(published, "r", 0)
@@ -258,7 +283,17 @@ def staff_section(ctx: Context) -> Section:
                     name="staff_by_strategy",
                     title=ctx.t("staff_by_strategy"),
                     frame=means,
-                    rules=(Rule(counts=("n",), linked=("mean", "ci_low", "ci_high", "sd")),),
+                    spec=TableSpec(
+                        universe="staff",
+                        by=("strategy", "scale"),
+                        measures=(
+                            Measure(
+                                column="n",
+                                units="scored",
+                                derived=("mean", "ci_low", "ci_high", "sd"),
+                            ),
+                        ),
+                    ),
                     decimals={"mean": 2, "ci_low": 2, "ci_high": 2, "sd": 2},
                 ),
             )

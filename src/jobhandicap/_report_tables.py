@@ -1,9 +1,11 @@
-"""The report's tables: suppression of small cells and the CSV and Excel exports.
+"""The report's tables: protection of the release and the CSV and Excel exports.
 
-Private to :mod:`jobhandicap.report`. A :class:`Table` is an analysis result with the rules that
-say which of its columns count persons or cases (:class:`Rule`); :func:`publish` applies the
-rules through :func:`jobhandicap.disclosure.suppress` and gives the :class:`Published` table
-that the HTML page, the CSV file and the workbook all show, so the three can never disagree.
+Private to :mod:`jobhandicap.report`. A :class:`Table` is an analysis result with the
+specification of its counts of persons (:class:`~jobhandicap.disclosure.TableSpec`);
+:func:`protect_release` protects all tables of a report at once with
+:func:`jobhandicap.disclosure.protect`, audits the result, and gives the :class:`Published`
+tables that the HTML page, the CSV file and the workbook all show, so the three can never
+disagree.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ import pandas as pd
 
 from jobhandicap import disclosure
 
-#: Text shown in suppressed cells.
-MARKER = "<5"
-#: Counts from 1 to THRESHOLD - 1 are suppressed.
+#: Counts from 1 to THRESHOLD - 1 are hidden.
 THRESHOLD = 5
+#: Text shown in a hidden small count.
+MARKER = f"<{THRESHOLD}"
+#: Text shown in a cell hidden to protect a small count, or derived from a hidden count.
+SECONDARY = "x"
 
 #: First characters that make a spreadsheet program read a cell as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -39,47 +43,6 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @attrs.frozen(kw_only=True)
-class Rule:
-    """Which columns of a table count persons or cases, and how they relate.
-
-    Parameters
-    ----------
-    counts
-        Columns of counts of persons or cases; each count from 1 to 4 is suppressed.
-    by
-        Grouping columns, for a long table whose lines have totals (see ``totals`` and
-        ``total_rows``).
-    totals
-        Grouping columns of ``by`` whose sum within each line is published elsewhere (a share
-        of the line total, say), as :func:`jobhandicap.disclosure.suppress` takes them.
-    total_rows
-        ``{column: value}``: the rows of ``by`` column ``column`` holding ``value`` are the
-        totals of their lines.
-    total
-        A column holding each row's total of ``counts``: the row is a line with a published
-        total.
-    complement
-        With ``total``: the difference ``total - sum(counts)`` counts persons too (refusals
-        when ``counts`` are the grants), so it is protected although it is not shown.
-    linked
-        Columns computed from the counts (shares, rates, intervals, text), blanked in every
-        row where a count of the rule is blanked.
-    """
-
-    counts: tuple[str, ...]
-    by: tuple[str, ...] = ()
-    totals: tuple[str, ...] = ()
-    total_rows: Mapping[str, str] = attrs.field(factory=dict)
-    total: str | None = None
-    complement: bool = False
-    linked: tuple[str, ...] = ()
-
-    def columns(self) -> tuple[str, ...]:
-        """Return the published count columns of the rule (counts and total)."""
-        return (*self.counts, *(() if self.total is None else (self.total,)))
-
-
-@attrs.frozen(kw_only=True)
 class Table:
     """An analysis result on its way into the report.
 
@@ -90,9 +53,14 @@ class Table:
     title
         The heading shown above the table (already translated).
     frame
-        The result, unsuppressed.
-    rules
-        The suppression rules; empty for a table that counts no persons or cases.
+        The result, unprotected.
+    spec
+        How its counts of persons or cases relate to the units and to the report's other
+        tables (:class:`~jobhandicap.disclosure.TableSpec`); ``None`` for a table that counts
+        no persons or cases (jobcentres, scores).
+    withheld
+        Per column, the rows of derived cells to hide whatever the counts (a list of target
+        groups that names a small group, say).
     html_columns
         The columns the HTML page shows (all when ``None``); the exports have every column.
     decimals
@@ -102,71 +70,33 @@ class Table:
     name: str
     title: str
     frame: pd.DataFrame
-    rules: tuple[Rule, ...] = ()
+    spec: disclosure.TableSpec | None = None
+    withheld: Mapping[str, np.ndarray] = attrs.field(factory=dict)
     html_columns: tuple[str, ...] | None = None
     decimals: Mapping[str, int] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
 class Published:
-    """A table as published: suppressed cells missing in ``table`` and True in ``mask``."""
+    """A table as published: hidden cells missing in ``table``, their text in ``markers``.
+
+    ``markers`` holds ``""`` for a shown cell, :data:`MARKER` for a hidden small count and
+    :data:`SECONDARY` for a cell hidden to protect another or derived from a hidden one;
+    ``mask`` is True where a cell is hidden.
+    """
 
     name: str
     title: str
     table: pd.DataFrame
-    mask: pd.DataFrame
+    markers: pd.DataFrame
     counts: tuple[str, ...]
     html_columns: tuple[str, ...]
     decimals: Mapping[str, int]
+    mask: pd.DataFrame = attrs.field(init=False)
 
-
-def _neutral_labels(values: pd.Series, total_value: str | None) -> pd.Series:
-    """Replace grouping values by neutral codes so that no label reads as a total by chance."""
-    codes, _ = pd.factorize(values.astype("object"), use_na_sentinel=True)
-    labels = pd.Series([f"g{c}" for c in codes], index=values.index, dtype=object)
-    if total_value is not None:
-        is_total = (values.astype("object") == total_value).to_numpy(dtype=bool, na_value=False)
-        labels = labels.mask(pd.Series(is_total, index=values.index), "total")
-    return labels
-
-
-def _rule_mask(frame: pd.DataFrame, rule: Rule) -> pd.DataFrame:
-    """Apply one rule; return the mask of suppressed cells over the frame's columns."""
-    pieces: dict[str, pd.Series] = {}
-    for column in rule.by:
-        pieces[column] = _neutral_labels(frame[column], rule.total_rows.get(column))
-    for column in rule.counts:
-        pieces[column] = frame[column]
-    hidden = "__hidden__"
-    if rule.total is not None:
-        total = frame[rule.total]
-        pieces["total"] = total
-        if rule.complement:
-            members = frame[list(rule.counts)].to_numpy(dtype=np.float64, na_value=np.nan)
-            rest = total.to_numpy(dtype=np.float64, na_value=np.nan) - members.sum(axis=1)
-            pieces[hidden] = pd.Series(np.clip(rest, 0.0, None), index=frame.index)
-    sub = pd.DataFrame(pieces).reset_index(drop=True)
-    count_columns = [c for c in sub.columns if c not in rule.by]
-    result = disclosure.suppress(
-        sub,
-        count_columns=count_columns,
-        by=list(rule.by) or None,
-        threshold=THRESHOLD,
-        totals=list(rule.totals),
-        linked_columns={},
-        marker=MARKER,
-    )
-    found = result.mask.set_axis(frame.index, axis=0)
-    mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
-    for column in rule.counts:
-        mask[column] = found[column].to_numpy(dtype=bool)
-    if rule.total is not None:
-        mask[rule.total] = found["total"].to_numpy(dtype=bool)
-    shown = list(rule.columns())
-    row = mask[shown].to_numpy(dtype=bool).any(axis=1)
-    for column in rule.linked:
-        mask[column] = mask[column].to_numpy(dtype=bool) | row
-    return mask
+    @mask.default
+    def _mask(self) -> pd.DataFrame:
+        return (self.markers != "").astype(bool)
 
 
 def _blank(series: pd.Series, where: np.ndarray) -> pd.Series:
@@ -177,32 +107,76 @@ def _blank(series: pd.Series, where: np.ndarray) -> pd.Series:
         series = series.astype("boolean")
     elif pd.api.types.is_integer_dtype(series.dtype):
         series = series.astype("Int64")
+    elif isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
     return series.mask(pd.Series(where, index=series.index))
 
 
-def publish(table: Table, *, suppress: bool) -> Published:
-    """Apply the table's suppression rules (when ``suppress``) and return it as published."""
-    frame = table.frame.reset_index(drop=True)
-    mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
-    if suppress:
-        for rule in table.rules:
-            mask = mask | _rule_mask(frame, rule)
+def _published(table: Table, frame: pd.DataFrame, markers: pd.DataFrame) -> Published:
+    markers = markers.copy()
+    for column, rows in table.withheld.items():
+        where = np.asarray(rows, dtype=bool) & (markers[column] == "").to_numpy(dtype=bool)
+        markers.loc[where, column] = SECONDARY
     blanked = pd.DataFrame(
-        {column: _blank(frame[column], mask[column].to_numpy(dtype=bool)) for column in frame},
+        {c: _blank(frame[c], (markers[c] != "").to_numpy(dtype=bool)) for c in frame.columns},
         index=frame.index,
     )
-    declared = {c for rule in table.rules for c in rule.columns()}
-    counts = tuple(str(c) for c in frame.columns if c in declared)
+    counts: tuple[str, ...] = ()
+    if table.spec is not None:
+        declared = {m.column for m in table.spec.measures if m.column is not None}
+        counts = tuple(str(c) for c in frame.columns if c in declared)
     shown = table.html_columns or tuple(str(c) for c in frame.columns)
     return Published(
         name=table.name,
         title=table.title,
         table=blanked,
-        mask=mask,
+        markers=markers.astype(pd.StringDtype()),
         counts=counts,
         html_columns=tuple(c for c in shown if c in frame.columns),
         decimals=dict(table.decimals),
     )
+
+
+def unprotected(table: Table) -> Published:
+    """The table as it would be published without any protection."""
+    frame = table.frame.reset_index(drop=True)
+    markers = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    return _published(attrs.evolve(table, withheld={}), frame, markers)
+
+
+def protect_release(
+    tables: Sequence[Table],
+    units: Mapping[str, pd.DataFrame],
+    *,
+    suppress: bool,
+) -> tuple[dict[str, Published], disclosure.Release | None]:
+    """Protect every table of the report at once, audit the result, and publish it.
+
+    Returns the published tables by name and the release (``None`` when nothing counts
+    persons or protection is off). Raises :class:`~jobhandicap.errors.DisclosureError` when
+    the audit finds a hidden small count an attacker could narrow down.
+    """
+    if not suppress:
+        return {t.name: unprotected(attrs.evolve(t, withheld={})) for t in tables}, None
+    frames = {t.name: t.frame.reset_index(drop=True) for t in tables}
+    specs = {t.name: t.spec for t in tables if t.spec is not None}
+    release = None
+    markers = {
+        name: pd.DataFrame("", index=frame.index, columns=frame.columns)
+        for name, frame in frames.items()
+    }
+    if specs:
+        needed = {spec.universe for spec in specs.values()}
+        release = disclosure.protect(
+            {name: frames[name] for name in specs},
+            specs,
+            microdata={name: frame for name, frame in units.items() if name in needed},
+            threshold=THRESHOLD,
+        )
+        disclosure.check(release)
+        markers.update({name: release.markers[name].astype(object) for name in specs})
+    published = {t.name: _published(t, frames[t.name], markers[t.name]) for t in tables}
+    return published, release
 
 
 def check_no_personal_ids(published: Published) -> None:
@@ -244,13 +218,13 @@ def _cells(published: Published) -> list[list[Any]]:
     columns: list[list[Any]] = []
     for column in published.table.columns:
         series = published.table[column]
-        where = published.mask[column].to_numpy(dtype=bool)
+        marks = published.markers[column].astype(object).tolist()
         values: list[Any] = series.astype(object).tolist()
         text = _is_text(series)
         cells: list[Any] = []
-        for value, hidden in zip(values, where, strict=True):
-            if hidden:
-                cells.append(MARKER)
+        for value, marker in zip(values, marks, strict=True):
+            if marker:
+                cells.append(marker)
             elif value is None or value is pd.NA or (isinstance(value, float) and value != value):
                 cells.append(None)
             elif text or isinstance(value, str):

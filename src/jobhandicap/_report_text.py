@@ -42,14 +42,19 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     ),
     "contents": ("Contents", "Indhold"),
     "suppression_on": (
-        "Small cells are suppressed: counts of fewer than {threshold} persons or cases are "
-        "shown as “{marker}”, together with the shares and intervals computed from them and "
-        "any further cells that would let them be recovered from totals (secondary "
-        "suppression). The exported tables are suppressed in the same way.",
-        "Små celler er undertrykt: antal under {threshold} personer eller sager vises som "
-        "“{marker}”, sammen med de andele og intervaller, der er beregnet ud fra dem, og de "
-        "øvrige celler, der ville gøre det muligt at regne dem ud fra totaler (sekundær "
-        "diskretionering). De eksporterede tabeller er undertrykt på samme måde.",
+        "Small cells are protected. “{marker}” marks a count of fewer than {threshold} persons "
+        "or cases. “{secondary}” marks a cell hidden to protect such a count (so that it cannot "
+        "be worked out from totals published anywhere in this report) or computed from a "
+        "hidden count (a share, rate, interval, median or amount). All tables were protected "
+        "together and checked by an audit that tries to recover every hidden count from "
+        "everything published; the exported tables are the same.",
+        "Små celler er beskyttet. “{marker}” markerer et antal under {threshold} personer eller "
+        "sager. “{secondary}” markerer en celle, der er skjult for at beskytte et sådant antal "
+        "(så det ikke kan regnes ud fra totaler offentliggjort andre steder i rapporten), "
+        "eller som er beregnet ud fra et skjult antal (en andel, rate, et interval, en median "
+        "eller et beløb). Alle tabeller er beskyttet samlet og kontrolleret af en revision, "
+        "der forsøger at genskabe hvert skjult antal ud fra alt det offentliggjorte; de "
+        "eksporterede tabeller er de samme.",
     ),
     "suppression_off": (
         "Small-cell suppression is OFF (suppress=False): counts of fewer than {threshold} "

@@ -53,7 +53,7 @@ from jobhandicap._report_sections import (
     Options,
     Section,
 )
-from jobhandicap._report_tables import MARKER, THRESHOLD, Published
+from jobhandicap._report_tables import MARKER, SECONDARY, THRESHOLD, Published, protect_release
 from jobhandicap._report_text import Lang, listing, text
 from jobhandicap.datasets import REVERSED_STAFF_ITEMS, ExampleData
 from jobhandicap.errors import JobhandicapError
@@ -299,23 +299,34 @@ def build_report(
             strict=True,
         )
     )
-    ctx = Context(
-        frames=frames, extracted=extracted, options=options, plots=plots, progress=say, names=names
+
+    def context(
+        plots: ModuleType | None,
+        released: Mapping[str, Published] | None,
+        progress: Callable[[str], None],
+    ) -> Context:
+        return Context(
+            frames=frames,
+            extracted=extracted,
+            options=options,
+            plots=plots,
+            progress=progress,
+            names=names,
+            released=released,
+        )
+
+    # First pass: collect every table and the units behind them, without figures.
+    collecting = context(None, None, lambda line: None)
+    _sections(collecting, frames, lang, lambda line: None)
+    say("protecting the release (all tables at once) and auditing it")
+    released, release = protect_release(
+        collecting.collected, collecting.units, suppress=options.suppress
     )
-    sections: list[Section] = []
-    skipped: list[tuple[str, str]] = []
-    for section_id, needs in SECTIONS:
-        missing = [k for k in needs if k not in frames]
-        title_of = text(section_id, lang)
-        if missing:
-            kinds = listing([text(f"kind:{k}", lang) for k in missing], lang)
-            skipped.append((section_id, text("no_input", lang, kinds=kinds)))
-            continue
-        say(f"section {title_of}")
-        try:
-            sections.append(BUILDERS[section_id](ctx))
-        except SectionSkippedError as skip:
-            skipped.append((section_id, skip.reason))
+    if release is not None:
+        say(f"protection: {release.status}; {release.hidden_share:.1%} of count cells hidden")
+    # Second pass: the same analyses, published as protected, with their figures.
+    ctx = context(plots, released, say)
+    sections, skipped = _sections(ctx, frames, lang, say)
     published = [t for s in sections for t in s.tables]
     for table in published:
         _report_tables.check_no_personal_ids(table)
@@ -329,6 +340,7 @@ def build_report(
                 lang,
                 threshold=THRESHOLD,
                 marker=MARKER,
+                secondary=SECONDARY,
             ),
         ),
         ("notice", text("workbook" if workbook else "no_workbook", lang)),
@@ -369,6 +381,29 @@ def _timestamp(timestamp: dt.datetime | None) -> dt.datetime:
     if timestamp.tzinfo is None:
         return timestamp.replace(tzinfo=dt.UTC)
     return timestamp.astimezone(dt.UTC)
+
+
+def _sections(
+    ctx: Context,
+    frames: Mapping[str, pd.DataFrame],
+    lang: Lang,
+    say: Callable[[str], None],
+) -> tuple[list[Section], list[tuple[str, str]]]:
+    """Run every section the inputs allow; return the sections and the skipped ones."""
+    sections: list[Section] = []
+    skipped: list[tuple[str, str]] = []
+    for section_id, needs in SECTIONS:
+        missing = [k for k in needs if k not in frames]
+        if missing:
+            kinds = listing([text(f"kind:{k}", lang) for k in missing], lang)
+            skipped.append((section_id, text("no_input", lang, kinds=kinds)))
+            continue
+        say(f"section {text(section_id, lang)}")
+        try:
+            sections.append(BUILDERS[section_id](ctx))
+        except SectionSkippedError as skip:
+            skipped.append((section_id, skip.reason))
+    return sections, skipped
 
 
 def _write(

@@ -35,17 +35,20 @@ References
 
 from __future__ import annotations
 
+from jobhandicap.disclosure._audit import audit, check, default_min_width
 from jobhandicap.disclosure._identifiers import (
     assert_no_personal_ids,
     find_personal_ids,
     hide_personal_ids,
 )
 from jobhandicap.disclosure._pseudonyms import MIN_KEY_BYTES, pseudonymise
+from jobhandicap.disclosure._release import SECONDARY_MARKER, Release, protect
 
 # The next three private helpers are re-exported for the tests that check them directly.
 from jobhandicap.disclosure._secondary import _across_pairs as _across_pairs
 from jobhandicap.disclosure._secondary import _determined as _determined
 from jobhandicap.disclosure._secondary import _line_pairs as _line_pairs
+from jobhandicap.disclosure._spec import Measure, TableSpec
 from jobhandicap.disclosure._suppression import (
     DEFAULT_TOTAL_LABELS,
     SuppressedTable,
@@ -56,10 +59,18 @@ from jobhandicap.disclosure._suppression import (
 __all__ = [
     "DEFAULT_TOTAL_LABELS",
     "MIN_KEY_BYTES",
+    "SECONDARY_MARKER",
+    "Measure",
+    "Release",
     "SuppressedTable",
+    "TableSpec",
     "assert_no_personal_ids",
+    "audit",
+    "check",
+    "default_min_width",
     "find_personal_ids",
     "hide_personal_ids",
+    "protect",
     "pseudonymise",
     "render_suppressed",
     "suppress",

@@ -1,0 +1,108 @@
+"""The units behind the report's tables, for the protection of the release as a whole.
+
+Private to :mod:`jobhandicap.report`. :func:`jobhandicap.disclosure.protect` needs, for every
+table that counts persons, the units it counts: one row per case (its application year,
+scheme, jobcentre, target group and the statuses the indicators count it under) and one row per
+staff respondent and scale. With them, a count shown in several tables is one quantity, and a
+total published in one table is a total of another. The protection checks every table against
+these units, so a status defined here differently from its indicator is an error, not a
+silent leak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from jobhandicap.staff import Scale
+
+
+def case_units(cases: pd.DataFrame, extracted: dt.date | None) -> pd.DataFrame:
+    """One row per case with the keys and statuses the case and usage tables count.
+
+    Statuses: ``granted``, ``refused``, ``decided`` (granted or refused: the base of a grant
+    rate), ``with_amount`` (granted with a known amount); for the processing time, as
+    :func:`jobhandicap.processing_time` counts them, ``time_decided`` (decided by the
+    extraction date, not withdrawn), ``time_open`` (still open then, not withdrawn),
+    ``time_n`` (either) and ``withdrawn``.
+    """
+    decision = cases["decision"].astype(object)
+    granted = (decision == "granted").to_numpy(dtype=bool)
+    refused = (decision == "refused").to_numpy(dtype=bool)
+    withdrawn = (decision == "withdrawn").to_numpy(dtype=bool)
+    decided_on = cases["decided"].to_numpy(dtype="datetime64[ns]")
+    closed = ~np.isnat(decided_on)
+    if extracted is not None:
+        closed &= decided_on <= np.datetime64(pd.Timestamp(extracted), "ns")
+    amount = cases["amount_dkk"].to_numpy(dtype=np.float64, na_value=np.nan)
+    known = granted & np.isfinite(amount)
+    return pd.DataFrame(
+        {
+            "year": cases["applied"].dt.year.astype("int64").to_numpy(),
+            "scheme": cases["scheme"].astype(object).to_numpy(),
+            "jobcentre": cases["jobcentre"].astype(object).to_numpy(),
+            "target_group": cases["target_group"].astype(object).to_numpy(),
+            "granted": granted,
+            "refused": refused,
+            "decided": granted | refused,
+            "with_amount": known,
+            "time_decided": closed & ~withdrawn,
+            "time_open": ~closed & ~withdrawn,
+            "time_n": ~withdrawn,
+            "withdrawn": withdrawn,
+            "amount_dkk": np.where(known, amount, 0.0),
+        }
+    )
+
+
+def staff_units(
+    staff: pd.DataFrame,
+    scales: Sequence[Scale],
+    scores: pd.DataFrame | None,
+    strategies: pd.DataFrame | None,
+    pair: tuple[str, str] | None,
+) -> pd.DataFrame:
+    """One row per staff respondent and scale, with what the staff tables count.
+
+    ``complete``: every item of the scale answered (the base of its reliability); ``scored``:
+    a scale score (the base of the means by strategy type); ``both``: on the row of the first
+    scale of ``pair``, scores on both scales of the pair (the base of their association).
+    """
+    answered = staff.loc[staff["value"].notna(), ["respondent", "item"]]
+    respondents = pd.Index(pd.unique(staff["respondent"]), name="respondent")
+    jobcentre = staff.groupby("respondent", sort=False)["jobcentre"].first()
+    if strategies is not None:
+        kinds = strategies.set_index("jobcentre")["strategy"].astype(object)
+        strategy = jobcentre.map(kinds.to_dict())
+    else:
+        strategy = pd.Series(None, index=jobcentre.index, dtype=object)
+    score_table = None if scores is None else scores.set_index("respondent")
+    frames = []
+    for scale in scales:
+        items = answered[answered["item"].astype(object).isin(list(scale.items))]
+        counts = items.groupby("respondent", sort=False).size()
+        complete = counts.reindex(respondents, fill_value=0).to_numpy() == len(scale.items)
+        if score_table is not None and scale.name in score_table.columns:
+            scored = score_table[scale.name].reindex(respondents).notna().to_numpy()
+        else:
+            scored = np.zeros(len(respondents), dtype=bool)
+        both = np.zeros(len(respondents), dtype=bool)
+        if pair is not None and scale.name == pair[0] and score_table is not None:
+            both = score_table[list(pair)].reindex(respondents).notna().all(axis=1).to_numpy()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "scale": scale.name,
+                    "strategy": strategy.reindex(respondents).to_numpy(dtype=object),
+                    "complete": complete,
+                    "scored": scored,
+                    "both": both,
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["scale", "strategy", "complete", "scored", "both"])
+    return pd.concat(frames, ignore_index=True)
