@@ -301,7 +301,7 @@ def test_same_inputs_same_bytes_except_the_timestamp(
     assert files == sorted(p.relative_to(tmp_path) for p in _output_files(tmp_path))
     for name in files:
         old, new = (first / name).read_bytes(), (tmp_path / name).read_bytes()
-        if name.suffix == ".csv":
+        if name.suffix in (".csv", ".json"):  # the tables and the folder's manifest
             assert old == new, name
         elif name.name == "index.html":
             before, after = old.decode().splitlines(), new.decode().splitlines()
@@ -533,11 +533,12 @@ def test_without_matplotlib(
 def test_without_openpyxl(
     example: jh.ExampleData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "tables.xlsx").write_bytes(b"stale")
     monkeypatch.setitem(sys.modules, "matplotlib", None)
+    build_report({"profiles": example.profiles}, tmp_path)
+    assert (tmp_path / "tables.xlsx").exists()
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     result = build_report({"profiles": example.profiles}, tmp_path)
-    assert not (tmp_path / "tables.xlsx").exists()
+    assert not (tmp_path / "tables.xlsx").exists()  # the earlier report's workbook is removed
     assert "tables.xlsx" not in {p.name for p in result.files}
     html = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'pip install "jobhandicap[excel]"' in html.replace("&quot;", '"')
@@ -552,13 +553,15 @@ def test_sections_need_their_inputs(example: jh.ExampleData, tmp_path: Path) -> 
     assert {p.name for p in (tmp_path / "tables").glob("*.csv")} == {"employment_gap.csv"}
 
 
-def test_stale_tables_are_removed(built: tuple[Any, Path], example: Any, tmp_path: Path) -> None:
-    (tmp_path / "tables").mkdir()
-    (tmp_path / "tables" / "funnel.csv").write_text("old")
+def test_stale_tables_are_removed(example: Any, tmp_path: Path) -> None:
+    build_report({"profiles": example.profiles}, tmp_path)
+    assert (tmp_path / "tables" / "strategy_scores.csv").exists()
     (tmp_path / "tables" / "mine.csv").write_text("keep")
+    (tmp_path / "notes.txt").write_text("keep")
     build_report({"people": example.people}, tmp_path)
-    assert not (tmp_path / "tables" / "funnel.csv").exists()
+    assert not (tmp_path / "tables" / "strategy_scores.csv").exists()
     assert (tmp_path / "tables" / "mine.csv").read_text() == "keep"
+    assert (tmp_path / "notes.txt").read_text() == "keep"
 
 
 def test_staff_scales_are_an_option(example: jh.ExampleData, tmp_path: Path) -> None:

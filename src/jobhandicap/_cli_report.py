@@ -1,10 +1,10 @@
 """The ``jobhandicap report`` subcommand (registered in :mod:`jobhandicap.cli`).
 
 ``jobhandicap report [--cases F] [--survey F] [--staff F] [--profiles F] [--population F]
-[--outcomes F] [--people F] [--extracted DATE] [--out DIR] [--lang en|da] [--no-suppress]
-[--quiet]`` builds the report of :func:`jobhandicap.report.build_report` from the files given,
-or from the bundled example data when no file is given. It prints one line per step (what it
-read, computed and wrote) and ends with the path of the report page.
+[--outcomes F] [--people F] [--extracted DATE] [--out DIR] [--force] [--lang en|da]
+[--no-suppress] [--quiet]`` builds the report of :func:`jobhandicap.report.build_report` from
+the files given, or from the bundled example data when no file is given. It prints one line per
+step (what it read, computed and wrote) and ends with the path of the report page.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     >>> parser = argparse.ArgumentParser()
     >>> configure(parser)
     >>> args = parser.parse_args(["--cases", "cases.csv", "--extracted", "2021-01-31"])
-    >>> args.cases.name, args.extracted, args.out.name, args.lang, args.no_suppress
-    ('cases.csv', datetime.date(2021, 1, 31), 'report', 'en', False)
+    >>> args.cases.name, args.extracted, args.out.name, args.force, args.lang, args.no_suppress
+    ('cases.csv', datetime.date(2021, 1, 31), 'report', False, 'en', False)
     """
     files = parser.add_argument_group(
         "input files (CSV, Excel or Parquet; none: the bundled example data)"
@@ -65,7 +65,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=Path("report"),
         metavar="DIR",
-        help="folder to write the report into (default: report)",
+        help=(
+            "folder to write the report into (default: report): a new or empty folder, or the "
+            "folder of an earlier report, whose files are replaced"
+        ),
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help=(
+            "write into a non-empty folder that holds no earlier report: files named like the "
+            "report's are replaced, other files are left alone"
+        ),
     )
     parser.add_argument(
         "--lang", choices=("en", "da"), default="en", help="language of the report (default en)"
@@ -122,6 +133,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     result = build_report(
         data,
         args.out,
+        force=args.force,
         suppress=not args.no_suppress,
         lang=args.lang,
         title=args.title,
@@ -148,7 +160,9 @@ REPORT_COMMAND: Final[_Spec] = {
     "description": (
         "Run every analysis the given files allow and write OUT/index.html (one "
         "self-contained page), OUT/tables/*.csv and OUT/tables.xlsx. Without input files the "
-        "bundled example data are used. Counts of fewer than 5 persons or cases are "
+        "bundled example data are used. OUT must be new, empty or the folder of an earlier "
+        "report (whose files only are replaced), unless --force is given. Counts of fewer "
+        "than 5 persons or cases are "
         "suppressed unless --no-suppress is given; inputs with Danish personal numbers are "
         "refused."
     ),

@@ -22,7 +22,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from jobhandicap import disclosure
+from jobhandicap import _safe_text, disclosure
 
 #: Counts from 1 to THRESHOLD - 1 are hidden.
 THRESHOLD = 5
@@ -31,8 +31,6 @@ MARKER = f"<{THRESHOLD}"
 #: Text shown in a cell hidden to protect a small count, or derived from a hidden count.
 SECONDARY = "x"
 
-#: First characters that make a spreadsheet program read a cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Columns of amounts in kroner, whose 9-10 digit totals may read as a personal number.
 _AMOUNT_COLUMNS = ("amount_dkk", "total_dkk")
 #: A fixed time for the entries of the workbook's zip archive.
@@ -196,12 +194,16 @@ def check_no_personal_ids(published: Published) -> None:
 def neutralise(value: str) -> str:
     """Prefix text that a spreadsheet would read as a formula with ``'``.
 
+    The one rule of :func:`jobhandicap._safe_text.neutralise`: text whose first character is a
+    control character, or whose first character after white space and control characters is
+    ``=``, ``+``, ``-`` or ``@``.
+
     Examples
     --------
-    >>> neutralise("=HYPERLINK(1)"), neutralise("aids")
-    ("'=HYPERLINK(1)", 'aids')
+    >>> neutralise("=HYPERLINK(1)"), neutralise("aids"), neutralise(" =1+1")
+    ("'=HYPERLINK(1)", 'aids', "' =1+1")
     """
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return _safe_text.neutralise(value)
 
 
 def _is_text(series: pd.Series) -> bool:
@@ -256,16 +258,16 @@ def _csv_text(value: Any) -> str:
 
 
 def csv_bytes(published: Published) -> bytes:
-    """Return the table as CSV: UTF-8, ``,``-separated, ``"<5"`` in suppressed cells."""
-    rows = _cells(published)
-    frame = pd.DataFrame(
-        [[_csv_text(v) for v in row] for row in rows],
-        columns=[neutralise(str(c)) for c in published.table.columns],
-        dtype=object,
-    )
-    if not rows:
-        frame = pd.DataFrame(columns=[str(c) for c in published.table.columns])
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """Return the table as CSV: UTF-8, ``,``-separated, ``"<5"`` in suppressed cells.
+
+    Text (headers included) is neutralised (:func:`neutralise`); a field holding a separator, a
+    quote, a line break or any other control character is quoted
+    (:func:`jobhandicap._safe_text.csv_field`), so a spreadsheet never splits a cell into a new
+    line that starts with a formula. Numbers are written as numbers, negative ones included.
+    """
+    lines = [_safe_text.csv_line([neutralise(str(c)) for c in published.table.columns])]
+    lines.extend(_safe_text.csv_line([_csv_text(v) for v in row]) for row in _cells(published))
+    return "".join(lines).encode("utf-8")
 
 
 def _clean_sheet_name(name: str, used: set[str]) -> str:
@@ -282,10 +284,10 @@ def _clean_sheet_name(name: str, used: set[str]) -> str:
 def workbook_bytes(tables: Sequence[Published], *, created: dt.datetime) -> bytes:
     """Return every table as a sheet of one ``.xlsx`` workbook, byte-reproducible.
 
-    Text cells are always written as text (a leading ``=`` never makes a formula: such text
-    is neutralised with ``'`` as in the CSV files). The workbook's creation and modification
-    times are ``created`` and every zip entry has the same fixed time, so the same tables and
-    time give the same bytes.
+    Text cells, the header row included, are always written as text (a leading ``=`` never
+    makes a formula: such text is neutralised with ``'`` as in the CSV files). The workbook's
+    creation and modification times are ``created`` and every zip entry has the same fixed
+    time, so the same tables and time give the same bytes.
     """
     from openpyxl import Workbook
 
@@ -294,10 +296,10 @@ def workbook_bytes(tables: Sequence[Published], *, created: dt.datetime) -> byte
     used: set[str] = set()
     for published in tables:
         sheet = book.create_sheet(_clean_sheet_name(published.name, used))
-        sheet.append([str(c) for c in published.table.columns])
+        sheet.append([_ILLEGAL.sub("", neutralise(str(c))) for c in published.table.columns])
         for row in _cells(published):
             sheet.append([_ILLEGAL.sub("", v) if isinstance(v, str) else v for v in row])
-        for cells in sheet.iter_rows(min_row=2):
+        for cells in sheet.iter_rows(min_row=1):
             for cell in cells:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"

@@ -20,7 +20,8 @@ UTF-8 with a byte-order mark (so Excel opens it correctly). The readers read suc
 the same canonical frame.
 
 Input files are only ever read. Cell text such as ``=cmd|'/c calc'!A0`` is data: it is read and
-written as text and never evaluated.
+written as text and never evaluated. :func:`write_csv` prefixes such text with ``'`` so that a
+spreadsheet program shows it as text too, and the CSV readers remove that prefix again.
 
 Examples
 --------
@@ -49,7 +50,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from jobhandicap import _io_csv, _io_formats, frames
+from jobhandicap import _io_csv, _io_formats, _safe_text, frames
 from jobhandicap._frames_schema import DANISH_LABELS
 from jobhandicap._io_headers import check_kind, danish_header, header_table, resolve_headers
 from jobhandicap._labels import label_key
@@ -354,6 +355,27 @@ def _tidy(frame: pd.DataFrame, plan: Mapping[int, str], decimal: str) -> pd.Data
     return frame
 
 
+def _restore_text(frame: pd.DataFrame, plan: Mapping[int, str]) -> pd.DataFrame:
+    """Remove the ``'`` that :func:`write_csv` puts before formula-like text."""
+    out = frame
+    for position, kind in plan.items():
+        values = frame[position]
+        if kind in _NUMBER_KINDS or not (
+            values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+        ):
+            continue
+        marked = values.astype("string").str.startswith("'").to_numpy(dtype=bool, na_value=False)
+        if not marked.any():
+            continue
+        cells = values.tolist()
+        for k in np.flatnonzero(marked).tolist():  # only the few prefixed cells
+            cells[k] = _safe_text.restore(str(cells[k]))
+        if out is frame:
+            out = frame.copy(deep=False)
+        out[position] = pd.Series(cells, index=values.index, dtype=values.dtype)
+    return out
+
+
 def _read_table(
     source: Source,
     plan_for: Planner,
@@ -372,7 +394,7 @@ def _read_table(
         frame, plan, decimal = _read_csv(
             opened, plan_for, what, sep=sep, decimal=decimal, encoding=encoding
         )
-        return _tidy(frame, plan, decimal)
+        return _restore_text(_tidy(frame, plan, decimal), plan)
     content = opened.data()
     if isinstance(content, str):
         raise JobhandicapError(
@@ -928,6 +950,7 @@ def write_csv(
     language: Language = "da",
     sep: str | None = None,
     encoding: str | None = None,
+    neutralise_formulas: bool = True,
 ) -> None:
     """Write a frame as the CSV file a user receives (Danish by default).
 
@@ -949,6 +972,10 @@ def write_csv(
         ``,``-separated files where they use a decimal point (as the readers expect).
     encoding
         Override the encoding (ignored for text-mode files, whose encoding is their own).
+    neutralise_formulas
+        Prefix text that a spreadsheet program would read as a formula with ``'`` (default; see
+        Notes). ``False`` writes every text exactly as it is, for programs other than
+        spreadsheets.
 
     Raises
     ------
@@ -959,13 +986,22 @@ def write_csv(
 
     Notes
     -----
-    Lines end in CR LF and fields holding a separator, a quote or a line break are quoted
-    (RFC 4180, as Excel writes CSV). Derived columns (the cases' ``jobcentre``) are not
+    Lines end in CR LF. A field holding a separator (``,`` or ``;`` whatever ``sep`` is), a
+    quote, a line break or any other control character, or starting or ending with white space,
+    is quoted (RFC 4180, as Excel writes CSV), so no text can start a new line or cell. Derived
+    columns (the cases' ``jobcentre``) are not
     written: the readers derive them again.
     Survey answers are written as labels (``I høj grad``), profile scores as numbers, booleans
     as ``ja``/``nej`` (``yes``/``no``). Every float is written with all its digits, so reading
-    the file back gives the same frame. Text is written as it is; text starting with ``=``
-    stays text for the readers (spreadsheet programs may still treat it as a formula).
+    the file back gives the same frame.
+
+    Spreadsheet safety: with ``neutralise_formulas`` (the default) a text cell whose first
+    character is a control character (tab, carriage return, …), or whose first character after
+    white space and control characters is ``=``, ``+``, ``-`` or ``@``, is written with a
+    leading ``'`` (``'=1+1``), which spreadsheet programs show as text, never run as a formula
+    (OWASP's advice on CSV injection). Text that already starts with ``'`` before such text gets
+    one more. Numbers, negative ones included, are numbers and never prefixed. The CSV readers
+    of this module remove the prefix, so reading the file back still gives the same frame.
 
     Examples
     --------
@@ -983,9 +1019,7 @@ def write_csv(
     sep = sep or (";" if language == "da" else ",")
     decimal = "." if sep == "," else ","
     local = _localise(frame, kind, language, text_dates=True)
-    text = local.to_csv(
-        sep=sep, decimal=decimal, index=False, na_rep="", lineterminator="\r\n", quotechar='"'
-    )
+    text = _csv_text(local, sep, decimal, neutralise=bool(neutralise_formulas))
     encoding = encoding or ("utf-8-sig" if language == "da" else "utf-8")
     if isinstance(target, str | os.PathLike):
         Path(target).write_bytes(text.encode(encoding))
@@ -998,6 +1032,42 @@ def write_csv(
         handle.write(text.encode(encoding))
     except TypeError:  # a text-mode file that is not an io.TextIOBase
         handle.write(text)
+
+
+def _csv_cells(values: pd.Series, sep: str, decimal: str, neutralise: bool) -> list[str]:
+    """One column's fields, quoted where needed: numbers as pandas writes them, text safe."""
+    dtype = values.dtype
+    if (
+        isinstance(dtype, pd.CategoricalDtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or pd.api.types.is_object_dtype(dtype)
+    ):
+        cells = ["" if pd.isna(v) else str(v) for v in values.astype(object).tolist()]
+        if neutralise:
+            cells = [_safe_text.neutralise(c) for c in cells]
+        return [_safe_text.csv_field(c, sep) for c in cells]
+    # A number never holds the separator; a second, empty column keeps an empty cell unquoted.
+    text = (
+        values.to_frame("v")
+        .assign(pad="")
+        .to_csv(
+            sep=sep, decimal=decimal, index=False, header=False, na_rep="", lineterminator="\n"
+        )
+    )
+    return [
+        _safe_text.csv_field(line[: -len(sep)], sep, number=True) for line in text.split("\n")[:-1]
+    ]
+
+
+def _csv_text(local: pd.DataFrame, sep: str, decimal: str, *, neutralise: bool) -> str:
+    """The frame as CSV text: every field quoted where needed (``_safe_text.csv_field``)."""
+    header = [str(c) for c in local.columns]
+    if neutralise:
+        header = [_safe_text.neutralise(h) for h in header]
+    columns = [_csv_cells(local[c], sep, decimal, neutralise) for c in local.columns]
+    lines = [_safe_text.csv_line(header, sep, "\r\n")]
+    lines.extend(sep.join(row) + "\r\n" for row in zip(*columns, strict=True))
+    return "".join(lines)
 
 
 def write_excel(

@@ -21,7 +21,8 @@ The figures are made with :class:`matplotlib.figure.Figure` directly, never thro
 Every function takes ``lang="en"`` or ``lang="da"`` for its titles, axis labels and the labels of
 the schemes, answers and strategy types; all texts live in one table, :data:`TEXTS`.
 :func:`figure_to_svg` and :func:`figure_to_png_base64` render a figure reproducibly (the same
-figure gives the same bytes on every run, with no dates, versions or paths in the file).
+figure gives the same bytes on every run, with no dates, versions or paths in the file); they
+render one figure at a time, so they are safe to call from several threads.
 
 Colours come from colour-blind-safe palettes: ColorBrewer's diverging *PuOr* for the answer
 scale and Okabe & Ito's qualitative palette for groups.
@@ -32,6 +33,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -349,6 +351,11 @@ def _colour(k: int) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+#: Held while a figure is rendered: ``rc_context`` changes the process-global ``rcParams`` for
+#: the call, and matplotlib's renderers share caches, so two threads never render at once.
+_RENDERING = threading.RLock()
+
+
 def figure_to_svg(fig: Figure) -> str:
     """Render a figure as SVG text, byte-identical on every run.
 
@@ -367,8 +374,10 @@ def figure_to_svg(fig: Figure) -> str:
     The ids matplotlib writes (clip paths, markers) are hashes salted with ``svg.hashsalt``,
     which is set to ``"jobhandicap"`` for the call (through :func:`matplotlib.rc_context`, so
     the caller's ``rcParams`` are untouched); the date and the matplotlib version are left out
-    of the metadata. Text is written as ``<text>`` elements (``svg.fonttype = "none"``), so the
-    file is small, searchable and does not embed glyphs; the viewer supplies the font.
+    of the metadata. Rendering holds a lock of this module, so figures rendered from several
+    threads at once are the same bytes as rendered one by one. Text is written as ``<text>``
+    elements (``svg.fonttype = "none"``), so the file is small, searchable and does not embed
+    glyphs; the viewer supplies the font.
 
     Examples
     --------
@@ -385,7 +394,10 @@ def figure_to_svg(fig: Figure) -> str:
     except ImportError as exc:  # pragma: no cover - exercised only without matplotlib
         raise ImportError(_INSTALL_HINT) from exc
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": "jobhandicap", "svg.fonttype": "none"}):
+    with (
+        _RENDERING,
+        matplotlib.rc_context({"svg.hashsalt": "jobhandicap", "svg.fonttype": "none"}),
+    ):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
 
@@ -421,7 +433,8 @@ def figure_to_png_base64(fig: Figure, *, dpi: float = 150) -> str:
     if not isinstance(dpi, int | float) or not dpi > 0:
         raise JobhandicapError(f"dpi must be a positive number, got {dpi!r}")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    with _RENDERING:
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

@@ -31,24 +31,25 @@ than 5 persons or cases are suppressed (see :func:`build_report`). The command l
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import importlib.metadata
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, ParamSpec, TypeVar
 
 import attrs
 import pandas as pd
 
-from jobhandicap import _report_html, _report_tables
+from jobhandicap import _report_html, _report_output, _report_tables
 from jobhandicap._report_context import SectionSkippedError
 from jobhandicap._report_inputs import KINDS, check_open_cases, provenance, read_inputs
 from jobhandicap._report_sections import (
     BUILDERS,
     SECTIONS,
-    TABLE_NAMES,
     Context,
     Options,
     Section,
@@ -77,6 +78,23 @@ DEFAULT_SCALES: Final[tuple[Scale, ...]] = tuple(
 )
 
 _DEFAULT_SEED: Final = 2018
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+#: Reports are built one at a time in a process: the analyses' warnings (turned into notes)
+#: and matplotlib's settings are process-global, so two builds at once could mix them.
+_BUILDING: Final = threading.RLock()
+
+
+def _one_at_a_time(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``function`` under :data:`_BUILDING` (the wrapper keeps its name and docstring)."""
+
+    @functools.wraps(function)
+    def serialised(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with _BUILDING:
+            return function(*args, **kwargs)
+
+    return serialised
 
 
 @attrs.frozen(kw_only=True)
@@ -144,10 +162,12 @@ def _check_options(
     return lang, chosen
 
 
+@_one_at_a_time
 def build_report(
     data: ExampleData | Mapping[str, Any],
     out_dir: str | os.PathLike[str],
     *,
+    force: bool = False,
     suppress: bool = True,
     lang: Literal["en", "da"] = "en",
     title: str | None = None,
@@ -173,9 +193,16 @@ def build_report(
         (``datetime.date`` or ``"YYYY-MM-DD"``; required when cases are still open). Leave
         out what you do not have: each section runs only when its inputs are given.
     out_dir
-        The folder to write into (created if needed). ``index.html``, ``tables/*.csv`` and
-        ``tables.xlsx`` are overwritten; tables of a previous report that this one does not
-        have are removed, other files are left alone.
+        The folder to write into: a new or empty folder (created with its parents if needed),
+        or the folder of an earlier report, whose files this report replaces (see Notes: the
+        files of the earlier report are listed in the folder's manifest; other files are never
+        touched). A symbolic link given here is resolved once; links inside it are never
+        followed.
+    force
+        Write into a folder that is not empty and holds no earlier report (no manifest): files
+        named like the report's (``index.html``, ``tables.xlsx``, ``tables/<name>.csv``) are
+        replaced, other files are left alone. Off by default, so a typing error in
+        ``out_dir`` cannot replace a user's own files.
     suppress
         Suppress counts of fewer than 5 persons or cases (default). ``False`` shows them and
         the report says, at the top, that it is for internal use only.
@@ -221,7 +248,10 @@ def build_report(
     SchemaError
         When an input is not a valid table of its kind (every problem listed).
     JobhandicapError
-        When cases are still open and ``extracted`` is not given, or for a bad option.
+        When cases are still open and ``extracted`` is not given, or for a bad option; when
+        ``out_dir`` is not empty and holds no earlier report (without ``force``), when a path
+        the report writes inside it is a symbolic link to a folder, or when another report
+        is being written to the same folder for longer than two minutes.
 
     See Also
     --------
@@ -241,9 +271,27 @@ def build_report(
     tables, with ``"<5"`` in every suppressed cell; figures are drawn from the suppressed
     tables. The jobcentre survey counts jobcentres, not persons, and is not suppressed.
 
-    **Spreadsheet safety.** Text cells that start with ``=``, ``+``, ``-``, ``@``, a tab or
-    a carriage return are prefixed with ``'`` in the CSV files and the workbook; numbers,
-    negative ones included, stay numbers. Every text in the page is HTML-escaped.
+    **Spreadsheet safety.** Text cells and column headers whose first character is a control
+    character (tab, carriage return, line feed, …), or whose first character after white space
+    and control characters is ``=``, ``+``, ``-`` or ``@``, are prefixed with ``'`` in the CSV
+    files and the workbook, so ``" =1+1"`` or a carriage return before ``=1+1`` never become
+    formulas; numbers, negative ones included, stay numbers. A CSV field holding a separator, a
+    quote, a line break or any other control character is quoted, and workbook text cells are
+    always text cells. Every text in the page is HTML-escaped.
+
+    **The output folder.** Every file is made in memory first, written into a temporary
+    folder beside ``out_dir`` (on the same file system) and moved into place: the whole folder
+    at once when ``out_dir`` is new or empty, file by file otherwise. The folder's manifest,
+    ``.jobhandicap-report.json``, lists the files the report wrote; a later report into the
+    same folder replaces and removes only the files listed there, so a user's own files are
+    never deleted. A non-empty folder without a manifest is refused unless ``force``. Symbolic
+    links inside the folder are never followed: a file that is a link is replaced by the
+    report's file (the link, not its target), and a link where the report writes its
+    ``tables`` folder is refused. A lock file beside the folder makes a second report into the
+    same folder (another thread or process) wait until the first is written, so the folder
+    always holds exactly one report. Reports built in several threads of one process are built
+    one at a time (warnings and matplotlib's settings are process-global) and give the same
+    bytes as when built one by one.
 
     **Reproducibility.** The same inputs and options give the same files byte for byte,
     except the generation time (one line of the page, and the workbook's properties): SVG
@@ -273,6 +321,7 @@ def build_report(
     lang, chosen_scales = _check_options(lang, n_boot, draws, seed, scales)
     say: Callable[[str], None] = progress if progress is not None else (lambda line: None)
     folder = Path(out_dir)
+    _report_output.check_folder(folder, force=bool(force))
     options = Options(
         lang=lang,
         suppress=bool(suppress),
@@ -331,7 +380,7 @@ def build_report(
     for table in published:
         _report_tables.check_no_personal_ids(table)
     workbook = _has_openpyxl()
-    written = _write(folder, published, workbook, timestamp, say)
+    files = _files(published, workbook, timestamp)
     notices: list[tuple[str, str]] = [
         (
             "privacy" if options.suppress else "privacy off",
@@ -358,13 +407,16 @@ def build_report(
         skipped=[(text(s, lang), reason) for s, reason in skipped],
         provenance=provenance(inputs, extracted, options, shown_title, plots, workbook),
     )
+    files["index.html"] = page.encode("utf-8")
+    written = _report_output.write_report_files(folder, files, force=bool(force), progress=say)
+    say(f"wrote {len(published)} tables to {folder / 'tables'}")
+    if "tables.xlsx" in files:
+        say(f"wrote {folder / 'tables.xlsx'}")
     index = folder / "index.html"
-    _report_tables.write_bytes(index, page.encode("utf-8"))
     say(f"wrote {index}")
-    written.append(index)
     return ReportResult(
         path=index,
-        files=tuple(written),
+        files=written,
         sections=tuple(s.id for s in sections),
         skipped=tuple(skipped),
         tables={t.name: t.table for t in published},
@@ -406,32 +458,12 @@ def _sections(
     return sections, skipped
 
 
-def _write(
-    folder: Path,
-    published: Sequence[Published],
-    workbook: bool,
-    timestamp: dt.datetime | None,
-    say: Callable[[str], None],
-) -> list[Path]:
-    """Write the CSV files and the workbook; remove stale tables of an earlier report."""
-    written: list[Path] = []
-    tables = folder / "tables"
-    names = {t.name for t in published}
-    for name in TABLE_NAMES:
-        stale = tables / f"{name}.csv"
-        if name not in names and stale.is_file():
-            stale.unlink()
-    for table in published:
-        path = tables / f"{table.name}.csv"
-        _report_tables.write_bytes(path, _report_tables.csv_bytes(table))
-        written.append(path)
-    say(f"wrote {len(published)} tables to {tables}")
-    book = folder / "tables.xlsx"
+def _files(
+    published: Sequence[Published], workbook: bool, timestamp: dt.datetime | None
+) -> dict[str, bytes]:
+    """The CSV files and the workbook, in memory, by path relative to the output folder."""
+    files = {f"tables/{t.name}.csv": _report_tables.csv_bytes(t) for t in published}
     if workbook and published:
         created = _timestamp(timestamp).replace(tzinfo=None)
-        _report_tables.write_bytes(book, _report_tables.workbook_bytes(published, created=created))
-        say(f"wrote {book}")
-        written.append(book)
-    elif book.is_file():
-        book.unlink()
-    return written
+        files["tables.xlsx"] = _report_tables.workbook_bytes(published, created=created)
+    return files
