@@ -122,9 +122,7 @@ def _published(labels: list[str], header: str = "label") -> _report_tables.Publi
             "n": list(range(10, 10 + len(labels))),
         }
     )
-    return _report_tables.publish(
-        _report_tables.Table(name="t", title="T", frame=frame), suppress=True
-    )
+    return _report_tables.unprotected(_report_tables.Table(name="t", title="T", frame=frame))
 
 
 def test_report_csv_neutralises_and_quotes_every_attack() -> None:

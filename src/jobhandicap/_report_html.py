@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from jobhandicap._report_sections import Section
-from jobhandicap._report_tables import Published
+from jobhandicap._report_tables import MARKER, SECONDARY, THRESHOLD, Published
 from jobhandicap._report_text import Lang, column_label, number, text, value_label
 
 #: Tables longer than this are folded into a ``<details>`` element.
@@ -35,6 +35,7 @@ p.generated { color: #555; margin-top: 0; }
 .privacy { border-left: 4px solid #0b5394; background: #eef4fb; padding: 0.5rem 0.8rem; }
 .privacy.off { border-color: #b00020; background: #fdecee; font-weight: 600; }
 .notice { border-left: 4px solid #999; background: #f4f4f4; padding: 0.5rem 0.8rem; }
+.legend { font-size: 0.85em; color: #444; margin-top: 0.2rem; }
 nav ol { columns: 2; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 0.85rem; margin: 0.3rem 0 0.3rem; }
@@ -102,6 +103,9 @@ def _table(published: Published, lang: Lang, *, link: bool) -> list[str]:
             cells.append(f"<td{attribute}>{shown}</td>")
         lines.append(f"<tr>{''.join(cells)}</tr>")
     lines += ["</tbody>", "</table>", "</div>"]
+    if bool(published.mask.to_numpy(dtype=bool).any()):
+        legend = text("legend", lang, marker=MARKER, threshold=THRESHOLD, secondary=SECONDARY)
+        lines.append(f'<p class="legend">{_escape(legend)}</p>')
     if rows > _FOLD_ROWS:
         summary = _escape(text("show_rows", lang, n=rows))
         lines = [

@@ -51,7 +51,9 @@ def cases_section(ctx: Context) -> Section:
                     universe="cases",
                     by=("year",),
                     measures=(
-                        Measure(column="n", units="time_n", derived=estimates),
+                        # Medians and quantiles are days, not counts: hidden with a small
+                        # base, kept when n is hidden only to protect another count.
+                        Measure(column="n", units="time_n", describes=estimates),
                         Measure(column="decided", units="time_decided"),
                         Measure(column="open", units="time_open"),
                         Measure(column="withdrawn", units="withdrawn"),

@@ -290,7 +290,9 @@ def staff_section(ctx: Context) -> Section:
                             Measure(
                                 column="n",
                                 units="scored",
-                                derived=("mean", "ci_low", "ci_high", "sd"),
+                                # With the mean and sd shown, an interval's width gives n.
+                                derived=("ci_low", "ci_high"),
+                                describes=("mean", "sd"),
                             ),
                         ),
                     ),

@@ -281,13 +281,19 @@ def _clean_sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def workbook_bytes(tables: Sequence[Published], *, created: dt.datetime) -> bytes:
+def workbook_bytes(
+    tables: Sequence[Published],
+    *,
+    created: dt.datetime,
+    legend: Sequence[tuple[str, str]] = (),
+) -> bytes:
     """Return every table as a sheet of one ``.xlsx`` workbook, byte-reproducible.
 
     Text cells, the header row included, are always written as text (a leading ``=`` never
     makes a formula: such text is neutralised with ``'`` as in the CSV files). The workbook's
     creation and modification times are ``created`` and every zip entry has the same fixed
-    time, so the same tables and time give the same bytes.
+    time, so the same tables and time give the same bytes. ``legend`` (marker, meaning) pairs
+    go on a last sheet, ``legend``.
     """
     from openpyxl import Workbook
 
@@ -303,6 +309,14 @@ def workbook_bytes(tables: Sequence[Published], *, created: dt.datetime) -> byte
             for cell in cells:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
+    if legend:
+        sheet = book.create_sheet(_clean_sheet_name("legend", used))
+        sheet.append(["marker", "meaning"])
+        for marker, meaning in legend:
+            sheet.append([neutralise(marker), neutralise(meaning)])
+        for cells in sheet.iter_rows(min_row=1):
+            for cell in cells:
+                cell.data_type = "s"
     book.properties.creator = "jobhandicap"
     book.properties.lastModifiedBy = "jobhandicap"
     book.properties.created = created

@@ -56,6 +56,21 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "der forsøger at genskabe hvert skjult antal ud fra alt det offentliggjorte; de "
         "eksporterede tabeller er de samme.",
     ),
+    "legend": (
+        "Hidden cells: “{marker}” is a count of fewer than {threshold} persons or cases; "
+        "“{secondary}” is hidden to protect such a count, or computed from a hidden count.",
+        "Skjulte celler: “{marker}” er et antal under {threshold} personer eller sager; "
+        "“{secondary}” er skjult for at beskytte et sådant antal eller beregnet ud fra et skjult "
+        "antal.",
+    ),
+    "legend_small": (
+        "a count of fewer than {threshold} persons or cases",
+        "et antal under {threshold} personer eller sager",
+    ),
+    "legend_secondary": (
+        "hidden to protect a small count, or computed from a hidden count",
+        "skjult for at beskytte et lille antal, eller beregnet ud fra et skjult antal",
+    ),
     "suppression_off": (
         "Small-cell suppression is OFF (suppress=False): counts of fewer than {threshold} "
         "persons or cases are shown. For internal use only — do not publish this report or "

@@ -380,7 +380,15 @@ def build_report(
     for table in published:
         _report_tables.check_no_personal_ids(table)
     workbook = _has_openpyxl()
-    files = _files(published, workbook, timestamp)
+    legend = (
+        [
+            (MARKER, text("legend_small", lang, threshold=THRESHOLD)),
+            (SECONDARY, text("legend_secondary", lang)),
+        ]
+        if options.suppress
+        else []
+    )
+    files = _files(published, workbook, timestamp, legend)
     notices: list[tuple[str, str]] = [
         (
             "privacy" if options.suppress else "privacy off",
@@ -459,11 +467,16 @@ def _sections(
 
 
 def _files(
-    published: Sequence[Published], workbook: bool, timestamp: dt.datetime | None
+    published: Sequence[Published],
+    workbook: bool,
+    timestamp: dt.datetime | None,
+    legend: Sequence[tuple[str, str]],
 ) -> dict[str, bytes]:
     """The CSV files and the workbook, in memory, by path relative to the output folder."""
     files = {f"tables/{t.name}.csv": _report_tables.csv_bytes(t) for t in published}
     if workbook and published:
         created = _timestamp(timestamp).replace(tzinfo=None)
-        files["tables.xlsx"] = _report_tables.workbook_bytes(published, created=created)
+        files["tables.xlsx"] = _report_tables.workbook_bytes(
+            published, created=created, legend=legend
+        )
     return files

@@ -108,7 +108,7 @@ def _required(
     low, high, _ = _attack_release(problem, nothing, small, threshold, targets)
     low_in = np.maximum(low, 1.0)
     high_in = np.minimum(high, float(threshold - 1))
-    return np.minimum(float(min_width), np.maximum(high_in - low_in, 0.0))
+    return np.asarray(np.minimum(float(min_width), np.maximum(high_in - low_in, 0.0)))
 
 
 def _verdict(

@@ -87,6 +87,9 @@ class Family:
     derived
         ``(cell index, row position, column)`` of each derived cell (share, rate, interval,
         median …) that must be hidden when the cell is.
+    describing
+        Likewise for the cells describing the cell's units (medians, means), hidden only when
+        the cell is a small count.
     """
 
     table: str
@@ -97,6 +100,7 @@ class Family:
     labels: IntArray
     shown: tuple[tuple[int, int], ...] = ()
     derived: tuple[tuple[int, int, str], ...] = ()
+    describing: tuple[tuple[int, int, str], ...] = ()
 
 
 @attrs.frozen(kw_only=True, eq=False)

@@ -76,6 +76,7 @@ def _check_spec(name: str, table: pd.DataFrame, spec: TableSpec) -> None:
         if measure.column is not None:
             named.append(measure.column)
         named.extend(measure.derived)
+        named.extend(measure.describes)
         missing_over = [d for d in measure.over if d not in spec.by]
         if missing_over:
             raise _Error(
@@ -277,6 +278,11 @@ def _families_of(
                 for c, r in zip(cell_of_row, rows, strict=True)
                 for column in measure.derived
             )
+            describing = tuple(
+                (int(c), int(r), column)
+                for c, r in zip(cell_of_row, rows, strict=True)
+                for column in measure.describes
+            )
             families.append(
                 Family(
                     table=name,
@@ -287,6 +293,7 @@ def _families_of(
                     labels=label,
                     shown=shown,
                     derived=derived,
+                    describing=describing,
                 )
             )
     return families

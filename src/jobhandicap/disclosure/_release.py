@@ -394,6 +394,10 @@ def _release(
         for cell, row, column in family.derived:
             if hidden[quantity[cell]] and grid[row, where[column]] == "":
                 grid[row, where[column]] = SECONDARY_MARKER
+        for cell, row, column in family.describing:
+            q = quantity[cell]
+            if hidden[q] and problem.sensitive[q] and grid[row, where[column]] == "":
+                grid[row, where[column]] = SECONDARY_MARKER
     tables: dict[str, pd.DataFrame] = {}
     frames: dict[str, pd.DataFrame] = {}
     for name, table in problem.tables.items():

@@ -52,7 +52,12 @@ class Measure:
         those keys (``total_dkk`` repeated in every scheme's row, say).
     derived
         Columns computed from this measure's cell in the same row (rates, shares, intervals,
-        medians, amounts per case…), hidden whenever the cell is.
+        amounts per case…), hidden whenever the cell is.
+    describes
+        Columns that describe the cell's units without revealing how many they are (a median
+        or quantile of their processing times, a mean score): hidden when the cell is a small
+        count, since they then describe a few people, but not when the cell is hidden only to
+        protect another.
     """
 
     column: str | None
@@ -60,6 +65,7 @@ class Measure:
     amount: str | None = None
     over: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple)
     derived: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple)
+    describes: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple)
 
 
 def _as_measures(value: Iterable[Measure | str]) -> tuple[Measure, ...]:
