@@ -60,8 +60,15 @@ LOST_ZERO_CELL: Final = r"^\s*" + _LOST_ZERO_BODY + r"(?:[.,]0*)?\s*$"
 #: Text that needs :func:`normalise` before the patterns apply.
 NON_ASCII: Final = "[^\x00-\x7f]"
 
+#: In messages a separator may also be the escape ``repr`` writes for an invisible character
+#: (``'210190\\u200b2121'``).
+_ESCAPED_SEPARATOR = r"(?:[-. ]|\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}))?"
 _SCRUB = re.compile(
-    "(?<![0-9])(?:" + _BODY.format(day=_DAY_OR_REPLACEMENT) + "|" + _LOST_ZERO_BODY + ")(?![0-9])"
+    "(?<![0-9])(?:"
+    + _BODY.format(day=_DAY_OR_REPLACEMENT).replace(_SEPARATOR, _ESCAPED_SEPARATOR)
+    + "|"
+    + _LOST_ZERO_BODY
+    + ")(?![0-9])"
 )
 #: Dashes that may stand between the date and the serial number (NFKC leaves them alone).
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d")

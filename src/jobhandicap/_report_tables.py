@@ -206,11 +206,23 @@ def publish(table: Table, *, suppress: bool) -> Published:
 
 
 def check_no_personal_ids(published: Published) -> None:
-    """Refuse to write a table that holds a personal number (defence in depth)."""
+    """Refuse to write a table that holds a personal number (defence in depth).
+
+    The headers and the text columns (labels, the only cells that carry an input's text) are
+    searched. Numeric columns are not: they hold counts, sums, rates and validated codes that
+    the library computed, so a 10-digit amount never blocks a report.
+    """
+    table = published.table
+    numeric = [
+        column
+        for column in table.columns
+        if pd.api.types.is_numeric_dtype(table[column].dtype)
+        and not pd.api.types.is_bool_dtype(table[column].dtype)
+    ]
     disclosure.assert_no_personal_ids(
-        published.table,
+        table,
         what=f"report table {published.name!r}",
-        exclude=[c for c in _AMOUNT_COLUMNS if c in published.table.columns],
+        exclude=[*numeric, *(c for c in _AMOUNT_COLUMNS if c in table.columns)],
     )
 
 
