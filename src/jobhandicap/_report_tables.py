@@ -208,21 +208,18 @@ def publish(table: Table, *, suppress: bool) -> Published:
 def check_no_personal_ids(published: Published) -> None:
     """Refuse to write a table that holds a personal number (defence in depth).
 
-    The headers and the text columns (labels, the only cells that carry an input's text) are
-    searched. Numeric columns are not: they hold counts, sums, rates and validated codes that
-    the library computed, so a 10-digit amount never blocks a report.
+    Amounts in kroner (columns ending in ``_dkk``) are not searched: their 9-10 digit totals
+    may read as a personal number, and a sum of amounts is never one, so a 10-digit amount
+    never blocks a report. Every other column, and the headers, are.
     """
     table = published.table
-    numeric = [
+    amounts = [
         column
         for column in table.columns
-        if pd.api.types.is_numeric_dtype(table[column].dtype)
-        and not pd.api.types.is_bool_dtype(table[column].dtype)
+        if column in _AMOUNT_COLUMNS or str(column).endswith("_dkk")
     ]
     disclosure.assert_no_personal_ids(
-        table,
-        what=f"report table {published.name!r}",
-        exclude=[*numeric, *(c for c in _AMOUNT_COLUMNS if c in table.columns)],
+        table, what=f"report table {published.name!r}", exclude=amounts
     )
 
 
