@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 import jobhandicap as jh
-from jobhandicap import disclosure
 from jobhandicap import io as jio
 from jobhandicap.cli import main
 
@@ -111,11 +110,13 @@ def test_extracted_needs_a_cases_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "--cases" in capsys.readouterr().err
 
 
-def test_personal_numbers_are_refused_without_echo(
+def test_personal_numbers_in_case_numbers_do_not_block_and_never_show(
     small_cases: tuple[Path, jh.ExampleData],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # Case numbers are never published: personal numbers there do not block the report
+    # (issue 12: check only what would be published), and nothing shows them.
     path, _example = small_cases
     cases = jio.read_cases(path)
     ids = cases["case_id"].astype("object").to_numpy().copy()
@@ -125,21 +126,7 @@ def test_personal_numbers_are_refused_without_echo(
     arguments = ["report", "--cases", str(planted), "--extracted", "2021-01-31"]
     status = main([*arguments, "--out", str(tmp_path / "rep")])
     out, err = capsys.readouterr()
-    assert status == 1
-    assert "personal numbers" in err
-    assert "case_id" in err
-    assert "pseudonymise" in err
-    assert not CPR.search(out + err)
-    assert not (tmp_path / "rep").exists()
-
-    safe = cases.assign(
-        case_id=disclosure.pseudonymise(cases.assign(case_id=ids)["case_id"], "k" * 32)
-    )
-    pseudonymised = tmp_path / "safe.csv"
-    jio.write_csv(safe, "cases", pseudonymised)
-    arguments[2] = str(pseudonymised)
-    assert main([*arguments, "--out", str(tmp_path / "rep")]) == 0
-    out, err = capsys.readouterr()
+    assert status == 0, err
     assert not CPR.search(out + err)
     for file in (tmp_path / "rep").rglob("*"):
         if file.suffix in (".csv", ".html"):

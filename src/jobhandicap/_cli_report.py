@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, TextIO, TypedDict
 
+from jobhandicap._input_check import check_file, check_title, shown_name
+from jobhandicap._personal_numbers import scrub_text
 from jobhandicap._report_inputs import KINDS
 from jobhandicap.errors import JobhandicapError
 
@@ -28,7 +30,7 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"not a date: {value!r} (write it as YYYY-MM-DD, e.g. 2021-01-31)"
+            scrub_text(f"not a date: {value!r} (write it as YYYY-MM-DD, e.g. 2021-01-31)")
         ) from None
 
 
@@ -115,14 +117,18 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     def say(line: str) -> None:
         if not args.quiet:
-            print(line, file=out, flush=True)
+            print(scrub_text(line), file=out, flush=True)
 
     files = {kind: getattr(args, kind) for kind in KINDS if getattr(args, kind) is not None}
     data: Any
+    check_title(args.title, advice="cli")
     if files:
-        missing = [str(path) for path in files.values() if not Path(path).is_file()]
+        missing = [shown_name(path) for path in files.values() if not Path(path).is_file()]
         if missing:
             raise JobhandicapError(f"input file(s) not found: {', '.join(missing)}")
+        # Before anything is validated (and could be echoed): headers and published columns.
+        for kind, path in files.items():
+            check_file(kind, path, advice="cli", command="report")
         data = {**files, "extracted": args.extracted}
     else:
         if args.extracted is not None:
@@ -141,7 +147,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     )
     if result.skipped:
         say(f"not included: {', '.join(f'{name} ({why})' for name, why in result.skipped)}")
-    print(result.path, file=out)
+    print(shown_name(result.path), file=out)
     return 0
 
 
@@ -161,10 +167,12 @@ REPORT_COMMAND: Final[_Spec] = {
         "Run every analysis the given files allow and write OUT/index.html (one "
         "self-contained page), OUT/tables/*.csv and OUT/tables.xlsx. Without input files the "
         "bundled example data are used. OUT must be new, empty or the folder of an earlier "
-        "report (whose files only are replaced), unless --force is given. Counts of fewer "
-        "than 5 persons or cases are "
-        "suppressed unless --no-suppress is given; inputs with Danish personal numbers are "
-        "refused."
+        "report (whose files only are replaced), unless --force is given. All tables are "
+        "protected together: counts of fewer than 5 persons or cases are hidden, with every "
+        "cell that would give them away, and the release is audited before anything is "
+        "written (--no-suppress turns this off). Inputs whose headers or published columns "
+        "(respondents, items) hold Danish personal numbers are refused, and no message shows "
+        "one."
     ),
     "configure": configure,
     "run": run,

@@ -1,8 +1,9 @@
 """Reading, checking and recording the inputs of a report (private to :mod:`jobhandicap.report`).
 
 :func:`read_inputs` turns an :class:`~jobhandicap.datasets.ExampleData` or a mapping of kind to
-frame or file path into validated canonical frames, refusing any that holds a Danish personal
-number; :func:`provenance` builds the closing section that records them with the options.
+frame or file path into validated canonical frames, refusing any whose headers or published
+columns hold a Danish personal number (:mod:`jobhandicap._input_check`); :func:`provenance`
+builds the closing section that records them with the options.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ import attrs
 import pandas as pd
 
 from jobhandicap._frames_schema import SCHEMAS
+from jobhandicap._input_check import check_file, check_frame, shown_name
 from jobhandicap._report_context import Options, Section
 from jobhandicap._report_tables import MARKER, SECONDARY, THRESHOLD, Published
 from jobhandicap._report_text import Lang, text
 from jobhandicap.datasets import ExampleData
-from jobhandicap.disclosure import assert_no_personal_ids
 from jobhandicap.errors import JobhandicapError, SchemaError
 from jobhandicap.staff import Scale
 
@@ -68,18 +69,24 @@ def _as_date(value: object) -> dt.date | None:
 
 
 def _read(kind: str, source: str | os.PathLike[str]) -> tuple[pd.DataFrame, str, str]:
-    """Read an input file; return the frame, the file's name and its SHA-256."""
+    """Read an input file; return the frame, the file's name as shown and its SHA-256.
+
+    The raw file is searched for personal numbers first (headers and published columns), so
+    validation never gets to echo one; a name holding one is shown hidden.
+    """
     from jobhandicap import io
 
     path = Path(source)
+    check_file(kind, path, advice="python")
+    name = shown_name(path.name)
     reader: Callable[..., pd.DataFrame] = getattr(io, _READERS[kind])
     try:
         frame = reader(path)
     except SchemaError as err:
-        raise SchemaError(f"{kind} file {path.name}: {err.summary}", err.problems) from None
+        raise SchemaError(f"{kind} file {name}: {err.summary}", err.problems) from None
     with path.open("rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
-    return frame, path.name, digest
+    return frame, name, digest
 
 
 def _validate(kind: str, frame: pd.DataFrame, what: str) -> pd.DataFrame:
@@ -131,8 +138,11 @@ def read_inputs(
         )
     inputs: list[Input] = []
     for kind, frame, source, digest in raw:
-        assert_no_personal_ids(frame, what=f"{kind} input")
+        if digest is None:  # a frame: a file was checked raw when it was read
+            check_frame(kind, frame, advice="python")
         checked = _validate(kind, frame, f"{kind} input")
+        # The canonical published columns once more (numbers validation turned into text).
+        check_frame(kind, checked, advice="python")
         if digest is None:
             progress(f"checked {kind}: {len(checked)} rows")
         inputs.append(

@@ -30,13 +30,15 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO, cast
 
 import attrs
 import pandas as pd
 
 from jobhandicap._cli_report import REPORT_COMMAND
+from jobhandicap._input_check import check_file, shown_name
 from jobhandicap._io_headers import KINDS
+from jobhandicap._personal_numbers import scrub_text
 from jobhandicap.disclosure import hide_personal_ids
 from jobhandicap.errors import JobhandicapError, SchemaError
 
@@ -115,13 +117,17 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
     elif args.wave is not None:
         raise JobhandicapError("--wave only applies to survey files")
     reader: Callable[..., pd.DataFrame] = getattr(io, f"read_{args.kind}")
+    # Before validation can echo anything: what a report would publish must be free of
+    # personal numbers (headers, free-text columns); every other cell is hidden when shown.
+    check_file(args.kind, args.file, advice="cli", command="validate", **_check_options(options))
+    name = shown_name(args.file)
     try:
         frame = reader(args.file, **options)
     except SchemaError as err:
         problems = err.problems
         if problems.empty:
             raise
-        print(f"{args.file}: {err.summary}; {len(problems)} problem(s):", file=out)
+        print(f"{name}: {err.summary}; {len(problems)} problem(s):", file=out)
         shown, hidden = _without_personal_ids(problems)
         print(_problem_table(shown), file=out)
         if hidden:
@@ -131,8 +137,13 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
                 file=out,
             )
         return 1
-    print(f"{args.file}: {len(frame)} valid {args.kind} rows", file=out)
+    print(f"{name}: {len(frame)} valid {args.kind} rows", file=out)
     return 0
+
+
+def _check_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The reader options :func:`jobhandicap._input_check.check_file` takes."""
+    return {k: options[k] for k in ("format", "sep", "decimal", "encoding")}
 
 
 def _without_personal_ids(problems: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -143,7 +154,7 @@ def _without_personal_ids(problems: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """
     shown = problems.copy()
     hidden = 0
-    for column in ("value", "message"):
+    for column in ("column", "value", "message"):
         if column in shown.columns:
             shown[column], count = hide_personal_ids(shown[column])
             hidden += count
@@ -242,7 +253,7 @@ def build_parser(subcommands: Sequence[Subcommand] | None = None) -> argparse.Ar
     >>> build_parser().parse_args(["validate", "cases", "cases.csv"]).kind
     'cases'
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="jobhandicap",
         description="Disability-employment indicators: read, validate and report data.",
     )
@@ -287,24 +298,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else 2
     command: Subcommand = args.subcommand
     try:
-        return command.run(args, sys.stdout)
+        return command.run(args, cast(TextIO, _Scrubbed(sys.stdout)))
     except KeyboardInterrupt:
         print("jobhandicap: interrupted", file=sys.stderr)
         return 130
     except (JobhandicapError, OSError) as err:
         if args.debug:
-            traceback.print_exc(file=sys.stderr)
-        print(f"jobhandicap {command.name}: error: {_describe(err)}", file=sys.stderr)
+            print(scrub_text(traceback.format_exc()), file=sys.stderr, end="")
+        print(scrub_text(f"jobhandicap {command.name}: error: {_describe(err)}"), file=sys.stderr)
         return 1
     except Exception as err:
         if args.debug:
-            traceback.print_exc(file=sys.stderr)
+            print(scrub_text(traceback.format_exc()), file=sys.stderr, end="")
         print(
-            f"jobhandicap {command.name}: unexpected error ({type(err).__name__}: {err}); "
-            "run with --debug for the traceback and please report it",
+            scrub_text(
+                f"jobhandicap {command.name}: unexpected error ({type(err).__name__}: {err}); "
+                "run with --debug for the traceback and please report it"
+            ),
             file=sys.stderr,
         )
         return 1
+
+
+class _Scrubbed:
+    """Standard output with every personal number in what is written hidden (belt and braces).
+
+    Each ``print`` writes its line in one piece, so a number is never split between writes.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(scrub_text(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors never echo a personal number."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {scrub_text(message)}\n")
 
 
 def _describe(err: BaseException) -> str:

@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from jobhandicap._personal_numbers import HIDDEN, scrub_text
+
 __all__ = [
     "PROBLEM_COLUMNS",
     "DisclosureError",
@@ -33,11 +35,37 @@ _SHOWN_IN_MESSAGE = 10
 
 
 class JobhandicapError(Exception):
-    """Base class of every error jobhandicap raises about its input."""
+    """Base class of every error jobhandicap raises about its input.
+
+    Its text never holds a Danish personal number: every text argument, and ``str()`` of the
+    error, has each personal number (in any spelling) replaced by ``<personal number hidden>``,
+    so a value quoted in a message cannot leak into a terminal, a log or a page. Attributes
+    such as :attr:`SchemaError.problems` keep the raw values for the analyst.
+
+    Examples
+    --------
+    >>> str(JobhandicapError("unknown municipality '210190-2121'"))
+    "unknown municipality '<personal number hidden>'"
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(scrub_text(a) if isinstance(a, str) else a for a in args))
+
+    def __str__(self) -> str:
+        return scrub_text(super().__str__())
 
 
 class SmallSampleWarning(UserWarning):
-    """An estimate rests on a base too small to be trusted (for example ``n = 0``)."""
+    """An estimate rests on a base too small to be trusted (for example ``n = 0``).
+
+    Like the errors, its text never holds a personal number.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(scrub_text(a) if isinstance(a, str) else a for a in args))
+
+    def __str__(self) -> str:
+        return scrub_text(super().__str__())
 
 
 class DisclosureError(JobhandicapError):
@@ -69,7 +97,9 @@ def problems_frame(rows: Iterable[Sequence[Any]] = ()) -> pd.DataFrame:
     records = [tuple(r) for r in rows]
     for record in records:
         if len(record) != len(PROBLEM_COLUMNS):
-            raise ValueError(f"a problem is a (row, column, value, message) tuple, got {record!r}")
+            raise ValueError(
+                scrub_text(f"a problem is a (row, column, value, message) tuple, got {record!r}")
+            )
     columns = list(zip(*records, strict=True)) if records else [(), (), (), ()]
     return pd.DataFrame(
         {
@@ -114,11 +144,15 @@ class SchemaError(JobhandicapError, ValueError):
 
     def __init__(self, message: str, problems: pd.DataFrame | None = None) -> None:
         self.problems = problems_frame() if problems is None else problems.reset_index(drop=True)
-        self.summary = message
+        self.summary = scrub_text(message)
         super().__init__(self._compose(message, self.problems))
 
     @staticmethod
     def _compose(message: str, problems: pd.DataFrame) -> str:
+        """The message with the first problems; values and columns with personal numbers hidden.
+
+        ``.problems`` keeps the raw values: only the text is cleaned.
+        """
         if problems.empty:
             return message
         lines = [f"{message} ({len(problems)} problem{'s' if len(problems) != 1 else ''}):"]
@@ -127,16 +161,21 @@ class SchemaError(JobhandicapError, ValueError):
             if not pd.isna(row):
                 where.append(f"row {row}")
             if not pd.isna(column):
-                where.append(f"column {column!s}")
+                where.append(f"column {_hide(str(column))}")
             if not pd.isna(value):
-                where.append(f"value {value!s}")
-            lines.append(f"  - {', '.join(where) or 'table'}: {text}")
+                where.append(f"value {_hide(str(value))}")
+            lines.append(f"  - {', '.join(where) or 'table'}: {scrub_text(str(text))}")
         if len(problems) > _SHOWN_IN_MESSAGE:
             lines.append(f"  ... and {len(problems) - _SHOWN_IN_MESSAGE} more (see .problems)")
         return "\n".join(lines)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.summary, self.problems))
+
+
+def _hide(text: str) -> str:
+    """``text``, or the hidden form when it holds a personal number anywhere."""
+    return text if scrub_text(text) == text else HIDDEN
 
 
 class UnknownLabelError(SchemaError):
@@ -170,10 +209,10 @@ class UnknownLabelError(SchemaError):
         message = f"unknown {kind} {label!r}{hint}"
         super().__init__(message, problems_frame([(row, column, label, message)]))
         # The one-line message reads better than the generic problems listing.
-        self.args = (message,)
+        self.args = (scrub_text(message),)
 
     def __str__(self) -> str:
-        return str(self.args[0])
+        return scrub_text(str(self.args[0]))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_unknown_label, (self.label, self.kind, self.matches))
@@ -209,11 +248,11 @@ class MissingColumnsError(SchemaError, KeyError):
             (None, column, None, f"required column {column!r} is missing") for column in missing
         )
         SchemaError.__init__(self, message, problems)
-        self.args = (message,)
+        self.args = (scrub_text(message),)
 
     def __str__(self) -> str:
         # KeyError would otherwise quote the message.
-        return str(self.args[0])
+        return scrub_text(str(self.args[0]))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.missing, self.available))

@@ -45,6 +45,7 @@ import attrs
 import pandas as pd
 
 from jobhandicap import _report_html, _report_output, _report_tables
+from jobhandicap._input_check import check_title
 from jobhandicap._report_context import SectionSkippedError
 from jobhandicap._report_inputs import KINDS, check_open_cases, provenance, read_inputs
 from jobhandicap._report_sections import (
@@ -319,6 +320,7 @@ def build_report(
      'tables.xlsx']
     """
     lang, chosen_scales = _check_options(lang, n_boot, draws, seed, scales)
+    check_title(title, advice="python")  # the title is shown on the page
     say: Callable[[str], None] = progress if progress is not None else (lambda line: None)
     folder = Path(out_dir)
     _report_output.check_folder(folder, force=bool(force))

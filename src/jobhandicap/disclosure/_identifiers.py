@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap import _personal_numbers as _pn
 from jobhandicap.disclosure._pseudonyms import MIN_KEY_BYTES
 from jobhandicap.errors import DisclosureError, JobhandicapError
 
@@ -23,25 +24,49 @@ __all__ = ["assert_no_personal_ids", "find_personal_ids", "hide_personal_ids"]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
 
-_MONTH = "(?:0[1-9]|1[0-2])"
-_DAY = "(?:0[1-9]|[12][0-9]|3[01])"
-_DAY_OR_REPLACEMENT = "(?:0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])"
-# No look-arounds, so the pattern runs unchanged on Python's re and on pyarrow's RE2.
-_CPR_TEMPLATE = "(?:^|[^0-9]){day}" + _MONTH + "[0-9]{{2}}-?[0-9]{{4}}(?:[^0-9]|$)"
-_CPR_PATTERNS = {
-    False: _CPR_TEMPLATE.format(day=_DAY),
-    True: _CPR_TEMPLATE.format(day=_DAY_OR_REPLACEMENT),
-}
-
 _FOUND_COLUMNS = ("column", "position", "location", "rows_with_ids", "first_row")
 _NUMERIC_OBJECT_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "decimal"})
 _MIXED_OBJECT_KINDS = frozenset({"mixed", "mixed-integer"})
 
 
-def _text_hits(text: pd.Series, replacement: bool) -> BoolArray:
-    """Flag strings that contain a personal number (10 digits, optional hyphen)."""
-    found = text.str.contains(_CPR_PATTERNS[replacement], regex=True, na=False)
+class _WrongTypeError(JobhandicapError, TypeError):
+    """An argument of the wrong type (a list where a Series is needed)."""
+
+
+def _contains(text: pd.Series, pattern: str) -> BoolArray:
+    found = text.str.contains(pattern, regex=True, na=False)
     return np.asarray(found.to_numpy(dtype=bool, na_value=False), dtype=bool)
+
+
+def _ascii_hits(text: pd.Series, replacement: bool, lost_zero: str) -> BoolArray:
+    """Flag strings of ASCII digits and separators that hold a personal number."""
+    found = _contains(text, _pn.TEN_DIGITS[replacement])
+    if lost_zero == "cell":
+        found |= _contains(text, _pn.LOST_ZERO_CELL)
+    elif lost_zero == "text":
+        found |= _contains(text, _pn.LOST_ZERO_TEXT)
+    return found
+
+
+def _text_hits(text: pd.Series, replacement: bool, lost_zero: str = "cell") -> BoolArray:
+    """Flag strings that contain a personal number, in any spelling.
+
+    One regular expression over the column; only the distinct values with characters other
+    than ASCII (fullwidth digits, an en dash, …) are normalised one by one and searched again.
+    ``lost_zero`` says where nine digits that lost a leading zero count: ``"cell"`` when they
+    are the whole cell (a number written as text), ``"text"`` anywhere.
+    """
+    text = text.astype(pd.StringDtype())
+    found = _ascii_hits(text, replacement, lost_zero)
+    other = _contains(text, _pn.NON_ASCII)
+    if other.any():
+        values = text[other]
+        distinct = pd.unique(values.to_numpy(dtype=object))
+        normalised = pd.Series([_pn.normalise(str(v)) for v in distinct], dtype=pd.StringDtype())
+        hits = _ascii_hits(normalised, replacement, lost_zero)
+        positions = pd.Index(distinct).get_indexer(values.to_numpy(dtype=object))
+        found[other] |= hits[positions]
+    return found
 
 
 def _number_hits(values: FloatArray, replacement: bool) -> BoolArray:
@@ -58,12 +83,12 @@ def _number_hits(values: FloatArray, replacement: bool) -> BoolArray:
     return np.asarray(whole & good_day & (month >= 1) & (month <= 12), dtype=bool)
 
 
-def _hits(series: pd.Series, replacement: bool) -> BoolArray:
+def _hits(series: pd.Series, replacement: bool, lost_zero: str = "cell") -> BoolArray:
     """Flag the values of one column (any dtype) that hold a personal number."""
     dtype = series.dtype
     n = len(series)
     if isinstance(dtype, pd.CategoricalDtype):
-        categories = _hits(pd.Series(dtype.categories), replacement)
+        categories = _hits(pd.Series(dtype.categories), replacement, lost_zero)
         if not categories.any():
             return np.zeros(n, dtype=bool)
         codes = np.asarray(series.cat.codes.to_numpy(), dtype=np.int64)
@@ -71,9 +96,9 @@ def _hits(series: pd.Series, replacement: bool) -> BoolArray:
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_complex_dtype(dtype):
         return np.zeros(n, dtype=bool)
     if pd.api.types.is_object_dtype(dtype):
-        return _object_hits(series, replacement)
+        return _object_hits(series, replacement, lost_zero)
     if pd.api.types.is_string_dtype(dtype):
-        return _text_hits(series, replacement)
+        return _text_hits(series, replacement, lost_zero)
     if pd.api.types.is_numeric_dtype(dtype):
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
         return _number_hits(values, replacement)
@@ -81,12 +106,12 @@ def _hits(series: pd.Series, replacement: bool) -> BoolArray:
     return np.zeros(n, dtype=bool)
 
 
-def _object_hits(series: pd.Series, replacement: bool) -> BoolArray:
+def _object_hits(series: pd.Series, replacement: bool, lost_zero: str) -> BoolArray:
     """Flag values of an object column: strings by pattern, numbers by value, others by text."""
     kind = pd.api.types.infer_dtype(series, skipna=True)
     if kind == "empty":
         return np.zeros(len(series), dtype=bool)
-    found = _text_hits(series.astype(pd.StringDtype()), replacement)
+    found = _text_hits(series.astype(pd.StringDtype()), replacement, lost_zero)
     if kind == "string":
         return found
     if kind in _NUMERIC_OBJECT_KINDS:
@@ -150,10 +175,7 @@ def _scan(
 
 
 #: What :func:`hide_personal_ids` puts in place of a value holding a personal number.
-HIDDEN = "<personal number hidden>"
-#: Nine digits that read as ``DDMMYYNNNN`` once a leading zero is put back (a personal number
-#: read as a number and shown again as text), standing alone in a text.
-_LOST_ZERO_PATTERN = "(?:^|[^0-9])[1-9](?:0[1-9]|1[0-2])[0-9]{6}(?:[^0-9]|$)"
+HIDDEN = _pn.HIDDEN
 
 
 def hide_personal_ids(values: pd.Series, *, replacement: bool = True) -> tuple[pd.Series, int]:
@@ -180,9 +202,12 @@ def hide_personal_ids(values: pd.Series, *, replacement: bool = True) -> tuple[p
     (['Aarhus', '<personal number hidden>', 42, '<personal number hidden>',
       '<personal number hidden>'], 3)
     """
-    text = values.astype(object).map(lambda v: v if isinstance(v, str) else None)
-    lost_zero = text.astype(pd.StringDtype()).str.contains(_LOST_ZERO_PATTERN, regex=True)
-    hits = _hits(values, replacement) | lost_zero.to_numpy(dtype=bool, na_value=False)
+    if not isinstance(values, pd.Series):
+        raise _WrongTypeError(
+            f"hide_personal_ids needs a pandas Series, got {type(values).__name__}; wrap a list "
+            "or an array as pd.Series(values)"
+        )
+    hits = _hits(values, replacement, lost_zero="text")
     shown = values.astype(object).copy()
     shown[hits] = HIDDEN
     return shown, int(hits.sum())
@@ -197,11 +222,14 @@ def find_personal_ids(
     """Find Danish personal numbers (CPR numbers) anywhere in a frame, without showing them.
 
     Every column is searched, whatever its dtype: text (``string``, ``str`` and ``object``
-    columns, and the categories of categoricals) for a number written ``DDMMYY-NNNN`` or
-    ``DDMMYYNNNN`` anywhere in the text; numbers (integer and whole float columns, numbers in
-    object columns) for a value of 9–10 digits that reads as ``DDMMYYNNNN`` once zero-padded —
-    a personal number stored as a number loses its leading zero. The column headers and, unless
-    it is a plain ``RangeIndex``, the index are searched too.
+    columns, and the categories of categoricals) for a number written ``DDMMYY-NNNN``,
+    ``DDMMYYNNNN``, or with a space, a dot or any dash (en dash, em dash, non-breaking hyphen,
+    minus sign) between the parts, in ASCII or any other Unicode decimal digits (fullwidth
+    ``０１０１９０-１２３４``), anywhere in the text; a cell that is nine digits alone (a number
+    written as text after it lost its leading zero); numbers (integer and whole float columns,
+    numbers in object columns) for a value of 9–10 digits that reads as ``DDMMYYNNNN`` once
+    zero-padded — a personal number stored as a number loses its leading zero. The column
+    headers and, unless it is a plain ``RangeIndex``, the index are searched too.
 
     Parameters
     ----------
@@ -238,14 +266,19 @@ def find_personal_ids(
     Notes
     -----
     A personal number is ``DDMMYY-SSSS``: the date of birth and a four-digit serial number,
-    written with or without the hyphen. A candidate counts when it is a run of exactly ten
+    written with or without the hyphen (or another dash, a space or a dot). Text is first
+    brought to ASCII: every Unicode decimal digit (category Nd) becomes its ASCII digit, every
+    dash a hyphen, every space a space, and invisible format characters (zero-width space,
+    soft hyphen) are dropped. A candidate counts when it is a run of exactly ten
     digits (not part of a longer run) with day 01–31 and month 01–12 — or day 61–91 for
     replacement numbers. The modulus-11 check digit is *not* required, since numbers issued
     since 1 October 2007 need not satisfy it [1]_; nor is the day checked against the month
     (31 February is flagged), so the test errs towards finding. ISO dates (``2019-01-03``),
-    8-digit phone numbers and amounts below 100 million are never flagged. Text holding a
-    9-digit number (a personal number that lost its leading zero and was then turned into
-    text) is not flagged; the same value stored as a number is.
+    8-digit phone numbers and amounts below 100 million are never flagged. Nine digits that
+    read as ``0DMMYYNNNN`` (a personal number that lost its leading zero) are flagged as a
+    number, and as text when they are the whole cell (``"111190111"``, ``"111190111.0"``), not
+    inside a longer text. Six digits, a dot and four digits count, so a decimal number such as
+    ``"120190.1234"`` written as text is flagged.
 
     False positives are possible for whole numbers of 9–10 digits, for example an expenditure
     of 412 345 678 kr (``0412345678`` reads as 4 December 1934): pass such columns in
@@ -253,7 +286,8 @@ def find_personal_ids(
 
     The search is vectorised per column: one regular expression over a text column (over the
     categories only, then mapped to rows, for a categorical), integer arithmetic over a numeric
-    column.
+    column. Only distinct values holding characters other than ASCII are normalised one by
+    one.
 
     References
     ----------
@@ -279,7 +313,7 @@ def find_personal_ids(
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
     if not isinstance(frame, pd.DataFrame):
-        raise JobhandicapError(
+        raise _WrongTypeError(
             f"find_personal_ids needs a pandas DataFrame or Series, got {type(frame).__name__}"
         )
     found = _scan(frame, exclude, bool(replacement))
@@ -354,7 +388,7 @@ def assert_no_personal_ids(
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
     if not isinstance(frame, pd.DataFrame):
-        raise JobhandicapError(
+        raise _WrongTypeError(
             f"assert_no_personal_ids needs a pandas DataFrame or Series, got "
             f"{type(frame).__name__}"
         )
