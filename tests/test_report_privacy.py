@@ -322,3 +322,18 @@ def test_random_case_data_give_reports_that_pass_the_audit(cases: pd.DataFrame) 
     with tempfile.TemporaryDirectory() as folder:
         build_report({"cases": cases, "extracted": extracted}, folder, timestamp=TIMESTAMP)
         assert_nothing_recovered(Path(folder), cases, extracted)
+
+
+def test_one_count_in_three_tables_gets_one_decision(
+    example: jh.ExampleData, tmp_path: Path
+) -> None:
+    # The grants of a scheme are shown in grant_rate, expenditure_shares and (summed over the
+    # years) scheme_usage; the old report masked each table on its own.
+    cases = _extract(example, jobcentre=[330, 741])
+    build_report({"cases": cases, "extracted": example.extracted}, tmp_path)
+    rates = _read(tmp_path, "grant_rate").set_index("scheme")["granted"]
+    spending = _read(tmp_path, "expenditure_shares").set_index("scheme")["cases"]
+    both = rates.index.intersection(spending.index)
+    assert (rates.loc[both].isin(HIDDEN) == spending.loc[both].isin(HIDDEN)).all()
+    assert rates.loc[both].isin(HIDDEN).any()
+    assert_nothing_recovered(tmp_path, cases, example.extracted)

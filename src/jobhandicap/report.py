@@ -23,8 +23,9 @@ employment gap), and writes into ``out_dir``:
     The same tables, one sheet each (needs the ``excel`` extra; without openpyxl the report
     says so and the workbook is not written).
 
-Privacy by default: inputs holding Danish personal numbers are refused, and counts of fewer
-than 5 persons or cases are suppressed (see :func:`build_report`). The command line
+Privacy by default: inputs holding Danish personal numbers where they would be published are
+refused, and every table is protected together with the others, so that no count of fewer than
+5 persons or cases can be read or worked out (see :func:`build_report`). The command line
 ``jobhandicap report`` runs the same function.
 """
 
@@ -245,7 +246,8 @@ def build_report(
     DisclosureError
         When an input table contains Danish personal numbers: the message names the table and
         column and says how to pseudonymise (:func:`jobhandicap.pseudonymise`); it never shows
-        a number.
+        a number. Also when the audit finds a hidden count an attacker could narrow down (the
+        message names the table and the cell, never its value); nothing is written then.
     SchemaError
         When an input is not a valid table of its kind (every problem listed).
     JobhandicapError
@@ -261,16 +263,20 @@ def build_report(
 
     Notes
     -----
-    **Privacy.** Every input table is searched for personal numbers
-    (:func:`jobhandicap.disclosure.find_personal_ids`) before anything else. Each table
-    declares which of its columns count persons or cases — cases, grants, persons, staff
-    respondents — and :func:`jobhandicap.disclosure.suppress` blanks every such count from 1
-    to 4 (zeros are kept, as by default in ``suppress``), with secondary suppression where
-    the table publishes or implies a total (the year total behind the scheme shares, the
-    grants behind a grant rate), and blanks the shares, rates and intervals computed from a
-    blanked count. The HTML page, the CSV files and the workbook show the same suppressed
-    tables, with ``"<5"`` in every suppressed cell; figures are drawn from the suppressed
-    tables. The jobcentre survey counts jobcentres, not persons, and is not suppressed.
+    **Privacy.** Every input is searched for personal numbers before anything else. Each
+    table declares how it counts persons or cases (a
+    :class:`~jobhandicap.disclosure.TableSpec`: cases by year, scheme, jobcentre and status;
+    staff respondents by scale and strategy type; persons by jobcentre), and the report is
+    built twice: the first pass collects every table and the units behind them, then
+    :func:`jobhandicap.disclosure.protect` protects the release as a whole — a count shown in
+    several tables gets one decision, a total published in one table protects the cells of
+    another — and :func:`jobhandicap.disclosure.audit` attacks the result; an unsafe release
+    is refused before anything is written. The second pass publishes the protected tables:
+    ``"<5"`` in a small count, ``"x"`` in a cell hidden to protect one or computed from a hidden
+    count; medians and means are hidden only when their base is small. A list of target
+    groups is withheld where it would tell that every group named is small. The page, the CSV
+    files and the workbook show the same tables; figures are drawn from them. The jobcentre
+    survey counts jobcentres, not persons, and is not protected as persons.
 
     **Spreadsheet safety.** Text cells and column headers whose first character is a control
     character (tab, carriage return, line feed, …), or whose first character after white space
