@@ -247,7 +247,10 @@ def test_workbook_has_every_table(built: tuple[Any, Path]) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     _, folder = built
     book = openpyxl.load_workbook(folder / "tables.xlsx")
-    assert set(book.sheetnames) == EXPECTED_TABLES
+    assert set(book.sheetnames) == {*EXPECTED_TABLES, "legend"}
+    legend = [[c.value for c in row] for row in book["legend"].iter_rows()]
+    assert legend[0] == ["marker", "meaning"]
+    assert [row[0] for row in legend[1:]] == ["<5", "x"]
     sheet = book["processing_time"]
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["year", "n", "decided"]

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from jobhandicap import _safe_text, disclosure
+from jobhandicap.disclosure._suppression import blank
 
 #: Counts from 1 to THRESHOLD - 1 are hidden.
 THRESHOLD = 5
@@ -97,26 +98,13 @@ class Published:
         return (self.markers != "").astype(bool)
 
 
-def _blank(series: pd.Series, where: np.ndarray) -> pd.Series:
-    """Set the cells of ``series`` where ``where`` is True to missing, keeping it numeric."""
-    if not where.any():
-        return series
-    if pd.api.types.is_bool_dtype(series.dtype):
-        series = series.astype("boolean")
-    elif pd.api.types.is_integer_dtype(series.dtype):
-        series = series.astype("Int64")
-    elif isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype(object)
-    return series.mask(pd.Series(where, index=series.index))
-
-
 def _published(table: Table, frame: pd.DataFrame, markers: pd.DataFrame) -> Published:
     markers = markers.copy()
     for column, rows in table.withheld.items():
         where = np.asarray(rows, dtype=bool) & (markers[column] == "").to_numpy(dtype=bool)
         markers.loc[where, column] = SECONDARY
     blanked = pd.DataFrame(
-        {c: _blank(frame[c], (markers[c] != "").to_numpy(dtype=bool)) for c in frame.columns},
+        {c: blank(frame[c], (markers[c] != "").to_numpy(dtype=bool)) for c in frame.columns},
         index=frame.index,
     )
     counts: tuple[str, ...] = ()

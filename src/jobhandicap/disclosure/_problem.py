@@ -64,10 +64,9 @@ def _canonical(values: pd.Series) -> npt.NDArray[np.object_]:
 
 
 def _is_total(keys: npt.NDArray[np.object_], labels: frozenset[str]) -> BoolArray:
-    text = pd.Series(keys, dtype=object).map(
-        lambda v: v is not None and str(v).strip().casefold() in labels
-    )
-    return np.asarray(text.to_numpy(dtype=bool), dtype=bool)
+    """Flag key values that read as a total label (stripped, case-folded)."""
+    text = pd.Series(keys, dtype=pd.StringDtype()).str.strip().str.casefold()
+    return np.asarray(text.isin(list(labels)).to_numpy(dtype=bool, na_value=False), dtype=bool)
 
 
 def _check_spec(name: str, table: pd.DataFrame, spec: TableSpec) -> None:
@@ -183,12 +182,13 @@ def _grid(
 
 
 def _universe_needs(
-    tables: Mapping[str, pd.DataFrame], specs: Mapping[str, TableSpec], name: str
+    specs: Mapping[str, TableSpec], name: str
 ) -> tuple[list[str], list[str], list[str]]:
+    """The key, flag and amount columns the tables of universe ``name`` need of its units."""
     dims: list[str] = []
     flags: list[str] = []
     amounts: list[str] = []
-    for table_name, spec in specs.items():
+    for spec in specs.values():
         if spec.universe != name:
             continue
         dims.extend([*spec.by, *spec.fixed])
@@ -197,7 +197,6 @@ def _universe_needs(
                 flags.append(measure.units)
             if measure.amount is not None:
                 amounts.append(measure.amount)
-        del table_name
     return list(dict.fromkeys(dims)), list(dict.fromkeys(flags)), list(dict.fromkeys(amounts))
 
 
@@ -268,21 +267,12 @@ def _families_of(
                     f"table {name!r}: rows with the same keys {exact} appear twice; give each "
                     "row unique key values (or name the columns that tell them apart in by=)"
                 )
-            shown = (
-                tuple(zip(cell_of_row.tolist(), rows.tolist(), strict=True))
-                if measure.column is not None
-                else ()
-            )
-            derived = tuple(
-                (int(c), int(r), column)
-                for c, r in zip(cell_of_row, rows, strict=True)
-                for column in measure.derived
-            )
-            describing = tuple(
-                (int(c), int(r), column)
-                for c, r in zip(cell_of_row, rows, strict=True)
-                for column in measure.describes
-            )
+            shown = tuple(zip(cell_of_row.tolist(), rows.tolist(), strict=True))
+            if measure.column is None:
+                shown = ()
+            pairs = list(zip(cell_of_row.tolist(), rows.tolist(), strict=True))
+            derived = tuple((c, r, column) for c, r in pairs for column in measure.derived)
+            describing = tuple((c, r, column) for c, r in pairs for column in measure.describes)
             families.append(
                 Family(
                     table=name,
@@ -333,7 +323,7 @@ def build(
     universes: dict[str, Universe] = {}
     families: list[Family] = []
     for universe_name in dict.fromkeys(spec.universe for spec in specs.values()):
-        dims, flags, amounts = _universe_needs(clean, specs, universe_name)
+        dims, flags, amounts = _universe_needs(specs, universe_name)
         if universe_name in unit_frames:
             units, universe = _reduce_units(
                 unit_frames[universe_name], dims, flags, amounts, weights

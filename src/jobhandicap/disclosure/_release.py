@@ -34,7 +34,7 @@ from jobhandicap.disclosure._problem import (
     build,
 )
 from jobhandicap.disclosure._spec import TableSpec
-from jobhandicap.disclosure._suppression import DEFAULT_TOTAL_LABELS
+from jobhandicap.disclosure._suppression import DEFAULT_TOTAL_LABELS, blank
 from jobhandicap.errors import DisclosureError
 
 __all__ = ["SECONDARY_MARKER", "Release", "protect"]
@@ -407,7 +407,7 @@ def _release(
         for column in table.columns:
             hide = (mark[column] != "").to_numpy(dtype=bool)
             if hide.any():
-                out[column] = _blank(table[column], hide)
+                out[column] = blank(table[column], hide)
         tables[name] = out
     return Release(
         tables=tables,
@@ -418,14 +418,3 @@ def _release(
         hidden=hidden,
         options=options,
     )
-
-
-def _blank(series: pd.Series, where: BoolArray) -> pd.Series:
-    dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        series = series.astype(pd.BooleanDtype())
-    elif pd.api.types.is_integer_dtype(dtype) and isinstance(dtype, np.dtype):
-        series = series.astype(pd.Int64Dtype())
-    elif isinstance(dtype, pd.CategoricalDtype):
-        series = series.astype(object)
-    return series.mask(pd.Series(where, index=series.index))

@@ -164,15 +164,21 @@ def _count_values(table: pd.DataFrame, columns: list[Hashable]) -> FloatArray:
     return np.column_stack(blocks)
 
 
-def _blank(series: pd.Series, where: BoolArray) -> pd.Series:
-    """``series`` with ``where`` made missing, integers as nullable Int64."""
+def blank(series: pd.Series, where: BoolArray) -> pd.Series:
+    """Return ``series`` with ``where`` made missing, keeping it numeric.
+
+    Integers become nullable Int64, booleans boolean, categoricals objects (so that a blank
+    needs no category); nothing changes where nothing is blanked.
+    """
     dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        series = series.astype(pd.BooleanDtype())
-    elif pd.api.types.is_integer_dtype(dtype) and isinstance(dtype, np.dtype):
-        series = series.astype(pd.Int64Dtype())
     if not where.any():
         return series
+    if pd.api.types.is_bool_dtype(dtype):
+        series = series.astype(pd.BooleanDtype())
+    elif pd.api.types.is_integer_dtype(dtype):
+        series = series.astype(pd.Int64Dtype())
+    elif isinstance(dtype, pd.CategoricalDtype):
+        series = series.astype(object)
     return series.mask(pd.Series(where, index=series.index))
 
 
@@ -472,7 +478,12 @@ def suppress(
 
     out = table.copy()
     for target in [*counts, *linked]:
-        out[target] = _blank(table[target], mask[:, positions[target]])
+        column = table[target]
+        if pd.api.types.is_bool_dtype(column.dtype):
+            column = column.astype(pd.BooleanDtype())
+        elif pd.api.types.is_integer_dtype(column.dtype):
+            column = column.astype(pd.Int64Dtype())  # the documented dtype, blank or not
+        out[target] = blank(column, mask[:, positions[target]])
     return SuppressedTable(
         table=out,
         mask=pd.DataFrame(mask, index=table.index, columns=table.columns),
