@@ -470,3 +470,22 @@ def example_tables() -> dict[str, Any]:
         "rates_per_population": jh.rates_per_population(counts, ex.population),
         "scheme_usage": jh.scheme_usage(ex.cases),
     }
+
+
+def test_nested_keys_on_a_grid_list_every_member() -> None:
+    # Red-team finding: a table by region and jobcentre lists the jobcentres of each region;
+    # a grid that also had (R1, J3) let the audit believe 50 - 47 was not the hidden 3.
+    regions = pd.DataFrame({"region": ["R1", "R2"], "n": [50, 60]})
+    units = pd.DataFrame(
+        {
+            "region": ["R1", "R1", "R2", "R2"],
+            "jobcentre": ["J1", "J2", "J3", "J4"],
+            "n": [47, 3, 30, 30],
+        }
+    )
+    release = protect({"regions": regions, "units": units}, counts=["n"])
+    assert list(release.render("units")["n"]) == ["x", "<5", "30", "30"]
+    assert release.audit()["safe"].all()
+    leaky = units.assign(n=units["n"].where(units["n"] >= 5))
+    found = audit({"regions": regions, "units": leaky}, counts=["n"])
+    assert not found["safe"].all()

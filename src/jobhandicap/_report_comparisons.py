@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from jobhandicap._report_context import (
@@ -141,6 +142,32 @@ def _outcome_spec(row: tuple[str, ...], base: tuple[str, ...]) -> TableSpec:
     )
 
 
+def _shrunk_from_shown(
+    best: pd.DataFrame, basis: pd.DataFrame, funnelled: pd.DataFrame | None
+) -> pd.DataFrame:
+    r"""Best practice with its prior and limits from the jobcentres whose counts are published.
+
+    The empirical-Bayes prior (Marshall's mean :math:`m` and between-unit variance
+    :math:`\hat A`) is estimated on ``basis`` and applied to every row —
+    :math:`C_i = \hat A / (\hat A + m(1 - m)/n_i)`, :math:`\tilde r_i = m + C_i (r_i - m)` —
+    and the upper limit is the funnel's, so no published number depends on a hidden count.
+    """
+    from jobhandicap.stats import shrink_binomial
+
+    fitted = shrink_binomial(basis["entered_job"].to_numpy(), basis["persons"].to_numpy())
+    mean, between = float(fitted.mean), float(fitted.between_variance)
+    n = best["n"].to_numpy(dtype=np.float64)
+    rate = best["count"].to_numpy(dtype=np.float64) / n
+    variance = mean * (1.0 - mean) / n
+    weight = between / (between + variance) if between > 0 else np.zeros_like(n)
+    shrunk = mean + weight * (rate - mean)
+    out = best.assign(shrunk=shrunk, weight=weight)
+    if funnelled is not None and "high_95" in out.columns:
+        limits = funnelled.set_index("jobcentre")["high_95"]
+        out = out.assign(high_95=out["jobcentre"].map(limits).to_numpy(dtype=np.float64))
+    return out.assign(positive_deviant=out["shrunk"].to_numpy() > out["high_95"].to_numpy())
+
+
 def benchmark_section(ctx: Context) -> Section:
     """Funnel of job entry, best practice and job entry by strategy type."""
     from jobhandicap.benchmark import best_practice, compare_groups, funnel
@@ -157,6 +184,8 @@ def benchmark_section(ctx: Context) -> Section:
     section.paragraphs.append(ctx.t("benchmark_lead", year=year))
     above = below = None
     overdispersed = False
+    tau2 = 0.0
+    funnelled: pd.DataFrame | None = None
     in_year = outcomes[outcomes["year"] == year]
     empty = in_year["persons"] <= 0
     usable = in_year[~empty]  # a rate needs persons: the funnel and best practice use these
@@ -165,12 +194,26 @@ def benchmark_section(ctx: Context) -> Section:
             raise JobhandicapError(f"the outcomes have no rows for year {year}; years: {years}")
         if empty.any():
             section.note(ctx.t("benchmark_no_persons", count=int(empty.sum()), year=year))
-        result = funnel(usable, count="entered_job", total="persons")
-        phi = float(result.attrs["phi"])
-        p_value = overdispersion_p_value(phi, len(result))
+        # Pooled rate, overdispersion and its test from the jobcentres whose counts are
+        # published only: they feed every row's limits, and a hidden count must not.
+        basis = usable[ctx.shown_rows("funnel", usable["jobcentre"], ("n", "count"))]
+        plain = funnel(basis, count="entered_job", total="persons")
+        target, phi = float(plain.attrs["target"]), float(plain.attrs["phi"])
+        p_value = overdispersion_p_value(phi, len(plain))
         overdispersed = p_value < OVERDISPERSION_ALPHA
         if overdispersed:
-            result = funnel(usable, count="entered_job", total="persons", overdispersion=True)
+            tau2 = float(
+                funnel(basis, count="entered_job", total="persons", overdispersion=True).attrs[
+                    "tau2"
+                ]
+            )
+        result = funnel(
+            usable,
+            count="entered_job",
+            total="persons",
+            target=target,
+            overdispersion=tau2 if overdispersed else False,
+        )
         section.paragraphs.append(
             ctx.t(
                 "funnel_overdispersed" if overdispersed else "funnel_not_overdispersed",
@@ -201,6 +244,7 @@ def benchmark_section(ctx: Context) -> Section:
                 ),
             ),
         )
+        funnelled = result
         outer = flags[-1] if flags else None
         if outer is not None:
             shown = published.table[outer].astype("object")
@@ -220,7 +264,15 @@ def benchmark_section(ctx: Context) -> Section:
     practice: Published | None = None
     with ctx.attempt(section, ctx.t("best_practice", year=year)):
         best = best_practice(
-            usable, ctx.frames["profiles"], year=year, overdispersion=overdispersed
+            usable,
+            ctx.frames["profiles"],
+            year=year,
+            overdispersion=tau2 if overdispersed else False,
+        )
+        best = _shrunk_from_shown(
+            best,
+            usable[ctx.shown_rows("best_practice", usable["jobcentre"], ("n", "count"))],
+            funnelled,
         )
         practice = ctx.publish(
             section,

@@ -16,9 +16,10 @@ from types import ModuleType, TracebackType
 from typing import Any
 
 import attrs
+import numpy as np
 import pandas as pd
 
-from jobhandicap._report_tables import Published, Table, unprotected
+from jobhandicap._report_tables import Published, Table, republish, unprotected
 from jobhandicap._report_text import Lang, number, percent, text, value_label
 from jobhandicap.errors import DisclosureError, JobhandicapError
 from jobhandicap.staff import Scale
@@ -92,6 +93,7 @@ class Context:
     released: Mapping[str, Published] | None = None
     collected: list[Table] = attrs.field(factory=list)
     units: dict[str, pd.DataFrame] = attrs.field(factory=dict)
+    unit_weights: dict[str, str] = attrs.field(factory=dict)
     _strategies: pd.DataFrame | None = None
     _figures: int = 0
 
@@ -115,23 +117,42 @@ class Context:
             self.collected.append(table)
             published = unprotected(table)
         else:
-            published = self.released[table.name]
-            if table.spec is not None and not table.frame.reset_index(drop=True).equals(
-                _unmasked(published, table)
-            ):
-                raise RuntimeError(
-                    f"table {table.name!r} differs between the report's two passes; the "
-                    "analyses must be deterministic"
-                )
+            protected = self.released[table.name]
+            if table.spec is not None:
+                _check_same_counts(protected, table)
+            # This pass's own values (estimates pooled over published rows only may differ
+            # from the first pass's), with the cells the release hides hidden.
+            published = republish(table, protected.markers)
             hidden = int(published.mask.to_numpy(dtype=bool).sum())
             detail = f", {hidden} cell(s) hidden" if hidden else ""
             self.progress(f"computed {table.name} ({len(published.table)} rows{detail})")
         section.tables.append(published)
         return published
 
-    def add_units(self, name: str, units: pd.DataFrame) -> None:
-        """Register the units behind tables whose specification names universe ``name``."""
+    def shown_rows(self, table: str, keys: pd.Series, counts: tuple[str, ...]) -> np.ndarray:
+        """Rows of ``keys`` whose counts table ``table`` publishes (every row while collecting).
+
+        ``keys`` are values of the table's first column (jobcentre codes, say). Statistics that
+        pool every row — an overdispersion, a prior — are estimated on these rows only, so that
+        no published number depends on a hidden count.
+        """
+        everything = np.ones(len(keys), dtype=bool)
+        if self.released is None or table not in self.released:
+            return everything
+        published = self.released[table]
+        hidden = published.mask[list(counts)].to_numpy(dtype=bool).any(axis=1)
+        first = published.table.columns[0]
+        withheld = set(published.table[first].to_numpy()[hidden].tolist())
+        return np.asarray(~keys.isin(list(withheld)).to_numpy(dtype=bool), dtype=bool)
+
+    def add_units(self, name: str, units: pd.DataFrame, *, weights: str | None = None) -> None:
+        """Register the units behind tables whose specification names universe ``name``.
+
+        ``weights`` names a column with the number of units each row stands for.
+        """
         self.units[name] = units
+        if weights is not None:
+            self.unit_weights[name] = weights
 
     def attempt(self, section: Section, what: str) -> _Attempt:
         """Run an analysis; turn its warnings and input errors into notes of the section.
@@ -177,11 +198,24 @@ class Context:
         return out
 
 
-def _unmasked(published: Published, table: Table) -> pd.DataFrame:
-    """The published table's cells where shown, the table's own where hidden (for a check)."""
-    frame = table.frame.reset_index(drop=True)
-    shown = published.table.astype(object).where(~published.mask, frame.astype(object))
-    return shown.astype(frame.dtypes.to_dict())
+def _check_same_counts(protected: Published, table: Table) -> None:
+    """Refuse a table whose keys or counts differ between the report's two passes."""
+    spec = table.spec
+    if spec is None:
+        return
+    columns = [*spec.by, *(m.column for m in spec.measures if m.column is not None)]
+    columns = list(dict.fromkeys(c for c in columns if c in table.frame.columns))
+    frame = table.frame.reset_index(drop=True)[columns]
+    first = protected.table[columns]
+    shown = ~protected.mask[columns].to_numpy(dtype=bool)
+    same = len(frame) == len(first) and bool(
+        ((frame.astype(str).to_numpy() == first.astype(str).to_numpy()) | ~shown).all()
+    )
+    if not same:
+        raise RuntimeError(
+            f"table {table.name!r} differs between the report's two passes; the counts the "
+            "release protects must not depend on the protection"
+        )
 
 
 class _Attempt:

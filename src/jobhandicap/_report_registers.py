@@ -13,7 +13,7 @@ from jobhandicap._report_context import (
 )
 from jobhandicap._report_tables import THRESHOLD, Published, Table
 from jobhandicap._report_text import number, percent
-from jobhandicap._report_units import case_units
+from jobhandicap._report_units import case_units, people_units
 from jobhandicap.disclosure import Measure, TableSpec
 
 # --------------------------------------------------------------------------------------------
@@ -28,7 +28,7 @@ _DAYS = dict.fromkeys(
 
 def cases_section(ctx: Context) -> Section:
     """Kaplan–Meier processing time by year, its curves, and grant rates by scheme."""
-    from jobhandicap.cases import grant_rate, processing_time, survival_table
+    from jobhandicap.cases import grant_rate, processing_time
 
     cases = ctx.frames["cases"]
     extracted = ctx.extracted
@@ -73,11 +73,9 @@ def cases_section(ctx: Context) -> Section:
                     last_year=published.table["year"].iloc[-1],
                 )
             )
-        # A curve shows its base and its censoring: draw only years whose counts are shown.
-        curve_counts = published.mask[["n", "decided", "open"]].to_numpy(dtype=bool)
-        hidden = published.table["year"].to_numpy()[curve_counts.any(axis=1)]
-        curves = survival_table(cases, by="year", extracted=extracted)
-        curves = curves[~curves["year"].isin(hidden.tolist())]
+        # A full Kaplan–Meier curve shows every day's decisions (its steps times n are counts,
+        # many of them small): draw the quartiles the table publishes, nothing more.
+        curves = _quartile_curves(published)
         if len(curves):
             ctx.figure(
                 section,
@@ -105,6 +103,26 @@ def cases_section(ctx: Context) -> Section:
             ),
         )
     return section
+
+
+def _quartile_curves(published: Published) -> pd.DataFrame:
+    """Steps through the published quartiles of each year: 75 %, 50 % and 25 % not decided.
+
+    Only the days the table shows (``q25_days``, ``median_days``, ``q75_days``) are used, so
+    the figure shows no more than the table; a quartile the table hides or that was not
+    reached is left out.
+    """
+    table = published.table
+    pieces = []
+    for column, left in (("q25_days", 0.75), ("median_days", 0.5), ("q75_days", 0.25)):
+        days = table[column].to_numpy(dtype=np.float64, na_value=np.nan)
+        usable = np.isfinite(days) & ~published.mask[column].to_numpy(dtype=bool)
+        pieces.append(
+            pd.DataFrame(
+                {"year": table["year"].to_numpy()[usable], "time": days[usable], "survival": left}
+            )
+        )
+    return pd.concat(pieces, ignore_index=True).sort_values(["year", "time"], kind="stable")
 
 
 # --------------------------------------------------------------------------------------------
@@ -156,12 +174,12 @@ def usage_section(ctx: Context) -> Section:
                     universe="cases",
                     by=("scheme",),
                     measures=(
-                        Measure(column="cases", units="granted", derived=("amount_dkk", "share")),
-                        Measure(
-                            column="cases_with_amount",
-                            units="with_amount",
-                            derived=("amount_dkk", "share"),
-                        ),
+                        # Amounts are protected as amounts (few contributors, dominance),
+                        # not hidden with every count of their row.
+                        Measure(column="cases", units="granted"),
+                        Measure(column="cases_with_amount", units="with_amount"),
+                        # The granted cases without an amount, cases - cases_with_amount.
+                        Measure(column=None, units="without_amount"),
                         Measure(
                             column="amount_dkk",
                             units="granted",
@@ -284,6 +302,7 @@ def gap_section(ctx: Context) -> Section:
     with ctx.attempt(section, ctx.t("employment_gap")):
         weight = "weight" if "weight" in people.columns else None
         result = employment_gap(people, weight=weight, split_severity=True)
+        ctx.add_units("people", people_units(people, weight), weights="persons")
         both = ("gap_pp", "ci_low", "ci_high", "relative_rate")
         published = ctx.publish(
             section,
@@ -301,11 +320,34 @@ def gap_section(ctx: Context) -> Section:
                             units="disabled",
                             derived=("rate_disabled", "n_eff_disabled", *both),
                         ),
+                        # Rate times count is the number employed: both parts are counts.
+                        Measure(
+                            column=None,
+                            units="disabled_employed",
+                            derived=("rate_disabled", *both),
+                        ),
+                        Measure(
+                            column=None,
+                            units="disabled_not_employed",
+                            derived=("rate_disabled", *both),
+                        ),
                         Measure(
                             column="n_not_disabled",
-                            units="not disabled",
+                            units="not_disabled",
                             over="severity",
                             derived=("rate_not_disabled", "n_eff_not_disabled", *both),
+                        ),
+                        Measure(
+                            column=None,
+                            units="not_disabled_employed",
+                            over="severity",
+                            derived=("rate_not_disabled", *both),
+                        ),
+                        Measure(
+                            column=None,
+                            units="not_disabled_not_employed",
+                            over="severity",
+                            derived=("rate_not_disabled", *both),
                         ),
                         Measure(column="n_missing", units="missing", over="severity"),
                     ),

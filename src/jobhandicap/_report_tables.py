@@ -109,7 +109,9 @@ def _published(table: Table, frame: pd.DataFrame, markers: pd.DataFrame) -> Publ
     )
     counts: tuple[str, ...] = ()
     if table.spec is not None:
-        declared = {m.column for m in table.spec.measures if m.column is not None}
+        declared = {
+            m.column for m in table.spec.measures if m.column is not None and m.amount is None
+        }
         counts = tuple(str(c) for c in frame.columns if c in declared)
     shown = table.html_columns or tuple(str(c) for c in frame.columns)
     return Published(
@@ -130,11 +132,18 @@ def unprotected(table: Table) -> Published:
     return _published(attrs.evolve(table, withheld={}), frame, markers)
 
 
+def republish(table: Table, markers: pd.DataFrame) -> Published:
+    """The table published with given markers (those the release chose for its cells)."""
+    frame = table.frame.reset_index(drop=True)
+    return _published(table, frame, markers.astype(object))
+
+
 def protect_release(
     tables: Sequence[Table],
     units: Mapping[str, pd.DataFrame],
     *,
     suppress: bool,
+    weights: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Published], disclosure.Release | None]:
     """Protect every table of the report at once, audit the result, and publish it.
 
@@ -157,6 +166,7 @@ def protect_release(
             {name: frames[name] for name in specs},
             specs,
             microdata={name: frame for name, frame in units.items() if name in needed},
+            weights=dict(weights or {}),
             threshold=THRESHOLD,
         )
         disclosure.check(release)

@@ -260,9 +260,11 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "grant_rate": ("Grant rate by scheme", "Bevillingsandel efter ordning"),
     "cases_fig": (
         "Share of applications not yet decided, by days since application and year of "
-        "application (Kaplan–Meier, with 95 % band).",
+        "application: the quartiles of the table (Kaplan–Meier), without the curve's daily "
+        "steps, which would show how many cases were decided each day.",
         "Andel af ansøgningerne, der endnu ikke er afgjort, efter dage siden ansøgning og "
-        "ansøgningsår (Kaplan–Meier, med 95 %-bånd).",
+        "ansøgningsår: tabellens kvartiler (Kaplan–Meier), uden kurvens daglige trin, som "
+        "ville vise, hvor mange sager der blev afgjort hver dag.",
     ),
     "cases_method": (
         "Kaplan–Meier estimate of the share not yet decided, Ŝ(t) = Π(1 − dᵢ/nᵢ), with open "

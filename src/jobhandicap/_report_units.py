@@ -24,7 +24,8 @@ def case_units(cases: pd.DataFrame, extracted: dt.date | None) -> pd.DataFrame:
     """One row per case with the keys and statuses the case and usage tables count.
 
     Statuses: ``granted``, ``refused``, ``decided`` (granted or refused: the base of a grant
-    rate), ``with_amount`` (granted with a known amount); for the processing time, as
+    rate), ``with_amount`` and ``without_amount`` (granted with and without a known amount);
+    for the processing time, as
     :func:`jobhandicap.processing_time` counts them, ``time_decided`` (decided by the
     extraction date, not withdrawn), ``time_open`` (still open then, not withdrawn),
     ``time_n`` (either) and ``withdrawn``.
@@ -49,6 +50,7 @@ def case_units(cases: pd.DataFrame, extracted: dt.date | None) -> pd.DataFrame:
             "refused": refused,
             "decided": granted | refused,
             "with_amount": known,
+            "without_amount": granted & ~known,
             "time_decided": closed & ~withdrawn,
             "time_open": ~closed & ~withdrawn,
             "time_n": ~withdrawn,
@@ -106,3 +108,49 @@ def staff_units(
     if not frames:
         return pd.DataFrame(columns=["scale", "strategy", "complete", "scored", "both"])
     return pd.concat(frames, ignore_index=True)
+
+
+def people_units(people: pd.DataFrame, weight: str | None) -> pd.DataFrame:
+    """The persons behind the employment-gap table, by severity and employment, with counts.
+
+    The table shows unweighted counts and (with survey weights) weighted rates; an unweighted
+    rate times its count is the number employed, so the employed and the not employed of each
+    group are units the protection must know. They are counted here with
+    :func:`jobhandicap.employment_gap` itself (unweighted), so the definitions (age band,
+    levels of limitation) are the table's own. ``persons`` is the number of persons per row.
+    """
+    from jobhandicap.gap import employment_gap
+
+    del weight  # counts are unweighted whatever the table's rates
+    plain = employment_gap(people, weight=None, split_severity=True)
+    rows: list[tuple[str, str, bool, float]] = []
+    for record in plain.to_dict("records"):
+        severity = str(record["severity"])
+        if severity not in ("some", "severe"):
+            continue
+        n = float(record["n_disabled"])
+        employed = float(np.round(float(record["rate_disabled"]) * n)) if n else 0.0
+        rows += [
+            (severity, "disabled", True, employed),
+            (severity, "disabled", False, n - employed),
+        ]
+    if len(plain):
+        first = plain.iloc[0]
+        n = float(first["n_not_disabled"])
+        employed = float(np.round(float(first["rate_not_disabled"]) * n)) if n else 0.0
+        rows += [
+            ("none", "not_disabled", True, employed),
+            ("none", "not_disabled", False, n - employed),
+        ]
+        rows.append(("missing", "missing", False, float(first["n_missing"])))
+    frame = pd.DataFrame(rows, columns=["severity", "status", "employed", "persons"])
+    status = frame["status"]
+    return frame.assign(
+        disabled=status == "disabled",
+        disabled_employed=(status == "disabled") & frame["employed"],
+        disabled_not_employed=(status == "disabled") & ~frame["employed"],
+        not_disabled=status == "not_disabled",
+        not_disabled_employed=(status == "not_disabled") & frame["employed"],
+        not_disabled_not_employed=(status == "not_disabled") & ~frame["employed"],
+        missing=status == "missing",
+    )

@@ -377,7 +377,10 @@ def build_report(
     _sections(collecting, frames, lang, lambda line: None)
     say("protecting the release (all tables at once) and auditing it")
     released, release = protect_release(
-        collecting.collected, collecting.units, suppress=options.suppress
+        collecting.collected,
+        collecting.units,
+        suppress=options.suppress,
+        weights=collecting.unit_weights,
     )
     if release is not None:
         say(f"protection: {release.status}; {release.hidden_share:.1%} of count cells hidden")

@@ -33,7 +33,7 @@ def best_practice(
     year: int | Sequence[int] | None = None,
     spec: StrategySpec | None = None,
     level: float = 0.95,
-    overdispersion: bool = False,
+    overdispersion: bool | float = False,
 ) -> pd.DataFrame:
     r"""Positive deviants: jobcentres doing better than chance allows, with their strategy.
 
@@ -58,7 +58,8 @@ def best_practice(
         Level of the upper funnel limit a positive deviant must exceed.
     overdispersion
         Use Spiegelhalter's overdispersed limits (see :func:`funnel`): a positive deviant
-        must then beat the ordinary spread *between* jobcentres, not just chance.
+        must then beat the ordinary spread *between* jobcentres, not just chance. A number is
+        the between-unit variance :math:`\tau^2` to use, as in :func:`funnel`.
 
     Returns
     -------

@@ -61,7 +61,7 @@ def funnel(
     by: str | Sequence[str] | None = "jobcentre",
     target: float | None = None,
     levels: float | Sequence[float] = (0.95, 0.998),
-    overdispersion: bool = False,
+    overdispersion: bool | float = False,
     adjust: Literal["fdr"] | None = None,
     level: float = 0.95,
 ) -> pd.DataFrame:
@@ -88,7 +88,9 @@ def funnel(
         If ``True``, estimate the between-unit variance :math:`\hat\tau^2` and use Spiegelhalter's
         random-effects limits on the arcsine scale, widened by it (see Notes). Use it when the
         units vary more than chance allows — then most units fall outside chance-only limits
-        and the flags mean little.
+        and the flags mean little. A number is used as :math:`\tau^2` itself (on the arcsine
+        scale), estimated elsewhere — for example on the units whose counts are published, so
+        that the limits tell nothing about the hidden ones.
     adjust
         ``None`` (default): a unit is flagged when its rate lies outside the limits.
         ``"fdr"``: flag by the Benjamini–Hochberg procedure over all units instead, controlling
@@ -213,14 +215,26 @@ def funnel(
     checked_levels = _levels(levels)
     if adjust not in (None, "fdr"):
         raise JobhandicapError(f"adjust must be None or 'fdr', got {adjust!r}")
+    given: float | None = None
     if not isinstance(overdispersion, bool | np.bool_):
-        raise JobhandicapError(f"overdispersion must be True or False, got {overdispersion!r}")
+        try:
+            given = float(overdispersion)
+        except (TypeError, ValueError):
+            given = None
+        if given is None or not np.isfinite(given) or given < 0:
+            raise JobhandicapError(
+                "overdispersion must be True, False or a between-unit variance tau2 >= 0 on the "
+                f"arcsine scale, got {overdispersion!r}"
+            )
     check_level(level)
 
     rate = x / n
     share = wilson_interval(x, n, level=level)
     phi, tau2 = _overdispersion(x, n, target=p0)
-    if overdispersion:
+    widened = given is not None or bool(overdispersion)
+    if given is not None:
+        tau2 = given
+    if widened:
         spread = np.sqrt(1.0 / (4.0 * n) + tau2)
         z = (np.arcsin(np.sqrt(rate)) - np.arcsin(np.sqrt(p0))) / spread
         p_value = np.minimum(1.0, 2.0 * _special.ndtr(-np.abs(z)))
@@ -236,7 +250,7 @@ def funnel(
         "p_value": p_value,
     }
     for lv in checked_levels:
-        if overdispersion:
+        if widened:
             low, high = funnel_limits(p0, n, level=lv, overdispersion=tau2)
         else:
             low, high = funnel_limits(p0, n, level=lv, method="exact")
@@ -255,7 +269,7 @@ def funnel(
         "target": p0,
         "phi": float(phi),
         "tau2": float(tau2),
-        "overdispersion": bool(overdispersion),
+        "overdispersion": widened,
         "adjust": adjust,
         "levels": checked_levels,
     }

@@ -223,7 +223,7 @@ def audit(
     counts: Sequence[str] = (),
     markers: Mapping[str, pd.DataFrame] | None = None,
     microdata: pd.DataFrame | Mapping[str, pd.DataFrame] | None = None,
-    weights: str | None = None,
+    weights: str | Mapping[str, str] | None = None,
     threshold: int = 5,
     dominance: tuple[int, float] = (2, 0.85),
     min_width: float | None = None,

@@ -8,7 +8,6 @@ tables against the units and against each other, and marks the sensitive quantit
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
@@ -159,25 +158,59 @@ def _flag(series: pd.Series, name: str) -> BoolArray:
 
 
 def _grid(
+    tables: Mapping[str, pd.DataFrame],
+    specs: Mapping[str, TableSpec],
+    universe: str,
     dims: Sequence[str],
-    levels: Mapping[str, list[str]],
     categories: Sequence[str],
+    labels: frozenset[str],
 ) -> tuple[pd.DataFrame, Universe]:
-    """Every combination of the key values (and unit categories), as a grid universe."""
-    axes = [levels[d] for d in dims]
-    names = list(dims)
-    if categories:
-        axes.append(list(categories))
-        names.append("\0category")
-    size = int(np.prod([len(a) for a in axes])) if axes else 1
-    if size > _GRID_LIMIT:
-        raise _Error(
-            f"the tables' key columns span {size:,} combinations, more than can be protected "
-            "without unit data; pass the unit data with microdata= so that only combinations "
-            "that occur are considered"
+    """The cells no table shows, as a grid universe: every combination the tables allow.
+
+    Each table lists every value of its keys (a table by region and jobcentre lists the
+    jobcentres of each region), so a combination is a cell of the grid only when every table
+    lists its values: the grid is the join of the key combinations each table lists, pattern
+    by pattern of total rows, crossed with the unit categories.
+    """
+    listed: list[pd.DataFrame] = []
+    for name, spec in specs.items():
+        if spec.universe != universe:
+            continue
+        own = labels | {str(t).strip().casefold() for t in spec.totals}
+        keys = pd.DataFrame({d: _canonical(tables[name][d]) for d in spec.by}, dtype=object)
+        totals = (
+            np.stack([_is_total(keys[d].to_numpy(), own) for d in spec.by], axis=1)
+            if (spec.by)
+            else np.zeros((len(keys), 0), dtype=bool)
         )
-    rows = list(itertools.product(*axes)) if axes else [()]
-    grid = pd.DataFrame(rows, columns=names, dtype=object)
+        fixed = {d: _canonical(pd.Series([v], dtype=object))[0] for d, v in spec.fixed.items()}
+        for pattern in np.unique(totals, axis=0) if len(keys) else []:
+            rows = (totals == pattern).all(axis=1)
+            exact = [d for d, total in zip(spec.by, pattern, strict=True) if not total]
+            combos = keys.loc[rows, exact].drop_duplicates().assign(**fixed)
+            if len(combos.columns):
+                listed.append(combos.reset_index(drop=True))
+    grid = pd.DataFrame(index=pd.RangeIndex(1))
+    for combos in sorted(listed, key=lambda f: -len(f.columns)):
+        shared = [c for c in combos.columns if c in grid.columns]
+        grid = (
+            grid.merge(combos, on=shared, how="inner")
+            if shared
+            else grid.merge(combos, how="cross")
+        )
+        if len(grid) * max(1, len(categories)) > _GRID_LIMIT:
+            raise _Error(
+                f"the tables' key columns span more than {_GRID_LIMIT:,} combinations, more "
+                "than can be protected without unit data; pass the unit data with microdata= "
+                "so that only combinations that occur are considered"
+            )
+    for d in dims:
+        if d not in grid.columns:
+            grid[d] = None
+    grid = grid[list(dims)] if dims else pd.DataFrame(index=grid.index)
+    if categories:
+        grid = grid.merge(pd.DataFrame({"\0category": list(categories)}), how="cross")
+    grid = grid.reset_index(drop=True).astype(object)
     return grid, Universe(weights=np.ones(len(grid)), known=False)
 
 
@@ -297,7 +330,7 @@ def build(
     tables: Mapping[str, pd.DataFrame],
     specs: Mapping[str, TableSpec],
     microdata: pd.DataFrame | Mapping[str, pd.DataFrame] | None,
-    weights: str | None,
+    weights: str | Mapping[str, str] | None,
     total_labels: Iterable[str],
     threshold: int,
     dominance: tuple[int, float],
@@ -325,24 +358,13 @@ def build(
     for universe_name in dict.fromkeys(spec.universe for spec in specs.values()):
         dims, flags, amounts = _universe_needs(specs, universe_name)
         if universe_name in unit_frames:
+            weight = weights.get(universe_name) if isinstance(weights, Mapping) else weights
             units, universe = _reduce_units(
-                unit_frames[universe_name], dims, flags, amounts, weights
+                unit_frames[universe_name], dims, flags, amounts, weight
             )
             grid = False
         else:
-            levels: dict[str, list[str]] = {d: [] for d in dims}
-            for name, spec in specs.items():
-                if spec.universe != universe_name:
-                    continue
-                own = labels | {str(t).strip().casefold() for t in spec.totals}
-                for d in spec.by:
-                    keys = _canonical(clean[name][d])
-                    keep = ~_is_total(keys, own)
-                    levels[d].extend(str(k) for k in keys[keep])
-                for d, value in spec.fixed.items():
-                    levels[d].append(str(_canonical(pd.Series([value], dtype=object))[0]))
-            levels = {d: list(dict.fromkeys(v)) for d, v in levels.items()}
-            units, universe = _grid(dims, levels, flags)
+            units, universe = _grid(clean, specs, universe_name, dims, flags, labels)
             grid = True
         universes[universe_name] = universe
         for name, spec in specs.items():

@@ -184,7 +184,7 @@ def protect(
     *,
     counts: Sequence[str] = (),
     microdata: pd.DataFrame | Mapping[str, pd.DataFrame] | None = None,
-    weights: str | None = None,
+    weights: str | Mapping[str, str] | None = None,
     threshold: int = 5,
     dominance: tuple[int, float] = (2, 0.85),
     min_width: float | None = None,
@@ -211,7 +211,8 @@ def protect(
         amounts get the dominance rule. Without it, cells are sums over the grid of every
         combination of the tables' key values.
     weights
-        Column of ``microdata`` with the number of units each row stands for (default 1).
+        Column of ``microdata`` with the number of units each row stands for (default 1); a
+        mapping of universe name to column when the unit data of several universes differ.
     threshold
         Counts from 1 to ``threshold - 1`` are small (default 5; 3 is Statistics Denmark's rule
         for research data). At least 3.
