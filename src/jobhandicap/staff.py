@@ -15,6 +15,7 @@ over that matrix.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -296,6 +297,21 @@ def _spearman(sample: npt.NDArray[Any], axis: int) -> Any:
     return _pearson(sps.rankdata(sample, axis=axis), axis)
 
 
+def _undefined_correlation(pairs: FloatArray, x: str, y: str) -> str:
+    """Why a correlation of these complete pairs is undefined, or ``""`` when it is defined."""
+    n = len(pairs)
+    if n < 2:
+        return f"it needs at least 2 complete pairs, got {n}"
+    constant = [name for name, column in zip((x, y), pairs.T, strict=True) if np.ptp(column) == 0]
+    if constant:
+        return (
+            f"{' and '.join(map(repr, constant))} "
+            f"{'is' if len(constant) == 1 else 'are'} constant over its {n} complete pairs "
+            "(a correlation needs variation in both columns)"
+        )
+    return ""
+
+
 def association(
     scores: pd.DataFrame,
     x: str,
@@ -333,7 +349,17 @@ def association(
     -------
     pandas.DataFrame
         The grouping columns, ``n``, ``r``, ``ci_low``, ``ci_high``, ``interval`` (the
-        interval's method) and ``clusters`` (number of clusters, when clustered).
+        interval's method) and ``clusters`` (number of clusters, when clustered). A group
+        with fewer than 2 complete pairs, or where ``x`` or ``y`` is constant, has a row with
+        its ``n`` and a missing (NaN) ``r`` and interval; the other groups are unaffected and
+        get what :func:`association` gives for them alone.
+
+    Warns
+    -----
+    SmallSampleWarning
+        For each group whose correlation is undefined (naming the group and why), and when
+        a group is too small for its interval (Fisher's needs :math:`n > 3`, the bootstrap
+        2 clusters).
 
     Notes
     -----
@@ -381,7 +407,22 @@ def association(
     for key, part in keys:
         pairs = part[[x, y]].to_numpy()
         n = len(pairs)
-        r = float(_pearson(pairs[np.newaxis], axis=1)[0]) if n >= 2 else float("nan")
+        key_values = key if isinstance(key, tuple) else (key,)
+        undefined = _undefined_correlation(pairs, x, y)
+        if undefined:
+            where = ", ".join(f"{g}={v!r}" for g, v in zip(groups, key_values, strict=True))
+            warnings.warn(
+                f"the correlation of {x!r} and {y!r}"
+                + (f" for {where}" if where else "")
+                + f" is undefined: {undefined}; its r and interval are missing (NaN)",
+                SmallSampleWarning,
+                stacklevel=2,
+            )
+            count: Any = len(pd.unique(part[cluster].to_numpy())) if cluster else pd.NA
+            kind = "cluster bootstrap" if cluster else "fisher"
+            rows.append((*key_values, n, np.nan, np.nan, np.nan, kind, count))
+            continue
+        r = float(_pearson(pairs[np.newaxis], axis=1)[0])
         if cluster is None:
             interval = "fisher"
             if method == "spearman" and n > 3:
@@ -401,7 +442,6 @@ def association(
                 pairs, statistic, n_boot=n_boot, level=level, cluster=labels, seed=seed
             )
             low, high = float(boot.ci_low), float(boot.ci_high)
-        key_values = key if isinstance(key, tuple) else (key,)
         rows.append((*key_values, n, r, low, high, interval, clusters))
     result = pd.DataFrame(
         rows, columns=[*groups, "n", "r", "ci_low", "ci_high", "interval", "clusters"]
@@ -474,8 +514,6 @@ def scale_means(
     n = summary["size"].to_numpy(dtype=np.float64)
     sd = summary["std"].to_numpy(dtype=np.float64)
     if (n < 2).any():
-        import warnings
-
         warnings.warn(
             "a group has fewer than 2 answers; its interval is NaN",
             SmallSampleWarning,
