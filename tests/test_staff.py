@@ -12,7 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from jobhandicap.errors import JobhandicapError, MissingColumnsError, SmallSampleWarning
+from jobhandicap.errors import (
+    DataQualityWarning,
+    JobhandicapError,
+    MissingColumnsError,
+    SmallSampleWarning,
+)
 from jobhandicap.staff import Scale, association, reliability, scale_means, scale_scores
 from jobhandicap.stats import fisher_interval
 
@@ -289,3 +294,32 @@ def test_association_per_group_equals_each_group_alone(
     alone = pd.concat(parts, ignore_index=True)
     assert grouped["g"].tolist() == sorted(set(scores["g"]))
     pd.testing.assert_frame_equal(grouped.drop(columns="g"), alone)
+
+
+def test_reliability_warns_of_an_undeclared_reverse_worded_item() -> None:
+    answers = dict(REFERENCE, q4=[6 - v for v in REFERENCE["q4"]])  # q4 worded the other way
+    matrix = np.array(list(answers.values()), dtype=float).T
+    staff = long_staff(matrix, list(answers))
+    with pytest.warns(DataQualityWarning, match=r"'q4'.*Scale\(reversed=\.\.\.\)"):
+        reliability(staff, Scale("k", list(answers)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        declared = reliability(staff, Scale("k", list(answers), reversed=["q4"])).iloc[0]
+    assert declared["alpha"] == pytest.approx(0.920354, abs=1e-6)
+
+
+def test_reliability_with_a_constant_item_warns_and_leaves_omega_missing() -> None:
+    answers = dict(REFERENCE, q5=[3] * 10)
+    matrix = np.array(list(answers.values()), dtype=float).T
+    with pytest.warns(DataQualityWarning, match=r"item 'q5' is constant"):
+        result = reliability(long_staff(matrix, list(answers)), Scale("k", list(answers)))
+    assert result["n"].iloc[0] == 10
+    assert np.isfinite(result["alpha"].iloc[0])
+    assert np.isnan(result["omega"].iloc[0])
+
+
+def test_reliability_of_two_items_has_no_omega() -> None:
+    matrix = np.array([REFERENCE["q1"], REFERENCE["q2"]], dtype=float).T
+    result = reliability(long_staff(matrix, ["q1", "q2"]), Scale("k", ["q1", "q2"]))
+    assert np.isfinite(result["alpha"].iloc[0])
+    assert np.isnan(result["omega"].iloc[0])

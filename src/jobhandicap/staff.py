@@ -236,7 +236,18 @@ def reliability(staff: pd.DataFrame, scale: Scale, *, level: float = 0.95) -> pd
     -------
     pandas.DataFrame
         One row: ``scale``, ``n`` (respondents answering every item: listwise deletion),
-        ``alpha``, ``ci_low``, ``ci_high``, ``omega``, ``items``.
+        ``alpha``, ``ci_low``, ``ci_high``, ``omega``, ``items``. ``omega`` is missing (NaN)
+        for a scale of 2 items (a one-factor model needs 3), when there are no more complete
+        respondents than items, or when an item is constant.
+
+    Warns
+    -----
+    DataQualityWarning
+        Naming an item that is constant (it adds nothing to the scale), or that loads
+        negatively on the common factor after the declared reversals — usually a
+        reverse-worded item missing from ``Scale(reversed=...)``.
+    SmallSampleWarning
+        When fewer than 2 respondents answered every item.
 
     Notes
     -----
@@ -269,8 +280,12 @@ def reliability(staff: pd.DataFrame, scale: Scale, *, level: float = 0.95) -> pd
     complete = columns[~np.isnan(columns).any(axis=1)]
     if len(scale.items) < 2:
         raise JobhandicapError(f"reliability needs a scale of 2 items or more; {scale.name!r}")
-    estimate = cronbach_alpha(complete, level=level)
-    omega = mcdonald_omega(complete) if len(complete) > len(scale.items) else float("nan")
+    named = pd.DataFrame(complete, columns=list(scale.items))
+    estimate = cronbach_alpha(named, level=level)
+    # ω needs 3 items or more, each varying (its correlations), and more respondents than items.
+    k = len(scale.items)
+    varies = bool((np.ptp(complete, axis=0) > 0).all()) if len(complete) else False
+    omega = mcdonald_omega(named) if k >= 3 and len(complete) > k and varies else np.nan
     return pd.DataFrame(
         {
             "scale": pd.array([scale.name], dtype="string"),
