@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -12,7 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jobhandicap.cases import grant_rate, processing_time, survival_table
-from jobhandicap.errors import JobhandicapError, MissingColumnsError, SmallSampleWarning
+from jobhandicap.errors import (
+    JobhandicapError,
+    MissingColumnsError,
+    SchemaError,
+    SmallSampleWarning,
+)
 
 EXTRACTED = pd.Timestamp("2021-01-31")
 REFERENCE_T = [5, 8, 8, 12, 15, 20, 21, 30, 35, 40, 45, 60]
@@ -224,3 +229,121 @@ def test_year_grouping_names_a_missing_application_date() -> None:
     cases.loc[1, "applied"] = pd.NaT
     with pytest.raises(JobhandicapError, match="no 'applied' date at row 1"):
         grant_rate(cases, by="year")
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 13: negative durations, cases withdrawn after the extraction date
+# --------------------------------------------------------------------------------------------
+
+
+def _with_early_decision(groups: Sequence[str] | None = None) -> pd.DataFrame:
+    """Three decided cases; the one at position 1 is decided 10 days before it was applied."""
+    cases = make_cases([10, 20, 30], [1, 1, 1], groups=groups).assign(
+        case_id=pd.array(["c1", "c2", "c3"], dtype="string")
+    )
+    return cases.assign(
+        decided=cases["decided"].mask(cases.index == 1, cases["applied"] - _days(10))
+    )
+
+
+def _days(n: int) -> pd.Timedelta:
+    return pd.Timedelta(days=n)
+
+
+@pytest.mark.parametrize("function", [processing_time, survival_table])
+def test_a_decision_before_the_application_is_a_schema_error_naming_the_row(
+    function: Callable[..., pd.DataFrame],
+) -> None:
+    # Grouped, the negative duration used to land in another group's curve.
+    cases = _with_early_decision(groups=["mentor", "aids", "aids"])
+    with pytest.raises(SchemaError) as caught:
+        function(cases, by="scheme", extracted=EXTRACTED)
+    problems = caught.value.problems
+    assert problems["row"].tolist() == [3]  # position 1 is row 3 in a spreadsheet
+    assert problems["column"].tolist() == ["decided"]
+    assert problems["value"].tolist() == ["2019-12-22"]
+    message = str(caught.value)
+    assert "row position 1" in message
+    assert "'c2'" in message
+    assert "on or after the application date" in message
+
+
+def test_a_negative_duration_is_refused_without_extracted_and_in_every_row() -> None:
+    cases = _with_early_decision()
+    cases = cases.assign(
+        decided=cases["decided"].mask(cases.index == 2, cases["applied"] - _days(1))
+    )
+    with pytest.raises(SchemaError) as caught:
+        processing_time(cases.set_index(pd.Index([10, 11, 12])))  # positions, not labels
+    assert caught.value.problems["row"].tolist() == [3, 4]
+    # Ungrouped it used to be a bare numpy error (a negative bincount).
+    with pytest.raises(SchemaError):
+        survival_table(cases)
+
+
+def test_a_missing_application_date_is_a_schema_error() -> None:
+    cases = make_cases([10, 20], [1, 1])
+    cases = cases.assign(applied=cases["applied"].mask(cases.index == 0))
+    with pytest.raises(SchemaError, match="no application date") as caught:
+        processing_time(cases)
+    assert caught.value.problems["row"].tolist() == [2]
+
+
+def test_a_case_withdrawn_after_extraction_is_open_then() -> None:
+    cases = make_cases([10, 20, 30], [1, 1, 1], withdrawn=[0, 1, 1])
+    cut = pd.Timestamp("2020-01-25")  # withdrawals on day 20 (before) and day 30 (after)
+    row = processing_time(cases, extracted=cut).iloc[0]
+    assert (row["n"], row["decided"], row["open"], row["withdrawn"]) == (2, 1, 1, 1)
+    table = survival_table(cases, extracted=cut)
+    assert table["time"].tolist() == [10.0, 24.0]
+    assert table["censored"].tolist() == [0, 1]
+    # Withdrawn after extraction counts exactly like decided after it.
+    granted = cases.assign(decision=cases["decision"].mask(cases.index == 2, "granted"))
+    pd.testing.assert_frame_equal(
+        survival_table(granted, extracted=cut), survival_table(cases, extracted=cut)
+    )
+    same = processing_time(granted, extracted=cut).drop(columns="withdrawn")
+    pd.testing.assert_frame_equal(
+        same, processing_time(cases, extracted=cut).drop(columns="withdrawn")
+    )
+
+
+@given(cohorts, st.lists(st.booleans(), min_size=40, max_size=40), st.integers(0, 300))
+def test_processing_time_and_survival_table_agree(
+    cohort: list[tuple[int, bool]], withdrawn: list[bool], cut_day: int
+) -> None:
+    groups = ["aids" if i % 3 else "mentor support" for i in range(len(cohort))]
+    cases = make_cases(
+        [d for d, _ in cohort],
+        [int(o) for _, o in cohort],
+        groups=groups,
+        withdrawn=[int(w) for w in withdrawn[: len(cohort)]],
+    )
+    cut = max(pd.Timestamp("2020-01-01") + _days(cut_day), cases["applied"].max())
+    full = processing_time(cases, by="scheme", extracted=cut).set_index("scheme")
+    table = survival_table(cases, by="scheme", extracted=cut)
+    sums = table.groupby("scheme", observed=True)[["events", "censored"]].sum()
+    summary = full.loc[full["n"] > 0]  # a group of withdrawn cases only has no curve
+    assert sums["events"].to_dict() == summary["decided"].to_dict()
+    assert sums["censored"].to_dict() == summary["open"].to_dict()
+    first = table.groupby("scheme", observed=True)["at_risk"].first()
+    assert first.to_dict() == summary["n"].to_dict()
+    # Every case counted once: decided, open or withdrawn.
+    assert int(full[["decided", "open", "withdrawn"]].to_numpy().sum()) == len(cases)
+
+
+@given(cohorts, st.integers(0, 300))
+def test_processing_time_is_invariant_to_row_order_with_withdrawals(
+    cohort: list[tuple[int, bool]], cut_day: int
+) -> None:
+    cases = make_cases(
+        [d for d, _ in cohort],
+        [int(o) for _, o in cohort],
+        withdrawn=[i % 2 for i in range(len(cohort))],
+    )
+    cut = max(pd.Timestamp("2020-01-01") + _days(cut_day), cases["applied"].max())
+    shuffled = cases.sample(frac=1.0, random_state=np.random.default_rng(2))
+    pd.testing.assert_frame_equal(
+        processing_time(cases, extracted=cut, within=30),
+        processing_time(shuffled, extracted=cut, within=30),
+    )

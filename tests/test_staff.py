@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from typing import Literal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from jobhandicap.errors import JobhandicapError, MissingColumnsError
+from jobhandicap.errors import (
+    DataQualityWarning,
+    JobhandicapError,
+    MissingColumnsError,
+    SmallSampleWarning,
+)
 from jobhandicap.staff import Scale, association, reliability, scale_means, scale_scores
 from jobhandicap.stats import fisher_interval
 
@@ -194,3 +202,124 @@ def test_bad_input_is_named() -> None:
         association(pd.DataFrame({"x": [1.0], "y": [2.0]}), "x", "y", method="kendall")  # type: ignore[arg-type]
     with pytest.raises(MissingColumnsError):
         association(pd.DataFrame({"x": [1.0]}), "x", "y")
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 13: one undefined group does not sink the others
+# --------------------------------------------------------------------------------------------
+
+
+def _scores_with_bad_groups() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "x": [1.0, 2, 3, 4, 5, 6, 2, 2, 2, 7, np.nan],
+            "y": [2.0, 1, 4, 3, 6, 5, 1, 2, 3, 3, 1],
+            "g": ["ok"] * 6 + ["flat"] * 3 + ["single"] * 2,
+            "jobcentre": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6],
+        }
+    )
+
+
+@pytest.mark.parametrize("cluster", [None, "jobcentre"])
+@pytest.mark.parametrize("method", ["pearson", "spearman"])
+def test_association_gives_a_missing_row_for_an_undefined_group(
+    cluster: str | None, method: Literal["pearson", "spearman"]
+) -> None:
+    scores = _scores_with_bad_groups()
+    with pytest.warns(SmallSampleWarning) as caught:
+        result = association(
+            scores, "x", "y", by="g", method=method, cluster=cluster, n_boot=199, seed=1
+        )
+    assert result["g"].tolist() == ["flat", "ok", "single"]
+    assert result["n"].tolist() == [3, 6, 1]
+    bad = result.set_index("g").loc[["flat", "single"]]
+    assert bad[["r", "ci_low", "ci_high"]].isna().all().all()
+    texts = " ".join(str(w.message) for w in caught)
+    assert "g='flat'" in texts
+    assert "'x' is constant over its 3 complete pairs" in texts
+    assert "g='single'" in texts
+    assert "at least 2 complete pairs, got 1" in texts
+    columns = ["n", "r", "ci_low", "ci_high"]
+    ok = result.loc[result["g"] == "ok", columns].to_numpy(dtype=float)
+    alone = association(
+        scores.loc[scores["g"] == "ok"],
+        "x",
+        "y",
+        method=method,
+        cluster=cluster,
+        n_boot=199,
+        seed=1,
+    )
+    assert ok == pytest.approx(alone[columns].to_numpy(dtype=float))
+
+
+def test_association_without_groups_and_too_few_pairs_is_a_missing_row() -> None:
+    with pytest.warns(SmallSampleWarning, match="at least 2 complete pairs, got 1"):
+        result = association(pd.DataFrame({"x": [1.0, np.nan], "y": [2.0, 3.0]}), "x", "y")
+    assert result["n"].tolist() == [1]
+    assert np.isnan(result["r"].iloc[0])
+    with pytest.warns(SmallSampleWarning, match="'x' and 'y' are constant"):
+        result = association(pd.DataFrame({"x": [1.0] * 5, "y": [2.0] * 5}), "x", "y")
+    assert result["n"].tolist() == [5]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.integers(1, 3), st.integers(1, 3), st.integers(0, 3)),
+        min_size=1,
+        max_size=25,
+    ),
+    st.sampled_from(["pearson", "spearman"]),
+    st.booleans(),
+)
+def test_association_per_group_equals_each_group_alone(
+    rows: list[tuple[int, int, int, int]],
+    method: Literal["pearson", "spearman"],
+    clustered: bool,
+) -> None:
+    scores = pd.DataFrame(rows, columns=["g", "x", "y", "jobcentre"]).astype(
+        {"x": float, "y": float}
+    )
+    cluster = "jobcentre" if clustered else None
+
+    def correlate(frame: pd.DataFrame, by: str | None) -> pd.DataFrame:
+        return association(
+            frame, "x", "y", by=by, method=method, cluster=cluster, n_boot=49, seed=7
+        )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallSampleWarning)
+        grouped = correlate(scores, "g")
+        parts = [correlate(part, None) for _, part in scores.groupby("g", sort=True)]
+    alone = pd.concat(parts, ignore_index=True)
+    assert grouped["g"].tolist() == sorted(set(scores["g"]))
+    pd.testing.assert_frame_equal(grouped.drop(columns="g"), alone)
+
+
+def test_reliability_warns_of_an_undeclared_reverse_worded_item() -> None:
+    answers = dict(REFERENCE, q4=[6 - v for v in REFERENCE["q4"]])  # q4 worded the other way
+    matrix = np.array(list(answers.values()), dtype=float).T
+    staff = long_staff(matrix, list(answers))
+    with pytest.warns(DataQualityWarning, match=r"'q4'.*Scale\(reversed=\.\.\.\)"):
+        reliability(staff, Scale("k", list(answers)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        declared = reliability(staff, Scale("k", list(answers), reversed=["q4"])).iloc[0]
+    assert declared["alpha"] == pytest.approx(0.920354, abs=1e-6)
+
+
+def test_reliability_with_a_constant_item_warns_and_leaves_omega_missing() -> None:
+    answers = dict(REFERENCE, q5=[3] * 10)
+    matrix = np.array(list(answers.values()), dtype=float).T
+    with pytest.warns(DataQualityWarning, match=r"item 'q5' is constant"):
+        result = reliability(long_staff(matrix, list(answers)), Scale("k", list(answers)))
+    assert result["n"].iloc[0] == 10
+    assert np.isfinite(result["alpha"].iloc[0])
+    assert np.isnan(result["omega"].iloc[0])
+
+
+def test_reliability_of_two_items_has_no_omega() -> None:
+    matrix = np.array([REFERENCE["q1"], REFERENCE["q2"]], dtype=float).T
+    result = reliability(long_staff(matrix, ["q1", "q2"]), Scale("k", ["q1", "q2"]))
+    assert np.isfinite(result["alpha"].iloc[0])
+    assert np.isnan(result["omega"].iloc[0])

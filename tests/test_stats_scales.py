@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import numpy.typing as npt
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobhandicap.errors import JobhandicapError, SmallSampleWarning
+from jobhandicap.errors import DataQualityWarning, JobhandicapError, SmallSampleWarning
 from jobhandicap.stats.scales import (
     cronbach_alpha,
     cronbach_alpha_from_covariance,
@@ -187,6 +188,7 @@ def test_fisher_small_n_is_nan_with_one_warning() -> None:
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore::jobhandicap.errors.DataQualityWarning")
 @given(item_tables, st.integers(0, 5), st.floats(-10, 10))
 def test_alpha_unchanged_by_shifting_an_item(
     items: npt.NDArray[np.float64], column: int, shift: float
@@ -202,6 +204,7 @@ def test_alpha_unchanged_by_shifting_an_item(
         assert math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
 
 
+@pytest.mark.filterwarnings("ignore::jobhandicap.errors.DataQualityWarning")
 @given(item_tables, st.data())
 def test_alpha_row_order_invariant_and_inside_interval(
     items: npt.NDArray[np.float64], data: st.DataObject
@@ -251,3 +254,79 @@ def test_fisher_bounds_and_monotone(rs: list[float], n: int, level: float) -> No
     assert (np.diff(est.ci_high) >= -1e-12).all()
     mirrored = fisher_interval(-r, n, level=level)
     np.testing.assert_allclose(mirrored.ci_low, -est.ci_high, atol=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 13: undefined standardised alpha, constant items, negative loadings
+# --------------------------------------------------------------------------------------------
+
+#: Two items correlating -1: 1 + (k - 1) r = 0 exactly (standardised alpha was -inf).
+OPPOSITE = [[1.0, 2.0], [2.0, 1.0], [3.0, 0.0]]
+#: Three items at 120 degrees: every correlation -1/2 = -1/(k - 1), zero but for rounding
+#: (standardised alpha was of the order of 5e15).
+TRIANGLE = [[1.0, 0.0, -1.0], [0.0, -1.0, 1.0], [-1.0, 1.0, 0.0]]
+
+
+@pytest.mark.parametrize("items", [OPPOSITE, TRIANGLE])
+def test_standardised_alpha_refuses_where_it_is_undefined(items: list[list[float]]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no division-by-zero RuntimeWarning either
+        with pytest.raises(JobhandicapError, match=r"undefined.*-1/\(k - 1\)"):
+            standardised_alpha(items)
+
+
+def test_alpha_refuses_a_total_variance_that_is_zero_but_for_rounding() -> None:
+    # Totals 0.3, 0.30000000000000004, 0.3: alpha was -2.6e31.
+    with pytest.raises(JobhandicapError, match="zero variance"):
+        cronbach_alpha([[0.1, 0.2], [0.2, 0.1], [0.3, 0.0]])
+    with pytest.raises(JobhandicapError, match="sum to zero"):
+        cronbach_alpha_from_covariance(np.corrcoef(np.array(TRIANGLE), rowvar=False))
+
+
+@given(item_tables)
+@pytest.mark.filterwarnings("ignore::jobhandicap.errors.DataQualityWarning")
+def test_standardised_alpha_is_finite_at_most_one_or_refused(
+    items: npt.NDArray[np.float64],
+) -> None:
+    try:
+        value = standardised_alpha(items)
+    except JobhandicapError:
+        return
+    assert math.isfinite(value)
+    assert value <= 1.0 + 1e-12
+
+
+def test_a_constant_item_in_alpha_warns_naming_it() -> None:
+    frame = pd.DataFrame(ITEMS).assign(q5=3)
+    with pytest.warns(DataQualityWarning, match=r"item 'q5' is constant.*adds nothing") as caught:
+        est = cronbach_alpha(frame)
+    assert len(caught) == 1
+    k = 5  # the constant item still counts among the items
+    expected = k / (k - 1) * (1 - MATRIX.var(axis=0, ddof=1).sum() / MATRIX.sum(1).var(ddof=1))
+    assert math.isclose(est.estimate, expected, rel_tol=1e-12)
+    with pytest.warns(DataQualityWarning, match=r"item column 4 is constant"):
+        cronbach_alpha(frame.to_numpy())
+
+
+def test_reference_values_raise_no_data_quality_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        assert math.isclose(cronbach_alpha(pd.DataFrame(ITEMS)).estimate, 0.920354, abs_tol=TOL)
+        assert math.isclose(standardised_alpha(MATRIX), 0.929239, abs_tol=TOL)
+        corr = implied([0.8, 0.7, 0.6, 0.5])
+        assert math.isclose(mcdonald_omega_from_correlation(corr), 0.749446, abs_tol=TOL)
+        mcdonald_omega(pd.DataFrame(ITEMS))
+
+
+def test_a_negative_loading_in_omega_warns_naming_the_item() -> None:
+    corr = implied([0.8, 0.7, 0.6, -0.5])
+    with pytest.warns(DataQualityWarning, match=r"item loads negatively.*column 3 \(-0\.500\)"):
+        omega = mcdonald_omega_from_correlation(corr)
+    # The fit is exact: omega counts the item against the scale.
+    assert math.isclose(omega, true_omega([0.8, 0.7, 0.6, -0.5]), abs_tol=TOL)
+    names = ["q1", "q2", "q3", "q4"]
+    with pytest.warns(DataQualityWarning, match=r"'q4' \(-0\.500\).*reverse-coded"):
+        mcdonald_omega_from_correlation(pd.DataFrame(corr, index=names, columns=names))
+    reversed_item = pd.DataFrame(ITEMS).assign(q4=lambda f: 6 - f["q4"])
+    with pytest.warns(DataQualityWarning, match=r"item loads negatively.*'q4'.*Scale\(reversed"):
+        mcdonald_omega(reversed_item)

@@ -39,6 +39,7 @@ from jobhandicap.domain import (
     TargetGroup,
 )
 from jobhandicap.errors import (
+    DataQualityWarning,
     DisclosureError,
     JobhandicapError,
     MissingColumnsError,
@@ -109,6 +110,7 @@ __all__ = [
     "DEFAULT_SPEC",
     "Case",
     "CompensationScheme",
+    "DataQualityWarning",
     "Decision",
     "DisclosureError",
     "ExampleData",

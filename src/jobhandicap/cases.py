@@ -5,7 +5,11 @@ median over the *decided* cases only, which drops the slow cases still open at t
 date and biases the median down. Here an open case — or one decided after the extraction date —
 is **censored** at the extraction date and the time to decision is estimated by Kaplan–Meier, so
 every case counts. Withdrawn applications never reach a decision on the merits: they are left
-out of the estimate and counted apart (``withdrawn``).
+out of the estimate and counted apart (``withdrawn``) — unless they were withdrawn after the
+extraction date: then they were still open at that date, and are censored there and counted as
+open, like a case decided after it. A case decided before it was applied for has no processing
+time; it is refused with a :class:`~jobhandicap.errors.SchemaError` naming its row, also on
+frames that were never validated.
 
 As everywhere in jobhandicap, the cases are first reduced to counts of decisions and
 censorings per group and day (:func:`jobhandicap.stats.reduce_survival`, one group-by over all
@@ -23,7 +27,7 @@ import pandas as pd
 
 from jobhandicap._grouping import as_by, check_columns, group_keys, rows_in
 from jobhandicap.domain import Decision
-from jobhandicap.errors import JobhandicapError
+from jobhandicap.errors import JobhandicapError, SchemaError, problems_frame
 from jobhandicap.stats import kaplan_meier_from_counts, survival_quantiles, wilson_interval
 from jobhandicap.stats._core import check_level, factorize_groups
 from jobhandicap.stats.survival import reduce_coded
@@ -46,19 +50,77 @@ def _as_timestamp(value: DateLike, name: str) -> np.datetime64[int]:
     return np.datetime64(stamp.normalize().to_pydatetime(), "ns")
 
 
+def _where(position: int) -> str:
+    """A row of a frame as its position and as a spreadsheet shows it (the header is row 1)."""
+    return f"row position {position} (row {position + 2} as a spreadsheet shows it)"
+
+
+def _check_dates(
+    cases: pd.DataFrame, applied: npt.NDArray[np.datetime64], decided: npt.NDArray[np.datetime64]
+) -> None:
+    """Refuse cases without an application date or decided before they were applied for.
+
+    Every such case is listed in one :class:`SchemaError`; the ``row`` of its ``problems`` is
+    the row as a spreadsheet shows it (position + 2), its message names the position too.
+    """
+    no_date = np.isnat(applied)
+    early = ~no_date & ~np.isnat(decided) & (decided < applied)
+    if not (no_date.any() or early.any()):
+        return
+    ids = cases["case_id"] if "case_id" in cases.columns else None
+
+    def case(position: int) -> str:
+        value = None if ids is None else ids.iloc[position]
+        name = "the case" if value is None or pd.isna(value) else f"case {str(value)!r}"
+        return f"{name} at {_where(position)}"
+
+    def day(value: np.datetime64) -> str:
+        return str(np.datetime_as_string(value, unit="D"))
+
+    problems = [
+        (
+            int(p) + 2,
+            "applied",
+            np.nan,
+            f"{case(int(p))} has no application date; every case needs one",
+        )
+        for p in np.flatnonzero(no_date)
+    ] + [
+        (
+            int(p) + 2,
+            "decided",
+            day(decided[p]),
+            f"{case(int(p))} was decided {day(decided[p])}, before it was "
+            f"applied for on {day(applied[p])}; a decision date must be on or after the "
+            "application date (or missing while the case is open)",
+        )
+        for p in np.flatnonzero(early)
+    ]
+    problems.sort(key=lambda problem: problem[0])
+    raise SchemaError(
+        f"{int(no_date.sum() + early.sum())} case(s) have dates that give no processing time "
+        "(no application date, or a decision before the application); correct them, or "
+        "check the frame with jobhandicap.validate_cases",
+        problems_frame(problems),
+    )
+
+
 class _Durations:
-    """Time to decision per case: days, whether decided by extraction, and the case status."""
+    """Time to decision per case: days, whether decided by extraction, and the case status.
+
+    A case withdrawn after ``extracted`` was still open at that date: it is censored there and
+    counted as open, like a case decided after it.
+    """
 
     def __init__(self, cases: pd.DataFrame, extracted: DateLike | None) -> None:
         check_columns(cases, ("applied", "decided", "decision"), "cases")
         applied = cases["applied"].to_numpy(dtype="datetime64[ns]")
         decided = cases["decided"].to_numpy(dtype="datetime64[ns]")
-        self.withdrawn = rows_in(cases["decision"], {Decision.WITHDRAWN.value})
+        _check_dates(cases, applied, decided)
+        withdrawn = rows_in(cases["decision"], {Decision.WITHDRAWN.value})
         is_open = np.isnat(decided)
-        if np.isnat(applied).any():
-            row = cases.index[int(np.flatnonzero(np.isnat(applied))[0])]
-            raise JobhandicapError(f"case at row {row} has no application date")
         if extracted is None:
+            self.withdrawn = withdrawn
             if (is_open & ~self.withdrawn).any():
                 raise JobhandicapError(
                     f"{int((is_open & ~self.withdrawn).sum())} case(s) are still open: give "
@@ -71,14 +133,16 @@ class _Durations:
             cut = _as_timestamp(extracted, "extracted")
             early = applied > cut
             if early.any():
-                row = cases.index[int(np.flatnonzero(early)[0])]
+                first = int(np.flatnonzero(early)[0])
                 raise JobhandicapError(
                     f"extracted={pd.Timestamp(cut).date()} is before the application date of "
-                    f"{int(early.sum())} case(s) (first at row {row}, applied "
-                    f"{pd.Timestamp(applied[early][0]).date()}); the extraction date must be on "
+                    f"{int(early.sum())} case(s) (first at {_where(first)}, applied "
+                    f"{pd.Timestamp(applied[first]).date()}); the extraction date must be on "
                     "or after every application"
                 )
             observed = ~is_open & (decided <= cut)
+            # Withdrawn after the extraction date: still open then, so censored like the others.
+            self.withdrawn = withdrawn & ~(decided > cut)
             end = np.where(observed, decided, cut)
         self.open = ~observed & ~self.withdrawn
         self.decided = observed & ~self.withdrawn
@@ -145,8 +209,9 @@ def processing_time(
     by
         Grouping columns of the cases frame, or ``"year"`` (the application year).
     extracted
-        The date the data were extracted. Open cases, and cases decided after it, are censored
-        there. Required when any case is open.
+        The date the data were extracted. Open cases, and cases decided *or withdrawn* after
+        it, were open at that date: they are censored there and counted in ``open``. Required
+        when any case is open.
     quantiles
         Shares of cases decided by the reported times; 0.5 is the median (always reported).
     within
@@ -157,8 +222,9 @@ def processing_time(
     Returns
     -------
     pandas.DataFrame
-        The grouping columns; ``n`` (cases in the estimate: decided and open), ``decided``,
-        ``open``, ``withdrawn`` (left out of the estimate); ``median_days``,
+        The grouping columns; ``n`` (cases in the estimate: decided and open), ``decided``
+        (by the extraction date), ``open`` (at the extraction date, censored there),
+        ``withdrawn`` (by the extraction date; left out of the estimate); ``median_days``,
         ``median_ci_low``, ``median_ci_high``; ``q{100p}_days`` for every other quantile;
         and with ``within`` the columns ``within_days``, ``share_within``,
         ``share_within_ci_low``, ``share_within_ci_high`` (the lower limit is undefined, NaN,
@@ -168,6 +234,11 @@ def processing_time(
 
     Raises
     ------
+    SchemaError
+        When a case has no application date or is decided before it was applied for (a
+        negative duration); every such case is listed in ``problems``, its ``row`` as a
+        spreadsheet shows it (the frame's row position + 2) and its message naming the row
+        position and the ``case_id``.
     JobhandicapError
         When open cases exist but ``extracted`` is not given, when ``extracted`` is before an
         application, or a grouping column is unknown.
@@ -283,7 +354,17 @@ def survival_table(
     -------
     pandas.DataFrame
         The grouping columns, ``time`` (days), ``at_risk``, ``events`` (decisions),
-        ``censored``, ``survival`` (share not yet decided), ``ci_low``, ``ci_high``.
+        ``censored``, ``survival`` (share not yet decided), ``ci_low``, ``ci_high``. The same
+        cases as in :func:`processing_time`: per group, ``events`` sum to its ``decided`` and
+        ``censored`` to its ``open`` (cases withdrawn after ``extracted`` among them).
+
+    Raises
+    ------
+    SchemaError
+        When a case has no application date or is decided before it was applied for; see
+        :func:`processing_time`.
+    JobhandicapError
+        As for :func:`processing_time`.
 
     Examples
     --------

@@ -18,6 +18,7 @@ from jobhandicap._personal_numbers import HIDDEN, scrub_text
 
 __all__ = [
     "PROBLEM_COLUMNS",
+    "DataQualityWarning",
     "DisclosureError",
     "JobhandicapError",
     "MissingColumnsError",
@@ -59,6 +60,32 @@ class SmallSampleWarning(UserWarning):
     """An estimate rests on a base too small to be trusted (for example ``n = 0``).
 
     Like the errors, its text never holds a personal number.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(scrub_text(a) if isinstance(a, str) else a for a in args))
+
+    def __str__(self) -> str:
+        return scrub_text(super().__str__())
+
+
+class DataQualityWarning(UserWarning):
+    """The data can be used, but something in them weakens or distorts an estimate.
+
+    For example an item of a scale that every respondent answered alike (it adds nothing to
+    the scale), or an item that loads negatively on the scale's common factor (usually a
+    reverse-worded item that was not declared reversed). The warning names the item and what
+    it means; the estimate is still returned. Unlike :class:`SmallSampleWarning` it is not
+    about the size of the base. Like the errors, its text never holds a personal number.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("item 'q3' is constant", DataQualityWarning)
+    >>> caught[0].category.__name__
+    'DataQualityWarning'
     """
 
     def __init__(self, *args: object) -> None:

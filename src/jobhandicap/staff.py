@@ -15,6 +15,7 @@ over that matrix.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -235,7 +236,18 @@ def reliability(staff: pd.DataFrame, scale: Scale, *, level: float = 0.95) -> pd
     -------
     pandas.DataFrame
         One row: ``scale``, ``n`` (respondents answering every item: listwise deletion),
-        ``alpha``, ``ci_low``, ``ci_high``, ``omega``, ``items``.
+        ``alpha``, ``ci_low``, ``ci_high``, ``omega``, ``items``. ``omega`` is missing (NaN)
+        for a scale of 2 items (a one-factor model needs 3), when there are no more complete
+        respondents than items, or when an item is constant.
+
+    Warns
+    -----
+    DataQualityWarning
+        Naming an item that is constant (it adds nothing to the scale), or that loads
+        negatively on the common factor after the declared reversals — usually a
+        reverse-worded item missing from ``Scale(reversed=...)``.
+    SmallSampleWarning
+        When fewer than 2 respondents answered every item.
 
     Notes
     -----
@@ -268,8 +280,12 @@ def reliability(staff: pd.DataFrame, scale: Scale, *, level: float = 0.95) -> pd
     complete = columns[~np.isnan(columns).any(axis=1)]
     if len(scale.items) < 2:
         raise JobhandicapError(f"reliability needs a scale of 2 items or more; {scale.name!r}")
-    estimate = cronbach_alpha(complete, level=level)
-    omega = mcdonald_omega(complete) if len(complete) > len(scale.items) else float("nan")
+    named = pd.DataFrame(complete, columns=list(scale.items))
+    estimate = cronbach_alpha(named, level=level)
+    # ω needs 3 items or more, each varying (its correlations), and more respondents than items.
+    k = len(scale.items)
+    varies = bool((np.ptp(complete, axis=0) > 0).all()) if len(complete) else False
+    omega = mcdonald_omega(named) if k >= 3 and len(complete) > k and varies else np.nan
     return pd.DataFrame(
         {
             "scale": pd.array([scale.name], dtype="string"),
@@ -294,6 +310,21 @@ def _pearson(sample: npt.NDArray[Any], axis: int) -> Any:
 
 def _spearman(sample: npt.NDArray[Any], axis: int) -> Any:
     return _pearson(sps.rankdata(sample, axis=axis), axis)
+
+
+def _undefined_correlation(pairs: FloatArray, x: str, y: str) -> str:
+    """Why a correlation of these complete pairs is undefined, or ``""`` when it is defined."""
+    n = len(pairs)
+    if n < 2:
+        return f"it needs at least 2 complete pairs, got {n}"
+    constant = [name for name, column in zip((x, y), pairs.T, strict=True) if np.ptp(column) == 0]
+    if constant:
+        return (
+            f"{' and '.join(map(repr, constant))} "
+            f"{'is' if len(constant) == 1 else 'are'} constant over its {n} complete pairs "
+            "(a correlation needs variation in both columns)"
+        )
+    return ""
 
 
 def association(
@@ -333,7 +364,17 @@ def association(
     -------
     pandas.DataFrame
         The grouping columns, ``n``, ``r``, ``ci_low``, ``ci_high``, ``interval`` (the
-        interval's method) and ``clusters`` (number of clusters, when clustered).
+        interval's method) and ``clusters`` (number of clusters, when clustered). A group
+        with fewer than 2 complete pairs, or where ``x`` or ``y`` is constant, has a row with
+        its ``n`` and a missing (NaN) ``r`` and interval; the other groups are unaffected and
+        get what :func:`association` gives for them alone.
+
+    Warns
+    -----
+    SmallSampleWarning
+        For each group whose correlation is undefined (naming the group and why), and when
+        a group is too small for its interval (Fisher's needs :math:`n > 3`, the bootstrap
+        2 clusters).
 
     Notes
     -----
@@ -381,7 +422,22 @@ def association(
     for key, part in keys:
         pairs = part[[x, y]].to_numpy()
         n = len(pairs)
-        r = float(_pearson(pairs[np.newaxis], axis=1)[0]) if n >= 2 else float("nan")
+        key_values = key if isinstance(key, tuple) else (key,)
+        undefined = _undefined_correlation(pairs, x, y)
+        if undefined:
+            where = ", ".join(f"{g}={v!r}" for g, v in zip(groups, key_values, strict=True))
+            warnings.warn(
+                f"the correlation of {x!r} and {y!r}"
+                + (f" for {where}" if where else "")
+                + f" is undefined: {undefined}; its r and interval are missing (NaN)",
+                SmallSampleWarning,
+                stacklevel=2,
+            )
+            count: Any = len(pd.unique(part[cluster].to_numpy())) if cluster else pd.NA
+            kind = "cluster bootstrap" if cluster else "fisher"
+            rows.append((*key_values, n, np.nan, np.nan, np.nan, kind, count))
+            continue
+        r = float(_pearson(pairs[np.newaxis], axis=1)[0])
         if cluster is None:
             interval = "fisher"
             if method == "spearman" and n > 3:
@@ -401,7 +457,6 @@ def association(
                 pairs, statistic, n_boot=n_boot, level=level, cluster=labels, seed=seed
             )
             low, high = float(boot.ci_low), float(boot.ci_high)
-        key_values = key if isinstance(key, tuple) else (key,)
         rows.append((*key_values, n, r, low, high, interval, clusters))
     result = pd.DataFrame(
         rows, columns=[*groups, "n", "r", "ci_low", "ci_high", "interval", "clusters"]
@@ -474,8 +529,6 @@ def scale_means(
     n = summary["size"].to_numpy(dtype=np.float64)
     sd = summary["std"].to_numpy(dtype=np.float64)
     if (n < 2).any():
-        import warnings
-
         warnings.warn(
             "a group has fewer than 2 answers; its interval is NaN",
             SmallSampleWarning,

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import optimize as _opt
 from scipy import stats as _sps
 
-from jobhandicap.errors import JobhandicapError, SmallSampleWarning
+from jobhandicap.errors import DataQualityWarning, JobhandicapError, SmallSampleWarning
 from jobhandicap.stats._core import Estimate, FloatArray, check_level, z_value
 from jobhandicap.stats.proportions import (
     _broadcast_shape,
@@ -47,8 +47,17 @@ _SYMMETRY_TOLERANCE = 1e-8
 # --------------------------------------------------------------------------------------------
 
 
-def _item_matrix(items: Any, *, minimum_items: int = 2) -> FloatArray:
-    """Respondents × items as float64, listwise complete; errors name the offending column."""
+#: Relative size below which the variance of a (standardised) total counts as zero: rounding
+#: leaves about this much of a variance that is zero in exact arithmetic.
+_ZERO_VARIANCE = float(np.sqrt(np.finfo(np.float64).eps))
+
+
+def _item_matrix(items: Any, *, minimum_items: int = 2) -> tuple[FloatArray, list[str]]:
+    """Respondents × items as float64, listwise complete, and how to name each item.
+
+    Errors name the offending column. Items are named ``'q1'`` (quoted column name) for a
+    data frame, ``column 0`` (position) otherwise.
+    """
     if isinstance(items, pd.DataFrame):
         for column in items.columns:
             dtype = items[column].dtype
@@ -73,7 +82,35 @@ def _item_matrix(items: Any, *, minimum_items: int = 2) -> FloatArray:
         raise JobhandicapError("items contain infinite values; give finite scores or NaN")
     complete = ~np.isnan(matrix).any(axis=1)
     rows: FloatArray = matrix[complete]
-    return rows
+    return rows, _item_names(items, matrix.shape[1])
+
+
+def _item_names(table: Any, k: int) -> list[str]:
+    """How messages name the items: the quoted column name of a frame, else the position."""
+    if isinstance(table, pd.DataFrame):
+        return [repr(str(column)) for column in table.columns]
+    return [f"column {i}" for i in range(k)]
+
+
+def _listed(names: list[str], positions: Any) -> str:
+    """``item 'q1'`` or ``items 'q1', 'q3'``."""
+    chosen = [names[int(i)] for i in positions]
+    return f"item{'s' if len(chosen) > 1 else ''} {', '.join(chosen)}"
+
+
+def _warn_constant(names: list[str], constant: Any, n: int) -> None:
+    """Warn that items are constant over the complete rows: they add nothing to a scale."""
+    if len(constant) == 0:
+        return
+    warnings.warn(
+        f"{_listed(names, constant)} {'is' if len(constant) == 1 else 'are'} constant over "
+        f"the {n} complete rows (every respondent gave the same answer): a constant item adds "
+        "nothing to the scale but still counts among its k items, which shrinks alpha "
+        "toward 0; check the item (a coding error, or a question nobody disagreed with) or "
+        "leave it out",
+        DataQualityWarning,
+        stacklevel=3,
+    )
 
 
 def _square_matrix(matrix: Any, name: str, *, minimum: int) -> FloatArray:
@@ -128,12 +165,16 @@ def cronbach_alpha(items: Any, *, level: float = 0.95) -> Estimate:
     ------
     JobhandicapError
         If ``items`` is not a 2-D numeric table, has fewer than 2 items, or the total score
-        has no variance (every respondent has the same total).
+        has no variance (every respondent has the same total) — or a variance that is zero
+        but for rounding, below :math:`\sqrt{\epsilon}` times the sum of the item variances.
 
     Warns
     -----
     SmallSampleWarning
         When fewer than 2 rows are complete.
+    DataQualityWarning
+        When an item is constant over the complete rows, naming it: it adds nothing to the
+        scale but counts among the :math:`k` items.
 
     Notes
     -----
@@ -164,18 +205,21 @@ def cronbach_alpha(items: Any, *, level: float = 0.95) -> Estimate:
     (0.920354, 0.790463, 0.97778)
     """
     a = 1.0 - check_level(level)
-    matrix = _item_matrix(items)
+    matrix, names = _item_matrix(items)
     n, k = matrix.shape
     if n < 2:
         _warn(f"Cronbach's alpha needs at least 2 complete rows, got {n}; returning NaN")
         return Estimate(np.nan, np.nan, np.nan)
-    item_variance = matrix.var(axis=0, ddof=1).sum()
+    variances = matrix.var(axis=0, ddof=1)
+    item_variance = variances.sum()
     total_variance = matrix.sum(axis=1).var(ddof=1)
-    if not total_variance > 0:
+    if not total_variance > _ZERO_VARIANCE * item_variance:
         raise JobhandicapError(
-            f"the total score has zero variance over the {n} complete rows (every respondent "
-            "has the same total); alpha is undefined"
+            f"the total score has (next to) zero variance over the {n} complete rows (every "
+            "respondent has the same total, or the items cancel out); alpha is undefined. It "
+            "needs totals that vary: check for a reverse-worded item that was not reverse-coded"
         )
+    _warn_constant(names, np.flatnonzero(~(variances > 0)), n)
     alpha = k / (k - 1) * (1.0 - item_variance / total_variance)
     df1, df2 = n - 1, (n - 1) * (k - 1)
     low = 1.0 - (1.0 - alpha) * float(_sps.f.ppf(1.0 - a / 2.0, df1, df2))
@@ -224,10 +268,11 @@ def cronbach_alpha_from_covariance(cov: Any) -> float:
     matrix = _square_matrix(cov, "cov", minimum=2)
     k = matrix.shape[0]
     total = matrix.sum()
-    if not total > 0:
+    if not total > _ZERO_VARIANCE * np.trace(matrix):
         raise JobhandicapError(
             "the entries of the covariance matrix sum to zero or less (the total score would "
-            "have no variance); alpha is undefined"
+            "have no variance); alpha is undefined. It needs a positive total variance: check "
+            "for a reverse-worded item that was not reverse-coded"
         )
     return float(k / (k - 1) * (1.0 - np.trace(matrix) / total))
 
@@ -248,8 +293,9 @@ def standardised_alpha(items: Any) -> float:
     Raises
     ------
     JobhandicapError
-        If ``items`` is not a 2-D numeric table, has fewer than 2 items, or an item is
-        constant (its correlations are undefined).
+        If ``items`` is not a 2-D numeric table, has fewer than 2 items, an item is constant
+        (its correlations are undefined), or the mean inter-item correlation is at or below
+        :math:`-1/(k-1)` (the sum of the standardised items has no variance, up to rounding).
 
     Warns
     -----
@@ -259,7 +305,11 @@ def standardised_alpha(items: Any) -> float:
     Notes
     -----
     With :math:`\bar r` the mean of the :math:`k(k-1)` off-diagonal correlations,
-    :math:`\alpha_{\text{std}} = k\bar r / (1 + (k-1)\bar r)`.
+    :math:`\alpha_{\text{std}} = k\bar r / (1 + (k-1)\bar r)`. The denominator is the
+    variance of the sum of the standardised items over :math:`k`; it is defined only when
+    :math:`\bar r > -1/(k-1)`, and :math:`\bar r \ge -1/(k-1)` always holds for a
+    correlation matrix, so the boundary (for example two items correlating :math:`-1`) is
+    refused rather than returned as :math:`-\infty`.
 
     References
     ----------
@@ -273,24 +323,33 @@ def standardised_alpha(items: Any) -> float:
     >>> round(standardised_alpha(items), 6)
     0.929239
     """
-    matrix = _item_matrix(items)
+    matrix, names = _item_matrix(items)
     n, k = matrix.shape
     if n < 2:
         _warn(f"standardised alpha needs at least 2 complete rows, got {n}; returning NaN")
         return float("nan")
-    corr = _correlation(matrix)
+    corr = _correlation(matrix, names)
     mean_r = (corr.sum() - k) / (k * (k - 1))
+    if not corr.sum() > _ZERO_VARIANCE * k:
+        raise JobhandicapError(
+            f"standardised alpha is undefined for these {k} items: their mean inter-item "
+            f"correlation {mean_r:.6g} is at or below -1/(k - 1) = {-1.0 / (k - 1):.6g}, so the "
+            "sum of the standardised items has no variance. It is defined when the mean "
+            "correlation is above -1/(k - 1); check for a reverse-worded item that was not "
+            "reverse-coded"
+        )
     return float(k * mean_r / (1.0 + (k - 1) * mean_r))
 
 
-def _correlation(matrix: FloatArray) -> FloatArray:
-    """Correlation matrix of complete item data; a constant item is an error."""
+def _correlation(matrix: FloatArray, names: list[str]) -> FloatArray:
+    """Correlation matrix of complete item data; a constant item is an error naming it."""
     sd = matrix.std(axis=0, ddof=1)
     constant = np.flatnonzero(~(sd > 0))
     if constant.size:
         raise JobhandicapError(
-            f"item(s) at column position(s) {', '.join(map(str, constant))} are constant over "
-            "the complete rows; correlations with them are undefined (drop them)"
+            f"{_listed(names, constant)} {'is' if constant.size == 1 else 'are'} constant over "
+            f"the {matrix.shape[0]} complete rows (every respondent gave the same answer); "
+            "correlations with a constant item are undefined: leave it out"
         )
     corr = np.asarray(np.corrcoef(matrix, rowvar=False), dtype=np.float64)
     return corr
@@ -361,6 +420,14 @@ def mcdonald_omega_from_correlation(corr: Any) -> float:
         definite, or has fewer than 3 items (a one-factor model of 2 items is not
         identified).
 
+    Warns
+    -----
+    DataQualityWarning
+        When an item loads negatively on the common factor (the loadings are oriented so
+        that they sum to a positive number), naming it (by column name when ``corr`` is a
+        data frame, else by position) and its loading: usually a reverse-worded item that
+        was not reverse-coded.
+
     Notes
     -----
     The one-factor model :math:`\Sigma = \lambda\lambda^\top + \operatorname{diag}(\psi)` is
@@ -402,6 +469,11 @@ def mcdonald_omega_from_correlation(corr: Any) -> float:
     0.749446
     """
     matrix = _square_matrix(corr, "corr", minimum=3)
+    return _omega(matrix, _item_names(corr, matrix.shape[0]))
+
+
+def _omega(matrix: FloatArray, names: list[str]) -> float:
+    """ω of a checked covariance or correlation matrix; warn of negative loadings."""
     sd = np.sqrt(np.diag(matrix))
     matrix = matrix / np.outer(sd, sd)
     if np.linalg.eigvalsh(matrix)[0] <= 1e-12:
@@ -411,6 +483,17 @@ def mcdonald_omega_from_correlation(corr: Any) -> float:
             "positive-definite matrix"
         )
     loadings, psi = _fit_one_factor(matrix)
+    negative = np.flatnonzero(loadings < 0)
+    if negative.size:
+        shown = ", ".join(f"{names[i]} ({loadings[i]:.3f})" for i in negative)
+        warnings.warn(
+            f"{'items load' if negative.size > 1 else 'item loads'} negatively on the common "
+            f"factor: {shown}. Such an item measures the opposite of the others, and omega "
+            "counts it against the scale; it is usually a reverse-worded item that was not "
+            "reverse-coded (for a staff scale, declare it in Scale(reversed=...))",
+            DataQualityWarning,
+            stacklevel=3,
+        )
     common = loadings.sum() ** 2
     return float(common / (common + psi.sum()))
 
@@ -439,6 +522,9 @@ def mcdonald_omega(items: Any) -> float:
     -----
     SmallSampleWarning
         When fewer than 3 rows are complete.
+    DataQualityWarning
+        When an item loads negatively on the common factor, naming the item and its loading:
+        usually a reverse-worded item that was not reverse-coded.
 
     Notes
     -----
@@ -458,12 +544,13 @@ def mcdonald_omega(items: Any) -> float:
     >>> round(mcdonald_omega(items), 2)
     0.93
     """
-    matrix = _item_matrix(items, minimum_items=3)
+    matrix, names = _item_matrix(items, minimum_items=3)
     n = matrix.shape[0]
     if n < 3:
         _warn(f"McDonald's omega needs at least 3 complete rows, got {n}; returning NaN")
         return float("nan")
-    return mcdonald_omega_from_correlation(_correlation(matrix))
+    corr = _square_matrix(_correlation(matrix, names), "corr", minimum=3)
+    return _omega(corr, names)
 
 
 # --------------------------------------------------------------------------------------------
