@@ -10,6 +10,7 @@ Nothing a report publishes may let it recover a small count exactly.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,12 @@ def _atoms(cases: pd.DataFrame, extracted: dt.date) -> pd.DataFrame:
             "scheme": cases["scheme"].astype(str).to_numpy(),
             "jobcentre": cases["jobcentre"].astype(int).to_numpy(),
             "target_group": cases["target_group"].astype(str).to_numpy(),
-            "decision": cases["decision"].astype(object).fillna("open").to_numpy(),
+            "decision": np.where(
+                (cases["decision"].astype(object) == "withdrawn").to_numpy()
+                & (decided > pd.Timestamp(extracted)).to_numpy(),
+                "withdrawn late",  # open at the extraction date
+                cases["decision"].astype(object).fillna("open").to_numpy(),
+            ),
             "closed": closed.to_numpy(),
             "amount": cases["amount_dkk"].notna().to_numpy(),
         }
@@ -106,7 +112,7 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
 def attack(folder: Path, cases: pd.DataFrame, extracted: dt.date) -> list[tuple[Any, ...]]:
     """Every hidden count of the report's case tables, with the attacker's range."""
     attacker = _Attacker(_atoms(cases, extracted))
-    live = ("granted", "refused", "open")
+    live = ("granted", "refused", "open", "withdrawn late")
     for i, row in enumerate(_read(folder, "processing_time").to_dict("records")):
         year = int(row["year"])
         sel = attacker.select
@@ -337,3 +343,68 @@ def test_one_count_in_three_tables_gets_one_decision(
     assert (rates.loc[both].isin(HIDDEN) == spending.loc[both].isin(HIDDEN)).all()
     assert rates.loc[both].isin(HIDDEN).any()
     assert_nothing_recovered(tmp_path, cases, example.extracted)
+
+
+# --------------------------------------------------------------------------------------------
+# Red-team findings (each recovered an exact small count from a report before it was fixed)
+# --------------------------------------------------------------------------------------------
+
+
+def test_pooled_statistics_do_not_depend_on_a_hidden_count(
+    example: jh.ExampleData, tmp_path: Path
+) -> None:
+    # Overdispersed funnel limits, phi and the empirical-Bayes prior pooled every jobcentre,
+    # the hidden ones too: Samsø's 4 job entries were worked back from the limits.
+    year = int(example.outcomes["year"].max())
+    outcomes = example.outcomes[example.outcomes["year"] == year].reset_index(drop=True)
+    samso = outcomes["jobcentre"] == 741
+    assert 0 < int(outcomes.loc[samso, "entered_job"].iloc[0]) < 5
+    pages = []
+    for entered in (1, 4):
+        changed = outcomes.assign(entered_job=outcomes["entered_job"].where(~samso, entered))
+        folder = tmp_path / str(entered)
+        build_report(
+            {"outcomes": changed, "profiles": example.profiles}, folder, timestamp=TIMESTAMP
+        )
+        pages.append(folder)
+    for name in ("funnel", "best_practice"):
+        first = (pages[0] / "tables" / f"{name}.csv").read_bytes()
+        assert first == (pages[1] / "tables" / f"{name}.csv").read_bytes(), name
+    # The page is the same but for the inputs' SHA-256 in its provenance table.
+    html = [
+        re.sub(r"[0-9a-f]{64}", "", (p / "index.html").read_text(encoding="utf-8")) for p in pages
+    ]
+    assert html[0] == html[1]
+
+
+def test_employed_behind_a_rate_are_protected(example: jh.ExampleData, tmp_path: Path) -> None:
+    people = example.people.assign(weight=1.0)
+    severe = people["gali"].astype(str).str.startswith("severely") & people["age"].between(20, 64)
+    employed = people["employed"].fillna(False).astype(bool)
+    people = people.drop(index=people.index[severe & employed][3:])
+    build_report({"people": people}, tmp_path)
+    gap = _read(tmp_path, "employment_gap").set_index("severity")
+    assert gap.loc["severe", "rate_disabled"] == "x"  # rate x n would be the 3 employed
+    assert gap.loc["some or severe", "n_disabled"] not in HIDDEN
+
+
+def test_grants_without_an_amount_are_protected(example: jh.ExampleData, tmp_path: Path) -> None:
+    build_report({"cases": example.cases, "extracted": example.extracted}, tmp_path)
+    for row in _read(tmp_path, "expenditure_shares").to_dict("records"):
+        if row["cases"] not in HIDDEN and row["cases_with_amount"] not in HIDDEN:
+            rest = int(row["cases"]) - int(row["cases_with_amount"])
+            assert rest == 0 or rest >= 5, row
+
+
+def test_the_processing_time_figure_shows_only_the_tables_quartiles(
+    example: jh.ExampleData, tmp_path: Path
+) -> None:
+    cases = _extract(example, jobcentre=[330])
+    build_report({"cases": cases, "extracted": example.extracted}, tmp_path)
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    figure = re.findall(r"<svg.*?</svg>", html, flags=re.S)[0]
+    # Each year's curve has four levels (100, 75, 50, 25 % not decided), not a step a day.
+    paths = re.findall(r'<path d="([^"]+)"[^>]*stroke-width: 1.6', figure)
+    assert paths
+    for path in paths:
+        assert len(re.findall(r"[ML]", path)) <= 2 * 4 + 2

@@ -28,16 +28,20 @@ def case_units(cases: pd.DataFrame, extracted: dt.date | None) -> pd.DataFrame:
     for the processing time, as
     :func:`jobhandicap.processing_time` counts them, ``time_decided`` (decided by the
     extraction date, not withdrawn), ``time_open`` (still open then, not withdrawn),
-    ``time_n`` (either) and ``withdrawn``.
+    ``time_n`` (either) and ``withdrawn`` (by the extraction date; a case withdrawn later was
+    open then).
     """
     decision = cases["decision"].astype(object)
     granted = (decision == "granted").to_numpy(dtype=bool)
     refused = (decision == "refused").to_numpy(dtype=bool)
-    withdrawn = (decision == "withdrawn").to_numpy(dtype=bool)
+    withdrawn = (decision == "withdrawn").to_numpy(dtype=bool).copy()
     decided_on = cases["decided"].to_numpy(dtype="datetime64[ns]")
     closed = ~np.isnat(decided_on)
     if extracted is not None:
-        closed &= decided_on <= np.datetime64(pd.Timestamp(extracted), "ns")
+        late = closed & (decided_on > np.datetime64(pd.Timestamp(extracted), "ns"))
+        closed &= ~late
+        # Withdrawn after the extraction date: still open then, censored like a late decision.
+        withdrawn &= ~late
     amount = cases["amount_dkk"].to_numpy(dtype=np.float64, na_value=np.nan)
     known = granted & np.isfinite(amount)
     return pd.DataFrame(
