@@ -295,6 +295,7 @@ def test_provenance_lists_inputs_options_and_seeds(built: tuple[Any, Path], exam
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_same_inputs_same_bytes_except_the_timestamp(
     built: tuple[Any, Path], example: jh.ExampleData, tmp_path: Path
 ) -> None:
@@ -694,6 +695,7 @@ _LABELS = st.text(
 ).filter(lambda s: s.strip() != "")
 
 
+@pytest.mark.slow
 @settings(max_examples=15)  # each example builds two reports
 @given(labels=st.lists(_LABELS, min_size=1, max_size=3, unique_by=lambda s: " ".join(s.split())))
 def test_any_item_label_is_safe(

@@ -451,6 +451,7 @@ def test_cli_refuses_a_user_folder_unless_force(
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_reports_built_in_threads_are_the_same_bytes(tmp_path: Path) -> None:
     example = jh.load_example()
     inputs: list[dict[str, Any]] = [
@@ -478,6 +479,7 @@ def test_reports_built_in_threads_are_the_same_bytes(tmp_path: Path) -> None:
     assert any(b"<svg" in tree["index.html"] for tree in sequential)
 
 
+@pytest.mark.slow
 def test_figures_rendered_in_threads_are_the_same_bytes() -> None:
     pytest.importorskip("matplotlib")
     from jobhandicap import plots
