@@ -36,8 +36,13 @@ __all__ = [
     "STAFF_SCHEMA",
     "SURVEY_SCHEMA",
     "ColumnSpec",
+    "MAX_AMOUNT_DKK",
     "FrameSchema",
 ]
+
+#: The largest plausible amount of one grant (DKK): larger amounts are refused as typing or
+#: export errors (``1e308`` would make every expenditure share 0), and sums of them stay finite.
+MAX_AMOUNT_DKK = 1e10
 
 #: How a column's raw cells are read.
 ValueKind = Literal[
@@ -248,6 +253,7 @@ CASES_SCHEMA = FrameSchema(
             required=False,
             nullable=True,
             minimum=0,
+            maximum=MAX_AMOUNT_DKK,
             description="granted amount in DKK",
         ),
     ),
