@@ -24,6 +24,8 @@ __all__ = [
     "decode_error",
     "decode_sample",
     "detect_dialect",
+    "line_of",
+    "mixed_encoding_error",
     "parse_numbers",
     "parser_error",
 ]
@@ -36,11 +38,15 @@ _SEPARATOR_RECORDS = 50
 _SEPARATORS = (";", "\t", ",")
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_BOM = b"\xef\xbb\xbf"
+#: A Latin-1 letter as UTF-8 writes it (æ, ø, å, é are two bytes, the first 0xC3): text
+#: containing one is UTF-8, not Windows-1252, where the pair would read ``Ã¦``.
+_UTF8_LETTER = re.compile(rb"\xc3[\x80-\xbf]")
 
 # A number written with a decimal comma and optional full-stop thousands groups, and the
 # English counterpart. Plain integers match both.
-_COMMA_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
-_POINT_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_COMMA_NUMBER = re.compile(r"^[-+]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$")
+_POINT_NUMBER = re.compile(r"^[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
 # Evidence in the sample: a comma decimal, or a point decimal that is not a thousands group.
 _COMMA_DECIMAL = re.compile(r"^[-+]?\d+(?:\.\d{3})*,\d+$")
 _POINT_DECIMAL = re.compile(r"^[-+]?\d+\.\d+$")
@@ -67,13 +73,25 @@ def decode_sample(head: bytes, encoding: str | None, *, final: bool) -> tuple[st
         if head.startswith(_UTF16_BOMS):
             candidates: tuple[str, ...] = ("utf-16",)
         else:
+            utf16 = _utf16_without_bom(head)
+            if utf16 is not None:
+                raise JobhandicapError(
+                    "the file looks like UTF-16 text without a byte-order mark (every other "
+                    f"byte of line 1 is zero); pass encoding={utf16!r}, or save it as UTF-8"
+                )
             candidates = ("utf-8", "cp1252")
     else:
         candidates = (encoding,)
+        if head.startswith(_UTF8_BOM) and _is_single_byte(encoding):
+            head = head[len(_UTF8_BOM) :]  # a UTF-8 mark before text in another encoding
     for candidate in candidates[:-1]:
         try:
             return _decode(head, candidate, final), candidate
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as err:
+            if candidate == "utf-8":
+                mixed = mixed_encoding_error(head, err.start)
+                if mixed is not None:
+                    raise mixed from None
             continue
     try:
         return _decode(head, candidates[-1], final), candidates[-1]
@@ -81,12 +99,76 @@ def decode_sample(head: bytes, encoding: str | None, *, final: bool) -> tuple[st
         raise decode_error(err, encoding) from None
 
 
+def _is_single_byte(encoding: str) -> bool:
+    """Whether ``encoding`` is a one-byte-per-character encoding such as cp1252 or latin-1."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return not name.startswith(("utf", "utf_")) and name not in {"utf-8-sig"}
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` when the first line is UTF-16 text without its mark."""
+    first = head[: min(len(head), 2048)]
+    half = len(first) // 2
+    if half < 2 or b"\x00" not in first:
+        return None
+    even, odd = first[0 : 2 * half : 2].count(0), first[1 : 2 * half : 2].count(0)
+    if odd >= 0.3 * half and even <= 0.05 * half:
+        return "utf-16-le"
+    if even >= 0.3 * half and odd <= 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def line_of(data: bytes, position: int) -> int:
+    """The line (1-based) of the file that byte ``position`` is on."""
+    lines = data.count(b"\n", 0, position)
+    if not lines and b"\n" not in data:  # old Mac line ends
+        lines = data.count(b"\r", 0, position)
+    return lines + 1
+
+
+def mixed_encoding_error(data: bytes, position: int) -> JobhandicapError | None:
+    """The error for a file that is not all in one encoding, or ``None`` if it may be cp1252.
+
+    ``position`` is the first byte that is not UTF-8. A file that starts with a UTF-8
+    byte-order mark, or that also holds valid UTF-8 letters (``æ`` as two bytes), mixes
+    encodings: reading it as Windows-1252 would garble every correct line.
+    """
+    byte = data[position : position + 1]
+    line = line_of(data, position)
+    if data.startswith(_UTF8_BOM):
+        return JobhandicapError(
+            f"encoding problem: the file starts with a UTF-8 byte-order mark, but line {line} "
+            f"is not UTF-8 (byte {byte!r}); it was probably saved as Windows-1252 (cp1252) "
+            "with a UTF-8 mark. Save it again as UTF-8, or pass encoding='cp1252'"
+        )
+    letter = _UTF8_LETTER.search(data)
+    if letter is None:
+        return None
+    return JobhandicapError(
+        f"encoding problem: the file mixes encodings: line {line_of(data, letter.start())} "
+        f"is UTF-8 but line {line} is not (byte {byte!r}, probably Windows-1252, cp1252). "
+        "Save the whole file in one encoding (UTF-8), or pass encoding= to choose one"
+    )
+
+
 def _decode(head: bytes, encoding: str, final: bool) -> str:
     try:
         decoder = codecs.getincrementaldecoder(encoding)()
     except LookupError:
         raise JobhandicapError(f"unknown encoding {encoding!r}") from None
-    return decoder.decode(head, final=final).removeprefix("\ufeff")
+    try:
+        return decoder.decode(head, final=final).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise
+    except UnicodeError as err:  # e.g. "UTF-16 stream does not start with BOM"
+        raise JobhandicapError(
+            f"the file is not valid {encoding} text ({err}); leave out encoding= to detect "
+            "UTF-8, UTF-16 with a byte-order mark or Windows-1252"
+        ) from None
 
 
 def decode_error(err: UnicodeDecodeError, encoding: str | None) -> JobhandicapError:
@@ -117,7 +199,8 @@ class Dialect:
 
 def _sample_records(text: str, sep: str, truncated: bool, limit: int | None) -> list[list[str]]:
     """Parse the sample (quotes respected); a record cut off at its end is left out."""
-    reader = csv.reader(io.StringIO(text), delimiter=sep, quotechar='"')
+    # newline="": lines end in LF, CR LF or a lone CR (old Mac files) as the csv module reads.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"')
     records: list[list[str]] = []
     try:
         for record in reader:
@@ -169,6 +252,10 @@ def detect_dialect(
     The separator is the candidate (``;``, tab, ``,``) that splits the header into the most
     fields while splitting every sampled line into as many; quotes are respected.
     """
+    if sep is not None and (not isinstance(sep, str) or len(sep) != 1 or sep in '"\r\n'):
+        raise JobhandicapError(
+            f"sep must be one character such as ';', ',' or a tab ('\\t'), got {sep!r}"
+        )
     skip = 0
     first_line, _, rest = sample.partition("\n")
     hint = _SEP_HINT.match(first_line.strip('"'))

@@ -107,6 +107,10 @@ _EXCEL_DATE_FORMATS: dict[str, str] = {"da": "dd-mm-yyyy", "en": "yyyy-mm-dd"}
 # --------------------------------------------------------------------------------------------
 
 
+class _MissingFileError(JobhandicapError, FileNotFoundError):
+    """An input file that does not exist (also a :class:`FileNotFoundError`)."""
+
+
 @attrs.frozen
 class _Input:
     """An input file: its first bytes (or characters) and how to get all of it."""
@@ -141,8 +145,19 @@ def _input(source: Source) -> _Input:
     size = _io_csv.SAMPLE_BYTES
     if isinstance(source, str | os.PathLike):
         path = Path(source)
-        with path.open("rb") as handle:
-            head = handle.read(size + 1)
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(size + 1)
+        except FileNotFoundError:
+            raise _MissingFileError(
+                f"no such file: {os.fspath(path)!r}; check the path (relative paths start "
+                f"from the working directory {os.getcwd()!r})"
+            ) from None
+        except OSError as err:
+            raise JobhandicapError(
+                f"cannot open {os.fspath(path)!r}: {err.strerror or err}; give the path of a "
+                "readable CSV, Excel or Parquet file"
+            ) from None
         return _Input(head[:size], None, path, path.name, len(head) <= size)
     read = getattr(source, "read", None)
     if read is None:
@@ -284,7 +299,17 @@ def _read_csv(
     except UnicodeDecodeError as err:
         if encoding is not None or read_encoding != "utf-8":
             raise _io_csv.decode_error(err, encoding) from None
-        read_encoding = "cp1252"  # the sample was valid UTF-8, a later line is not
+        # The sample was valid UTF-8, a later line is not: Windows-1252 throughout, unless the
+        # file also holds UTF-8 letters (then it mixes encodings; say where).
+        whole = source.data()
+        if isinstance(whole, bytes):
+            try:
+                whole.decode("utf-8")
+            except UnicodeDecodeError as found:
+                mixed = _io_csv.mixed_encoding_error(whole, found.start)
+                if mixed is not None:
+                    raise mixed from None
+        read_encoding = "cp1252"
         try:
             frame = first_read(read_encoding)
         except UnicodeDecodeError as second:
