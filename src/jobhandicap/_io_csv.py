@@ -19,6 +19,7 @@ import pandas as pd
 from jobhandicap.errors import JobhandicapError, SchemaError, problems_frame
 
 __all__ = [
+    "MAX_HEADER_BYTES",
     "SAMPLE_BYTES",
     "Dialect",
     "decode_error",
@@ -32,6 +33,8 @@ __all__ = [
 
 #: How much of a file the separator and decimal detection look at.
 SAMPLE_BYTES = 64 * 1024
+#: The longest header row the readers look for (the sample grows to hold it).
+MAX_HEADER_BYTES = 16 * 1024 * 1024
 #: Records used to choose the separator (header included); the decimal mark uses them all.
 _SEPARATOR_RECORDS = 50
 #: Candidate separators, in order of preference when equally plausible.

@@ -131,6 +131,17 @@ class _Input:
             raise JobhandicapError("no input")
         return self.path.read_bytes()
 
+    def longer(self, size: int) -> _Input:
+        """The same input with its first ``size`` bytes (or characters) as the head."""
+        if self.content is not None:
+            head = self.content[:size]
+            return attrs.evolve(self, head=head, complete=len(self.content) <= size)
+        if self.path is None:  # pragma: no cover - one of them is always set
+            raise JobhandicapError("no input")
+        with self.path.open("rb") as handle:
+            data = handle.read(size + 1)
+        return attrs.evolve(self, head=data[:size], complete=len(data) <= size)
+
     def handle(self) -> Any:
         """Something pandas.read_csv reads: the path, or a fresh buffer over the content."""
         if self.content is None:
@@ -230,10 +241,24 @@ def _read_csv(
     encoding: str | None,
 ) -> tuple[pd.DataFrame, dict[int, str], str]:
     read_encoding: str | None
-    if isinstance(source.head, str):
-        sample, read_encoding = source.head, None
-    else:
-        sample, read_encoding = _io_csv.decode_sample(source.head, encoding, final=source.complete)
+    size = _io_csv.SAMPLE_BYTES
+    while True:
+        if isinstance(source.head, str):
+            sample, read_encoding = source.head, None
+        else:
+            sample, read_encoding = _io_csv.decode_sample(
+                source.head, encoding, final=source.complete
+            )
+        # A header row longer than the sample (a wide survey): sample more, up to the cap.
+        if source.complete or "\n" in sample or "\r" in sample:
+            break
+        if size >= _io_csv.MAX_HEADER_BYTES:
+            raise JobhandicapError(
+                f"the first line of the file is longer than {_io_csv.MAX_HEADER_BYTES:,} bytes "
+                "without a line end; is it a CSV file?"
+            )
+        size *= 4
+        source = source.longer(size)
     truncated = not source.complete
     if not truncated and not sample.strip():
         raise _empty_file(what)
