@@ -355,12 +355,14 @@ def _read_csv(
 def _read_excel(
     content: bytes, plan_for: Planner, what: str, sheet: str | int
 ) -> tuple[pd.DataFrame, dict[int, str]]:
-    rows = _io_formats.read_excel_rows(content, sheet)
+    read = _io_formats.read_excel_rows(content, sheet)
+    rows = read.rows
     if not rows or all(cell is None for cell in rows[0]):
         raise _empty_file(what)
     header = tuple("" if cell is None else str(cell).strip() for cell in rows[0])
     plan = plan_for(header)
     positions = sorted(plan)
+    _refuse_uncomputed(read, header, set(positions))
     body = rows[1:]
     width = max(len(header), *(len(r) for r in body)) if body else len(header)
     frame = pd.DataFrame(
@@ -371,6 +373,41 @@ def _read_excel(
     frame = frame.mask(frame.isin([""]))  # an empty text cell is a missing value
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     return frame, plan
+
+
+def _column_letters(column: int) -> str:
+    """Excel's name of a 1-based column number (1 -> A, 28 -> AB)."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _refuse_uncomputed(
+    read: _io_formats.ExcelSheet, header: tuple[str, ...], used: set[int]
+) -> None:
+    """Refuse formula cells of the read columns that have no saved value (never guessed)."""
+    cells = [(r, c, f) for r, c, f in read.uncomputed if c - 1 in used and r > 1]
+    if not cells:
+        return
+    problems = problems_frame(
+        (
+            r,
+            header[c - 1],
+            formula,
+            f"cell {read.name}!{_column_letters(c)}{r} holds the formula {formula} without a "
+            "saved value (the program that wrote the workbook did not compute it); open and "
+            "save the workbook in Excel or LibreOffice, or replace the formula by its value",
+        )
+        for r, c, formula in cells
+    )
+    first = cells[0]
+    raise SchemaError(
+        f"sheet {read.name!r}: {len(cells)} formula cell(s) have no saved value, e.g. "
+        f"{read.name}!{_column_letters(first[1])}{first[0]}; the reader does not compute formulas",
+        problems,
+    )
 
 
 def _read_parquet(
