@@ -552,8 +552,24 @@ def test_csv_round_trip(kind: str, data: st.DataObject) -> None:
     before = frame.copy(deep=True)
     written = _csv_bytes(frame, kind, sep=sep, encoding=encoding, language=language)
     pd.testing.assert_frame_equal(frame, before)  # the writer does not modify its input
+    if _has_line_breaks(frame):
+        # An identifier holding a line break is what a stray quote makes: the CSV readers
+        # refuse it (issue 13), however correctly it was quoted.
+        with pytest.raises(SchemaError, match="line break"):
+            READERS[kind](io.BytesIO(written))
+        return
     got = READERS[kind](io.BytesIO(written))
     pd.testing.assert_frame_equal(got, frame)
+
+
+def _has_line_breaks(frame: pd.DataFrame) -> bool:
+    text = frame.select_dtypes(include=["string", "object"])
+    return bool(
+        any(
+            text[c].astype("string").str.contains(r"[\r\n]").fillna(False).any()
+            for c in text.columns
+        )
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -563,6 +579,10 @@ def test_text_buffer_round_trip(kind: str, data: st.DataObject) -> None:
     frame = data.draw(FRAMES[kind], label="frame")
     buffer = io.StringIO()
     jio.write_csv(frame, kind, buffer, language=data.draw(st.sampled_from(["da", "en"])))
+    if _has_line_breaks(frame):  # refused: see test_csv_round_trip
+        with pytest.raises(SchemaError, match="line break"):
+            READERS[kind](io.StringIO(buffer.getvalue()))
+        return
     pd.testing.assert_frame_equal(READERS[kind](io.StringIO(buffer.getvalue())), frame)
 
 

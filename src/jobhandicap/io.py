@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -239,7 +240,7 @@ def _read_csv(
     sep: str | None,
     decimal: str | None,
     encoding: str | None,
-) -> tuple[pd.DataFrame, dict[int, str], str]:
+) -> tuple[pd.DataFrame, dict[int, str], str, _io_csv.Dialect]:
     read_encoding: str | None
     size = _io_csv.SAMPLE_BYTES
     while True:
@@ -349,7 +350,54 @@ def _read_csv(
         again = read(retext, "str", read_encoding)
         frame = pd.concat([frame.drop(columns=retext), again], axis=1)[positions]
     frame.index = pd.RangeIndex(first_row, first_row + len(frame))
-    return frame, plan, dialect.decimal
+    return frame, plan, dialect.decimal, dialect
+
+
+#: Kinds of column whose cells are identifiers or labels: never a line break (nor, for labels,
+#: the separator) in them, unless a stray quote joined cells or rows.
+_LABEL_KINDS = frozenset({"category", "municipality", "likert"})
+
+
+def _refuse_joined_cells(
+    frame: pd.DataFrame, plan: Mapping[int, str], dialect: _io_csv.Dialect
+) -> None:
+    """Refuse ID and label cells holding a line break (labels: also the separator).
+
+    Such a cell is what a stray quote makes: the CSV parser reads on to the next quote, and the
+    rows in between become one cell.
+    """
+    problems: list[tuple[Any, Any, Any, str]] = []
+    for position, kind in sorted(plan.items()):
+        if kind != "text" and kind not in _LABEL_KINDS:
+            continue
+        values = frame[position]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        pattern = "[\r\n" + (re.escape(dialect.sep) if kind in _LABEL_KINDS else "") + "]"
+        text = values if isinstance(values.dtype, pd.StringDtype) else values.astype("string")
+        bad = np.flatnonzero(
+            text.str.contains(pattern, regex=True).to_numpy(dtype=bool, na_value=False)
+        )
+        header = dialect.header[position]
+        for k in bad.tolist():
+            cell = str(text.iloc[k])
+            what = "a line break" if ("\n" in cell or "\r" in cell) else "the separator"
+            problems.append(
+                (
+                    int(frame.index[k]),
+                    header,
+                    cell,
+                    f"the {'identifier' if kind == 'text' else 'label'} holds {what}: a stray "
+                    'quote (") probably joined the following cells or rows into this one; check '
+                    "the quotes in this row of the file",
+                )
+            )
+    if problems:
+        raise SchemaError(
+            f"{len(problems)} cell(s) hold a line break or separator they cannot hold "
+            "(a stray quote in the file?)",
+            problems_frame(problems),
+        )
 
 
 def _read_excel(
@@ -478,9 +526,10 @@ def _read_table(
     opened = _input(source)
     kind_of_file = _format_of(opened, format)
     if kind_of_file == "csv":
-        frame, plan, decimal = _read_csv(
+        frame, plan, decimal, dialect = _read_csv(
             opened, plan_for, what, sep=sep, decimal=decimal, encoding=encoding
         )
+        _refuse_joined_cells(frame, plan, dialect)
         return _restore_text(_tidy(frame, plan, decimal), plan)
     content = opened.data()
     if isinstance(content, str):
