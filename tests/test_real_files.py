@@ -136,7 +136,7 @@ def _cases_frame() -> pd.DataFrame:
 def test_missing_amounts_in_nullable_columns_stay_missing(dtype: str) -> None:
     if "pyarrow" in dtype:
         pytest.importorskip("pyarrow")
-    cases = _cases_frame().assign(amount_dkk=pd.array([None, 5], dtype=dtype))
+    cases = _cases_frame().assign(amount_dkk=pd.Series([None, 5]).astype(dtype))  # type: ignore[call-overload]
     amounts = frames.validate_cases(cases)["amount_dkk"]
     assert np.isnan(amounts.iloc[0])
     assert amounts.iloc[1] == 5.0
@@ -290,12 +290,12 @@ def test_wrong_utf16_encoding_on_utf8_file_is_a_library_error() -> None:
 
 
 def test_missing_file_in_build_report_is_a_library_error(tmp_path: Path) -> None:
-    with pytest.raises(JobhandicapError, match="no such file|not found|does not exist"):
+    with pytest.raises(JobhandicapError, match=r"no such file"):
         jh.build_report({"cases": tmp_path / "nope.csv"}, tmp_path / "out")
 
 
 def test_missing_file_in_a_reader_is_a_library_error(tmp_path: Path) -> None:
-    with pytest.raises(JobhandicapError, match="nope.csv"):
+    with pytest.raises(JobhandicapError, match=r"nope\.csv"):
         jio.read_cases(tmp_path / "nope.csv")
 
 
@@ -314,7 +314,7 @@ def test_huge_shared_strings_part_is_refused(monkeypatch: pytest.MonkeyPatch) ->
             target.writestr(info, source.read(info.filename), zipfile.ZIP_DEFLATED)
         target.writestr("xl/sharedStrings2.xml", b" " * 200_000, zipfile.ZIP_DEFLATED)
     monkeypatch.setattr(_io_formats, "MAX_PART_BYTES", 100_000)
-    with pytest.raises(JobhandicapError, match="sharedStrings2.xml"):
+    with pytest.raises(JobhandicapError, match=r"sharedStrings2\.xml"):
         jio.read_cases(io.BytesIO(buffer.getvalue()))
 
 
@@ -331,7 +331,7 @@ def test_late_cp1252_line_in_a_utf8_file_names_the_line() -> None:
     lines = _population_lines(5000)
     data = ("\n".join(lines) + "\n").encode("utf-8")
     data += "København;2019;2.100\n".encode("cp1252")
-    data += "Århus;2019;2.100\n".encode("utf-8")
+    data += "Århus;2019;2.100\n".encode()
     with pytest.raises(JobhandicapError) as err:
         jio.read_population(io.BytesIO(data))
     assert "line 5002" in str(err.value)

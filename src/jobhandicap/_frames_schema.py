@@ -28,6 +28,7 @@ from jobhandicap.domain import (
 __all__ = [
     "CANONICAL_COLUMNS",
     "CASES_SCHEMA",
+    "MAX_AMOUNT_DKK",
     "OUTCOMES_SCHEMA",
     "PEOPLE_SCHEMA",
     "POPULATION_SCHEMA",
@@ -36,7 +37,6 @@ __all__ = [
     "STAFF_SCHEMA",
     "SURVEY_SCHEMA",
     "ColumnSpec",
-    "MAX_AMOUNT_DKK",
     "FrameSchema",
 ]
 

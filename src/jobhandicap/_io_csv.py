@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap.errors import JobhandicapError, SchemaError, problems_frame
@@ -21,9 +22,12 @@ from jobhandicap.errors import JobhandicapError, SchemaError, problems_frame
 __all__ = [
     "MAX_HEADER_BYTES",
     "SAMPLE_BYTES",
+    "ColumnDecimal",
     "Dialect",
+    "column_decimal",
     "decode_error",
     "decode_sample",
+    "default_decimal",
     "detect_dialect",
     "line_of",
     "mixed_encoding_error",
@@ -308,6 +312,67 @@ def parse_numbers(values: pd.Series, decimal: str) -> pd.Series:
     if np.array_equal(rows, present):
         return pd.Series(np.where(present, numbers[safe], np.nan), index=values.index)
     return values.astype(object).mask(rows, pd.Series(numbers[safe], index=values.index))
+
+
+# The decimal mark of a column, from its cells (see column_decimal). A cell such as "125.000" or
+# "1,234" (one group of three digits after a first group of one to three) is ambiguous.
+_AMBIGUOUS = re.compile(r"[-+]?[1-9][0-9]{0,2}[.,][0-9]{3}")
+_SAYS_COMMA = re.compile(
+    r"[-+]?(?:[0-9]+,[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+|[0-9]{1,3}(?:\.[0-9]{3}){2,})"
+)
+_SAYS_POINT = re.compile(
+    r"[-+]?(?:[0-9]+\.[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+|[0-9]{1,3}(?:,[0-9]{3}){2,})"
+)
+
+
+def default_decimal(sep: str) -> str:
+    """The decimal mark of a column without evidence: ``.`` with ``,`` separators, else ``,``."""
+    return "." if sep == "," else ","
+
+
+@attrs.frozen
+class ColumnDecimal:
+    """The decimal mark of one column and the cells that contradict it."""
+
+    decimal: str
+    #: Rows (positions) whose cell shows the other mark.
+    conflicts: npt.NDArray[np.intp]
+    #: How many cells show a decimal comma and a decimal point.
+    comma: int
+    point: int
+
+
+def column_decimal(values: pd.Series, default: str) -> ColumnDecimal:
+    """Decide the decimal mark of one column of number-like text from unambiguous cells.
+
+    A cell such as ``1.234,5``, ``0,5`` or ``1.234.567`` says decimal comma; ``1,234.5``,
+    ``0.5`` or ``1,234,567`` says decimal point; ``125.000`` or ``1,234`` alone says nothing.
+    The column takes the mark its cells say; when they say both, the majority (``default`` on a
+    tie) and the other cells are conflicts. Without evidence the column takes ``default``.
+    """
+    none = np.zeros(0, dtype=np.intp)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    unique_values = np.asarray(uniques, dtype=object)
+    is_text = np.fromiter(
+        (isinstance(u, str) for u in unique_values), dtype=bool, count=len(unique_values)
+    )
+    if not is_text.any():
+        return ColumnDecimal(default, none, 0, 0)
+    texts = pd.Series(unique_values[is_text], dtype=object).str.strip()
+    ambiguous = texts.str.fullmatch(_AMBIGUOUS.pattern).to_numpy(dtype=bool)
+    comma = np.zeros(len(unique_values), dtype=bool)
+    point = np.zeros(len(unique_values), dtype=bool)
+    comma[is_text] = texts.str.fullmatch(_SAYS_COMMA.pattern).to_numpy(dtype=bool) & ~ambiguous
+    point[is_text] = texts.str.fullmatch(_SAYS_POINT.pattern).to_numpy(dtype=bool) & ~ambiguous
+    counts = np.bincount(codes[codes >= 0], minlength=len(unique_values))
+    n_comma, n_point = int(counts[comma].sum()), int(counts[point].sum())
+    if n_comma and n_point:
+        decimal = default if n_comma == n_point else "," if n_comma > n_point else "."
+        wrong = point if decimal == "," else comma
+        conflicts = np.flatnonzero((codes >= 0) & wrong[np.where(codes >= 0, codes, 0)])
+        return ColumnDecimal(decimal, conflicts, n_comma, n_point)
+    decimal = "," if n_comma else "." if n_point else default
+    return ColumnDecimal(decimal, none, n_comma, n_point)
 
 
 def parser_error(err: Exception, first_row: int) -> SchemaError:

@@ -240,7 +240,7 @@ def _read_csv(
     sep: str | None,
     decimal: str | None,
     encoding: str | None,
-) -> tuple[pd.DataFrame, dict[int, str], str, _io_csv.Dialect]:
+) -> tuple[pd.DataFrame, dict[int, str], _io_csv.Dialect]:
     read_encoding: str | None
     size = _io_csv.SAMPLE_BYTES
     while True:
@@ -272,7 +272,9 @@ def _read_csv(
         "header": None,
         "skiprows": dialect.skip + 1,
         "names": list(range(len(dialect.header))),
-        "decimal": dialect.decimal,
+        # Without decimal=, numbers with the separator's usual mark are parsed here; columns
+        # with the other mark stay text and get a decimal mark of their own (_tidy).
+        "decimal": decimal or _io_csv.default_decimal(dialect.sep),
         "keep_default_na": False,
         "na_values": [""],
         "skip_blank_lines": False,
@@ -350,7 +352,7 @@ def _read_csv(
         again = read(retext, "str", read_encoding)
         frame = pd.concat([frame.drop(columns=retext), again], axis=1)[positions]
     frame.index = pd.RangeIndex(first_row, first_row + len(frame))
-    return frame, plan, dialect.decimal, dialect
+    return frame, plan, dialect
 
 
 #: Kinds of column whose cells are identifiers or labels: never a line break (nor, for labels,
@@ -402,7 +404,7 @@ def _refuse_joined_cells(
 
 def _read_excel(
     content: bytes, plan_for: Planner, what: str, sheet: str | int
-) -> tuple[pd.DataFrame, dict[int, str]]:
+) -> tuple[pd.DataFrame, dict[int, str], tuple[str, ...]]:
     read = _io_formats.read_excel_rows(content, sheet)
     rows = read.rows
     if not rows or all(cell is None for cell in rows[0]):
@@ -420,7 +422,7 @@ def _read_excel(
     )[positions]
     frame = frame.mask(frame.isin([""]))  # an empty text cell is a missing value
     frame.index = pd.RangeIndex(2, 2 + len(frame))
-    return frame, plan
+    return frame, plan, header
 
 
 def _column_letters(column: int) -> str:
@@ -460,27 +462,51 @@ def _refuse_uncomputed(
 
 def _read_parquet(
     content: bytes, plan_for: Planner, what: str
-) -> tuple[pd.DataFrame, dict[int, str]]:
+) -> tuple[pd.DataFrame, dict[int, str], tuple[str, ...]]:
     table = _io_formats.read_parquet_frame(content)
     if len(table.columns) == 0:
         raise _empty_file(what)
-    plan = plan_for(tuple(str(c) for c in table.columns))
+    header = tuple(str(c) for c in table.columns)
+    plan = plan_for(header)
     positions = sorted(plan)
     frame = table.iloc[:, positions].set_axis(positions, axis=1)
     frame.index = pd.RangeIndex(1, 1 + len(frame))
-    return frame, plan
+    return frame, plan, header
 
 
-def _tidy(frame: pd.DataFrame, plan: Mapping[int, str], decimal: str) -> pd.DataFrame:
-    """Numbers written as text become numbers (validation reads plain ones); blank rows go."""
+def _tidy(
+    frame: pd.DataFrame,
+    plan: Mapping[int, str],
+    decimal: str | None,
+    default: str,
+    header: tuple[str, ...],
+) -> pd.DataFrame:
+    """Numbers written as text become numbers (validation reads plain ones); blank rows go.
+
+    Without ``decimal`` each column's decimal mark is decided from its own cells
+    (:func:`_io_csv.column_decimal`; ``default`` when they show none), and cells that show the
+    other mark are refused.
+    """
     frame = frame.copy(deep=False)
+    conflicts: list[tuple[Any, Any, Any, str]] = []
     for position, kind in plan.items():
         values = frame[position]
         if kind in _NUMBER_KINDS and not (
             pd.api.types.is_numeric_dtype(values.dtype)
             and not pd.api.types.is_bool_dtype(values.dtype)
         ):
-            frame[position] = _io_csv.parse_numbers(values, decimal)
+            mark = decimal
+            if mark is None:
+                found = _io_csv.column_decimal(values, default)
+                mark = found.decimal
+                conflicts.extend(_decimal_conflicts(frame, position, header, found))
+            frame[position] = _io_csv.parse_numbers(values, mark)
+    if conflicts:
+        raise SchemaError(
+            "numbers written with both decimal marks in one column; write the column one way, "
+            "or pass decimal=',' or decimal='.'",
+            problems_frame(conflicts),
+        )
     if len(frame.columns) and len(frame):
         # A blank row is missing in every column, so only rows missing the first are candidates.
         candidates = frame[frame.columns[0]].isna().to_numpy(dtype=bool)
@@ -488,6 +514,26 @@ def _tidy(frame: pd.DataFrame, plan: Mapping[int, str], decimal: str) -> pd.Data
             subset = frame.loc[candidates]
             frame = frame.drop(index=subset.index[subset.isna().all(axis=1).to_numpy(dtype=bool)])
     return frame
+
+
+def _decimal_conflicts(
+    frame: pd.DataFrame, position: int, header: tuple[str, ...], found: _io_csv.ColumnDecimal
+) -> list[tuple[Any, Any, Any, str]]:
+    """Problems for the cells of a column that show the decimal mark it does not use."""
+    if not len(found.conflicts):
+        return []
+    name = header[position] if position < len(header) else str(position)
+    used, other = ("comma", "point") if found.decimal == "," else ("point", "comma")
+    message = (
+        f"decimal {other} in a column that writes decimals with a {used} "
+        f"({found.comma} cell(s) with a decimal comma such as 1.234,5 or 0,5; {found.point} "
+        "with a decimal point such as 0.5 or 1,234.5); cannot tell what this cell means"
+    )
+    cells = frame[position].iloc[found.conflicts]
+    return [
+        (int(row), name, value, message)
+        for row, value in zip(cells.index.tolist(), cells.tolist(), strict=True)
+    ]
 
 
 def _restore_text(frame: pd.DataFrame, plan: Mapping[int, str]) -> pd.DataFrame:
@@ -526,11 +572,12 @@ def _read_table(
     opened = _input(source)
     kind_of_file = _format_of(opened, format)
     if kind_of_file == "csv":
-        frame, plan, decimal, dialect = _read_csv(
+        frame, plan, dialect = _read_csv(
             opened, plan_for, what, sep=sep, decimal=decimal, encoding=encoding
         )
         _refuse_joined_cells(frame, plan, dialect)
-        return _restore_text(_tidy(frame, plan, decimal), plan)
+        default = _io_csv.default_decimal(dialect.sep)
+        return _restore_text(_tidy(frame, plan, decimal, default, dialect.header), plan)
     content = opened.data()
     if isinstance(content, str):
         raise JobhandicapError(
@@ -538,10 +585,10 @@ def _read_table(
             "binary mode: open(path, 'rb')"
         )
     if kind_of_file == "excel":
-        frame, plan = _read_excel(content, plan_for, what, sheet)
+        frame, plan, header = _read_excel(content, plan_for, what, sheet)
     else:
-        frame, plan = _read_parquet(content, plan_for, what)
-    return _tidy(frame, plan, decimal or ",")
+        frame, plan, header = _read_parquet(content, plan_for, what)
+    return _tidy(frame, plan, decimal, ",", header)
 
 
 # --------------------------------------------------------------------------------------------
