@@ -51,7 +51,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from jobhandicap import _io_csv, _io_formats, _safe_text, frames
+from jobhandicap import _frames_arrow, _io_csv, _io_formats, _safe_text, frames
 from jobhandicap._frames_schema import DANISH_LABELS
 from jobhandicap._io_headers import check_kind, danish_header, header_table, resolve_headers
 from jobhandicap._labels import label_key
@@ -375,7 +375,10 @@ def _refuse_joined_cells(
         values = frame[position]
         if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
             continue
-        pattern = "[\r\n" + (re.escape(dialect.sep) if kind in _LABEL_KINDS else "") + "]"
+        marks = "\r\n" + (dialect.sep if kind in _LABEL_KINDS else "")
+        if _frames_arrow.holds_ascii(values.array, marks) is False:
+            continue  # Arrow text: one pass over its bytes says no cell needs a look
+        pattern = "[" + re.escape(marks) + "]"
         text = values if isinstance(values.dtype, pd.StringDtype) else values.astype("string")
         bad = np.flatnonzero(
             text.str.contains(pattern, regex=True).to_numpy(dtype=bool, na_value=False)
