@@ -6,8 +6,8 @@ The readers ``read_cases``, ``read_survey``, ``read_staff``, ``read_profiles``,
 
 - take the format from the file name's suffix (``.csv``/``.txt``/``.tsv``, ``.xlsx``/``.xlsm``,
   ``.parquet``/``.pq``), from ``format=``, or, for a file without a name, from its first bytes;
-- detect the CSV separator (``,``, ``;`` or tab), the decimal mark and the encoding (UTF-8 with
-  or without a byte-order mark, UTF-16 with one, or Windows-1252);
+- detect the CSV separator (``,``, ``;`` or tab), the decimal mark of each number column and the
+  encoding (UTF-8 with or without a byte-order mark, UTF-16 with one, or Windows-1252);
 - match the column headers in English or Danish, ignoring case, spaces, underscores and hyphens
   (:func:`accepted_headers` lists them); columns with other headers are ignored;
 - number rows as a spreadsheet does (the header is row 1, the first data row is row 2) and
@@ -683,13 +683,14 @@ def read_cases(
 
     Notes
     -----
-    The decimal mark is ``.`` in comma-separated files. In ``;``- or tab-separated files it is
-    the mark that most numbers in the first 64 KiB use as a decimal mark (``1,5`` against
-    ``1.5``; ``1.500`` counts as a thousands group, not a decimal), and ``,`` when none shows
-    one. Numbers may carry thousands groups of the other mark, e.g. ``120.000,50`` in a Danish
-    file; only numbers with correctly placed groups are read so. Excel and Parquet cells hold
-    typed numbers; numbers stored there as text are read with a decimal comma unless
-    ``decimal="."``.
+    The decimal mark is decided for each column from its cells that say it unambiguously
+    (``1.234,5`` or ``0,5``: comma; ``1,234.5`` or ``0.5``: point; ``125.000`` alone says
+    nothing). A column whose cells say nothing takes ``.`` in comma-separated files and ``,``
+    in ``;``- or tab-separated files and in Excel. Cells of one column that say both marks are
+    reported (those of the minority) instead of guessed. Numbers may carry thousands groups of
+    the other mark, e.g. ``120.000,50`` in a Danish file; only numbers with correctly placed
+    groups are read so. Excel and Parquet cells hold typed numbers. ``amount_dkk`` must be
+    finite and at most 1e10 DKK.
 
     Examples
     --------
