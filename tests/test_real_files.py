@@ -199,14 +199,14 @@ def test_wide_header_longer_than_the_sample_keeps_every_item() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _workbook_with_formula() -> bytes:
+def _workbook_with_formula(formula: str = "=H2*2") -> bytes:
     openpyxl = pytest.importorskip("openpyxl")
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Sager"
     sheet.append(CASES_HEADER.split(";"))
     sheet.append(["A-1", 101, "aids", "flex-job", "2019-01-03", "2019-02-01", "granted", 1000])
-    sheet.append(["A-2", 101, "aids", "flex-job", "2019-01-03", "2019-02-01", "granted", "=H2*2"])
+    sheet.append(["A-2", 101, "aids", "flex-job", "2019-01-03", "2019-02-01", "granted", formula])
     buffer = io.BytesIO()
     workbook.save(buffer)  # openpyxl stores formulas without a computed value
     return buffer.getvalue()
@@ -357,3 +357,60 @@ def test_old_mac_line_ends_are_read() -> None:
     data = "kommune;år;indbyggere\rKøbenhavn;2019;444.000\rFanø;2019;2.100\r".encode()
     population = jio.read_population(io.BytesIO(data))
     assert population["population"].tolist() == [444000, 2100]
+
+
+def test_formula_with_a_saved_value_gives_that_value() -> None:
+    data = _workbook_with_formula()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                part = part.replace(b"<f>H2*2</f><v />", b"<f>H2*2</f><v>2000</v>")
+                assert b"<v>2000</v>" in part
+            target.writestr(info, part)
+    cases = jio.read_cases(io.BytesIO(buffer.getvalue()))
+    assert cases["amount_dkk"].tolist() == [1000.0, 2000.0]
+
+
+def test_formula_in_an_ignored_column_is_no_problem() -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([*CASES_HEADER.split(";"), "note"])
+    sheet.append(
+        ["A-1", 101, "aids", "flex-job", "2019-01-03", "2019-02-01", "granted", 1, "=1+1"]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert len(jio.read_cases(io.BytesIO(buffer.getvalue()))) == 1
+
+
+def test_cp1252_after_an_ascii_sample_is_still_read_as_cp1252() -> None:
+    codes = jh.municipalities()["code"].astype(int).tolist()[:20]
+    body = "".join(f"{code};{year};2100\n" for code in codes for year in range(1900, 2200))
+    assert len(body) > 64 * 1024
+    data = (
+        b"municipality;year;population\n"
+        + body.encode()
+        + "København;2200;444000\n".encode("cp1252")
+    )
+    population = jio.read_population(io.BytesIO(data))
+    assert population["municipality"].iloc[-1] == 101
+
+
+def test_utf8_mark_before_cp1252_text_with_encoding_given_is_read() -> None:
+    data = b"\xef\xbb\xbf" + "kommune;år;indbyggere\nKøbenhavn;2019;2.100\n".encode("cp1252")
+    population = jio.read_population(io.BytesIO(data), encoding="cp1252")
+    assert population["population"].tolist() == [2100]
+
+
+def test_messages_hold_no_personal_number() -> None:
+    lines = CASES_HEADER + "\n" + '"010190-1234\nA";0101;Hjælpemidler;Fleksjob;03-01-2019;;;\n'
+    with pytest.raises(SchemaError) as err:
+        jio.read_cases(io.StringIO(lines))
+    assert "010190-1234" not in str(err.value)
+    workbook = _workbook_with_formula('=H2&"0101901234"')
+    with pytest.raises(JobhandicapError) as caught:
+        jio.read_cases(io.BytesIO(workbook))
+    assert "0101901234" not in str(caught.value)
