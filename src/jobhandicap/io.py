@@ -162,8 +162,8 @@ def _input(source: Source) -> _Input:
                 head = handle.read(size + 1)
         except FileNotFoundError:
             raise _MissingFileError(
-                f"no such file: {os.fspath(path)!r}; check the path (relative paths start "
-                f"from the working directory {os.getcwd()!r})"
+                f"No such file or directory: {os.fspath(path)} (check the path; a relative "
+                f"path starts from the working directory {os.getcwd()})"
             ) from None
         except OSError as err:
             raise JobhandicapError(
