@@ -396,3 +396,18 @@ def _problems(raw: pd.DataFrame) -> pd.DataFrame:
     with pytest.raises(SchemaError) as caught:
         frames.validate_cases(raw)
     return caught.value.problems
+
+
+MARKED_TEXTS = st.lists(st.one_of(st.none(), st.text("ab;,\t\r\næ", max_size=5)), max_size=30)
+
+
+@given(MARKED_TEXTS, st.integers(0, 30), st.sampled_from(["\r\n", "\r\n;", "\r\n,", "\r\n\t"]))
+def test_holds_ascii_matches_the_cells(texts: list[str | None], cut: int, marks: str) -> None:
+    array = _chunked(texts, cut)
+    expected = any(t is not None and any(m in t for m in marks) for t in texts)
+    assert _frames_arrow.holds_ascii(array, marks) is expected
+    # A slice shares its parent's buffers: only its own cells count.
+    sliced = pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(texts, pa.string())[1:]]))
+    expected = any(t is not None and any(m in t for m in marks) for t in texts[1:])
+    assert _frames_arrow.holds_ascii(sliced, marks) is expected
+    assert _frames_arrow.holds_ascii(pd.array(texts, dtype=object), marks) is None

@@ -24,6 +24,7 @@ import jobhandicap as jh
 from jobhandicap import _report_output, _report_tables, _safe_text, frames
 from jobhandicap import io as jio
 from jobhandicap.cli import main
+from jobhandicap.errors import SchemaError
 from jobhandicap.report import build_report
 
 TIMESTAMP = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
@@ -205,7 +206,15 @@ def test_write_csv_neutralises_by_default_and_reads_back(language: str) -> None:
     _check_fields(rows)
     assert rows[1][-1] == ("1500,5" if language == "da" else "1500.5")
     assert (";1500,5\r\n" if language == "da" else ",1500.5\r\n").encode() in buffer.getvalue()
-    pd.testing.assert_frame_equal(jio.read_cases(io.BytesIO(buffer.getvalue())), cases)
+    # An identifier holding a line break is what a stray quote makes: the readers refuse it,
+    # however safely it was written; every other attack reads back as written.
+    assert any("\n" in i or "\r" in i for i in ids)
+    with pytest.raises(SchemaError, match="line break"):
+        jio.read_cases(io.BytesIO(buffer.getvalue()))
+    kept = _cases_with_ids([i for i in ids if "\n" not in i and "\r" not in i])
+    buffer = io.BytesIO()
+    jio.write_csv(kept, "cases", buffer, language=language)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(jio.read_cases(io.BytesIO(buffer.getvalue())), kept)
 
 
 def test_write_csv_can_keep_text_verbatim() -> None:

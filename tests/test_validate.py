@@ -557,7 +557,7 @@ def test_amount_only_on_granted_cases(
 def test_negative_amount() -> None:
     problems = problems_of(cases_with(amount_dkk=[-1.0, None, None]))
     assert where(problems) == [[10, "amount_dkk"]]
-    assert "0 or more" in text(problems, 0)
+    assert "from 0 to 1e+10" in text(problems, 0)
 
 
 def test_text_in_a_numeric_column() -> None:

@@ -27,7 +27,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["blank_texts", "dictionary_codes", "mix", "spelling_positions", "text_hashes"]
+__all__ = [
+    "blank_texts",
+    "dictionary_codes",
+    "holds_ascii",
+    "mix",
+    "spelling_positions",
+    "text_hashes",
+]
 
 #: Odd 64-bit constant of the multiplicative hash (2**64 / golden ratio).
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -275,3 +282,21 @@ def blank_texts(values: Any) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool
         return blank, blank.copy()
     missing = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     return missing | blank, blank
+
+
+def holds_ascii(values: Any, characters: str) -> bool | None:
+    """Whether any cell of an Arrow-backed text array holds one of the ASCII ``characters``.
+
+    One pass of NumPy over the arrays' UTF-8 bytes (an ASCII byte is never part of another
+    character there). ``None`` when the array is not Arrow text.
+    """
+    array = _arrow(values)
+    if array is None:
+        return None
+    import pyarrow as pa
+
+    wanted = np.frombuffer(characters.encode("ascii"), dtype=np.uint8)
+    for chunk in array.chunks if isinstance(array, pa.ChunkedArray) else [array]:
+        if len(chunk) and np.isin(_buffers(chunk).data, wanted).any():
+            return True
+    return False

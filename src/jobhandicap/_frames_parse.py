@@ -115,7 +115,9 @@ def _parse_integer(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Pars
 
 def _parse_number(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
     values, missing, invalid = read_numbers(raw, spec, problems, "a number")
-    values = values.astype(np.float64, copy=False)
+    if values.dtype.kind != "f":
+        # Nullable integers (Int64, int64[pyarrow]) come with 0 in their missing cells.
+        values = np.where(missing, np.nan, values.astype(np.float64))
     outside = check_range(values, ~missing & ~invalid, raw, spec, problems, "a number")
     invalid = invalid | outside
     if not invalid.any():

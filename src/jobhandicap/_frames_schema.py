@@ -28,6 +28,7 @@ from jobhandicap.domain import (
 __all__ = [
     "CANONICAL_COLUMNS",
     "CASES_SCHEMA",
+    "MAX_AMOUNT_DKK",
     "OUTCOMES_SCHEMA",
     "PEOPLE_SCHEMA",
     "POPULATION_SCHEMA",
@@ -38,6 +39,10 @@ __all__ = [
     "ColumnSpec",
     "FrameSchema",
 ]
+
+#: The largest plausible amount of one grant (DKK): larger amounts are refused as typing or
+#: export errors (``1e308`` would make every expenditure share 0), and sums of them stay finite.
+MAX_AMOUNT_DKK = 1e10
 
 #: How a column's raw cells are read.
 ValueKind = Literal[
@@ -248,6 +253,7 @@ CASES_SCHEMA = FrameSchema(
             required=False,
             nullable=True,
             minimum=0,
+            maximum=MAX_AMOUNT_DKK,
             description="granted amount in DKK",
         ),
     ),

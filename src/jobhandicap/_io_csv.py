@@ -14,33 +14,46 @@ from collections.abc import Sequence
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap.errors import JobhandicapError, SchemaError, problems_frame
 
 __all__ = [
+    "MAX_HEADER_BYTES",
     "SAMPLE_BYTES",
+    "ColumnDecimal",
     "Dialect",
+    "column_decimal",
     "decode_error",
     "decode_sample",
+    "default_decimal",
     "detect_dialect",
+    "line_of",
+    "mixed_encoding_error",
     "parse_numbers",
     "parser_error",
 ]
 
 #: How much of a file the separator and decimal detection look at.
 SAMPLE_BYTES = 64 * 1024
+#: The longest header row the readers look for (the sample grows to hold it).
+MAX_HEADER_BYTES = 16 * 1024 * 1024
 #: Records used to choose the separator (header included); the decimal mark uses them all.
 _SEPARATOR_RECORDS = 50
 #: Candidate separators, in order of preference when equally plausible.
 _SEPARATORS = (";", "\t", ",")
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_BOM = b"\xef\xbb\xbf"
+#: A Latin-1 letter as UTF-8 writes it (æ, ø, å, é are two bytes, the first 0xC3): text
+#: containing one is UTF-8, not Windows-1252, where the pair would read ``Ã¦``.
+_UTF8_LETTER = re.compile(rb"\xc3[\x80-\xbf]")
 
 # A number written with a decimal comma and optional full-stop thousands groups, and the
 # English counterpart. Plain integers match both.
-_COMMA_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
-_POINT_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_COMMA_NUMBER = re.compile(r"^[-+]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$")
+_POINT_NUMBER = re.compile(r"^[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
 # Evidence in the sample: a comma decimal, or a point decimal that is not a thousands group.
 _COMMA_DECIMAL = re.compile(r"^[-+]?\d+(?:\.\d{3})*,\d+$")
 _POINT_DECIMAL = re.compile(r"^[-+]?\d+\.\d+$")
@@ -67,13 +80,25 @@ def decode_sample(head: bytes, encoding: str | None, *, final: bool) -> tuple[st
         if head.startswith(_UTF16_BOMS):
             candidates: tuple[str, ...] = ("utf-16",)
         else:
+            utf16 = _utf16_without_bom(head)
+            if utf16 is not None:
+                raise JobhandicapError(
+                    "the file looks like UTF-16 text without a byte-order mark (every other "
+                    f"byte of line 1 is zero); pass encoding={utf16!r}, or save it as UTF-8"
+                )
             candidates = ("utf-8", "cp1252")
     else:
         candidates = (encoding,)
+        if head.startswith(_UTF8_BOM) and _is_single_byte(encoding):
+            head = head[len(_UTF8_BOM) :]  # a UTF-8 mark before text in another encoding
     for candidate in candidates[:-1]:
         try:
             return _decode(head, candidate, final), candidate
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as err:
+            if candidate == "utf-8":
+                mixed = mixed_encoding_error(head, err.start)
+                if mixed is not None:
+                    raise mixed from None
             continue
     try:
         return _decode(head, candidates[-1], final), candidates[-1]
@@ -81,12 +106,76 @@ def decode_sample(head: bytes, encoding: str | None, *, final: bool) -> tuple[st
         raise decode_error(err, encoding) from None
 
 
+def _is_single_byte(encoding: str) -> bool:
+    """Whether ``encoding`` is a one-byte-per-character encoding such as cp1252 or latin-1."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return not name.startswith(("utf", "utf_")) and name not in {"utf-8-sig"}
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` when the first line is UTF-16 text without its mark."""
+    first = head[: min(len(head), 2048)]
+    half = len(first) // 2
+    if half < 2 or b"\x00" not in first:
+        return None
+    even, odd = first[0 : 2 * half : 2].count(0), first[1 : 2 * half : 2].count(0)
+    if odd >= 0.3 * half and even <= 0.05 * half:
+        return "utf-16-le"
+    if even >= 0.3 * half and odd <= 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def line_of(data: bytes, position: int) -> int:
+    """The line (1-based) of the file that byte ``position`` is on."""
+    lines = data.count(b"\n", 0, position)
+    if not lines and b"\n" not in data:  # old Mac line ends
+        lines = data.count(b"\r", 0, position)
+    return lines + 1
+
+
+def mixed_encoding_error(data: bytes, position: int) -> JobhandicapError | None:
+    """The error for a file that is not all in one encoding, or ``None`` if it may be cp1252.
+
+    ``position`` is the first byte that is not UTF-8. A file that starts with a UTF-8
+    byte-order mark, or that also holds valid UTF-8 letters (``æ`` as two bytes), mixes
+    encodings: reading it as Windows-1252 would garble every correct line.
+    """
+    byte = data[position : position + 1]
+    line = line_of(data, position)
+    if data.startswith(_UTF8_BOM):
+        return JobhandicapError(
+            f"encoding problem: the file starts with a UTF-8 byte-order mark, but line {line} "
+            f"is not UTF-8 (byte {byte!r}); it was probably saved as Windows-1252 (cp1252) "
+            "with a UTF-8 mark. Save it again as UTF-8, or pass encoding='cp1252'"
+        )
+    letter = _UTF8_LETTER.search(data)
+    if letter is None:
+        return None
+    return JobhandicapError(
+        f"encoding problem: the file mixes encodings: line {line_of(data, letter.start())} "
+        f"is UTF-8 but line {line} is not (byte {byte!r}, probably Windows-1252, cp1252). "
+        "Save the whole file in one encoding (UTF-8), or pass encoding= to choose one"
+    )
+
+
 def _decode(head: bytes, encoding: str, final: bool) -> str:
     try:
         decoder = codecs.getincrementaldecoder(encoding)()
     except LookupError:
         raise JobhandicapError(f"unknown encoding {encoding!r}") from None
-    return decoder.decode(head, final=final).removeprefix("\ufeff")
+    try:
+        return decoder.decode(head, final=final).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise
+    except UnicodeError as err:  # e.g. "UTF-16 stream does not start with BOM"
+        raise JobhandicapError(
+            f"the file is not valid {encoding} text ({err}); leave out encoding= to detect "
+            "UTF-8, UTF-16 with a byte-order mark or Windows-1252"
+        ) from None
 
 
 def decode_error(err: UnicodeDecodeError, encoding: str | None) -> JobhandicapError:
@@ -117,7 +206,8 @@ class Dialect:
 
 def _sample_records(text: str, sep: str, truncated: bool, limit: int | None) -> list[list[str]]:
     """Parse the sample (quotes respected); a record cut off at its end is left out."""
-    reader = csv.reader(io.StringIO(text), delimiter=sep, quotechar='"')
+    # newline="": lines end in LF, CR LF or a lone CR (old Mac files) as the csv module reads.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"')
     records: list[list[str]] = []
     try:
         for record in reader:
@@ -169,6 +259,10 @@ def detect_dialect(
     The separator is the candidate (``;``, tab, ``,``) that splits the header into the most
     fields while splitting every sampled line into as many; quotes are respected.
     """
+    if sep is not None and (not isinstance(sep, str) or len(sep) != 1 or sep in '"\r\n'):
+        raise JobhandicapError(
+            f"sep must be one character such as ';', ',' or a tab ('\\t'), got {sep!r}"
+        )
     skip = 0
     first_line, _, rest = sample.partition("\n")
     hint = _SEP_HINT.match(first_line.strip('"'))
@@ -218,6 +312,67 @@ def parse_numbers(values: pd.Series, decimal: str) -> pd.Series:
     if np.array_equal(rows, present):
         return pd.Series(np.where(present, numbers[safe], np.nan), index=values.index)
     return values.astype(object).mask(rows, pd.Series(numbers[safe], index=values.index))
+
+
+# The decimal mark of a column, from its cells (see column_decimal). A cell such as "125.000" or
+# "1,234" (one group of three digits after a first group of one to three) is ambiguous.
+_AMBIGUOUS = re.compile(r"[-+]?[1-9][0-9]{0,2}[.,][0-9]{3}")
+_SAYS_COMMA = re.compile(
+    r"[-+]?(?:[0-9]+,[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+|[0-9]{1,3}(?:\.[0-9]{3}){2,})"
+)
+_SAYS_POINT = re.compile(
+    r"[-+]?(?:[0-9]+\.[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+|[0-9]{1,3}(?:,[0-9]{3}){2,})"
+)
+
+
+def default_decimal(sep: str) -> str:
+    """The decimal mark of a column without evidence: ``.`` with ``,`` separators, else ``,``."""
+    return "." if sep == "," else ","
+
+
+@attrs.frozen
+class ColumnDecimal:
+    """The decimal mark of one column and the cells that contradict it."""
+
+    decimal: str
+    #: Rows (positions) whose cell shows the other mark.
+    conflicts: npt.NDArray[np.intp]
+    #: How many cells show a decimal comma and a decimal point.
+    comma: int
+    point: int
+
+
+def column_decimal(values: pd.Series, default: str) -> ColumnDecimal:
+    """Decide the decimal mark of one column of number-like text from unambiguous cells.
+
+    A cell such as ``1.234,5``, ``0,5`` or ``1.234.567`` says decimal comma; ``1,234.5``,
+    ``0.5`` or ``1,234,567`` says decimal point; ``125.000`` or ``1,234`` alone says nothing.
+    The column takes the mark its cells say; when they say both, the majority (``default`` on a
+    tie) and the other cells are conflicts. Without evidence the column takes ``default``.
+    """
+    none = np.zeros(0, dtype=np.intp)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    unique_values = np.asarray(uniques, dtype=object)
+    is_text = np.fromiter(
+        (isinstance(u, str) for u in unique_values), dtype=bool, count=len(unique_values)
+    )
+    if not is_text.any():
+        return ColumnDecimal(default, none, 0, 0)
+    texts = pd.Series(unique_values[is_text], dtype=object).str.strip()
+    ambiguous = texts.str.fullmatch(_AMBIGUOUS.pattern).to_numpy(dtype=bool)
+    comma = np.zeros(len(unique_values), dtype=bool)
+    point = np.zeros(len(unique_values), dtype=bool)
+    comma[is_text] = texts.str.fullmatch(_SAYS_COMMA.pattern).to_numpy(dtype=bool) & ~ambiguous
+    point[is_text] = texts.str.fullmatch(_SAYS_POINT.pattern).to_numpy(dtype=bool) & ~ambiguous
+    counts = np.bincount(codes[codes >= 0], minlength=len(unique_values))
+    n_comma, n_point = int(counts[comma].sum()), int(counts[point].sum())
+    if n_comma and n_point:
+        decimal = default if n_comma == n_point else "," if n_comma > n_point else "."
+        wrong = point if decimal == "," else comma
+        conflicts = np.flatnonzero((codes >= 0) & wrong[np.where(codes >= 0, codes, 0)])
+        return ColumnDecimal(decimal, conflicts, n_comma, n_point)
+    decimal = "," if n_comma else "." if n_point else default
+    return ColumnDecimal(decimal, none, n_comma, n_point)
 
 
 def parser_error(err: Exception, first_row: int) -> SchemaError:

@@ -5,16 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import zipfile
 from collections.abc import Sequence
 from typing import IO, Any
 
+import attrs
 import numpy as np
 import pandas as pd
 
 from jobhandicap.errors import JobhandicapError
 
-__all__ = ["check_excel_text", "read_excel_rows", "read_parquet_frame", "write_excel_rows"]
+__all__ = [
+    "MAX_PART_BYTES",
+    "ExcelSheet",
+    "check_excel_text",
+    "read_excel_rows",
+    "read_parquet_frame",
+    "write_excel_rows",
+]
 
 _EXCEL_EXTRA = 'Excel files need the optional extra "excel": pip install "jobhandicap[excel]"'
 _PARQUET_EXTRA = (
@@ -30,12 +39,63 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
-def read_excel_rows(data: bytes, sheet: str | int) -> list[tuple[Any, ...]]:
+#: The largest uncompressed part of a workbook read (a sheet, the shared strings): openpyxl
+#: holds a part in memory many times its size, so a larger one is refused before it is loaded.
+MAX_PART_BYTES = 256 * 1024 * 1024
+
+
+@attrs.frozen
+class ExcelSheet:
+    """The cells of one sheet, and the formula cells that have no saved value."""
+
+    name: str
+    rows: list[tuple[Any, ...]]
+    #: ``(row, column, formula)`` of formula cells without a saved value; row and column are
+    #: 1-based, as Excel numbers them.
+    uncomputed: list[tuple[int, int, str]]
+
+
+def _check_parts(data: bytes) -> None:
+    """Refuse a workbook with a part too large to load (before openpyxl loads it)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise JobhandicapError(f"cannot read the Excel file: {err}") from None
+    large = [part for part in parts if part.file_size > MAX_PART_BYTES]
+    if large:
+        part = max(large, key=lambda p: p.file_size)
+        raise JobhandicapError(
+            f"cannot read the Excel file: its part {part.filename!r} is "
+            f"{part.file_size / 2**20:,.0f} MiB uncompressed, more than the "
+            f"{MAX_PART_BYTES / 2**20:,.0f} MiB the reader loads (it would need many times "
+            "that in memory); save the sheet as CSV, or split the workbook"
+        )
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an ``<f>`` element)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for part in archive.infolist():
+            if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                with archive.open(part) as handle:
+                    previous = b""
+                    while chunk := handle.read(1 << 20):
+                        if re.search(rb"<(?:\w+:)?f[ >/]", previous[-16:] + chunk):
+                            return True
+                        previous = chunk
+    return False
+
+
+def read_excel_rows(data: bytes, sheet: str | int) -> ExcelSheet:
     """Return the cell values of one sheet, row by row (row 1 first), as Excel shows them.
 
-    Formula cells give their last computed value; nothing is evaluated.
+    Formula cells give their last computed value; nothing is evaluated. Formula cells with no
+    saved value (workbooks written by programs that do not compute formulas) are listed in
+    :attr:`ExcelSheet.uncomputed`.
     """
     openpyxl = _openpyxl()
+    _check_parts(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
@@ -55,9 +115,31 @@ def read_excel_rows(data: bytes, sheet: str | int) -> list[tuple[Any, ...]]:
             raise JobhandicapError(
                 f"the workbook has no sheet {sheet!r}; it has {', '.join(map(repr, names))}"
             )
-        return [tuple(row) for row in worksheet.iter_rows(values_only=True)]
+        title = str(worksheet.title)
+        rows = [tuple(row) for row in worksheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
+    return ExcelSheet(title, rows, _uncomputed(data, title, rows) if _has_formulas(data) else [])
+
+
+def _uncomputed(
+    data: bytes, title: str, rows: list[tuple[Any, ...]]
+) -> list[tuple[int, int, str]]:
+    """Formula cells of sheet ``title`` whose saved value is missing (empty in ``rows``)."""
+    workbook = _openpyxl().load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    found: list[tuple[int, int, str]] = []
+    try:
+        for r, row in enumerate(workbook[title].iter_rows(values_only=True)):
+            for c, cell in enumerate(row):
+                if (
+                    isinstance(cell, str)
+                    and cell.startswith("=")
+                    and (r >= len(rows) or c >= len(rows[r]) or rows[r][c] is None)
+                ):
+                    found.append((r + 1, c + 1, cell))
+    finally:
+        workbook.close()
+    return found
 
 
 def read_parquet_frame(data: bytes) -> pd.DataFrame:

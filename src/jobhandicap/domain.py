@@ -30,6 +30,7 @@ import csv
 import datetime as dt
 import functools
 import math
+import re
 from collections.abc import Iterable
 from enum import Enum, IntEnum, StrEnum
 from importlib import resources
@@ -94,7 +95,12 @@ class _Labelled:
         if isinstance(label, cls):
             return label
         kind, name = _KINDS[cls.__name__]
-        value = _labels.lookup(kind, label) if isinstance(label, str) else None
+        # Only text with letters is a label: "-1" or "4-" must not lose their marks and match.
+        value = (
+            _labels.lookup(kind, label)
+            if isinstance(label, str) and any(c.isalpha() for c in label)
+            else None
+        )
         if value is not None:
             return cls._from_value(value)
         raise UnknownLabelError(
@@ -240,8 +246,10 @@ class Likert(_Labelled, IntEnum):
         if isinstance(label, cls):
             return label
         code: object = label
-        if isinstance(label, str) and label.strip().isdigit():
-            code = int(label.strip())
+        if isinstance(label, str) and _NUMBER_TEXT.fullmatch(label.strip()):
+            # Number-like text is a number ("5." is 5, "-1" is out of the scale), never a label.
+            number = float(label.strip().replace(",", "."))
+            code = int(number) if number.is_integer() else number
         elif isinstance(label, float) and label.is_integer():
             code = int(label)
         if isinstance(code, int) and not isinstance(code, bool):
@@ -261,6 +269,8 @@ class Likert(_Labelled, IntEnum):
 
 
 _LIKERT_CODES = frozenset(int(m) for m in Likert)
+#: Number-like text (ASCII digits, a sign, one decimal mark): read as a number, not a label.
+_NUMBER_TEXT = re.compile(r"[-+]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ The readers ``read_cases``, ``read_survey``, ``read_staff``, ``read_profiles``,
 
 - take the format from the file name's suffix (``.csv``/``.txt``/``.tsv``, ``.xlsx``/``.xlsm``,
   ``.parquet``/``.pq``), from ``format=``, or, for a file without a name, from its first bytes;
-- detect the CSV separator (``,``, ``;`` or tab), the decimal mark and the encoding (UTF-8 with
-  or without a byte-order mark, UTF-16 with one, or Windows-1252);
+- detect the CSV separator (``,``, ``;`` or tab), the decimal mark of each number column and the
+  encoding (UTF-8 with or without a byte-order mark, UTF-16 with one, or Windows-1252);
 - match the column headers in English or Danish, ignoring case, spaces, underscores and hyphens
   (:func:`accepted_headers` lists them); columns with other headers are ignored;
 - number rows as a spreadsheet does (the header is row 1, the first data row is row 2) and
@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -50,7 +51,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from jobhandicap import _io_csv, _io_formats, _safe_text, frames
+from jobhandicap import _frames_arrow, _io_csv, _io_formats, _safe_text, frames
 from jobhandicap._frames_schema import DANISH_LABELS
 from jobhandicap._io_headers import check_kind, danish_header, header_table, resolve_headers
 from jobhandicap._labels import label_key
@@ -107,6 +108,10 @@ _EXCEL_DATE_FORMATS: dict[str, str] = {"da": "dd-mm-yyyy", "en": "yyyy-mm-dd"}
 # --------------------------------------------------------------------------------------------
 
 
+class _MissingFileError(JobhandicapError, FileNotFoundError):
+    """An input file that does not exist (also a :class:`FileNotFoundError`)."""
+
+
 @attrs.frozen
 class _Input:
     """An input file: its first bytes (or characters) and how to get all of it."""
@@ -127,6 +132,17 @@ class _Input:
             raise JobhandicapError("no input")
         return self.path.read_bytes()
 
+    def longer(self, size: int) -> _Input:
+        """The same input with its first ``size`` bytes (or characters) as the head."""
+        if self.content is not None:
+            head = self.content[:size]
+            return attrs.evolve(self, head=head, complete=len(self.content) <= size)
+        if self.path is None:  # pragma: no cover - one of them is always set
+            raise JobhandicapError("no input")
+        with self.path.open("rb") as handle:
+            data = handle.read(size + 1)
+        return attrs.evolve(self, head=data[:size], complete=len(data) <= size)
+
     def handle(self) -> Any:
         """Something pandas.read_csv reads: the path, or a fresh buffer over the content."""
         if self.content is None:
@@ -141,8 +157,19 @@ def _input(source: Source) -> _Input:
     size = _io_csv.SAMPLE_BYTES
     if isinstance(source, str | os.PathLike):
         path = Path(source)
-        with path.open("rb") as handle:
-            head = handle.read(size + 1)
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(size + 1)
+        except FileNotFoundError:
+            raise _MissingFileError(
+                f"No such file or directory: {os.fspath(path)} (check the path; a relative "
+                f"path starts from the working directory {os.getcwd()})"
+            ) from None
+        except OSError as err:
+            raise JobhandicapError(
+                f"cannot open {os.fspath(path)!r}: {err.strerror or err}; give the path of a "
+                "readable CSV, Excel or Parquet file"
+            ) from None
         return _Input(head[:size], None, path, path.name, len(head) <= size)
     read = getattr(source, "read", None)
     if read is None:
@@ -213,12 +240,26 @@ def _read_csv(
     sep: str | None,
     decimal: str | None,
     encoding: str | None,
-) -> tuple[pd.DataFrame, dict[int, str], str]:
+) -> tuple[pd.DataFrame, dict[int, str], _io_csv.Dialect]:
     read_encoding: str | None
-    if isinstance(source.head, str):
-        sample, read_encoding = source.head, None
-    else:
-        sample, read_encoding = _io_csv.decode_sample(source.head, encoding, final=source.complete)
+    size = _io_csv.SAMPLE_BYTES
+    while True:
+        if isinstance(source.head, str):
+            sample, read_encoding = source.head, None
+        else:
+            sample, read_encoding = _io_csv.decode_sample(
+                source.head, encoding, final=source.complete
+            )
+        # A header row longer than the sample (a wide survey): sample more, up to the cap.
+        if source.complete or "\n" in sample or "\r" in sample:
+            break
+        if size >= _io_csv.MAX_HEADER_BYTES:
+            raise JobhandicapError(
+                f"the first line of the file is longer than {_io_csv.MAX_HEADER_BYTES:,} bytes "
+                "without a line end; is it a CSV file?"
+            )
+        size *= 4
+        source = source.longer(size)
     truncated = not source.complete
     if not truncated and not sample.strip():
         raise _empty_file(what)
@@ -231,7 +272,9 @@ def _read_csv(
         "header": None,
         "skiprows": dialect.skip + 1,
         "names": list(range(len(dialect.header))),
-        "decimal": dialect.decimal,
+        # Without decimal=, numbers with the separator's usual mark are parsed here; columns
+        # with the other mark stay text and get a decimal mark of their own (_tidy).
+        "decimal": decimal or _io_csv.default_decimal(dialect.sep),
         "keep_default_na": False,
         "na_values": [""],
         "skip_blank_lines": False,
@@ -284,7 +327,17 @@ def _read_csv(
     except UnicodeDecodeError as err:
         if encoding is not None or read_encoding != "utf-8":
             raise _io_csv.decode_error(err, encoding) from None
-        read_encoding = "cp1252"  # the sample was valid UTF-8, a later line is not
+        # The sample was valid UTF-8, a later line is not: Windows-1252 throughout, unless the
+        # file also holds UTF-8 letters (then it mixes encodings; say where).
+        whole = source.data()
+        if isinstance(whole, bytes):
+            try:
+                whole.decode("utf-8")
+            except UnicodeDecodeError as found:
+                mixed = _io_csv.mixed_encoding_error(whole, found.start)
+                if mixed is not None:
+                    raise mixed from None
+        read_encoding = "cp1252"
         try:
             frame = first_read(read_encoding)
         except UnicodeDecodeError as second:
@@ -299,18 +352,70 @@ def _read_csv(
         again = read(retext, "str", read_encoding)
         frame = pd.concat([frame.drop(columns=retext), again], axis=1)[positions]
     frame.index = pd.RangeIndex(first_row, first_row + len(frame))
-    return frame, plan, dialect.decimal
+    return frame, plan, dialect
+
+
+#: Kinds of column whose cells are identifiers or labels: never a line break (nor, for labels,
+#: the separator) in them, unless a stray quote joined cells or rows.
+_LABEL_KINDS = frozenset({"category", "municipality", "likert"})
+
+
+def _refuse_joined_cells(
+    frame: pd.DataFrame, plan: Mapping[int, str], dialect: _io_csv.Dialect
+) -> None:
+    """Refuse ID and label cells holding a line break (labels: also the separator).
+
+    Such a cell is what a stray quote makes: the CSV parser reads on to the next quote, and the
+    rows in between become one cell.
+    """
+    problems: list[tuple[Any, Any, Any, str]] = []
+    for position, kind in sorted(plan.items()):
+        if kind != "text" and kind not in _LABEL_KINDS:
+            continue
+        values = frame[position]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        marks = "\r\n" + (dialect.sep if kind in _LABEL_KINDS else "")
+        if _frames_arrow.holds_ascii(values.array, marks) is False:
+            continue  # Arrow text: one pass over its bytes says no cell needs a look
+        pattern = "[" + re.escape(marks) + "]"
+        text = values if isinstance(values.dtype, pd.StringDtype) else values.astype("string")
+        bad = np.flatnonzero(
+            text.str.contains(pattern, regex=True).to_numpy(dtype=bool, na_value=False)
+        )
+        header = dialect.header[position]
+        for k in bad.tolist():
+            cell = str(text.iloc[k])
+            what = "a line break" if ("\n" in cell or "\r" in cell) else "the separator"
+            problems.append(
+                (
+                    int(frame.index[k]),
+                    header,
+                    cell,
+                    f"the {'identifier' if kind == 'text' else 'label'} holds {what}: a stray "
+                    'quote (") probably joined the following cells or rows into this one; check '
+                    "the quotes in this row of the file",
+                )
+            )
+    if problems:
+        raise SchemaError(
+            f"{len(problems)} cell(s) hold a line break or separator they cannot hold "
+            "(a stray quote in the file?)",
+            problems_frame(problems),
+        )
 
 
 def _read_excel(
     content: bytes, plan_for: Planner, what: str, sheet: str | int
-) -> tuple[pd.DataFrame, dict[int, str]]:
-    rows = _io_formats.read_excel_rows(content, sheet)
+) -> tuple[pd.DataFrame, dict[int, str], tuple[str, ...]]:
+    read = _io_formats.read_excel_rows(content, sheet)
+    rows = read.rows
     if not rows or all(cell is None for cell in rows[0]):
         raise _empty_file(what)
     header = tuple("" if cell is None else str(cell).strip() for cell in rows[0])
     plan = plan_for(header)
     positions = sorted(plan)
+    _refuse_uncomputed(read, header, set(positions))
     body = rows[1:]
     width = max(len(header), *(len(r) for r in body)) if body else len(header)
     frame = pd.DataFrame(
@@ -320,32 +425,91 @@ def _read_excel(
     )[positions]
     frame = frame.mask(frame.isin([""]))  # an empty text cell is a missing value
     frame.index = pd.RangeIndex(2, 2 + len(frame))
-    return frame, plan
+    return frame, plan, header
+
+
+def _column_letters(column: int) -> str:
+    """Excel's name of a 1-based column number (1 -> A, 28 -> AB)."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _refuse_uncomputed(
+    read: _io_formats.ExcelSheet, header: tuple[str, ...], used: set[int]
+) -> None:
+    """Refuse formula cells of the read columns that have no saved value (never guessed)."""
+    cells = [(r, c, f) for r, c, f in read.uncomputed if c - 1 in used and r > 1]
+    if not cells:
+        return
+    problems = problems_frame(
+        (
+            r,
+            header[c - 1],
+            formula,
+            f"cell {read.name}!{_column_letters(c)}{r} holds the formula {formula} without a "
+            "saved value (the program that wrote the workbook did not compute it); open and "
+            "save the workbook in Excel or LibreOffice, or replace the formula by its value",
+        )
+        for r, c, formula in cells
+    )
+    first = cells[0]
+    raise SchemaError(
+        f"sheet {read.name!r}: {len(cells)} formula cell(s) have no saved value, e.g. "
+        f"{read.name}!{_column_letters(first[1])}{first[0]}; the reader does not compute formulas",
+        problems,
+    )
 
 
 def _read_parquet(
     content: bytes, plan_for: Planner, what: str
-) -> tuple[pd.DataFrame, dict[int, str]]:
+) -> tuple[pd.DataFrame, dict[int, str], tuple[str, ...]]:
     table = _io_formats.read_parquet_frame(content)
     if len(table.columns) == 0:
         raise _empty_file(what)
-    plan = plan_for(tuple(str(c) for c in table.columns))
+    header = tuple(str(c) for c in table.columns)
+    plan = plan_for(header)
     positions = sorted(plan)
     frame = table.iloc[:, positions].set_axis(positions, axis=1)
     frame.index = pd.RangeIndex(1, 1 + len(frame))
-    return frame, plan
+    return frame, plan, header
 
 
-def _tidy(frame: pd.DataFrame, plan: Mapping[int, str], decimal: str) -> pd.DataFrame:
-    """Numbers written as text become numbers (validation reads plain ones); blank rows go."""
+def _tidy(
+    frame: pd.DataFrame,
+    plan: Mapping[int, str],
+    decimal: str | None,
+    default: str,
+    header: tuple[str, ...],
+) -> pd.DataFrame:
+    """Numbers written as text become numbers (validation reads plain ones); blank rows go.
+
+    Without ``decimal`` each column's decimal mark is decided from its own cells
+    (:func:`_io_csv.column_decimal`; ``default`` when they show none), and cells that show the
+    other mark are refused.
+    """
     frame = frame.copy(deep=False)
+    conflicts: list[tuple[Any, Any, Any, str]] = []
     for position, kind in plan.items():
         values = frame[position]
         if kind in _NUMBER_KINDS and not (
             pd.api.types.is_numeric_dtype(values.dtype)
             and not pd.api.types.is_bool_dtype(values.dtype)
         ):
-            frame[position] = _io_csv.parse_numbers(values, decimal)
+            mark = decimal
+            if mark is None:
+                found = _io_csv.column_decimal(values, default)
+                mark = found.decimal
+                conflicts.extend(_decimal_conflicts(frame, position, header, found))
+            frame[position] = _io_csv.parse_numbers(values, mark)
+    if conflicts:
+        raise SchemaError(
+            "numbers written with both decimal marks in one column; write the column one way, "
+            "or pass decimal=',' or decimal='.'",
+            problems_frame(conflicts),
+        )
     if len(frame.columns) and len(frame):
         # A blank row is missing in every column, so only rows missing the first are candidates.
         candidates = frame[frame.columns[0]].isna().to_numpy(dtype=bool)
@@ -353,6 +517,26 @@ def _tidy(frame: pd.DataFrame, plan: Mapping[int, str], decimal: str) -> pd.Data
             subset = frame.loc[candidates]
             frame = frame.drop(index=subset.index[subset.isna().all(axis=1).to_numpy(dtype=bool)])
     return frame
+
+
+def _decimal_conflicts(
+    frame: pd.DataFrame, position: int, header: tuple[str, ...], found: _io_csv.ColumnDecimal
+) -> list[tuple[Any, Any, Any, str]]:
+    """Problems for the cells of a column that show the decimal mark it does not use."""
+    if not len(found.conflicts):
+        return []
+    name = header[position] if position < len(header) else str(position)
+    used, other = ("comma", "point") if found.decimal == "," else ("point", "comma")
+    message = (
+        f"decimal {other} in a column that writes decimals with a {used} "
+        f"({found.comma} cell(s) with a decimal comma such as 1.234,5 or 0,5; {found.point} "
+        "with a decimal point such as 0.5 or 1,234.5); cannot tell what this cell means"
+    )
+    cells = frame[position].iloc[found.conflicts]
+    return [
+        (int(row), name, value, message)
+        for row, value in zip(cells.index.tolist(), cells.tolist(), strict=True)
+    ]
 
 
 def _restore_text(frame: pd.DataFrame, plan: Mapping[int, str]) -> pd.DataFrame:
@@ -391,10 +575,12 @@ def _read_table(
     opened = _input(source)
     kind_of_file = _format_of(opened, format)
     if kind_of_file == "csv":
-        frame, plan, decimal = _read_csv(
+        frame, plan, dialect = _read_csv(
             opened, plan_for, what, sep=sep, decimal=decimal, encoding=encoding
         )
-        return _restore_text(_tidy(frame, plan, decimal), plan)
+        _refuse_joined_cells(frame, plan, dialect)
+        default = _io_csv.default_decimal(dialect.sep)
+        return _restore_text(_tidy(frame, plan, decimal, default, dialect.header), plan)
     content = opened.data()
     if isinstance(content, str):
         raise JobhandicapError(
@@ -402,10 +588,10 @@ def _read_table(
             "binary mode: open(path, 'rb')"
         )
     if kind_of_file == "excel":
-        frame, plan = _read_excel(content, plan_for, what, sheet)
+        frame, plan, header = _read_excel(content, plan_for, what, sheet)
     else:
-        frame, plan = _read_parquet(content, plan_for, what)
-    return _tidy(frame, plan, decimal or ",")
+        frame, plan, header = _read_parquet(content, plan_for, what)
+    return _tidy(frame, plan, decimal, ",", header)
 
 
 # --------------------------------------------------------------------------------------------
@@ -497,13 +683,14 @@ def read_cases(
 
     Notes
     -----
-    The decimal mark is ``.`` in comma-separated files. In ``;``- or tab-separated files it is
-    the mark that most numbers in the first 64 KiB use as a decimal mark (``1,5`` against
-    ``1.5``; ``1.500`` counts as a thousands group, not a decimal), and ``,`` when none shows
-    one. Numbers may carry thousands groups of the other mark, e.g. ``120.000,50`` in a Danish
-    file; only numbers with correctly placed groups are read so. Excel and Parquet cells hold
-    typed numbers; numbers stored there as text are read with a decimal comma unless
-    ``decimal="."``.
+    The decimal mark is decided for each column from its cells that say it unambiguously
+    (``1.234,5`` or ``0,5``: comma; ``1,234.5`` or ``0.5``: point; ``125.000`` alone says
+    nothing). A column whose cells say nothing takes ``.`` in comma-separated files and ``,``
+    in ``;``- or tab-separated files and in Excel. Cells of one column that say both marks are
+    reported (those of the minority) instead of guessed. Numbers may carry thousands groups of
+    the other mark, e.g. ``120.000,50`` in a Danish file; only numbers with correctly placed
+    groups are read so. Excel and Parquet cells hold typed numbers. ``amount_dkk`` must be
+    finite and at most 1e10 DKK.
 
     Examples
     --------
