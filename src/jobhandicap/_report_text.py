@@ -71,6 +71,18 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "hidden to protect a small count, or computed from a hidden count",
         "skjult for at beskytte et lille antal, eller beregnet ud fra et skjult antal",
     ),
+    "legend_col_marker": ("marker", "markering"),
+    "legend_col_meaning": ("meaning", "betydning"),
+    "legend_shares": (
+        "shares, rates and their intervals are fractions from 0 to 1, rounded to 3 decimals "
+        "(0.357 is 35.7 %); the workbook shows them as percentages",
+        "andele, rater og deres intervaller er brøker fra 0 til 1, afrundet til 3 decimaler "
+        "(0,357 er 35,7 %); regnearket viser dem som procenter",
+    ),
+    "legend_counts": (
+        "counts of persons, cases and jobcentres, and amounts in kroner, are whole numbers",
+        "antal personer, sager og jobcentre samt beløb i kroner er hele tal",
+    ),
     "suppression_off": (
         "Small-cell suppression is OFF (suppress=False): counts of fewer than {threshold} "
         "persons or cases are shown. For internal use only — do not publish this report or "
@@ -611,6 +623,41 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "col:relative_rate": ("Relative rate", "Relativ frekvens"),
     "col:n_missing": ("Missing", "Mangler"),
     "col:age_band": ("Ages", "Alder"),
+    "col:definition": ("Definition", "Definition"),
+    "col:n_eff_disabled": ("Effective n limited", "Effektivt n begrænset"),
+    "col:n_eff_not_disabled": ("Effective n not limited", "Effektivt n ikke begrænset"),
+    "col:weight": ("Weight", "Vægt"),
+    "col:low_95": ("95 % limit low", "95 %-grænse nedre"),
+    "col:high_95": ("95 % limit high", "95 %-grænse øvre"),
+    "col:low_99.8": ("99.8 % limit low", "99,8 %-grænse nedre"),
+    "col:high_99.8": ("99.8 % limit high", "99,8 %-grænse øvre"),
+    "col:contribution_political_focus": ("Points: political focus", "Point: politisk fokus"),
+    "col:contribution_management_priority": (
+        "Points: management priority",
+        "Point: ledelsesmæssig prioritering",
+    ),
+    "col:contribution_employer_outreach": (
+        "Points: employer outreach",
+        "Point: opsøgende arbejde over for arbejdsgivere",
+    ),
+    "col:contribution_external_collaboration": (
+        "Points: external collaboration",
+        "Point: eksternt samarbejde",
+    ),
+    "col:contribution_written_strategy": ("Points: written strategy", "Point: skriftlig strategi"),
+    "col:contribution_screening_at_intake": (
+        "Points: screening at intake",
+        "Point: screening ved visitation",
+    ),
+    "col:contribution_key_person_model": (
+        "Points: key-person model",
+        "Point: nøglepersonsmodel",
+    ),
+    "col:contribution_staff_training": ("Points: staff training", "Point: kompetenceudvikling"),
+    "col:contribution_target_groups_covered": (
+        "Points: target groups covered",
+        "Point: dækkede ydelsesgrupper",
+    ),
     # ---------------------------------------------------------------- values
     "val:True": ("yes", "ja"),
     "val:False": ("no", "nej"),

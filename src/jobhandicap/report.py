@@ -399,7 +399,7 @@ def build_report(
         if options.suppress
         else []
     )
-    files = _files(published, workbook, timestamp, legend)
+    files = _files(published, workbook, timestamp, legend, lang)
     notices: list[tuple[str, str]] = [
         (
             "privacy" if options.suppress else "privacy off",
@@ -482,12 +482,13 @@ def _files(
     workbook: bool,
     timestamp: dt.datetime | None,
     legend: Sequence[tuple[str, str]],
+    lang: Lang,
 ) -> dict[str, bytes]:
     """The CSV files and the workbook, in memory, by path relative to the output folder."""
-    files = {f"tables/{t.name}.csv": _report_tables.csv_bytes(t) for t in published}
+    files = {f"tables/{t.name}.csv": _report_tables.csv_bytes(t, lang) for t in published}
     if workbook and published:
         created = _timestamp(timestamp).replace(tzinfo=None)
         files["tables.xlsx"] = _report_tables.workbook_bytes(
-            published, created=created, legend=legend
+            published, created=created, legend=legend, lang=lang
         )
     return files
