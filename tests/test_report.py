@@ -250,7 +250,7 @@ def test_workbook_has_every_table(built: tuple[Any, Path]) -> None:
     assert set(book.sheetnames) == {*EXPECTED_TABLES, "legend"}
     legend = [[c.value for c in row] for row in book["legend"].iter_rows()]
     assert legend[0] == ["marker", "meaning"]
-    assert [row[0] for row in legend[1:]] == ["<5", "x"]
+    assert [row[0] for row in legend[1:]] == ["<5", "x", "0.0%", "#,##0"]  # then the formats
     sheet = book["processing_time"]
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["year", "n", "decided"]

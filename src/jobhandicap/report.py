@@ -412,7 +412,10 @@ def build_report(
             ),
         ),
         ("notice", text("workbook" if workbook else "no_workbook", lang)),
+        ("notice", text("csv_format", lang)),
     ]
+    if _is_example(frames):
+        notices.insert(0, ("synthetic", text("synthetic", lang)))
     if plots is None:
         notices.append(("notice", text("no_figures", lang)))
     shown_title = text("title", lang) if title is None else str(title)
@@ -442,6 +445,22 @@ def build_report(
         counts={t.name: t.counts for t in published},
         figures=sum(len(s.figures) for s in sections),
     )
+
+
+def _is_example(frames: Mapping[str, pd.DataFrame]) -> bool:
+    """Whether every input is the bundled example data's table of its kind (synthetic data)."""
+    if not frames:
+        return False
+    from jobhandicap.datasets import load_example
+
+    example = load_example().frames()
+    for kind, frame in frames.items():
+        bundled = example.get(kind)
+        if bundled is None or frame.shape != bundled.shape:
+            return False
+        if not frame.reset_index(drop=True).equals(bundled.reset_index(drop=True)):
+            return False
+    return True
 
 
 def _timestamp(timestamp: dt.datetime | None) -> dt.datetime:
