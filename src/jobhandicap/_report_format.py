@@ -111,9 +111,7 @@ def column_kind(table: str, column: str, series: pd.Series) -> Kind:
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
         return "bool"
-    numeric = pd.api.types.is_numeric_dtype(dtype) and not isinstance(
-        dtype, pd.CategoricalDtype
-    )
+    numeric = pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype)
     if not numeric:
         return "text"
     if column.endswith("_dkk"):
@@ -143,7 +141,7 @@ def rounded(value: float, places: int) -> float | int:
     if value != value or value in (float("inf"), float("-inf")):
         return value
     if places == 0:
-        return int(round(value))
+        return round(value)
     out = round(value, places)
     return 0.0 if out == 0 else out
 

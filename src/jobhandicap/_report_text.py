@@ -107,9 +107,9 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     ),
     "no_workbook": (
         "Every table is also a CSV file in the folder tables/. The workbook tables.xlsx was not "
-        'written: it needs openpyxl (pip install "jobhandicap[report]").',
+        'written: it needs openpyxl (pip install "jobhandicap[excel]").',
         "Alle tabeller findes også som CSV-filer i mappen tables/. Regnearket tables.xlsx blev "
-        'ikke skrevet: det kræver openpyxl (pip install "jobhandicap[report]").',
+        'ikke skrevet: det kræver openpyxl (pip install "jobhandicap[excel]").',
     ),
     "csv_format": (
         "The CSV files are UTF-8, comma-separated, with a decimal point and the canonical "

@@ -66,8 +66,8 @@ __all__ = [
     "figure_to_png_base64",
     "figure_to_svg",
     "funnel_plot",
-    "likert_bars",
     "label_box",
+    "likert_bars",
     "separate_labels",
     "strategy_plot",
     "survival_plot",
@@ -1173,7 +1173,7 @@ def funnel_plot(
                 shown = str(frame[own_names].iloc[i])
             else:
                 shown = _value_label(unit, name, lang)
-            label = ax.annotate(
+            note = ax.annotate(
                 shown,
                 (float(n[i]), float(rate[i]) * 100.0),
                 xytext=(4, 3),
@@ -1188,8 +1188,8 @@ def funnel_plot(
                     "shrinkB": 2.0,
                 },
             )
-            label.set_in_layout(False)  # the layout must not move when labels move
-            labels.append(label)
+            note.set_in_layout(False)  # the layout must not move when labels move
+            labels.append(note)
     ax.set_xlim(left=0.0)
     ax.set_xlabel(_text("funnel_x", lang), fontsize=9)
     ax.set_ylabel(_text("funnel_y", lang), fontsize=9)
@@ -1237,8 +1237,8 @@ def separate_labels(fig: Figure, labels: Sequence[Annotation], gap: float = 1.0)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
+    canvas.draw()  # type: ignore[no-untyped-call]
+    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
     per_pixel = 72.0 / float(fig.dpi)
     boxes = [label_box(label, renderer) for label in labels]
     order = sorted(range(len(labels)), key=lambda k: (boxes[k].y0, boxes[k].x0, k))
