@@ -1229,7 +1229,7 @@ def separate_labels(fig: Figure, labels: Sequence[Annotation], gap: float = 1.0)
     >>> texts = [ax.annotate(t, (0.5, 0.5), xytext=(4, 3), textcoords="offset points")
     ...          for t in ("first", "second")]
     >>> separate_labels(fig, texts)
-    >>> [tuple(t.xyann) for t in texts][0], texts[1].xyann[1] > 3
+    >>> tuple(texts[0].xyann), bool(texts[1].xyann[1] > 3)
     ((4, 3), True)
     """
     if len(labels) < 2:
