@@ -135,9 +135,9 @@ def test_report_csv_neutralises_and_quotes_every_attack() -> None:
     labels = [row[0] for row in rows[1:]]
     assert labels == [_safe_text.neutralise(a) for a in ATTACKS]
     _check_fields(rows)
-    # Numbers stay numbers, negative ones included, unquoted.
-    assert [row[1] for row in rows[1:3]] == ["-0.25", "-1.25"]
-    assert b",-0.25," in data
+    # Numbers stay numbers (3 decimals), negative ones included, unquoted.
+    assert [row[1] for row in rows[1:3]] == ["-0.250", "-1.250"]
+    assert b",-0.250," in data
     # Danish spreadsheets split a comma file on ";": every field holding one is quoted.
     for line in data.decode("utf-8").split("\n"):
         assert ";" not in line.replace('"a;=1+1"', "").replace('"a""b,c;=1+1"', "")

@@ -106,7 +106,11 @@ class _Attacker:
 
 def _read(folder: Path, name: str) -> pd.DataFrame:
     path = folder / "tables" / f"{name}.csv"
-    return pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame()
+    return (
+        pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        if path.exists()
+        else pd.DataFrame()
+    )
 
 
 def attack(folder: Path, cases: pd.DataFrame, extracted: dt.date) -> list[tuple[Any, ...]]:
@@ -140,9 +144,14 @@ def attack(folder: Path, cases: pd.DataFrame, extracted: dt.date) -> list[tuple[
         chosen = attacker.select(year=int(row["year"]), scheme=row["scheme"], decision="granted")
         attacker.cell("scheme_usage", int(i), "cases", row["cases"], chosen)
         if row["share"] not in HIDDEN and row["cases"] not in HIDDEN and float(row["share"]) > 0:
-            total = float(row["cases"]) / float(row["share"])
+            # The share is rounded (to the decimals it is written with): the year's total is
+            # known to lie between cases / (share + half a unit) and cases / (share - half).
+            share, cases = float(row["share"]), float(row["cases"])
+            half = 0.5 * 10.0 ** -len(row["share"].partition(".")[2])
+            low = np.ceil(cases / (share + half) - 1e-9)
+            high = np.floor(cases / (share - half) + 1e-9) if share > half else np.inf
             in_year = attacker.select(year=int(row["year"]), decision="granted")
-            attacker.equal.append((in_year, float(round(total))))
+            attacker.bounds.append((in_year, float(low), float(high)))
     for i, row in enumerate(_read(folder, "expenditure_shares").to_dict("records")):
         scheme = row["scheme"]
         granted = attacker.select(scheme=scheme, decision="granted")

@@ -104,6 +104,15 @@ def strategy_section(ctx: Context) -> Section:
 OVERDISPERSION_ALPHA = 0.05
 
 
+def short_names(table: pd.DataFrame) -> dict[int, str]:
+    """Jobcentre code to its name without the word "Jobcenter" (the funnel plot's labels)."""
+    names = {}
+    for code, name in zip(table["jobcentre"], table["jobcentre_name"], strict=True):
+        if isinstance(name, str) and name:
+            names[int(code)] = name.removeprefix("Jobcenter ").strip() or name
+    return names
+
+
 def overdispersion_p_value(phi: float, units: int) -> float:
     r"""P-value of Spiegelhalter's test for overdispersion among ``units`` units.
 
@@ -254,7 +263,11 @@ def benchmark_section(ctx: Context) -> Section:
             section,
             ctx.t("benchmark_fig", year=year),
             lambda plots: plots.funnel_plot(
-                visible.drop(columns="jobcentre_name"), lang=ctx.lang, title=""
+                visible.drop(columns="jobcentre_name"),
+                lang=ctx.lang,
+                title="",
+                unit="jobcentre",
+                unit_labels=short_names(visible),
             ),
         )
     if "profiles" not in ctx.frames:

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from jobhandicap import _report_format
 from jobhandicap._report_sections import Section
 from jobhandicap._report_tables import MARKER, SECONDARY, THRESHOLD, Published
-from jobhandicap._report_text import Lang, column_label, number, text, value_label
+from jobhandicap._report_text import Lang, column_label, number, percent, text, value_label
 
 #: Tables longer than this are folded into a ``<details>`` element.
 _FOLD_ROWS = 25
@@ -35,6 +36,8 @@ p.generated { color: #555; margin-top: 0; }
 .privacy { border-left: 4px solid #0b5394; background: #eef4fb; padding: 0.5rem 0.8rem; }
 .privacy.off { border-color: #b00020; background: #fdecee; font-weight: 600; }
 .notice { border-left: 4px solid #999; background: #f4f4f4; padding: 0.5rem 0.8rem; }
+.synthetic { border-left: 4px solid #b26a00; background: #fff4e0; padding: 0.5rem 0.8rem;
+  font-weight: 600; }
 .legend { font-size: 0.85em; color: #444; margin-top: 0.2rem; }
 nav ol { columns: 2; }
 .table-wrap { overflow-x: auto; }
@@ -77,6 +80,11 @@ def _cell(
     dtype = series.dtype
     if isinstance(value, bool | np.bool_):
         return _escape(value_label(column, bool(value), lang)), ""
+    kind = _report_format.column_kind(published.name, column, series)
+    if kind == "share" and math.isfinite(float(value)):
+        return _escape(percent(float(value), lang, _report_format.PERCENT_DECIMALS)), "num"
+    if kind == "dkk" and math.isfinite(float(value)):
+        return _escape(_report_format.grouped(float(value), lang)), "num"
     if pd.api.types.is_float_dtype(dtype):
         return _escape(number(float(value), decimals, lang)), "num"
     if pd.api.types.is_integer_dtype(dtype):

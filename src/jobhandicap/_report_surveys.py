@@ -18,9 +18,8 @@ from jobhandicap._report_context import (
     value_of,
 )
 from jobhandicap._report_tables import Published, Table
-from jobhandicap._report_text import listing, number
+from jobhandicap._report_text import listing, number, survey_items
 from jobhandicap._report_units import staff_units
-from jobhandicap.datasets import SURVEY_ITEMS
 from jobhandicap.disclosure import Measure, TableSpec
 from jobhandicap.errors import DisclosureError, JobhandicapError
 from jobhandicap.staff import Scale
@@ -42,7 +41,7 @@ def _main_items(
     counts = present.groupby("item", observed=True)["wave"].nunique()
     if chosen is not None:
         return [str(i) for i in chosen if i in counts.index]
-    known = {item: k for k, item in enumerate(SURVEY_ITEMS)}
+    known = {item: k for k, item in enumerate(survey_items())}
     common = sorted(
         (str(i) for i in counts.index[counts.to_numpy() == len(waves)]),
         key=lambda item: (known.get(item, len(known)), item),

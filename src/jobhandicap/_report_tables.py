@@ -22,7 +22,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from jobhandicap import _safe_text, disclosure
+from jobhandicap import _report_format, _safe_text, disclosure
+from jobhandicap._report_text import Lang
 from jobhandicap.disclosure._suppression import blank
 
 #: Counts from 1 to THRESHOLD - 1 are hidden.
@@ -39,6 +40,8 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 #: Characters a workbook cannot hold (openpyxl refuses them).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: The widest a workbook column is made (characters); longer text is cut off on screen.
+_MAX_WIDTH = 60
 
 
 @attrs.frozen(kw_only=True)
@@ -222,11 +225,19 @@ def _is_text(series: pd.Series) -> bool:
     )
 
 
-def _cells(published: Published) -> list[list[Any]]:
-    """The table's cells as Python values: numbers, neutralised text, the marker or None."""
+def _cells(published: Published, lang: Lang = "en") -> list[list[Any]]:
+    """The table's cells as Python values, rounded and labelled for ``lang``.
+
+    Numbers are rounded as :mod:`jobhandicap._report_format` says (counts and kroner to
+    integers, shares to 3 decimals); text is labelled in ``lang`` and neutralised; a hidden
+    cell holds its marker, a missing one None.
+    """
     columns: list[list[Any]] = []
     for column in published.table.columns:
+        name = str(column)
         series = published.table[column]
+        kind = _report_format.column_kind(published.name, name, series)
+        places = _report_format.decimals(kind, name, published.decimals)
         marks = published.markers[column].astype(object).tolist()
         values: list[Any] = series.astype(object).tolist()
         text = _is_text(series)
@@ -237,44 +248,65 @@ def _cells(published: Published) -> list[list[Any]]:
             elif value is None or value is pd.NA or (isinstance(value, float) and value != value):
                 cells.append(None)
             elif text or isinstance(value, str):
-                cells.append(neutralise(str(value)))
+                cells.append(neutralise(_report_format.label(name, value, lang)))
             elif isinstance(value, bool | np.bool_):
                 cells.append(bool(value))
-            elif isinstance(value, np.integer):
-                cells.append(int(value))
-            elif isinstance(value, np.floating):
-                cells.append(float(value))
+            elif isinstance(value, int | float | np.integer | np.floating):
+                cells.append(_report_format.rounded(float(value), places))
             else:
                 cells.append(value)
         columns.append(cells)
     return [list(row) for row in zip(*columns, strict=True)] if columns else []
 
 
-def _csv_text(value: Any) -> str:
+def _csv_text(value: Any, places: int, lang: Lang) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if value != value:
-            return ""
-        if value in (float("inf"), float("-inf")):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
+        return _report_format.boolean(value, lang)
+    if isinstance(value, int | float):
+        return _report_format.number_text(value, places, lang)
     return str(value)
 
 
-def csv_bytes(published: Published) -> bytes:
-    """Return the table as CSV: UTF-8, ``,``-separated, ``"<5"`` in suppressed cells.
+def _places(published: Published) -> list[int]:
+    out = []
+    for column in published.table.columns:
+        name = str(column)
+        kind = _report_format.column_kind(published.name, name, published.table[column])
+        out.append(_report_format.decimals(kind, name, published.decimals))
+    return out
+
+
+def _headers(published: Published, lang: Lang) -> list[str]:
+    names = [str(c) for c in published.table.columns]
+    return [neutralise(h) for h in _report_format.headers(names, lang)]
+
+
+def csv_bytes(published: Published, lang: Lang = "en") -> bytes:
+    """Return the table as CSV for a spreadsheet in ``lang``, ``"<5"`` in suppressed cells.
+
+    English: ``,``-separated, decimal point, the canonical column names and values. Danish
+    (``lang="da"``): ``;``-separated, decimal comma, Danish headers and category labels. Both
+    are UTF-8 with a byte order mark. Shares are fractions with 3 decimals, counts and amounts
+    in kroner whole numbers (:mod:`jobhandicap._report_format`).
 
     Text (headers included) is neutralised (:func:`neutralise`); a field holding a separator, a
     quote, a line break or any other control character is quoted
     (:func:`jobhandicap._safe_text.csv_field`), so a spreadsheet never splits a cell into a new
     line that starts with a formula. Numbers are written as numbers, negative ones included.
     """
-    lines = [_safe_text.csv_line([neutralise(str(c)) for c in published.table.columns])]
-    lines.extend(_safe_text.csv_line([_csv_text(v) for v in row]) for row in _cells(published))
-    return "".join(lines).encode("utf-8")
+    sep = _report_format.SEPARATOR[lang]
+    places = _places(published)
+    lines = [_safe_text.csv_line(_headers(published, lang), sep)]
+    for row in _cells(published, lang):
+        fields = []
+        for value, digits in zip(row, places, strict=True):
+            shown = _csv_text(value, digits, lang)
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            fields.append(_safe_text.csv_field(shown, sep, number=number))
+        lines.append(sep.join(fields) + "\n" if fields != [""] else '""\n')
+    return ("\ufeff" + "".join(lines)).encode("utf-8")
 
 
 def _clean_sheet_name(name: str, used: set[str]) -> str:
@@ -293,37 +325,64 @@ def workbook_bytes(
     *,
     created: dt.datetime,
     legend: Sequence[tuple[str, str]] = (),
+    lang: Lang = "en",
 ) -> bytes:
     """Return every table as a sheet of one ``.xlsx`` workbook, byte-reproducible.
+
+    Headers and category labels are those of the CSV files in ``lang``. Numbers are rounded
+    as in the CSV files and get number formats: shares ``0.0%`` (the value stays a fraction),
+    counts and amounts in kroner ``#,##0``, codes ``0``, other numbers their decimals; the
+    intervals of an estimate are formatted like it. Columns are as wide as their contents (at
+    most :data:`_MAX_WIDTH` characters) and the header row is frozen.
 
     Text cells, the header row included, are always written as text (a leading ``=`` never
     makes a formula: such text is neutralised with ``'`` as in the CSV files). The workbook's
     creation and modification times are ``created`` and every zip entry has the same fixed
     time, so the same tables and time give the same bytes. ``legend`` (marker, meaning) pairs
-    go on a last sheet, ``legend``.
+    go on a last sheet, ``legend``, with a line on how shares are written.
     """
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
     for published in tables:
         sheet = book.create_sheet(_clean_sheet_name(published.name, used))
-        sheet.append([_ILLEGAL.sub("", neutralise(str(c))) for c in published.table.columns])
-        for row in _cells(published):
+        heads = [_ILLEGAL.sub("", h) for h in _headers(published, lang)]
+        sheet.append(heads)
+        rows = _cells(published, lang)
+        for row in rows:
             sheet.append([_ILLEGAL.sub("", v) if isinstance(v, str) else v for v in row])
         for cells in sheet.iter_rows(min_row=1):
             for cell in cells:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
-    if legend:
+        for j, column in enumerate(published.table.columns):
+            name = str(column)
+            kind = _report_format.column_kind(published.name, name, published.table[column])
+            places = _report_format.decimals(kind, name, published.decimals)
+            shown_format = _report_format.excel_format(kind, places)
+            letter = get_column_letter(j + 1)
+            width = len(heads[j])
+            for i, row in enumerate(rows, start=2):
+                value = row[j]
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    sheet[f"{letter}{i}"].number_format = shown_format
+                width = max(width, _shown_width(value, kind, places))
+            sheet.column_dimensions[letter].width = min(_MAX_WIDTH, width + 2)
+        sheet.freeze_panes = "A2"
+    if legend or tables:
         sheet = book.create_sheet(_clean_sheet_name("legend", used))
-        sheet.append(["marker", "meaning"])
-        for marker, meaning in legend:
+        sheet.append(_report_format.legend_header(lang))
+        for marker, meaning in [*legend, *_report_format.format_legend(lang)]:
             sheet.append([neutralise(marker), neutralise(meaning)])
         for cells in sheet.iter_rows(min_row=1):
             for cell in cells:
                 cell.data_type = "s"
+        sheet.column_dimensions["A"].width = 12
+        sheet.column_dimensions["B"].width = _MAX_WIDTH + 30
+        sheet.freeze_panes = "A2"
     book.properties.creator = "jobhandicap"
     book.properties.lastModifiedBy = "jobhandicap"
     book.properties.created = created
@@ -331,6 +390,23 @@ def workbook_bytes(
     buffer = io.BytesIO()
     book.save(buffer)
     return _normalise_zip(buffer.getvalue(), created.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def _shown_width(value: Any, kind: _report_format.Kind, places: int) -> int:
+    """About how many characters a cell shows (the workbook's column width)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return 4
+        if kind == "share":
+            return len(f"{100 * value:.1f}%")
+        if kind in ("count", "dkk"):
+            return len(f"{round(value):,}")
+        return len(f"{value:.{places}f}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
 
 
 def _normalise_zip(data: bytes, modified: str) -> bytes:

@@ -9,8 +9,12 @@ schemes, target groups, decisions, strategy types and answers taken from :mod:`j
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 import math
 from collections.abc import Mapping
+from importlib import resources
 from typing import Any, Final, Literal
 
 from jobhandicap.domain import (
@@ -71,6 +75,18 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "hidden to protect a small count, or computed from a hidden count",
         "skjult for at beskytte et lille antal, eller beregnet ud fra et skjult antal",
     ),
+    "legend_col_marker": ("marker", "markering"),
+    "legend_col_meaning": ("meaning", "betydning"),
+    "legend_shares": (
+        "shares, rates and their intervals are fractions from 0 to 1, rounded to 3 decimals "
+        "(0.357 is 35.7 %); the workbook shows them as percentages",
+        "andele, rater og deres intervaller er brøker fra 0 til 1, afrundet til 3 decimaler "
+        "(0,357 er 35,7 %); regnearket viser dem som procenter",
+    ),
+    "legend_counts": (
+        "counts of persons, cases and jobcentres, and amounts in kroner, are whole numbers",
+        "antal personer, sager og jobcentre samt beløb i kroner er hele tal",
+    ),
     "suppression_off": (
         "Small-cell suppression is OFF (suppress=False): counts of fewer than {threshold} "
         "persons or cases are shown. For internal use only — do not publish this report or "
@@ -94,6 +110,24 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         'written: it needs openpyxl (pip install "jobhandicap[excel]").',
         "Alle tabeller findes også som CSV-filer i mappen tables/. Regnearket tables.xlsx blev "
         'ikke skrevet: det kræver openpyxl (pip install "jobhandicap[excel]").',
+    ),
+    "csv_format": (
+        "The CSV files are UTF-8, comma-separated, with a decimal point and the canonical "
+        "column names and values. Shares, rates and their intervals are fractions from 0 to 1 "
+        "with 3 decimals (0.357 is 35.7 %); counts and amounts in kroner are whole numbers. The "
+        "workbook shows shares as percentages.",
+        "CSV-filerne er UTF-8, semikolonseparerede, med decimalkomma og danske overskrifter og "
+        "betegnelser. Andele, rater og deres intervaller er brøker fra 0 til 1 med 3 decimaler "
+        "(0,357 er 35,7 %); antal og beløb i kroner er hele tal. Regnearket viser andele som "
+        "procenter.",
+    ),
+    "synthetic": (
+        "Synthetic data: this report was made from the example data bundled with jobhandicap, "
+        "simulated to look like the real studies. The jobcentres' names are real, but every "
+        "number about them is invented; do not quote these figures as facts.",
+        "Syntetiske data: rapporten er lavet ud fra de eksempeldata, der følger med "
+        "jobhandicap, og som er simuleret, så de ligner de rigtige undersøgelser. Jobcentrenes "
+        "navne er rigtige, men alle tal om dem er opdigtede; citér ikke tallene som fakta.",
     ),
     "not_included": ("Not included", "Ikke med"),
     "file": ("File", "Fil"),
@@ -611,6 +645,41 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "col:relative_rate": ("Relative rate", "Relativ frekvens"),
     "col:n_missing": ("Missing", "Mangler"),
     "col:age_band": ("Ages", "Alder"),
+    "col:definition": ("Definition", "Definition"),
+    "col:n_eff_disabled": ("Effective n limited", "Effektivt n begrænset"),
+    "col:n_eff_not_disabled": ("Effective n not limited", "Effektivt n ikke begrænset"),
+    "col:weight": ("Weight", "Vægt"),
+    "col:low_95": ("95 % limit low", "95 %-grænse nedre"),
+    "col:high_95": ("95 % limit high", "95 %-grænse øvre"),
+    "col:low_99.8": ("99.8 % limit low", "99,8 %-grænse nedre"),
+    "col:high_99.8": ("99.8 % limit high", "99,8 %-grænse øvre"),
+    "col:contribution_political_focus": ("Points: political focus", "Point: politisk fokus"),
+    "col:contribution_management_priority": (
+        "Points: management priority",
+        "Point: ledelsesmæssig prioritering",
+    ),
+    "col:contribution_employer_outreach": (
+        "Points: employer outreach",
+        "Point: opsøgende arbejde over for arbejdsgivere",
+    ),
+    "col:contribution_external_collaboration": (
+        "Points: external collaboration",
+        "Point: eksternt samarbejde",
+    ),
+    "col:contribution_written_strategy": ("Points: written strategy", "Point: skriftlig strategi"),
+    "col:contribution_screening_at_intake": (
+        "Points: screening at intake",
+        "Point: screening ved visitation",
+    ),
+    "col:contribution_key_person_model": (
+        "Points: key-person model",
+        "Point: nøglepersonsmodel",
+    ),
+    "col:contribution_staff_training": ("Points: staff training", "Point: kompetenceudvikling"),
+    "col:contribution_target_groups_covered": (
+        "Points: target groups covered",
+        "Point: dækkede ydelsesgrupper",
+    ),
     # ---------------------------------------------------------------- values
     "val:True": ("yes", "ja"),
     "val:False": ("no", "nej"),
@@ -663,9 +732,29 @@ def column_label(column: str, lang: Lang) -> str:
     return entry[_index(lang)]
 
 
+@functools.cache
+def survey_items() -> Mapping[str, tuple[str, str]]:
+    """The jobcentre survey's items: code to (English, Danish) wording, in questionnaire order.
+
+    Read from the packaged ``data/survey_items.csv`` (columns ``item``, ``en``, ``da``), so
+    that a new item or a better wording is a data change.
+    """
+    raw = resources.files("jobhandicap").joinpath("data", "survey_items.csv").read_text("utf-8")
+    rows = csv.DictReader(io.StringIO(raw))
+    return {row["item"]: (row["en"], row["da"]) for row in rows}
+
+
 def value_label(column: str, value: object, lang: Lang) -> str:
-    """Return the label of a text value of ``column`` (translated when known)."""
+    """Return the label of a text value of ``column`` (translated when known).
+
+    A survey item (column ``item``) is shown by its wording from
+    :func:`survey_items` when it is one of the packaged items.
+    """
     shown = str(value)
+    if column == "item":
+        wording = survey_items().get(shown)
+        if wording is not None:
+            return wording[_index(lang)]
     family = "flag" if column.startswith("flag_") else _FAMILIES.get(column, column)
     entry = TEXTS.get(f"val:{family}:{shown}") or (
         TEXTS.get(f"val:{shown}") if isinstance(value, bool) else None

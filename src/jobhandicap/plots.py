@@ -55,6 +55,7 @@ from jobhandicap.errors import JobhandicapError, MissingColumnsError, UnknownLab
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.text import Annotation
 
 __all__ = [
     "LIKERT_COLOURS",
@@ -65,7 +66,9 @@ __all__ = [
     "figure_to_png_base64",
     "figure_to_svg",
     "funnel_plot",
+    "label_box",
     "likert_bars",
+    "separate_labels",
     "strategy_plot",
     "survival_plot",
     "top_box_plot",
@@ -1158,22 +1161,35 @@ def funnel_plot(
             zorder=3,
             label=name,
         )
+    labels: list[Annotation] = []
     if label_flagged and unit is not None:
         names = frame[unit].to_numpy(dtype=object)
+        own_names = f"{unit}_name" if f"{unit}_name" in frame.columns else None
         for i in _to_label(level, rate, lows[:, -1], highs[:, -1], target_value, max_labels):
             name = names[i]
-            shown = (
-                str(unit_labels[name])
-                if unit_labels is not None and name in unit_labels
-                else _value_label(unit, name, lang)
-            )
-            ax.annotate(
+            if unit_labels is not None and name in unit_labels:
+                shown = str(unit_labels[name])
+            elif own_names is not None and not _is_missing(frame[own_names].iloc[i]):
+                shown = str(frame[own_names].iloc[i])
+            else:
+                shown = _value_label(unit, name, lang)
+            note = ax.annotate(
                 shown,
                 (float(n[i]), float(rate[i]) * 100.0),
                 xytext=(4, 3),
                 textcoords="offset points",
                 fontsize=7,
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": "#999999",
+                    "linewidth": 0.4,
+                    "relpos": (0.0, 0.0),
+                    "shrinkA": 0.0,
+                    "shrinkB": 2.0,
+                },
             )
+            note.set_in_layout(False)  # the layout must not move when labels move
+            labels.append(note)
     ax.set_xlim(left=0.0)
     ax.set_xlabel(_text("funnel_x", lang), fontsize=9)
     ax.set_ylabel(_text("funnel_y", lang), fontsize=9)
@@ -1181,7 +1197,75 @@ def funnel_plot(
     _tidy(ax, grid="both")
     ax.legend(fontsize=7, frameon=False, loc="best")
     _title(fig, title, _text("funnel_title", lang))
+    separate_labels(fig, labels)
     return fig
+
+
+def separate_labels(fig: Figure, labels: Sequence[Annotation], gap: float = 1.0) -> None:
+    """Move text labels up, in points, until no two of them overlap (deterministic stacking).
+
+    The figure is drawn once (Agg) to measure the labels' boxes as the renderer lays them
+    out. Labels are taken from the lowest to the highest (then left to right); each one that
+    overlaps a label already placed is raised above the highest box it overlaps, plus ``gap``
+    points, and measured again. The labels' anchors (the points they name) do not move; a
+    label drawn with ``arrowprops`` keeps its line to its point. Only the text's box counts
+    (:func:`label_box`), not the line.
+
+    Parameters
+    ----------
+    fig
+        The figure holding the labels (its layout finished: title, legend and axis labels
+        set).
+    labels
+        Annotations with offsets in points (``textcoords="offset points"``).
+    gap
+        Space left between two stacked labels, in points.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> ax = fig.subplots()
+    >>> texts = [ax.annotate(t, (0.5, 0.5), xytext=(4, 3), textcoords="offset points")
+    ...          for t in ("first", "second")]
+    >>> separate_labels(fig, texts)
+    >>> tuple(texts[0].xyann), bool(texts[1].xyann[1] > 3)
+    ((4, 3), True)
+    """
+    if len(labels) < 2:
+        return
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # type: ignore[no-untyped-call]
+    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+    per_pixel = 72.0 / float(fig.dpi)
+    boxes = [label_box(label, renderer) for label in labels]
+    order = sorted(range(len(labels)), key=lambda k: (boxes[k].y0, boxes[k].x0, k))
+    placed: list[Any] = []
+    for k in order:
+        label = labels[k]
+        box = boxes[k]
+        for _ in range(len(labels) + 1):
+            clash = [other for other in placed if box.overlaps(other)]
+            if not clash:
+                break
+            rise = max(other.y1 for other in clash) - box.y0
+            x, y = label.xyann
+            label.xyann = (x, y + rise * per_pixel + gap)
+            box = label_box(label, renderer)
+        placed.append(box)
+
+
+def label_box(label: Annotation, renderer: Any) -> Any:
+    """The box of a label's text in display units (without its line to the point).
+
+    ``renderer`` is the renderer of a drawn canvas (``FigureCanvasAgg(fig).get_renderer()``).
+    """
+    from matplotlib.text import Text
+
+    label.update_positions(renderer)
+    return Text.get_window_extent(label, renderer)
 
 
 def _to_label(

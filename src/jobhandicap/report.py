@@ -11,8 +11,11 @@ employment gap), and writes into ``out_dir``:
     interval, notes and a method note; a closing provenance section lists the library version,
     every input (file name, SHA-256, rows), the options and the seeds.
 ``tables/<analysis>.csv``
-    Every table as UTF-8, comma-separated CSV with the canonical (English) column names and
-    values, named after its analysis: ``survey_top_box.csv``, ``survey_wave_change.csv``,
+    Every table as CSV (UTF-8 with a byte order mark): in English ``,``-separated with a
+    decimal point and the canonical column names and values; with ``lang="da"``
+    ``;``-separated with a decimal comma, Danish headers and labels. Shares are fractions with
+    3 decimals (``0.357`` = 35.7 %), counts and kroner whole numbers. Named after its
+    analysis: ``survey_top_box.csv``, ``survey_wave_change.csv``,
     ``survey_distribution.csv``, ``staff_scales.csv``, ``staff_association.csv``,
     ``staff_by_strategy.csv``, ``processing_time.csv``, ``grant_rate.csv``,
     ``scheme_usage.csv``, ``expenditure_shares.csv``, ``rates_per_population.csv``,
@@ -20,8 +23,9 @@ employment gap), and writes into ``out_dir``:
     ``funnel.csv``, ``best_practice.csv``, ``outcomes_by_strategy.csv``,
     ``employment_gap.csv``.
 ``tables.xlsx``
-    The same tables, one sheet each (needs the ``excel`` extra; without openpyxl the report
-    says so and the workbook is not written).
+    The same tables, one sheet each, with number formats (shares ``0.0%``, counts and kroner
+    ``#,##0``), fitted column widths and a frozen header row (needs openpyxl: the ``excel`` or
+    ``report`` extra; without it the report says so and the workbook is not written).
 
 Privacy by default: inputs holding Danish personal numbers where they would be published are
 refused, and every table is protected together with the others, so that no count of fewer than
@@ -210,7 +214,9 @@ def build_report(
         the report says, at the top, that it is for internal use only.
     lang
         ``"en"`` (default) or ``"da"``: language of the headings, labels, notes and figures.
-        The CSV files and the workbook keep the canonical column names and values.
+        In English the CSV files and the workbook keep the canonical column names and values;
+        in Danish they have Danish headers and labels, and the CSV files are ``;``-separated
+        with a decimal comma, for a Danish spreadsheet.
     title
         The report's title; default "Disability employment indicators" in ``lang``.
     scales
@@ -299,6 +305,10 @@ def build_report(
     always holds exactly one report. Reports built in several threads of one process are built
     one at a time (warnings and matplotlib's settings are process-global) and give the same
     bytes as when built one by one.
+
+    **Synthetic data.** A report built from the bundled example data (every input equal to
+    the table of :func:`jobhandicap.load_example`) says at the top that its data are
+    synthetic.
 
     **Reproducibility.** The same inputs and options give the same files byte for byte,
     except the generation time (one line of the page, and the workbook's properties): SVG
@@ -399,7 +409,7 @@ def build_report(
         if options.suppress
         else []
     )
-    files = _files(published, workbook, timestamp, legend)
+    files = _files(published, workbook, timestamp, legend, lang)
     notices: list[tuple[str, str]] = [
         (
             "privacy" if options.suppress else "privacy off",
@@ -412,7 +422,10 @@ def build_report(
             ),
         ),
         ("notice", text("workbook" if workbook else "no_workbook", lang)),
+        ("notice", text("csv_format", lang)),
     ]
+    if _is_example(frames):
+        notices.insert(0, ("synthetic", text("synthetic", lang)))
     if plots is None:
         notices.append(("notice", text("no_figures", lang)))
     shown_title = text("title", lang) if title is None else str(title)
@@ -442,6 +455,22 @@ def build_report(
         counts={t.name: t.counts for t in published},
         figures=sum(len(s.figures) for s in sections),
     )
+
+
+def _is_example(frames: Mapping[str, pd.DataFrame]) -> bool:
+    """Whether every input is the bundled example data's table of its kind (synthetic data)."""
+    if not frames:
+        return False
+    from jobhandicap.datasets import load_example
+
+    example = load_example().frames()
+    for kind, frame in frames.items():
+        bundled = example.get(kind)
+        if bundled is None or frame.shape != bundled.shape:
+            return False
+        if not frame.reset_index(drop=True).equals(bundled.reset_index(drop=True)):
+            return False
+    return True
 
 
 def _timestamp(timestamp: dt.datetime | None) -> dt.datetime:
@@ -482,12 +511,13 @@ def _files(
     workbook: bool,
     timestamp: dt.datetime | None,
     legend: Sequence[tuple[str, str]],
+    lang: Lang,
 ) -> dict[str, bytes]:
     """The CSV files and the workbook, in memory, by path relative to the output folder."""
-    files = {f"tables/{t.name}.csv": _report_tables.csv_bytes(t) for t in published}
+    files = {f"tables/{t.name}.csv": _report_tables.csv_bytes(t, lang) for t in published}
     if workbook and published:
         created = _timestamp(timestamp).replace(tzinfo=None)
         files["tables.xlsx"] = _report_tables.workbook_bytes(
-            published, created=created, legend=legend
+            published, created=created, legend=legend, lang=lang
         )
     return files
