@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from jobhandicap import _frames_arrow, _io_csv, _io_formats, _safe_text, frames
+from jobhandicap._advice import option
 from jobhandicap._frames_schema import DANISH_LABELS
 from jobhandicap._io_headers import check_kind, danish_header, header_table, resolve_headers
 from jobhandicap._labels import label_key
@@ -507,7 +508,7 @@ def _tidy(
     if conflicts:
         raise SchemaError(
             "numbers written with both decimal marks in one column; write the column one way, "
-            "or pass decimal=',' or decimal='.'",
+            f"or pass {option('decimal', ',')} or {option('decimal', '.')}",
             problems_frame(conflicts),
         )
     if len(frame.columns) and len(frame):
@@ -777,13 +778,17 @@ def read_survey(
         if has_wave and wave is not None:
             header_of = next(header[p] for p, c in found.items() if c == "wave")
             raise SchemaError(
-                f"the survey file has a wave column ({header_of!r}); leave out wave={wave!r}"
+                f"the survey file has a wave column ({header_of!r}); leave out "
+                f"{option('wave', wave)}"
             )
         if not has_wave and wave is None:
             raise SchemaError(
                 "the survey file has no wave column (år, bølge, year); pass the survey year "
-                "as wave=, e.g. read_survey(path, wave=2018)",
-                problems_frame([(None, "wave", None, "no wave column and no wave= given")]),
+                f"as {option('wave')}, e.g. "
+                f"{option('wave', 2018, python='read_survey(path, wave=2018)')}",
+                problems_frame(
+                    [(None, "wave", None, f"no wave column and no {option('wave')} given")]
+                ),
             )
         if "item" in found.values():
             layout["wide"] = False
