@@ -743,14 +743,21 @@ def read_survey(
     pandas.DataFrame
         The canonical survey frame: respondent, wave, item, answer (Likert code, ``<NA>`` when
         not answered). A wide file gives its rows in file order, items in column order.
+        Respondents that all name a jobcentre or municipality become the jobcentre's code
+        (see :func:`jobhandicap.frames.validate_survey`).
 
     Raises
     ------
     SchemaError
         Listing every problem with its source row and column, or when the wave is missing or
-        given twice.
+        given twice, or two spellings of one jobcentre answer the same item in a wave.
     MissingColumnsError
         When a required column, or a header named in ``items``, is missing.
+
+    Warns
+    -----
+    DataQualityWarning
+        When some respondents name a jobcentre and others do not (all are kept as written).
 
     Examples
     --------
@@ -761,11 +768,11 @@ def read_survey(
     ... '''
     >>> read_survey(io.StringIO(wide), wave=2018,
     ...             items={"politisk fokus": "political_focus", "nye strategier": "new_strategy"})
-             respondent  wave            item  answer
-    0  Jobcenter Aarhus  2018  political_focus       4
-    1  Jobcenter Aarhus  2018     new_strategy       9
-    2   Jobcenter Vejle  2018  political_focus       1
-    3   Jobcenter Vejle  2018     new_strategy    <NA>
+      respondent  wave             item  answer
+    0        751  2018  political_focus       4
+    1        751  2018     new_strategy       9
+    2        630  2018  political_focus       1
+    3        630  2018     new_strategy    <NA>
     """
     options = _reader_options(format, sep, decimal, encoding, sheet)
     schema = frames.SCHEMAS["survey"]

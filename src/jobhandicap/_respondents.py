@@ -1,0 +1,198 @@
+"""Survey respondents that name a jobcentre or municipality, as the jobcentre code (private).
+
+A yearly jobcentre survey names its respondent by the jobcentre, written as each export writes
+it: "Jobcenter Høje-Taastrup" one year, "Høje-Tåstrup Kommune" or "0169" the next. So that the
+same jobcentre pairs across waves (:func:`jobhandicap.survey.wave_change`), the canonical
+survey frame holds the jobcentre's code ("169") instead, when *every* respondent of the table
+names a jobcentre or a municipality:
+
+- a municipality code, zero-padded or not ("169", "0169"), or a municipality name or any
+  known variant ("Høje-Tåstrup Kommune", "Hoeje Taastrup"), with or without "Jobcenter"
+  before or after it, names the jobcentre that served the municipality on 1 July of the
+  wave's year (:data:`jobhandicap.reference.MEMBERSHIP_DAY`): Fanø is Esbjerg's jobcentre
+  (561), Ishøj Vallensbæk's (187) until 2021 and its own (183) from 2022;
+- the name of a joint jobcentre ("Jobcenter Esbjerg-Fanø") names that jobcentre.
+
+Respondents that are not such names (staff ids, "R17", serial numbers) are kept as written.
+A table that mixes both is kept as written too — a serial number may look like a code, and
+half-normalised respondents would pair worse than none — with a
+:class:`~jobhandicap.errors.DataQualityWarning` when some respondents are jobcentre names,
+naming a few of those that are not (usually a misspelt name, which the user can correct).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import warnings
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from jobhandicap import reference
+from jobhandicap._frames_cells import Problems
+from jobhandicap._labels import label_key
+from jobhandicap.errors import DataQualityWarning, SchemaError
+
+__all__ = ["normalise_respondents", "respondent_jobcentres"]
+
+#: "Jobcenter", "Jobcentre", "Jobcentret" before or after the name, as label keys.
+_JOBCENTRE_WORD: Final = re.compile(
+    r"^(?:jobcentret|jobcenter|jobcentre)|(?:jobcentret|jobcenter|jobcentre)$"
+)
+#: Transliterations of æ, ø, å found in ASCII exports (those of :mod:`jobhandicap.reference`).
+_TRANSLITERATIONS: Final = (
+    str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}),
+    str.maketrans({"æ": "ae", "ø": "o", "å": "a"}),
+)
+#: How many respondents a warning or message spells out.
+_SHOWN: Final = 3
+
+
+@functools.cache
+def _joint_names() -> dict[str, int]:
+    """Label keys of the jobcentres' names without "Jobcenter" (and transliterated) -> code."""
+    table = reference.jobcentres()
+    index: dict[str, int] = {}
+    for code, name in zip(table["jobcentre"], table["jobcentre_name"], strict=True):
+        key = _JOBCENTRE_WORD.sub("", label_key(str(name)))
+        for form in {key, *(key.translate(t) for t in _TRANSLITERATIONS)}:
+            index.setdefault(form, int(code))
+    return index
+
+
+def _resolve(text: str) -> tuple[int, bool]:
+    """``(municipality code, False)``, ``(jobcentre code, True)`` or ``(-1, False)``."""
+    found = reference.municipality_codes(pd.Series([text], dtype=object)).iloc[0]
+    if not pd.isna(found):
+        return int(found), False
+    rest = _JOBCENTRE_WORD.sub("", label_key(text))
+    if rest and rest != label_key(text):
+        found = reference.municipality_codes(pd.Series([rest], dtype=object)).iloc[0]
+        if not pd.isna(found):
+            return int(found), False
+    code = _joint_names().get(rest)
+    return (code, True) if code is not None else (-1, False)
+
+
+def respondent_jobcentres(
+    respondents: pd.Series, waves: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """The jobcentre each respondent names in its wave, or -1 where it names none.
+
+    ``respondents`` are texts (missing allowed), ``waves`` the survey years (-1: missing).
+    """
+    codes, uniques = pd.factorize(respondents, use_na_sentinel=True)
+    resolved = [_resolve(str(u)) for u in uniques]
+    unique_codes = np.array([c for c, _ in resolved] + [-1], dtype=np.int64)
+    unique_joint = np.array([j for _, j in resolved] + [False], dtype=bool)
+    code = unique_codes[codes]
+    joint = unique_joint[codes]
+    years = np.where(waves > 0, waves, 1970)
+    days = (
+        (years - 1970).astype("datetime64[Y]").astype("datetime64[M]")
+        + np.timedelta64(reference.MEMBERSHIP_DAY[0] - 1, "M")
+    ).astype("datetime64[D]") + np.timedelta64(reference.MEMBERSHIP_DAY[1] - 1, "D")
+    served = reference.jobcentre_codes(np.where(code > 0, code, -1), days)
+    result = np.where(joint, code, served)
+    return np.where((waves > 0) & (code > 0), result, -1).astype(np.int64)
+
+
+def normalise_respondents(raw: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:
+    """The canonical survey frame with jobcentre names as jobcentre codes (see the module).
+
+    ``raw`` is the table as given (its index numbers the rows as the source does), ``survey``
+    its canonical frame (row for row).
+
+    Raises
+    ------
+    SchemaError
+        When two differently written respondents name the same jobcentre in one wave and item
+        (each row named, with the respondent as written).
+    """
+    if survey.empty:
+        return survey
+    respondents = survey["respondent"]
+    waves = survey["wave"].to_numpy(dtype=np.int64, na_value=-1)
+    jobcentre = respondent_jobcentres(respondents, waves)
+    present = respondents.notna().to_numpy(dtype=bool)
+    named = jobcentre >= 0
+    if not named[present].all():
+        _warn_mixed(respondents, present, named)
+        return survey
+    normalised = pd.array(
+        [
+            str(c) if ok else None
+            for c, ok in zip(jobcentre.tolist(), present.tolist(), strict=True)
+        ],
+        dtype=respondents.dtype,
+    )
+    _refuse_collisions(raw, survey, normalised)
+    return survey.assign(respondent=normalised)
+
+
+def _has_letters(text: str) -> bool:
+    return any(character.isalpha() for character in text)
+
+
+def _warn_mixed(
+    respondents: pd.Series, present: npt.NDArray[np.bool_], named: npt.NDArray[np.bool_]
+) -> None:
+    by_name = respondents[present & named].drop_duplicates()
+    if not any(_has_letters(str(r)) for r in by_name):
+        return
+    others = respondents[present & ~named].drop_duplicates().astype(str).tolist()
+    shown = ", ".join(repr(o) for o in others[:_SHOWN]) + (
+        f" and {len(others) - _SHOWN} more" if len(others) > _SHOWN else ""
+    )
+    warnings.warn(
+        f"{len(by_name)} survey respondent(s) name a jobcentre or municipality, but "
+        f"{len(others)} do(es) not ({shown}): the respondents are kept as written, so a "
+        "jobcentre written differently in two waves is not paired across them. Write every "
+        "respondent as a jobcentre name or code to have them normalised to the jobcentre code",
+        DataQualityWarning,
+        stacklevel=5,
+    )
+
+
+def _refuse_collisions(
+    raw: pd.DataFrame, survey: pd.DataFrame, normalised: pd.arrays.StringArray
+) -> None:
+    """Refuse differently written respondents naming one jobcentre in one wave and item."""
+    keys = pd.DataFrame(
+        {"respondent": normalised, "wave": survey["wave"].array, "item": survey["item"].array}
+    )
+    repeated = keys.duplicated(keep=False).to_numpy(dtype=bool)
+    if not repeated.any():
+        return
+    written = survey["respondent"]
+    spellings = (
+        pd.DataFrame(
+            {
+                "key": keys[repeated].astype(str).agg("|".join, axis=1),
+                "as": written[repeated].to_numpy(),
+            }
+        )
+        .groupby("key")["as"]
+        .nunique()
+    )
+    positions = np.flatnonzero(repeated)
+    key_of = keys.iloc[positions].astype(str).agg("|".join, axis=1).to_numpy()
+    differ = spellings.reindex(key_of).to_numpy() > 1
+    positions = positions[differ]
+    if not len(positions):
+        return  # written alike: the schema's duplicate check has reported them
+    problems = Problems(raw.index, list(survey.columns))
+    where = keys.iloc[positions]
+    messages = [
+        f"respondent names jobcentre {code}, as another row of wave {wave} and item {item!r} "
+        "does in another spelling: give each jobcentre one answer per item and wave"
+        for code, wave, item in where.itertuples(index=False)
+    ]
+    source = raw["respondent"] if "respondent" in raw.columns else written
+    problems.add(positions, "respondent", source.iloc[positions].tolist(), messages)
+    raise SchemaError(
+        "the survey table names one jobcentre twice in a wave and item", problems.frame()
+    )
