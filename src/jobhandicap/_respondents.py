@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import warnings
-from typing import Final
+from typing import Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -122,12 +122,12 @@ def normalise_respondents(raw: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFra
     if not named[present].all():
         _warn_mixed(respondents, present, named)
         return survey
-    normalised = pd.array(
+    normalised: Any = pd.array(
         [
             str(c) if ok else None
             for c, ok in zip(jobcentre.tolist(), present.tolist(), strict=True)
         ],
-        dtype=respondents.dtype,
+        dtype=cast(Any, respondents.dtype),
     )
     _refuse_collisions(raw, survey, normalised)
     return survey.assign(respondent=normalised)
@@ -157,9 +157,7 @@ def _warn_mixed(
     )
 
 
-def _refuse_collisions(
-    raw: pd.DataFrame, survey: pd.DataFrame, normalised: pd.arrays.StringArray
-) -> None:
+def _refuse_collisions(raw: pd.DataFrame, survey: pd.DataFrame, normalised: Any) -> None:
     """Refuse differently written respondents naming one jobcentre in one wave and item."""
     keys = pd.DataFrame(
         {"respondent": normalised, "wave": survey["wave"].array, "item": survey["item"].array}
@@ -168,20 +166,11 @@ def _refuse_collisions(
     if not repeated.any():
         return
     written = survey["respondent"]
-    spellings = (
-        pd.DataFrame(
-            {
-                "key": keys[repeated].astype(str).agg("|".join, axis=1),
-                "as": written[repeated].to_numpy(),
-            }
-        )
-        .groupby("key")["as"]
-        .nunique()
-    )
-    positions = np.flatnonzero(repeated)
-    key_of = keys.iloc[positions].astype(str).agg("|".join, axis=1).to_numpy()
-    differ = spellings.reindex(key_of).to_numpy() > 1
-    positions = positions[differ]
+    candidates = keys.assign(written=written.to_numpy())[repeated]
+    spellings = candidates.groupby(["respondent", "wave", "item"], sort=False, dropna=False)[
+        "written"
+    ].transform("nunique")
+    positions = np.flatnonzero(repeated)[spellings.to_numpy() > 1]
     if not len(positions):
         return  # written alike: the schema's duplicate check has reported them
     problems = Problems(raw.index, list(survey.columns))
