@@ -7,6 +7,7 @@ report build on a six-row survey (marked slow).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shlex
 from pathlib import Path
 
@@ -143,7 +144,7 @@ def test_open_cases_and_output_folder_advice_name_options(
 def test_sheet_option_and_its_advice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("openpyxl")
     path = tmp_path / "svar.xlsx"
-    frame = pd.read_csv(pd.io.common.StringIO(WIDE), sep=";", dtype=str)
+    frame = pd.read_csv(io.StringIO(WIDE), sep=";", dtype=str)
     with pd.ExcelWriter(path) as writer:
         pd.DataFrame({"note": ["read me"]}).to_excel(writer, sheet_name="Forside", index=False)
         frame.to_excel(writer, sheet_name="Svar", index=False)
@@ -196,7 +197,8 @@ def test_report_reader_options_need_an_input_file(capsys: pytest.CaptureFixture[
 def test_report_wave_needs_a_survey_file(
     no_wave: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["report", "--population", str(no_wave), "--wave", "2018", "--out", str(tmp_path)]
+    out_dir = tmp_path / "rep"
+    argv = ["report", "--population", str(no_wave), "--wave", "2018", "--out", str(out_dir)]
     status, _, err = _run(argv, capsys)
     assert status == 1
     assert "--wave applies to survey files only" in err

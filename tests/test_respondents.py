@@ -114,4 +114,5 @@ def test_wave_change_warns_how_many_respondents_it_paired() -> None:
     ):
         change = wave_change(none, item="focus")
     assert change.loc[0, "method"] == "independent"
-    assert change.loc[0, "difference"] == change.loc[0, "independent_difference"]
+    row = change.iloc[0]
+    assert float(row["difference"]) == float(row["independent_difference"])
