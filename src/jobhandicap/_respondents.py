@@ -63,18 +63,25 @@ def _joint_names() -> dict[str, int]:
     return index
 
 
-def _resolve(text: str) -> tuple[int, bool]:
-    """``(municipality code, False)``, ``(jobcentre code, True)`` or ``(-1, False)``."""
-    found = reference.municipality_codes(pd.Series([text], dtype=object)).iloc[0]
-    if not pd.isna(found):
-        return int(found), False
-    rest = _JOBCENTRE_WORD.sub("", label_key(text))
-    if rest and rest != label_key(text):
-        found = reference.municipality_codes(pd.Series([rest], dtype=object)).iloc[0]
-        if not pd.isna(found):
-            return int(found), False
-    code = _joint_names().get(rest)
-    return (code, True) if code is not None else (-1, False)
+def _resolve(texts: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Per text: the municipality or jobcentre code it names (-1: none), and which it is.
+
+    A text is a municipality (code or name, see :func:`jobhandicap.reference.municipality`),
+    else one with "Jobcenter" before or after it, else a (joint) jobcentre's name.
+    """
+    direct = reference.municipality_codes(pd.Series(texts, dtype=object))
+    keys = [label_key(text) for text in texts]
+    rests = [_JOBCENTRE_WORD.sub("", key) for key in keys]
+    stripped = reference.municipality_codes(
+        pd.Series(
+            [r if r and r != k else None for r, k in zip(rests, keys, strict=True)], dtype=object
+        )
+    )
+    municipality = direct.fillna(stripped).to_numpy(dtype=np.int64, na_value=-1)
+    named = _joint_names()
+    jobcentre = np.array([named.get(rest, -1) for rest in rests], dtype=np.int64)
+    joint = (municipality < 0) & (jobcentre > 0)
+    return np.where(joint, jobcentre, municipality), joint
 
 
 def respondent_jobcentres(
@@ -85,9 +92,9 @@ def respondent_jobcentres(
     ``respondents`` are texts (missing allowed), ``waves`` the survey years (-1: missing).
     """
     codes, uniques = pd.factorize(respondents, use_na_sentinel=True)
-    resolved = [_resolve(str(u)) for u in uniques]
-    unique_codes = np.array([c for c, _ in resolved] + [-1], dtype=np.int64)
-    unique_joint = np.array([j for _, j in resolved] + [False], dtype=bool)
+    found, is_joint = _resolve([str(u) for u in uniques])
+    unique_codes = np.append(found, -1)  # position -1: a missing respondent
+    unique_joint = np.append(is_joint, False)
     code = unique_codes[codes]
     joint = unique_joint[codes]
     years = np.where(waves > 0, waves, 1970)
