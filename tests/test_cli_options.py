@@ -244,3 +244,14 @@ def test_example_prints_the_report_command(
     # The date is the one the case data need: no case was applied for after it.
     cases = jio.read_cases(args.cases)
     assert cases["applied"].max() <= pd.Timestamp(extracted)
+
+
+@pytest.mark.parametrize("wave", ["99999", "-1", "1899"])
+def test_a_wave_outside_the_years_is_an_option_error(
+    no_wave: Path, wave: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = _run(["validate", "survey", str(no_wave), "--wave", wave], capsys)
+    assert status == 1
+    assert f"--wave {wave}: the survey year must be a whole number from 1900 to 2200" in err
+    with pytest.raises(jh.SchemaError, match=r"wave=1\.5: the survey year"):
+        jio.read_survey(no_wave, wave=1.5)  # type: ignore[arg-type]

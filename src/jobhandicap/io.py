@@ -776,6 +776,17 @@ def read_survey(
     """
     options = _reader_options(format, sep, decimal, encoding, sheet)
     schema = frames.SCHEMAS["survey"]
+    if wave is not None:
+        low, high = int(schema["wave"].minimum or 0), int(schema["wave"].maximum or 0)
+        if (
+            isinstance(wave, bool)
+            or not isinstance(wave, int | np.integer)
+            or not low <= int(wave) <= high
+        ):
+            raise SchemaError(
+                f"{option('wave', wave)}: the survey year must be a whole number from {low} to "
+                f"{high}, e.g. {option('wave', 2018)}"
+            )
     found: dict[int, str] = {}
     layout: dict[str, Any] = {}
 
