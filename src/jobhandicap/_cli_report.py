@@ -27,7 +27,7 @@ from jobhandicap._frames_parse import parse_column
 from jobhandicap._frames_schema import SCHEMAS
 from jobhandicap._input_check import check_file, check_title, shown_name
 from jobhandicap._personal_numbers import scrub_text
-from jobhandicap._report_inputs import KINDS
+from jobhandicap._report_inputs import KINDS, check_read_options
 from jobhandicap.errors import JobhandicapError
 
 __all__ = [
@@ -225,6 +225,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         missing = [shown_name(path) for path in files.values() if not Path(path).is_file()]
         if missing:
             raise JobhandicapError(f"input file(s) not found: {', '.join(missing)}")
+        check_read_options(options, list(files))  # before any file is read
         # Before anything is validated (and could be echoed): headers and published columns.
         checked = {k: v for k, v in options.items() if k != "wave"}
         for kind, path in files.items():

@@ -252,10 +252,15 @@ def check_open_cases(frames: Mapping[str, pd.DataFrame], extracted: dt.date | No
         return
     still_open = int(cases["decided"].isna().sum())
     if still_open:
+        give = option(
+            "extracted",
+            "YYYY-MM-DD",
+            python="extracted= in build_report (--extracted YYYY-MM-DD on the command line)",
+        )
         raise JobhandicapError(
             f"{still_open} case(s) are still open (no decision date): give the date the data "
             "were extracted, so that their processing time is censored there: "
-            f"{option('extracted', 'YYYY-MM-DD')}"
+            f"{give}"
         )
 
 
