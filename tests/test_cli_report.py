@@ -101,8 +101,8 @@ def test_missing_file_and_bad_date(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "not found" in err
     assert "nope.csv" in err
     assert "Traceback" not in err
-    assert main(["report", "--extracted", "31.01.2021"]) == 2
-    assert "YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["report", "--extracted", "31.02.2021"]) == 2  # 31.01.2021 is a date (issue 13)
+    assert "dd.mm.yyyy" in capsys.readouterr().err
 
 
 def test_extracted_needs_a_cases_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -251,8 +251,8 @@ def test_survey_items_and_answers(data: ExampleData) -> None:
     assert counts.groupby("wave")["items"].unique().map(list).to_dict() == {2017: [18], 2018: [19]}
 
 
-def test_survey_respondents_are_jobcentre_names_and_mostly_paired(data: ExampleData) -> None:
-    names = set(reference.jobcentres(on=dt.date(2018, 7, 1))["jobcentre_name"])
+def test_survey_respondents_are_jobcentre_codes_and_mostly_paired(data: ExampleData) -> None:
+    names = set(reference.jobcentres(on=dt.date(2018, 7, 1))["jobcentre"].astype(str))
     by_wave = data.survey.groupby("wave")["respondent"].unique()
     assert set(by_wave.loc[2017]) <= names
     assert set(by_wave.loc[2018]) <= names
@@ -360,7 +360,7 @@ def test_profiles(data: ExampleData) -> None:
 
 def test_profiles_agree_with_the_2018_survey(data: ExampleData) -> None:
     names = reference.jobcentres(on=dt.date(2018, 7, 1)).drop_duplicates("jobcentre")
-    code_of = dict(zip(names["jobcentre_name"], names["jobcentre"], strict=True))
+    code_of = {str(code): code for code in names["jobcentre"]}  # respondents are codes as text
     for item in ("political_focus", "management_priority"):
         answers = _survey_answers(data.survey, item, 2018)
         answers = answers[answers.between(1, 5)]

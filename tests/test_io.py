@@ -790,7 +790,7 @@ def test_wide_survey_without_respondent_column() -> None:
 def test_long_survey_with_wave_argument() -> None:
     text = "Jobcenter;Spørgsmål;Svar\nJobcenter Vejle;political_focus;I nogen grad\n"
     got = jio.read_survey(io.StringIO(text), wave=2018)
-    assert got.iloc[0].tolist() == ["Jobcenter Vejle", 2018, "political_focus", 3]
+    assert got.iloc[0].tolist() == ["630", 2018, "political_focus", 3]  # Vejle's code
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,10 +1,15 @@
 """The ``jobhandicap report`` subcommand (registered in :mod:`jobhandicap.cli`).
 
 ``jobhandicap report [--cases F] [--survey F] [--staff F] [--profiles F] [--population F]
-[--outcomes F] [--people F] [--extracted DATE] [--out DIR] [--force] [--lang en|da]
+[--outcomes F] [--people F] [--extracted DATE] [--wave YEAR] [--sheet SHEET] [--sep SEP]
+[--decimal MARK] [--encoding ENC] [--format FMT] [--out DIR] [--force] [--lang en|da]
 [--no-suppress] [--quiet]`` builds the report of :func:`jobhandicap.report.build_report` from
 the files given, or from the bundled example data when no file is given. It prints one line per
 step (what it read, computed and wrote) and ends with the path of the report page.
+
+The reader options (``--wave`` … ``--format``, declared by :func:`add_reader_options`, which
+``jobhandicap validate`` shares) go to the reader of every file given that takes them
+(``read_options`` of :func:`~jobhandicap.report.build_report`).
 """
 
 from __future__ import annotations
@@ -15,23 +20,110 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, TextIO, TypedDict
 
+import pandas as pd
+
+from jobhandicap._frames_cells import DATE_FORMATS, Problems
+from jobhandicap._frames_parse import parse_column
+from jobhandicap._frames_schema import SCHEMAS
 from jobhandicap._input_check import check_file, check_title, shown_name
 from jobhandicap._personal_numbers import scrub_text
-from jobhandicap._report_inputs import KINDS
+from jobhandicap._report_inputs import KINDS, check_read_options
 from jobhandicap.errors import JobhandicapError
 
-__all__ = ["REPORT_COMMAND", "configure", "run"]
+__all__ = [
+    "READER_OPTIONS",
+    "REPORT_COMMAND",
+    "add_reader_options",
+    "configure",
+    "parse_date",
+    "reader_options",
+    "run",
+]
 
-#: The input files the command takes, one option each.
+#: The reader options of the command line, as the readers' keyword arguments.
+READER_OPTIONS: Final = ("format", "sep", "decimal", "encoding", "sheet", "wave")
+
+#: Separators that are hard to type in a shell, by what users type instead.
+_SEPARATOR_NAMES: Final = {"\\t": "\t", "tab": "\t", "semicolon": ";", "comma": ","}
 
 
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
+def parse_date(value: str) -> dt.date:
+    """Read a date typed on the command line as the readers read a date cell.
+
+    Accepted: ISO ``2021-01-31`` and day first ``31-01-2021``, ``31.01.2021``,
+    ``31/01/2021`` (the forms of :data:`jobhandicap._frames_cells.DATE_FORMATS`).
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        Naming the accepted forms.
+
+    Examples
+    --------
+    >>> parse_date("31.01.2021"), parse_date(" 2021-01-31 ")
+    (datetime.date(2021, 1, 31), datetime.date(2021, 1, 31))
+    """
+    spec = SCHEMAS["cases"]["applied"]
+    problems = Problems(pd.RangeIndex(1), [spec.name])
+    parsed = parse_column(pd.Series([value.strip()], dtype=object), spec, problems)
+    if problems or parsed.missing.any():
+        found = problems.frame()["message"] if problems else pd.Series(["no date given"])
+        reason = str(found.iloc[0]).removeprefix("expected a date: ")
+        why = "" if reason == DATE_FORMATS else f" ({reason})"
         raise argparse.ArgumentTypeError(
-            scrub_text(f"not a date: {value!r} (write it as YYYY-MM-DD, e.g. 2021-01-31)")
-        ) from None
+            scrub_text(
+                f"not a date: {value!r}{why}; write it as {DATE_FORMATS}, e.g. 2021-01-31 "
+                "or 31-01-2021"
+            )
+        )
+    day = pd.Timestamp(parsed.data[0])
+    return day.date()
+
+
+def _separator(value: str) -> str:
+    return _SEPARATOR_NAMES.get(value.strip().lower(), value)
+
+
+def _sheet(value: str) -> str | int:
+    text = value.strip()
+    return int(text) if text.isdigit() else value
+
+
+def add_reader_options(parser: argparse.ArgumentParser, *, wave_help: str) -> None:
+    """Declare the reader options of ``validate`` and ``report`` on ``parser``.
+
+    They are ``--format``, ``--sep``, ``--decimal``, ``--encoding``, ``--sheet`` and
+    ``--wave``; :func:`reader_options` turns them into the readers' keyword arguments.
+    """
+    group = parser.add_argument_group("reading the files (default: detected)")
+    group.add_argument(
+        "--format", choices=("csv", "excel", "parquet"), help="file format (default: detected)"
+    )
+    group.add_argument(
+        "--sep",
+        type=_separator,
+        metavar="SEP",
+        help="CSV separator, e.g. ';' ',' or tab (default: detected)",
+    )
+    group.add_argument(
+        "--decimal",
+        choices=(",", "."),
+        metavar="MARK",
+        help="decimal mark , or . (default: detected per column)",
+    )
+    group.add_argument("--encoding", help="CSV encoding (default: UTF-8 or Windows-1252)")
+    group.add_argument(
+        "--sheet",
+        type=_sheet,
+        metavar="SHEET",
+        help="Excel sheet: its name, or its number counted from 0 (default: the first)",
+    )
+    group.add_argument("--wave", type=int, metavar="YEAR", help=wave_help)
+
+
+def reader_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The reader options given on the command line, as reader keyword arguments."""
+    return {k: getattr(args, k) for k in READER_OPTIONS if getattr(args, k, None) is not None}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -58,9 +150,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         files.add_argument(f"--{kind}", type=Path, metavar="FILE", help=f"the {kind} table")
     parser.add_argument(
         "--extracted",
-        type=_date,
+        type=parse_date,
         metavar="DATE",
-        help="the date the case data were extracted (YYYY-MM-DD); needed when cases are open",
+        help=(
+            "the date the case data were extracted (2021-01-31, 31-01-2021, 31.01.2021 or "
+            "31/01/2021); needed when cases are open"
+        ),
+    )
+    add_reader_options(
+        parser, wave_help="survey year, for a survey file (--survey) without a wave column"
     )
     parser.add_argument(
         "--out",
@@ -120,20 +218,29 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             print(scrub_text(line), file=out, flush=True)
 
     files = {kind: getattr(args, kind) for kind in KINDS if getattr(args, kind) is not None}
+    options = reader_options(args)
     data: Any
     check_title(args.title, advice="cli")
     if files:
         missing = [shown_name(path) for path in files.values() if not Path(path).is_file()]
         if missing:
             raise JobhandicapError(f"input file(s) not found: {', '.join(missing)}")
+        check_read_options(options, list(files))  # before any file is read
         # Before anything is validated (and could be echoed): headers and published columns.
+        checked = {k: v for k, v in options.items() if k != "wave"}
         for kind, path in files.items():
-            check_file(kind, path, advice="cli", command="report")
+            check_file(kind, path, advice="cli", command="report", **checked)
         data = {**files, "extracted": args.extracted}
     else:
         if args.extracted is not None:
             raise JobhandicapError(
                 "--extracted applies to a cases file (--cases); the example data have their own"
+            )
+        if options:
+            given = ", ".join(f"--{k}" for k in options)
+            raise JobhandicapError(
+                f"{given} appl{'ies' if len(options) == 1 else 'y'} to input files "
+                "(--cases, --survey, ...); the example data are used when no file is given"
             )
         data = load_example()
     result = build_report(
@@ -144,6 +251,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         lang=args.lang,
         title=args.title,
         progress=say,
+        read_options=options or None,
     )
     if result.skipped:
         say(f"not included: {', '.join(f'{name} ({why})' for name, why in result.skipped)}")

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap._advice import flag, option
 from jobhandicap.errors import JobhandicapError, SchemaError, problems_frame
 
 __all__ = [
@@ -84,7 +85,8 @@ def decode_sample(head: bytes, encoding: str | None, *, final: bool) -> tuple[st
             if utf16 is not None:
                 raise JobhandicapError(
                     "the file looks like UTF-16 text without a byte-order mark (every other "
-                    f"byte of line 1 is zero); pass encoding={utf16!r}, or save it as UTF-8"
+                    f"byte of line 1 is zero); pass {option('encoding', utf16)}, or save it as "
+                    "UTF-8"
                 )
             candidates = ("utf-8", "cp1252")
     else:
@@ -150,7 +152,7 @@ def mixed_encoding_error(data: bytes, position: int) -> JobhandicapError | None:
         return JobhandicapError(
             f"encoding problem: the file starts with a UTF-8 byte-order mark, but line {line} "
             f"is not UTF-8 (byte {byte!r}); it was probably saved as Windows-1252 (cp1252) "
-            "with a UTF-8 mark. Save it again as UTF-8, or pass encoding='cp1252'"
+            f"with a UTF-8 mark. Save it again as UTF-8, or pass {option('encoding', 'cp1252')}"
         )
     letter = _UTF8_LETTER.search(data)
     if letter is None:
@@ -158,7 +160,8 @@ def mixed_encoding_error(data: bytes, position: int) -> JobhandicapError | None:
     return JobhandicapError(
         f"encoding problem: the file mixes encodings: line {line_of(data, letter.start())} "
         f"is UTF-8 but line {line} is not (byte {byte!r}, probably Windows-1252, cp1252). "
-        "Save the whole file in one encoding (UTF-8), or pass encoding= to choose one"
+        "Save the whole file in one encoding (UTF-8), or pass "
+        f"{option('encoding', 'cp1252')} (or another encoding) to choose one"
     )
 
 
@@ -173,7 +176,8 @@ def _decode(head: bytes, encoding: str, final: bool) -> str:
         raise
     except UnicodeError as err:  # e.g. "UTF-16 stream does not start with BOM"
         raise JobhandicapError(
-            f"the file is not valid {encoding} text ({err}); leave out encoding= to detect "
+            f"the file is not valid {encoding} text ({err}); leave out {option('encoding')} to "
+            "detect "
             "UTF-8, UTF-16 with a byte-order mark or Windows-1252"
         ) from None
 
@@ -185,11 +189,11 @@ def decode_error(err: UnicodeDecodeError, encoding: str | None) -> JobhandicapEr
         return JobhandicapError(
             f"cannot decode the file: it is neither UTF-8 nor Windows-1252 (cp1252) text "
             f"(byte {byte!r} cannot be decoded); is it a spreadsheet or a binary file? "
-            "Pass format= or encoding= if you know them"
+            f"Pass {option('format')} or {option('encoding')} if you know them"
         )
     return JobhandicapError(
         f"the file is not valid {encoding} text (byte {byte!r} cannot be decoded); leave out "
-        "encoding= to detect UTF-8 or Windows-1252"
+        f"{option('encoding')} to detect UTF-8 or Windows-1252"
     )
 
 
@@ -261,7 +265,7 @@ def detect_dialect(
     """
     if sep is not None and (not isinstance(sep, str) or len(sep) != 1 or sep in '"\r\n'):
         raise JobhandicapError(
-            f"sep must be one character such as ';', ',' or a tab ('\\t'), got {sep!r}"
+            f"{flag('sep')} must be one character such as ';', ',' or a tab ('\\t'), got {sep!r}"
         )
     skip = 0
     first_line, _, rest = sample.partition("\n")

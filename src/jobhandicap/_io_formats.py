@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from jobhandicap._advice import option
 from jobhandicap.errors import JobhandicapError
 
 __all__ = [
@@ -106,7 +107,7 @@ def read_excel_rows(data: bytes, sheet: str | int) -> ExcelSheet:
             if not 0 <= sheet < len(names):
                 raise JobhandicapError(
                     f"the workbook has {len(names)} sheet(s) ({', '.join(map(repr, names))}); "
-                    f"sheet={sheet} does not exist"
+                    f"{option('sheet', sheet)} does not exist (the first sheet is 0)"
                 )
             worksheet = workbook[names[sheet]]
         elif sheet in names:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
+import inspect
 import os
 import platform
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +22,7 @@ from typing import Any, Final
 import attrs
 import pandas as pd
 
+from jobhandicap._advice import flag, in_command_line, option
 from jobhandicap._frames_schema import SCHEMAS
 from jobhandicap._input_check import check_file, check_frame, shown_name
 from jobhandicap._report_context import Options, Section
@@ -68,20 +70,86 @@ def _as_date(value: object) -> dt.date | None:
     )
 
 
-def _read(kind: str, source: str | os.PathLike[str]) -> tuple[pd.DataFrame, str, str]:
+class _OptionError(JobhandicapError, ValueError):
+    """A bad ``read_options`` argument of :func:`jobhandicap.report.build_report`."""
+
+
+def reader_keywords(kind: str) -> frozenset[str]:
+    """The keyword arguments ``io.read_<kind>`` takes (besides the source)."""
+    from jobhandicap import io
+
+    parameters = inspect.signature(getattr(io, _READERS[kind])).parameters.values()
+    return frozenset(p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY)
+
+
+#: The reader options the raw search for personal numbers (``check_file``) takes as well.
+_CHECK_OPTIONS: Final = ("format", "sep", "decimal", "encoding", "sheet")
+
+
+def check_read_options(read_options: object, file_kinds: Sequence[str]) -> dict[str, Any]:
+    """Check the reader options for the given file inputs; return them as a dict.
+
+    Every key must be a keyword of some reader (``io.read_<kind>``) and of at least one of the
+    readers of the file inputs given, and there must be a file input at all.
+    """
+    if read_options is None:
+        return {}
+    if not isinstance(read_options, Mapping):
+        raise _OptionError(
+            "read_options must be a mapping of reader keyword to value, e.g. "
+            f"{{'sep': ';', 'wave': 2018}}, got {type(read_options).__name__}"
+        )
+    options = dict(read_options)
+    if not options:
+        return options
+    known = sorted(set().union(*(reader_keywords(kind) for kind in KINDS)))
+    unknown = [key for key in options if key not in known]
+    if unknown:
+        shown = ", ".join(repr(k) if not isinstance(k, str) else flag(k) for k in unknown)
+        raise _OptionError(
+            f"unknown reader option(s) {shown}; the readers take "
+            f"{', '.join(flag(k) for k in known)}"
+        )
+    given = ", ".join(flag(k) for k in options)
+    if not file_kinds:
+        raise _OptionError(
+            f"reader options ({given}) apply to input files, and no input is a file path"
+        )
+    for key in options:
+        takers = [kind for kind in file_kinds if key in reader_keywords(kind)]
+        if not takers:
+            wanted = [kind for kind in KINDS if key in reader_keywords(kind)]
+            raise _OptionError(
+                f"{flag(key)} applies to {' and '.join(wanted)} files only, and no such file "
+                "is given"
+            )
+    return options
+
+
+def _read(
+    kind: str, source: str | os.PathLike[str], read_options: Mapping[str, Any]
+) -> tuple[pd.DataFrame, str, str]:
     """Read an input file; return the frame, the file's name as shown and its SHA-256.
 
     The raw file is searched for personal numbers first (headers and published columns), so
-    validation never gets to echo one; a name holding one is shown hidden.
+    validation never gets to echo one; a name holding one is shown hidden. Of
+    ``read_options``, the reader gets those it takes.
     """
     from jobhandicap import io
 
     path = Path(source)
-    check_file(kind, path, advice="python")
+    accepted = reader_keywords(kind)
+    options = {k: v for k, v in read_options.items() if k in accepted}
+    check_file(
+        kind,
+        path,
+        advice="cli" if in_command_line() else "python",
+        **{k: v for k, v in options.items() if k in _CHECK_OPTIONS},
+    )
     name = shown_name(path.name)
     reader: Callable[..., pd.DataFrame] = getattr(io, _READERS[kind])
     try:
-        frame = reader(path)
+        frame = reader(path, **options)
     except SchemaError as err:
         raise SchemaError(f"{kind} file {name}: {err.summary}", err.problems) from None
     with path.open("rb") as handle:
@@ -99,10 +167,31 @@ def _validate(kind: str, frame: pd.DataFrame, what: str) -> pd.DataFrame:
 
 
 def read_inputs(
-    data: ExampleData | Mapping[str, Any], lang: Lang, progress: Callable[[str], None]
+    data: ExampleData | Mapping[str, Any],
+    lang: Lang,
+    progress: Callable[[str], None],
+    read_options: Mapping[str, Any] | None = None,
 ) -> tuple[list[Input], dt.date | None]:
-    """Read, check (personal numbers first) and validate the inputs."""
+    """Read, check (personal numbers first) and validate the inputs.
+
+    ``read_options`` are passed to the reader of every file input (those each reader takes).
+    """
     raw: list[tuple[str, pd.DataFrame, str, str | None]] = []
+    file_kinds = (
+        [
+            kind
+            for kind in KINDS
+            if isinstance(data.get(kind), str | os.PathLike)
+            and not isinstance(data.get(kind), pd.DataFrame)
+        ]
+        if isinstance(data, Mapping)
+        else []
+    )
+    options = (
+        check_read_options(read_options, file_kinds)
+        if isinstance(data, ExampleData | Mapping)
+        else {}
+    )
     if isinstance(data, ExampleData):
         progress("using the bundled example data (jobhandicap.datasets.load_example)")
         for kind, frame in data.frames().items():
@@ -123,7 +212,7 @@ def read_inputs(
             if isinstance(value, pd.DataFrame):
                 raw.append((kind, value, text("frame_given", lang), None))
             elif isinstance(value, str | os.PathLike):
-                read, name, file_hash = _read(kind, value)
+                read, name, file_hash = _read(kind, value, options)
                 progress(f"read {kind} from {name}: {len(read)} rows")
                 raw.append((kind, read, name, file_hash))
             else:
@@ -163,10 +252,15 @@ def check_open_cases(frames: Mapping[str, pd.DataFrame], extracted: dt.date | No
         return
     still_open = int(cases["decided"].isna().sum())
     if still_open:
+        give = option(
+            "extracted",
+            "YYYY-MM-DD",
+            python="extracted= in build_report (--extracted YYYY-MM-DD on the command line)",
+        )
         raise JobhandicapError(
             f"{still_open} case(s) are still open (no decision date): give the date the data "
-            "were extracted, so that their processing time is censored there — extracted= in "
-            "build_report, --extracted YYYY-MM-DD on the command line"
+            "were extracted, so that their processing time is censored there: "
+            f"{give}"
         )
 
 

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
+from jobhandicap._advice import option
 from jobhandicap.errors import JobhandicapError
 
 __all__ = ["MANIFEST", "check_folder", "write_report_files"]
@@ -106,10 +107,11 @@ def _manifest_bytes(names: list[str]) -> bytes:
 
 
 def _not_empty_error(shown: Path) -> OutputFolderError:
+    force = option("force", True, python="force=True (on the command line: --force)")
     return OutputFolderError(
         f"the output folder {str(shown)!r} is not empty and holds no report of jobhandicap "
-        f"(no {MANIFEST}): choose a new or empty folder, or pass force=True (on the command "
-        "line: --force) to write into it anyway (files named like the report's are then "
+        f"(no {MANIFEST}): choose a new or empty folder, or pass {force} to "
+        "write into it anyway (files named like the report's are then "
         "replaced; other files are left alone)"
     )
 

@@ -450,7 +450,9 @@ def _survey(
             answer, true = _item_answers(rng, y, answering, _SURVEY_SPECS[item, wave])
             answers.append(answer[answering])
             truth[item, wave] = pd.Series(true, index=table["jobcentre"].to_numpy())
-        names = table["jobcentre_name"].to_numpy()[answering]
+        # The respondent is the jobcentre's code as text: the canonical form of a jobcentre
+        # named in any spelling (jobhandicap._respondents).
+        names = table["jobcentre"].astype(str).to_numpy()[answering]
         frames.append(
             pd.DataFrame(
                 {

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap._advice import option
 from jobhandicap._grouping import as_by, check_columns, group_keys, rows_in
 from jobhandicap.domain import Decision
 from jobhandicap.errors import JobhandicapError, SchemaError, problems_frame
@@ -124,7 +125,8 @@ class _Durations:
             if (is_open & ~self.withdrawn).any():
                 raise JobhandicapError(
                     f"{int((is_open & ~self.withdrawn).sum())} case(s) are still open: give "
-                    "extracted= (the date the data were extracted) so that they are censored "
+                    f"{option('extracted')} (the date the data were extracted) so that they are "
+                    "censored "
                     "there instead of dropped, which would bias processing time down"
                 )
             end = decided
@@ -135,7 +137,8 @@ class _Durations:
             if early.any():
                 first = int(np.flatnonzero(early)[0])
                 raise JobhandicapError(
-                    f"extracted={pd.Timestamp(cut).date()} is before the application date of "
+                    f"{option('extracted', str(pd.Timestamp(cut).date()))} is before the "
+                    "application date of "
                     f"{int(early.sum())} case(s) (first at {_where(first)}, applied "
                     f"{pd.Timestamp(applied[first]).date()}); the extraction date must be on "
                     "or after every application"

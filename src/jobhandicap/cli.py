@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import shlex
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -35,7 +36,8 @@ from typing import Any, NoReturn, TextIO, cast
 import attrs
 import pandas as pd
 
-from jobhandicap._cli_report import REPORT_COMMAND
+from jobhandicap._advice import command_line
+from jobhandicap._cli_report import REPORT_COMMAND, add_reader_options
 from jobhandicap._input_check import check_file, shown_name
 from jobhandicap._io_headers import KINDS
 from jobhandicap._personal_numbers import scrub_text
@@ -87,20 +89,7 @@ def _configure_validate(parser: argparse.ArgumentParser) -> None:
         "kind", choices=KINDS, metavar="KIND", help=f"what the file holds: {', '.join(KINDS)}"
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="CSV, Excel (.xlsx) or Parquet")
-    parser.add_argument(
-        "--format", choices=("csv", "excel", "parquet"), help="file format (default: detected)"
-    )
-    parser.add_argument("--sep", help="CSV separator (default: detected)")
-    parser.add_argument(
-        "--decimal",
-        choices=(",", "."),
-        metavar="MARK",
-        help="decimal mark , or . (default: detected)",
-    )
-    parser.add_argument("--encoding", help="CSV encoding (default: UTF-8 or Windows-1252)")
-    parser.add_argument(
-        "--wave", type=int, help="survey year, for a survey file without a wave column"
-    )
+    add_reader_options(parser, wave_help="survey year, for a survey file without a wave column")
 
 
 def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
@@ -112,6 +101,8 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
         "decimal": args.decimal,
         "encoding": args.encoding,
     }
+    if args.sheet is not None:
+        options["sheet"] = args.sheet
     if args.kind == "survey":
         options["wave"] = args.wave
     elif args.wave is not None:
@@ -143,7 +134,9 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
 
 def _check_options(options: dict[str, Any]) -> dict[str, Any]:
     """The reader options :func:`jobhandicap._input_check.check_file` takes."""
-    return {k: options[k] for k in ("format", "sep", "decimal", "encoding")}
+    return {
+        k: options[k] for k in ("format", "sep", "decimal", "encoding", "sheet") if k in options
+    }
 
 
 def _without_personal_ids(problems: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -203,6 +196,16 @@ def _run_example(args: argparse.Namespace, out: TextIO) -> int:
         io.write_csv(getattr(data, kind), kind, path)
     print(
         f"wrote {len(targets)} files to {args.out}: {', '.join(p.name for p in targets.values())}",
+        file=out,
+    )
+    # The case data were extracted on a known day, which a report of them needs.
+    print(
+        f"the case data were extracted on {data.extracted.isoformat()}; a report of these files:",
+        file=out,
+    )
+    files = " ".join(f"--{kind} {shlex.quote(str(path))}" for kind, path in targets.items())
+    print(
+        f"  jobhandicap report {files} --extracted {data.extracted.isoformat()}",
         file=out,
     )
     return 0
@@ -298,7 +301,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else 2
     command: Subcommand = args.subcommand
     try:
-        return command.run(args, cast(TextIO, _Scrubbed(sys.stdout)))
+        # Advice in messages names command-line options (--wave), not Python arguments.
+        with command_line():
+            return command.run(args, cast(TextIO, _Scrubbed(sys.stdout)))
     except KeyboardInterrupt:
         print("jobhandicap: interrupted", file=sys.stderr)
         return 130

@@ -12,7 +12,7 @@ All 98 municipalities and the jobcentres that serve them (94 from 2017 to 2020, 
 :func:`jobhandicap.reference.jobcentres`), 2017–2020:
 
 - ``survey`` — the yearly jobcentre survey, waves 2017 (84 respondents) and 2018 (82 of 94), of
-  whom most answer both waves; the respondent is the jobcentre's name. Items (see
+  whom most answer both waves; the respondent is the jobcentre's code as text. Items (see
   :data:`SURVEY_ITEMS`): ``political_focus``, ``management_priority``, ``scheme_focus``,
   ``expected_focus``, ``new_strategy`` (2018 only) and ``target_group_<group>`` for each of the
   14 benefit target groups (value of :class:`~jobhandicap.TargetGroup` with spaces and hyphens

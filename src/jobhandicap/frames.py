@@ -92,6 +92,7 @@ from jobhandicap._frames_schema import (
     FrameSchema,
 )
 from jobhandicap._frames_validate import CROSS_CHECKS, validate
+from jobhandicap._respondents import normalise_respondents
 from jobhandicap.errors import UnknownLabelError
 
 __all__ = [
@@ -299,7 +300,11 @@ def validate_kind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
        municipality  year  population
     0           101  2018      400000
     """
-    return validate(frame, _schema_of(kind), CROSS_CHECKS.get(kind))
+    schema = _schema_of(kind)
+    result = validate(frame, schema, CROSS_CHECKS.get(kind))
+    if schema is SURVEY_SCHEMA:
+        result = normalise_respondents(frame, result)
+    return result
 
 
 def validate_cases(frame: pd.DataFrame) -> pd.DataFrame:
@@ -379,20 +384,39 @@ def validate_survey(frame: pd.DataFrame) -> pd.DataFrame:
         Listing every problem: answers outside the scale, unreadable waves, empty respondents
         or items, and repeated (respondent, wave, item) rows.
 
+    Warns
+    -----
+    DataQualityWarning
+        When some respondents name a jobcentre or municipality and others do not.
+
     Notes
     -----
     Cells are read by the rules of :mod:`jobhandicap.frames` (labels in any language and case,
     dates in ISO or Danish form, numbers as text). Columns outside the schema are dropped.
 
+    **Respondents.** When every respondent names a jobcentre or a municipality — a code,
+    zero-padded or not ("169", "0169"), a name or known variant ("Høje-Tåstrup Kommune"),
+    with or without "Jobcenter" ("Jobcenter Høje-Taastrup"), or a joint jobcentre's name
+    ("Jobcenter Esbjerg-Fanø") — each becomes the code of its jobcentre as text ("169"), so
+    the same jobcentre pairs across waves whatever the spelling. A municipality names the
+    jobcentre that served it on 1 July of the wave's year
+    (:data:`jobhandicap.reference.MEMBERSHIP_DAY`; Fanø is "561"). Other respondents
+    ("R17", staff ids, serial numbers) are kept as written; so is a table that mixes both
+    (with a warning when some are jobcentre names), because normalising some respondents but
+    not others would pair them no better. Two spellings of one jobcentre answering the same
+    item in one wave are an error.
+
     Examples
     --------
     >>> import pandas as pd
-    >>> raw = pd.DataFrame({"respondent": ["Aarhus", "Aarhus"], "wave": ["2018", 2018],
-    ...                     "item": ["q1", "q2"], "answer": ["Ved ikke", 4]})
+    >>> raw = pd.DataFrame({"respondent": ["Aarhus", "Jobcenter Århus"], "wave": ["2018", 2019],
+    ...                     "item": ["q1", "q1"], "answer": ["Ved ikke", 4]})
     >>> validate_survey(raw)
       respondent  wave item  answer
-    0     Aarhus  2018   q1       9
-    1     Aarhus  2018   q2       4
+    0        751  2018   q1       9
+    1        751  2019   q1       4
+    >>> validate_survey(raw.assign(respondent=["R17", "R18"]))["respondent"].tolist()
+    ['R17', 'R18']
     """
     return validate_kind(frame, "survey")
 

@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from jobhandicap import _frames_arrow, _io_csv, _io_formats, _safe_text, frames
+from jobhandicap._advice import option
 from jobhandicap._frames_schema import DANISH_LABELS
 from jobhandicap._io_headers import check_kind, danish_header, header_table, resolve_headers
 from jobhandicap._labels import label_key
@@ -507,7 +508,7 @@ def _tidy(
     if conflicts:
         raise SchemaError(
             "numbers written with both decimal marks in one column; write the column one way, "
-            "or pass decimal=',' or decimal='.'",
+            f"or pass {option('decimal', ',')} or {option('decimal', '.')}",
             problems_frame(conflicts),
         )
     if len(frame.columns) and len(frame):
@@ -742,14 +743,21 @@ def read_survey(
     pandas.DataFrame
         The canonical survey frame: respondent, wave, item, answer (Likert code, ``<NA>`` when
         not answered). A wide file gives its rows in file order, items in column order.
+        Respondents that all name a jobcentre or municipality become the jobcentre's code
+        (see :func:`jobhandicap.frames.validate_survey`).
 
     Raises
     ------
     SchemaError
         Listing every problem with its source row and column, or when the wave is missing or
-        given twice.
+        given twice, or two spellings of one jobcentre answer the same item in a wave.
     MissingColumnsError
         When a required column, or a header named in ``items``, is missing.
+
+    Warns
+    -----
+    DataQualityWarning
+        When some respondents name a jobcentre and others do not (all are kept as written).
 
     Examples
     --------
@@ -760,14 +768,25 @@ def read_survey(
     ... '''
     >>> read_survey(io.StringIO(wide), wave=2018,
     ...             items={"politisk fokus": "political_focus", "nye strategier": "new_strategy"})
-             respondent  wave            item  answer
-    0  Jobcenter Aarhus  2018  political_focus       4
-    1  Jobcenter Aarhus  2018     new_strategy       9
-    2   Jobcenter Vejle  2018  political_focus       1
-    3   Jobcenter Vejle  2018     new_strategy    <NA>
+      respondent  wave             item  answer
+    0        751  2018  political_focus       4
+    1        751  2018     new_strategy       9
+    2        630  2018  political_focus       1
+    3        630  2018     new_strategy    <NA>
     """
     options = _reader_options(format, sep, decimal, encoding, sheet)
     schema = frames.SCHEMAS["survey"]
+    if wave is not None:
+        low, high = int(schema["wave"].minimum or 0), int(schema["wave"].maximum or 0)
+        if (
+            isinstance(wave, bool)
+            or not isinstance(wave, int | np.integer)
+            or not low <= int(wave) <= high
+        ):
+            raise SchemaError(
+                f"{option('wave', wave)}: the survey year must be a whole number from {low} to "
+                f"{high}, e.g. {option('wave', 2018)}"
+            )
     found: dict[int, str] = {}
     layout: dict[str, Any] = {}
 
@@ -777,13 +796,17 @@ def read_survey(
         if has_wave and wave is not None:
             header_of = next(header[p] for p, c in found.items() if c == "wave")
             raise SchemaError(
-                f"the survey file has a wave column ({header_of!r}); leave out wave={wave!r}"
+                f"the survey file has a wave column ({header_of!r}); leave out "
+                f"{option('wave', wave)}"
             )
         if not has_wave and wave is None:
             raise SchemaError(
                 "the survey file has no wave column (år, bølge, year); pass the survey year "
-                "as wave=, e.g. read_survey(path, wave=2018)",
-                problems_frame([(None, "wave", None, "no wave column and no wave= given")]),
+                f"as {option('wave')}, e.g. "
+                f"{option('wave', 2018, python='read_survey(path, wave=2018)')}",
+                problems_frame(
+                    [(None, "wave", None, f"no wave column and no {option('wave')} given")]
+                ),
             )
         if "item" in found.values():
             layout["wide"] = False

@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterable
 from enum import StrEnum
 from importlib import resources
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +54,11 @@ __all__ = [
     "schemes",
     "target_groups",
 ]
+
+#: The day of the year (month, day) on which a jobcentre's membership counts for the whole year
+#: (:func:`jobhandicap.usage.rates_per_population`, :func:`jobhandicap.usage.count_cases`, and
+#: the jobcentre a survey respondent names in a wave): 1 July, the middle of the year.
+MEMBERSHIP_DAY: Final = (7, 1)
 
 #: Code 411 is Christiansø, which Statistics Denmark lists among the municipality codes although
 #: it belongs to no municipality.

@@ -185,6 +185,7 @@ def build_report(
     draws: int = 2_000,
     timestamp: dt.datetime | None = None,
     progress: Callable[[str], None] | None = None,
+    read_options: Mapping[str, Any] | None = None,
 ) -> ReportResult:
     """Write a report of every analysis the data allow: an HTML page, CSV files and a workbook.
 
@@ -240,6 +241,14 @@ def build_report(
     progress
         Called with one line of text per step (what was read, computed and written); the
         command line prints these lines.
+    read_options
+        Keyword arguments for the readers of the file inputs (``io.read_<kind>``), e.g.
+        ``{"sep": ";", "encoding": "cp1252", "wave": 2018}``: each reader gets those it takes
+        (``wave`` only :func:`~jobhandicap.io.read_survey`). An unknown keyword, one that no
+        reader of the files given takes, or read options without any file input are an error
+        (a ``JobhandicapError`` that is also a ``ValueError``). ``jobhandicap report`` passes
+        its ``--wave``, ``--sheet``, ``--sep``, ``--decimal``, ``--encoding`` and ``--format``
+        here.
 
     Returns
     -------
@@ -350,7 +359,7 @@ def build_report(
         n_boot=n_boot,
         draws=draws,
     )
-    inputs, extracted = read_inputs(data, lang, say)
+    inputs, extracted = read_inputs(data, lang, say, read_options)
     frames = {i.kind: i.frame for i in inputs}
     check_open_cases(frames, extracted)
     plots = _load_plots()

@@ -14,6 +14,7 @@ runs the estimators of :mod:`jobhandicap.stats` on those counts.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Literal
 
@@ -22,7 +23,7 @@ import pandas as pd
 
 from jobhandicap._grouping import as_by, check_columns
 from jobhandicap.domain import Likert
-from jobhandicap.errors import JobhandicapError, MissingColumnsError
+from jobhandicap.errors import DataQualityWarning, JobhandicapError, MissingColumnsError
 from jobhandicap.stats import (
     mcnemar_exact,
     newcombe_difference,
@@ -383,6 +384,49 @@ def _check_values(survey: pd.DataFrame, column: str, wanted: Sequence[Hashable])
         )
 
 
+#: How many items a pairing warning spells out.
+_SHOWN_ITEMS = 5
+
+
+def _warn_unpaired(
+    items: Sequence[str],
+    n_paired: FloatArray,
+    n_early: FloatArray,
+    n_late: FloatArray,
+    earlier: int,
+    later: int,
+) -> None:
+    """Warn when some respondents of an item could not be paired across the two waves."""
+    lines = []
+    unpaired = (n_paired < n_early) | (n_paired < n_late)
+    for i in np.flatnonzero(unpaired).tolist():
+        k, a, b = int(n_paired[i]), int(n_early[i]), int(n_late[i])
+        how = (
+            "independent samples"
+            if k == 0
+            else f"paired on those {k}, the other respondents left out of the difference"
+        )
+        lines.append(
+            f"{items[i]!r}: {k} respondent(s) paired of {a} in {earlier} and {b} in {later} "
+            f"({how})"
+        )
+    if not lines:
+        return
+    more = len(lines) - _SHOWN_ITEMS
+    shown = "; ".join(lines[:_SHOWN_ITEMS]) + (f"; and {more} more item(s)" if more > 0 else "")
+    none_paired = bool((n_paired[unpaired] == 0).all())
+    warnings.warn(
+        f"wave_change could not pair {'any' if none_paired else 'every'} respondent across "
+        f"{earlier} and {later}: {shown}. A respondent pairs when it has an answer in both "
+        "waves under the same name; jobcentre and municipality names and codes are "
+        "normalised to the jobcentre code when the survey is read (validate_survey), other "
+        "respondent ids must be written alike in both waves. independent_difference uses all "
+        "respondents of each wave",
+        DataQualityWarning,
+        stacklevel=3,
+    )
+
+
 def wave_change(
     survey: pd.DataFrame,
     *,
@@ -420,6 +464,16 @@ def wave_change(
     ------
     JobhandicapError
         For unknown items or waves, or a respondent answering an item twice in one wave.
+
+    Warns
+    -----
+    DataQualityWarning
+        When some respondents of an item are in the base of one wave only: with none in both
+        the change is from independent samples, with some the paired difference rests on those
+        only. The warning says, per item, how many respondents were paired of how many in each
+        wave. Respondents pair by their ``respondent`` value, which
+        :func:`~jobhandicap.validate_survey` normalises to the jobcentre code when every
+        respondent names a jobcentre or municipality.
 
     Notes
     -----
@@ -523,6 +577,7 @@ def wave_change(
         ci_low[paired_rows] = paired.ci_low
         ci_high[paired_rows] = paired.ci_high
         p_value[paired_rows] = mcnemar_exact(b, c)
+    _warn_unpaired(items, n_paired, n_early, n_late, earlier, later)
     with np.errstate(invalid="ignore", divide="ignore"):
         share_early = x_early / n_early
         share_late = x_late / n_late

@@ -48,6 +48,7 @@ import pandas as pd
 from jobhandicap._grouping import as_by, check_columns, group_keys, rows_in
 from jobhandicap.domain import Decision
 from jobhandicap.errors import JobhandicapError, SmallSampleWarning, UnknownLabelError
+from jobhandicap.reference import MEMBERSHIP_DAY
 from jobhandicap.reference import jobcentres as _jobcentre_memberships
 from jobhandicap.stats import poisson_interval
 from jobhandicap.stats._core import check_level, factorize_groups
@@ -61,9 +62,6 @@ __all__ = [
     "target_group_coverage",
 ]
 
-#: The day of the year (month, day) on which a jobcentre's membership counts for the whole year
-#: in :func:`rates_per_population` and :func:`count_cases`: 1 July, the middle of the year.
-MEMBERSHIP_DAY = (7, 1)
 
 #: How many offending units an error message spells out.
 _SHOWN = 5
