@@ -21,7 +21,12 @@ import pandas as pd
 
 from jobhandicap._report_tables import Published, Table, republish, unprotected
 from jobhandicap._report_text import Lang, number, percent, text, value_label
-from jobhandicap.errors import DisclosureError, JobhandicapError
+from jobhandicap.errors import (
+    DataQualityWarning,
+    DisclosureError,
+    JobhandicapError,
+    SmallSampleWarning,
+)
 from jobhandicap.staff import Scale
 
 _SVG_START = re.compile(r"<svg\b")
@@ -218,6 +223,13 @@ def _check_same_counts(protected: Published, table: Table) -> None:
         )
 
 
+#: Library warnings an analysis of the report may raise, and the note each becomes.
+_WARNING_NOTES: tuple[tuple[type[Warning], str], ...] = (
+    (SmallSampleWarning, "warning_small_sample"),
+    (DataQualityWarning, "warning_data_quality"),
+)
+
+
 class _Attempt:
     """Context manager of :meth:`Context.attempt`."""
 
@@ -229,7 +241,10 @@ class _Attempt:
         self._caught: list[warnings.WarningMessage] = []
 
     def __enter__(self) -> None:
-        self._caught = self._catcher.__enter__() or []
+        # ``catch_warnings(record=True)`` returns the (still empty) list it records into.
+        caught = self._catcher.__enter__()
+        assert caught is not None
+        self._caught = caught
         warnings.simplefilter("always")
 
     def __exit__(
@@ -240,7 +255,12 @@ class _Attempt:
     ) -> bool:
         self._catcher.__exit__(kind, error, trace)
         for warning in self._caught:
-            self._section.note(str(warning.message).splitlines()[0])
+            # A fixed sentence per kind of warning, never the warning's own text: that may
+            # quote a base or a count that the release protects.
+            for category, key in _WARNING_NOTES:
+                if issubclass(warning.category, category):
+                    self._section.note(self._ctx.t(key))
+                    break
         if isinstance(error, JobhandicapError) and not isinstance(error, DisclosureError):
             reason = first_lines(error)
             self._section.note(self._ctx.t("table_failed", what=self._what, reason=reason))

@@ -142,6 +142,18 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "{what} could not be computed: {reason}",
         "{what} kunne ikke beregnes: {reason}",
     ),
+    "warning_small_sample": (
+        "Some estimates of this section rest on small bases; their intervals are wide.",
+        "Nogle skøn i dette afsnit hviler på små grundlag; deres intervaller er brede.",
+    ),
+    "warning_data_quality": (
+        "The data weaken some estimates of this section (for example respondents that could "
+        "not be paired across waves, or a scale item every respondent answered alike); the "
+        "same analysis run in Python says which.",
+        "Data svækker nogle skøn i dette afsnit (for eksempel besvarelser, der ikke kunne "
+        "parres mellem runderne, eller et spørgsmål, som alle besvarede ens); den samme "
+        "analyse kørt i Python siger hvilke.",
+    ),
     "no_input": ("no {kinds} data were given", "der er ikke givet data om {kinds}"),
     "and": ("and", "og"),
     "ci": ("95 % CI {low} to {high}", "95 %-KI {low} til {high}"),
