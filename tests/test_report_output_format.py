@@ -170,6 +170,26 @@ def test_page_shows_shares_as_percentages_and_kroner_with_thousands_separators()
     assert ">0.357<" not in english
 
 
+def test_page_shows_differences_of_shares_in_points_and_counts_grouped() -> None:
+    frame = pd.DataFrame(
+        {
+            "item": ["political_focus"],
+            "later_share": [0.43],
+            "difference": [0.039],
+            "ci_low": [-0.067],
+            "respondents": np.array([12345], dtype=np.int64),
+        }
+    )
+    table = _report_tables.Table(name="survey_wave_change", title="T", frame=frame)
+    published = _report_tables.unprotected(table)
+    english = "\n".join(_report_html._table(published, "en", link=False))
+    danish = "\n".join(_report_html._table(published, "da", link=False))
+    assert ">43.0 %<" in english
+    assert ">3.9 pp<" in english and ">-6.7 pp<" in english
+    assert ">3,9 %-point<" in danish
+    assert ">12,345<" in english and ">12.345<" in danish
+
+
 def test_survey_items_are_packaged_data_with_both_wordings() -> None:
     from jobhandicap.datasets import SURVEY_ITEMS
 

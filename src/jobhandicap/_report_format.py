@@ -86,6 +86,22 @@ _SHARES: Final[Mapping[str, frozenset[str]]] = {
         "strategy_sensitivity": ("p_proactive", "p_diffuse", "p_reactive"),
     }.items()
 }
+#: Share columns that are differences of two shares (and their intervals): percentage points.
+_POINTS: Final[Mapping[str, frozenset[str]]] = {
+    "survey_wave_change": frozenset(
+        {
+            "difference",
+            "ci_low",
+            "ci_high",
+            "independent_difference",
+            "independent_ci_low",
+            "independent_ci_high",
+        }
+    ),
+    "outcomes_by_strategy": frozenset(
+        {"difference", "ci_low", "ci_high", "boot_ci_low", "boot_ci_high"}
+    ),
+}
 #: Tables whose control limits (``low_<level>``, ``high_<level>``) are shares too.
 _LIMIT_TABLES: Final = frozenset({"funnel", "best_practice"})
 #: Whole-number columns that identify rather than count.
@@ -123,6 +139,11 @@ def column_kind(table: str, column: str, series: pd.Series) -> Kind:
     if pd.api.types.is_integer_dtype(dtype):
         return "code" if column in _CODES else "count"
     return "number"
+
+
+def is_points(table: str, column: str) -> bool:
+    """Whether a share column of ``table`` is a difference of shares (percentage points)."""
+    return column in _POINTS.get(table, frozenset())
 
 
 def decimals(kind: Kind, column: str, table_decimals: Mapping[str, int]) -> int:

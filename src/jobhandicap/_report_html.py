@@ -19,7 +19,7 @@ import pandas as pd
 from jobhandicap import _report_format
 from jobhandicap._report_sections import Section
 from jobhandicap._report_tables import MARKER, SECONDARY, THRESHOLD, Published
-from jobhandicap._report_text import Lang, column_label, number, percent, text, value_label
+from jobhandicap._report_text import Lang, column_label, number, percent, points, text, value_label
 
 #: Tables longer than this are folded into a ``<details>`` element.
 _FOLD_ROWS = 25
@@ -82,8 +82,12 @@ def _cell(
         return _escape(value_label(column, bool(value), lang)), ""
     kind = _report_format.column_kind(published.name, column, series)
     if kind == "share" and math.isfinite(float(value)):
-        return _escape(percent(float(value), lang, _report_format.PERCENT_DECIMALS)), "num"
-    if kind == "dkk" and math.isfinite(float(value)):
+        if _report_format.is_points(published.name, column):
+            shown = points(float(value), lang, _report_format.PERCENT_DECIMALS)
+        else:
+            shown = percent(float(value), lang, _report_format.PERCENT_DECIMALS)
+        return _escape(shown), "num"
+    if kind in ("dkk", "count") and math.isfinite(float(value)):
         return _escape(_report_format.grouped(float(value), lang)), "num"
     if pd.api.types.is_float_dtype(dtype):
         return _escape(number(float(value), decimals, lang)), "num"

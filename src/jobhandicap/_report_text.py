@@ -154,6 +154,7 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "parres mellem runderne, eller et spørgsmål, som alle besvarede ens); den samme "
         "analyse kørt i Python siger hvilke.",
     ),
+    "points": ("pp", "%-point"),
     "no_input": ("no {kinds} data were given", "der er ikke givet data om {kinds}"),
     "and": ("and", "og"),
     "ci": ("95 % CI {low} to {high}", "95 %-KI {low} til {high}"),
@@ -805,6 +806,11 @@ def p_text(value: float, lang: Lang) -> str:
 def percent(value: float, lang: Lang, decimals: int = 1) -> str:
     """Format a share as a percentage (``0.357`` → ``35.7 %``)."""
     return f"{number(100 * value, decimals, lang)} %"
+
+
+def points(value: float, lang: Lang, decimals: int = 1) -> str:
+    """Format a difference of two shares in percentage points (``0.039`` → ``3.9 pp``)."""
+    return f"{number(100 * value, decimals, lang)} {text('points', lang)}"
 
 
 def listing(items: list[str], lang: Lang) -> str:
