@@ -99,15 +99,21 @@ def test_read_survey_pairs_a_jobcentre_written_two_ways() -> None:
 
 def test_wave_change_warns_how_many_respondents_it_paired() -> None:
     columns = list(wave_change(_survey(["a", "a"], [2017, 2018], [4, 5]), item="focus").columns)
-    some = _survey(["a", "b", "c", "a", "b", "d"], [2017] * 3 + [2018] * 3, [4, 1, 5, 5, 5, 1])
+    # Normal attrition (2 of 3 pair) is silent; 1 of 3 is a sign of names written differently.
+    most = _survey(["a", "b", "c", "a", "b", "d"], [2017] * 3 + [2018] * 3, [4, 1, 5, 5, 5, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", jh.DataQualityWarning)
+        change = wave_change(most, item="focus")
+    assert change.loc[0, "n_paired"] == 2
+    few = _survey(["a", "b", "c", "a", "e", "d"], [2017] * 3 + [2018] * 3, [4, 1, 5, 5, 5, 1])
     with pytest.warns(
         jh.DataQualityWarning,
-        match=r"'focus': 2 respondent\(s\) paired of 3 in 2017 and 3 in 2018",
+        match=r"'focus': 1 respondent\(s\) paired of 3 in 2017 and 3 in 2018",
     ):
-        change = wave_change(some, item="focus")
+        change = wave_change(few, item="focus")
     assert list(change.columns) == columns
     assert change.loc[0, "method"] == "paired"
-    assert change.loc[0, "n_paired"] == 2
+    assert change.loc[0, "n_paired"] == 1
     none = _survey(["a", "b", "c", "d"], [2017, 2017, 2018, 2018], [4, 1, 5, 5])
     with pytest.warns(
         jh.DataQualityWarning, match=r"could not pair any.*0 respondent\(s\) paired"

@@ -396,9 +396,16 @@ def _warn_unpaired(
     earlier: int,
     later: int,
 ) -> None:
-    """Warn when some respondents of an item could not be paired across the two waves."""
+    """Warn when an item's respondents could not be paired across the two waves.
+
+    Some attrition is normal (a jobcentre answers one wave only) and stays silent; the warning
+    comes when no respondent pairs (the difference falls back to independent samples) or fewer
+    than half of the smaller wave's respondents do, which usually means the same respondents
+    are written differently in the two waves.
+    """
     lines = []
-    unpaired = (n_paired < n_early) | (n_paired < n_late)
+    unpaired = (n_paired == 0) | (2 * n_paired < np.minimum(n_early, n_late))
+    unpaired &= (n_early > 0) & (n_late > 0)
     for i in np.flatnonzero(unpaired).tolist():
         k, a, b = int(n_paired[i]), int(n_early[i]), int(n_late[i])
         how = (
