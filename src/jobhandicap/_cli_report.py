@@ -179,7 +179,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         ),
     )
     parser.add_argument(
-        "--lang", choices=("en", "da"), default="en", help="language of the report (default en)"
+        "--lang",
+        choices=("en", "da"),
+        default="en",
+        help=(
+            "language of the report (default en); da also writes the CSV tables for a Danish "
+            "spreadsheet: ';' between fields, decimal comma, Danish headers and labels"
+        ),
     )
     parser.add_argument("--title", help="the report's title")
     parser.add_argument(
