@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -256,31 +256,43 @@ def _parse_date(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
     return Parsed(np.where(missing | invalid, nat, days), missing, invalid)
 
 
+#: What a problem line says instead of repeating a long list of accepted values.
+LISTED_BELOW = "accepted values listed below"
+
+
+def _hint(matches: Sequence[str]) -> str:
+    """``; did you mean 'a', 'b'?`` for close matches (nothing when there are none)."""
+    shown = list(dict.fromkeys(matches))
+    return f"; did you mean {', '.join(repr(m) for m in shown)}?" if shown else ""
+
+
+def accepted_categories(spec: ColumnSpec) -> str:
+    """What a category column accepts, said once for the whole table."""
+    accepted = ", ".join(repr(c) for c in spec.categories)
+    return f"{accepted} or their Danish labels" if spec.enum is not None else accepted
+
+
 def _label_of_category(spec: ColumnSpec, value: object) -> tuple[int, str | None]:
-    """Category code of one raw label (or -1) and the message when unknown."""
+    """Category code of one raw label (or -1) and the message when unknown.
+
+    The message is short ("not a target group", a close match if there is one); the accepted
+    values are said once per table (:func:`accepted_categories`).
+    """
     if spec.enum is not None:
         try:
             member = spec.enum.parse(value)  # type: ignore[attr-defined]
         except UnknownLabelError as error:
-            accepted = ", ".join(repr(c) for c in spec.categories)
-            return -1, f"{error}. Accepted: {accepted} or their Danish labels"
+            return -1, f"not a {error.kind} ({LISTED_BELOW}){_hint(error.matches)}"
         return spec.categories.index(str(member.value)), None
     index = spec.label_index
+    matches: list[str] = []
     if isinstance(value, str):
         found = index.get(_labels.label_key(value))
         if found is not None:
             return spec.categories.index(found), None
         close = difflib.get_close_matches(_labels.label_key(value), list(index), n=3)
         matches = [index[key] for key in close]
-        hint = (
-            f"; did you mean {', '.join(repr(m) for m in dict.fromkeys(matches))}?"
-            if matches
-            else ""
-        )
-    else:
-        hint = ""
-    accepted = ", ".join(repr(c) for c in spec.categories)
-    return -1, f"unknown {spec.name.replace('_', ' ')} {value!r}{hint}. Accepted: {accepted}"
+    return -1, f"not a {spec.name.replace('_', ' ')} ({LISTED_BELOW}){_hint(matches)}"
 
 
 #: Spellings read without factorising, by category column: see :func:`_spellings`.
@@ -377,7 +389,14 @@ def _parse_category(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Par
         invalid[others] = rest_invalid
         row_of = np.full(n, -1, dtype=np.intp)
         row_of[others] = codes
-    report(problems, raw, spec, invalid, unique_messages(row_of, messages))
+    report(
+        problems,
+        raw,
+        spec,
+        invalid,
+        unique_messages(row_of, messages),
+        accepted_categories(spec),
+    )
     return Parsed(
         pd.Categorical.from_codes(row_codes, dtype=dtype, validate=False), missing, invalid
     )
@@ -418,7 +437,9 @@ def _parse_municipality(raw: pd.Series, spec: ColumnSpec, problems: Problems) ->
         messages[i] = _unknown_municipality(keys[i], wrong[i])
     bad = np.asarray([msg is not None for msg in messages], dtype=bool)
     missing, invalid = expand(codes, blank, bad)
-    report(problems, raw, spec, invalid, unique_messages(codes, messages))
+    report(
+        problems, raw, spec, invalid, unique_messages(codes, messages), accepted_municipalities()
+    )
     row_codes = by_code(np.where(blank | bad, 0, unique_codes), codes, 0)
     return Parsed(pd.arrays.IntegerArray(row_codes, missing | invalid), missing, invalid)
 
@@ -426,16 +447,32 @@ def _parse_municipality(raw: pd.Series, spec: ColumnSpec, problems: Problems) ->
 def _unknown_municipality(key: object, wrong_type: bool) -> str:
     from jobhandicap import reference
 
-    accepted = (
-        "Expected one of the 98 Danish municipality codes (101 København … 860 Hjørring, "
-        "zero-padded such as '0101' accepted) or a municipality name"
-    )
+    matches: Sequence[str] = ()
+    why = ""
     if not wrong_type:
         try:
             reference.municipality(key)
         except UnknownLabelError as error:
-            return f"{str(error).rstrip('.')}. {accepted}"
-    return f"not a municipality. {accepted}"
+            # Close spellings help with names; a number "close" to another says nothing.
+            matches = error.matches if isinstance(key, str) and not key.isdigit() else ()
+            text = str(error)
+            if not error.matches and ": " in text:  # e.g. 411 is Christiansø
+                why = ": " + text.split(": ", 1)[1]
+    return f"not a Danish municipality{why} ({LISTED_BELOW}){_hint(matches)}"
+
+
+def accepted_municipalities() -> str:
+    """What a municipality (or jobcentre) column accepts, said once for the whole table."""
+    from jobhandicap import reference
+
+    table = reference.municipalities()
+    listed = ", ".join(
+        f"{code} {name}" for code, name in zip(table["code"], table["name"], strict=True)
+    )
+    return (
+        f"one of the {len(table)} Danish municipality codes (zero-padded such as '0101' "
+        f"accepted) or a municipality name: {listed}"
+    )
 
 
 def _parse_likert(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
