@@ -47,7 +47,7 @@ from jobhandicap._frames_cells import (
     report,
     unique_messages,
 )
-from jobhandicap._frames_dates import plain_dates
+from jobhandicap._frames_dates import plain_dates, serial_date_hint
 from jobhandicap._frames_schema import ColumnSpec
 from jobhandicap.domain import Likert
 from jobhandicap.errors import UnknownLabelError
@@ -170,11 +170,25 @@ def _day_of(value: dt.date | np.datetime64) -> np.datetime64:
     return np.datetime64(day.isoformat(), "D")
 
 
+#: What a date column accepts, said on every line that holds no date.
+_EXPECTED_DATE = f"expected a date: {DATE_FORMATS}"
+
+
+def _not_a_date(value: object) -> str:
+    """The message for a cell that is no date: with a hint when it looks like a serial date.
+
+    Excel serial dates are converted only in Excel files, where the cell is a number; a
+    number in a CSV file or a frame may be anything, so it is refused with the hint.
+    """
+    hint = serial_date_hint(value)
+    return _EXPECTED_DATE if hint is None else f"{hint} ({_EXPECTED_DATE})"
+
+
 def _parse_date_texts(texts: pd.Series) -> tuple[npt.NDArray[np.datetime64], list[str | None]]:
     """Parse stripped date texts: days (NaT where not read) and a message per unread text."""
     n = len(texts)
     days = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    messages: list[str | None] = [f"expected a date: {DATE_FORMATS}"] * n
+    messages: list[str | None] = [_not_a_date(t) for t in texts.tolist()]
     matched = np.zeros(n, dtype=bool)
     for pattern, fmt in DATE_PATTERNS:
         if matched.all():
@@ -213,7 +227,13 @@ def _parse_date(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
     ):
         missing = raw.isna().to_numpy(bool)
         invalid = ~missing
-        report(problems, raw, spec, invalid, f"expected a date: {DATE_FORMATS}")
+        report(
+            problems,
+            raw,
+            spec,
+            invalid,
+            lambda positions: [_not_a_date(v) for v in raw.iloc[positions].tolist()],
+        )
         days = np.full(n, nat, dtype="datetime64[D]")
     else:
         codes, uniques = factorize(raw)
@@ -246,7 +266,7 @@ def _parse_date(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
                 else:
                     messages[i] = DATE_RANGE
             else:
-                messages[i] = f"expected a date: {DATE_FORMATS}"
+                messages[i] = _not_a_date(u)
         bad = np.asarray([msg is not None for msg in messages], dtype=bool)
         missing, invalid = expand(codes, blank, bad)
         report(problems, raw, spec, invalid, unique_messages(codes, messages))
