@@ -21,7 +21,12 @@ from jobhandicap import io as jio
 from jobhandicap._io_csv import decode_sample, detect_dialect, parse_numbers
 from jobhandicap._io_headers import KINDS, resolve_headers
 from jobhandicap.domain import CompensationScheme, Decision, KeyPersonModel, TargetGroup
-from jobhandicap.errors import JobhandicapError, MissingColumnsError, SchemaError
+from jobhandicap.errors import (
+    DataQualityWarning,
+    JobhandicapError,
+    MissingColumnsError,
+    SchemaError,
+)
 
 READERS: dict[str, Callable[..., pd.DataFrame]] = {
     kind: getattr(jio, f"read_{kind}") for kind in KINDS
@@ -660,8 +665,11 @@ def test_excel_sheet_choice_and_typed_cells(tmp_path: Path) -> None:
         jio.read_cases(path, sheet="Nope")
     with pytest.raises(JobhandicapError, match="sheet=5 does not exist"):
         jio.read_cases(path, sheet=5)
-    with pytest.raises(MissingColumnsError):
-        jio.read_cases(path)  # the first sheet has no case columns
+    with pytest.raises(MissingColumnsError, match="Read sheet 'Forside'"):
+        jio.read_cases(path, sheet=0)  # the first sheet, named, has no case columns
+    with pytest.warns(DataQualityWarning, match="read sheet 'Sager'"):
+        # Not named: the cover sheet is passed over for the one sheet with the columns.
+        assert jio.read_cases(path)["case_id"].tolist() == ["1001", "0042"]
     sheet.cell(row=4, column=3, value="Mentorstøtt3")
     workbook.save(path)
     with pytest.raises(SchemaError) as caught:

@@ -19,7 +19,9 @@ from jobhandicap.errors import JobhandicapError
 __all__ = [
     "MAX_PART_BYTES",
     "ExcelSheet",
+    "SheetHeader",
     "check_excel_text",
+    "excel_sheet_headers",
     "read_excel_rows",
     "read_parquet_frame",
     "write_excel_rows",
@@ -87,22 +89,64 @@ def _has_formulas(data: bytes) -> bool:
     return False
 
 
-def read_excel_rows(data: bytes, sheet: str | int) -> ExcelSheet:
-    """Return the cell values of one sheet, row by row (row 1 first), as Excel shows them.
+@attrs.frozen
+class SheetHeader:
+    """One sheet of a workbook: its name, whether it is shown, and its first row."""
 
-    Formula cells give their last computed value; nothing is evaluated. Formula cells with no
-    saved value (workbooks written by programs that do not compute formulas) are listed in
-    :attr:`ExcelSheet.uncomputed`.
-    """
+    name: str
+    visible: bool
+    header: tuple[Any, ...]
+
+
+def _load(data: bytes, *, data_only: bool = True) -> Any:
+    """The workbook, read-only (after the part size check)."""
     openpyxl = _openpyxl()
     _check_parts(data)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise JobhandicapError(f"cannot read the Excel file: {err}") from None
+
+
+def _visible(worksheet: Any) -> bool:
+    """Whether a sheet is shown (not ``hidden`` or ``veryHidden``)."""
+    return getattr(worksheet, "sheet_state", "visible") == "visible"
+
+
+def excel_sheet_headers(data: bytes) -> list[SheetHeader]:
+    """Every sheet of a workbook in order, with its state and its first row only."""
+    workbook = _load(data)
+    try:
+        found = []
+        for name in workbook.sheetnames:
+            worksheet = workbook[name]
+            first = next(iter(worksheet.iter_rows(max_row=1, values_only=True)), ())
+            found.append(SheetHeader(str(name), _visible(worksheet), tuple(first)))
+    finally:
+        workbook.close()
+    return found
+
+
+def read_excel_rows(data: bytes, sheet: str | int | None) -> ExcelSheet:
+    """Return the cell values of one sheet, row by row (row 1 first), as Excel shows them.
+
+    ``sheet`` is a name, a 0-based index among all sheets, or ``None`` for the first visible
+    sheet (hidden and very hidden sheets are skipped). Formula cells give their last computed
+    value; nothing is evaluated. Formula cells with no saved value (workbooks written by
+    programs that do not compute formulas) are listed in :attr:`ExcelSheet.uncomputed`.
+    """
+    workbook = _load(data)
     try:
         names = list(workbook.sheetnames)
-        if isinstance(sheet, int):
+        if sheet is None:
+            shown = [name for name in names if _visible(workbook[name])]
+            if not shown:
+                raise JobhandicapError(
+                    f"every sheet of the workbook is hidden ({', '.join(map(repr, names))}); "
+                    "pass the sheet to read by name"
+                )
+            worksheet = workbook[shown[0]]
+        elif isinstance(sheet, int):
             if not 0 <= sheet < len(names):
                 raise JobhandicapError(
                     f"the workbook has {len(names)} sheet(s) ({', '.join(map(repr, names))}); "
