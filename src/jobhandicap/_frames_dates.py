@@ -68,7 +68,7 @@ def serial_date_hint(value: object) -> str | None:
     --------
     >>> print(serial_date_hint("44927"))
     looks like an Excel serial date (44927 = 2023-01-01); format the column as a date ...
-    >>> serial_date_hint("2019") is None  # a year, more likely (serials before 1950 are not hinted)
+    >>> serial_date_hint("2019") is None  # more likely a year: days before 1950 are not hinted
     True
     >>> serial_date_hint(60)
     "60 is Excel's serial for 29 February 1900, a day that never was"
@@ -96,6 +96,7 @@ def serial_date_hint(value: object) -> str | None:
         f"looks like an Excel serial date ({shown} = {day.isoformat()}); format the column as "
         "a date before exporting"
     )
+
 
 #: Characters in a plain date.
 _WIDTH = 10

@@ -286,23 +286,43 @@ def _hint(matches: Sequence[str]) -> str:
     return f"; did you mean {', '.join(repr(m) for m in shown)}?" if shown else ""
 
 
+#: Lists of accepted labels up to this long are said on each problem line; longer ones once.
+SHORT_LIST = 5
+
+
 def accepted_categories(spec: ColumnSpec) -> str:
-    """What a category column accepts, said once for the whole table."""
+    """What a category column accepts."""
     accepted = ", ".join(repr(c) for c in spec.categories)
     return f"{accepted} or their Danish labels" if spec.enum is not None else accepted
+
+
+def _listed_once(spec: ColumnSpec) -> str | None:
+    """What a category column accepts, when the list is long enough to be said once per table."""
+    return accepted_categories(spec) if len(spec.categories) > SHORT_LIST else None
+
+
+def _not_a(spec: ColumnSpec, kind: str, matches: Sequence[str]) -> str:
+    """What a problem line says about an unknown label.
+
+    ``not a target group (accepted values listed below); did you mean …?``, or for a short
+    list the list itself.
+    """
+    if _listed_once(spec) is not None:
+        return f"not a {kind} ({LISTED_BELOW}){_hint(matches)}"
+    return f"not a {kind}{_hint(matches)} Accepted: {accepted_categories(spec)}"
 
 
 def _label_of_category(spec: ColumnSpec, value: object) -> tuple[int, str | None]:
     """Category code of one raw label (or -1) and the message when unknown.
 
-    The message is short ("not a target group", a close match if there is one); the accepted
-    values are said once per table (:func:`accepted_categories`).
+    The message is short ("not a target group", a close match if there is one); a long list
+    of accepted values is said once per table (:func:`_listed_once`).
     """
     if spec.enum is not None:
         try:
             member = spec.enum.parse(value)  # type: ignore[attr-defined]
         except UnknownLabelError as error:
-            return -1, f"not a {error.kind} ({LISTED_BELOW}){_hint(error.matches)}"
+            return -1, _not_a(spec, error.kind, error.matches)
         return spec.categories.index(str(member.value)), None
     index = spec.label_index
     matches: list[str] = []
@@ -312,7 +332,7 @@ def _label_of_category(spec: ColumnSpec, value: object) -> tuple[int, str | None
             return spec.categories.index(found), None
         close = difflib.get_close_matches(_labels.label_key(value), list(index), n=3)
         matches = [index[key] for key in close]
-    return -1, f"not a {spec.name.replace('_', ' ')} ({LISTED_BELOW}){_hint(matches)}"
+    return -1, _not_a(spec, spec.name.replace("_", " "), matches)
 
 
 #: Spellings read without factorising, by category column: see :func:`_spellings`.
@@ -415,7 +435,7 @@ def _parse_category(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Par
         spec,
         invalid,
         unique_messages(row_of, messages),
-        accepted_categories(spec),
+        _listed_once(spec),
     )
     return Parsed(
         pd.Categorical.from_codes(row_codes, dtype=dtype, validate=False), missing, invalid

@@ -224,9 +224,9 @@ class SchemaError(JobhandicapError, ValueError):
             return message
         count = len(problems)
         lines = [f"{message} ({count} problem{'s' if count != 1 else ''}):"]
-        for row, column, header, value, text in problems[list(PROBLEM_COLUMNS)].head(
-            _SHOWN_IN_MESSAGE
-        ).itertuples(index=False):
+        for row, column, header, value, text in (
+            problems[list(PROBLEM_COLUMNS)].head(_SHOWN_IN_MESSAGE).itertuples(index=False)
+        ):
             lines.append(f"  - {_where(row, column, header, value)}: {scrub_text(str(text))}")
         if count > _SHOWN_IN_MESSAGE:
             lines.append(f"  ... and {count - _SHOWN_IN_MESSAGE} more (see .problems)")
@@ -276,7 +276,7 @@ def _complete(problems: pd.DataFrame) -> pd.DataFrame:
         problems.insert(
             min(2, len(problems.columns)),
             "header",
-            pd.array([None] * len(problems), dtype="string"),
+            pd.Series([None] * len(problems), dtype="string"),
         )
     return problems
 

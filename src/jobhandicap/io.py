@@ -470,8 +470,10 @@ def _first_visible(sheets: list[_io_formats.SheetHeader]) -> str | None:
 
 
 def _has_columns(what: str, header: tuple[str, ...]) -> bool:
-    """Whether a header names the columns a table of ``what`` needs (a wide survey: a
-    respondent column)."""
+    """Whether a header names the columns a table of ``what`` needs.
+
+    A wide survey needs only its respondent column.
+    """
     try:
         present = set(resolve_headers(what, header).values())
     except SchemaError:
@@ -482,8 +484,11 @@ def _has_columns(what: str, header: tuple[str, ...]) -> bool:
 
 
 def _default_sheet(sheets: list[_io_formats.SheetHeader], what: str) -> str | None:
-    """The sheet read when none is named: the first visible one, unless it lacks the columns
-    and exactly one other visible sheet has them (a cover sheet before the data)."""
+    """The sheet read when none is named (``None``: the first visible one).
+
+    The first visible sheet, unless it lacks the columns and exactly one other visible sheet
+    has them (a cover sheet before the data).
+    """
     visible = [s for s in sheets if s.visible]
     if not visible or _has_columns(what, _header_of(visible[0].header)):
         return None  # read_excel_rows takes the first visible (or says none is)
@@ -503,9 +508,7 @@ def _other_sheets(
         if _has_columns(what, _header_of(s.header)):
             notes.append(f"has the {what} columns")
         others.append(f"{s.name!r}" + (f" ({', '.join(notes)})" if notes else ""))
-    having = [
-        s.name for s in sheets if s.visible and _has_columns(what, _header_of(s.header))
-    ]
+    having = [s.name for s in sheets if s.visible and _has_columns(what, _header_of(s.header))]
     advice = (
         f"; several sheets have them, pass sheet= to choose one ({', '.join(map(repr, having))})"
         if len(having) > 1
@@ -526,9 +529,7 @@ def _serial_dates(frame: pd.DataFrame, plan: Mapping[int, str]) -> pd.DataFrame:
             continue
         values = frame[position].tolist()
         days = [
-            None
-            if isinstance(v, dt.datetime | dt.date)
-            else _frames_dates.excel_serial_day(v)
+            None if isinstance(v, dt.datetime | dt.date) else _frames_dates.excel_serial_day(v)
             for v in values
         ]
         if any(day is not None for day in days):
@@ -788,7 +789,7 @@ def _origin(
         if not (columns >= 0).any():
             return None
         text = read.text()
-        found = text.index.get_indexer(rows[where])
+        found = text.index.get_indexer(pd.Index(rows[where]))
         shown: list[Any] = [None] * len(where)
         for c in np.unique(columns[columns >= 0]).tolist():
             if c not in text.columns:
@@ -802,7 +803,7 @@ def _origin(
     return Origin(rows, headers, cells)
 
 
-def _is_missing(value: object) -> bool:
+def _is_missing(value: Any) -> bool:
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
