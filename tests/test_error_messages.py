@@ -18,6 +18,7 @@ from jobhandicap._input_check import check_frame
 from jobhandicap.errors import (
     DataQualityWarning,
     DisclosureError,
+    JobhandicapError,
     MissingColumnsError,
     SchemaError,
     problems_frame,
@@ -270,3 +271,20 @@ def test_without_one_sheet_with_the_columns_the_error_names_the_sheets() -> None
         jio.read_cases(io.BytesIO(none))
     assert "'Noter', 'Gemt' (hidden, has the cases columns)" in str(caught.value)
     assert pickle.loads(pickle.dumps(caught.value)).detail == caught.value.detail
+
+
+def test_a_chart_sheet_is_skipped_and_refused_by_name() -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.chart import BarChart
+
+    workbook = openpyxl.Workbook()
+    data = workbook.active
+    data.title = "Sager"
+    data.append(CASE_HEADER)
+    data.append(_case("A", "2019-01-03"))
+    workbook.create_chartsheet("Graf", 0).add_chart(BarChart())
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert jio.read_cases(io.BytesIO(buffer.getvalue()))["case_id"].tolist() == ["A"]
+    with pytest.raises(JobhandicapError, match="'Graf' of the workbook is a chart sheet"):
+        jio.read_cases(io.BytesIO(buffer.getvalue()), sheet=0)

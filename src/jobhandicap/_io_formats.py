@@ -94,8 +94,11 @@ class SheetHeader:
     """One sheet of a workbook: its name, whether it is shown, and its first row."""
 
     name: str
+    #: Shown (not hidden or very hidden) and holding cells (not a chart sheet).
     visible: bool
     header: tuple[Any, ...]
+    #: A chart sheet: no cells at all.
+    chart: bool = False
 
 
 def _load(data: bytes, *, data_only: bool = True) -> Any:
@@ -109,8 +112,13 @@ def _load(data: bytes, *, data_only: bool = True) -> Any:
 
 
 def _visible(worksheet: Any) -> bool:
-    """Whether a sheet is shown (not ``hidden`` or ``veryHidden``)."""
-    return getattr(worksheet, "sheet_state", "visible") == "visible"
+    """Whether a sheet is shown (not ``hidden`` or ``veryHidden``) and holds cells."""
+    return _cells(worksheet) and getattr(worksheet, "sheet_state", "visible") == "visible"
+
+
+def _cells(worksheet: Any) -> bool:
+    """Whether a sheet holds cells (a chart sheet does not)."""
+    return hasattr(worksheet, "iter_rows")
 
 
 def excel_sheet_headers(data: bytes) -> list[SheetHeader]:
@@ -120,6 +128,9 @@ def excel_sheet_headers(data: bytes) -> list[SheetHeader]:
         found = []
         for name in workbook.sheetnames:
             worksheet = workbook[name]
+            if not _cells(worksheet):
+                found.append(SheetHeader(str(name), False, (), chart=True))
+                continue
             first = next(iter(worksheet.iter_rows(max_row=1, values_only=True)), ())
             found.append(SheetHeader(str(name), _visible(worksheet), tuple(first)))
     finally:
@@ -160,6 +171,11 @@ def read_excel_rows(data: bytes, sheet: str | int | None) -> ExcelSheet:
                 f"the workbook has no sheet {sheet!r}; it has {', '.join(map(repr, names))}"
             )
         title = str(worksheet.title)
+        if not _cells(worksheet):
+            raise JobhandicapError(
+                f"sheet {title!r} of the workbook is a chart sheet and holds no cells; pass the "
+                "sheet with the table as sheet="
+            )
         rows = [tuple(row) for row in worksheet.iter_rows(values_only=True)]
     finally:
         workbook.close()

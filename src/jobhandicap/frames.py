@@ -569,7 +569,7 @@ def validate_outcomes(frame: pd.DataFrame) -> pd.DataFrame:
     ... except SchemaError as error:
     ...     print(error)
     the outcomes table does not meet its schema (1 problem):
-      - row 0, column entered_job, value 41: more than the 40 persons
+      - row 2, column entered_job, value 41: more than the 40 persons
     """
     return validate_kind(frame, "outcomes")
 

@@ -504,7 +504,7 @@ def _other_sheets(
     for s in sheets:
         if s.name == read:
             continue
-        notes = [] if s.visible else ["hidden"]
+        notes = ["a chart"] if s.chart else [] if s.visible else ["hidden"]
         if _has_columns(what, _header_of(s.header)):
             notes.append(f"has the {what} columns")
         others.append(f"{s.name!r}" + (f" ({', '.join(notes)})" if notes else ""))
