@@ -788,7 +788,10 @@ def _origin(
         columns = file_columns(column, where)
         if not (columns >= 0).any():
             return None
-        text = read.text()
+        try:
+            text = read.text()
+        except (JobhandicapError, ValueError, OSError):  # pragma: no cover - read once already
+            return None  # the cells as read are shown instead
         found = text.index.get_indexer(pd.Index(rows[where]))
         shown: list[Any] = [None] * len(where)
         for c in np.unique(columns[columns >= 0]).tolist():
