@@ -110,8 +110,8 @@ def problems_frame(rows: Iterable[Sequence[Any]] = ()) -> pd.DataFrame:
         header of the user's own. ``row`` is the row as a spreadsheet shows it (the header is
         row 1, the first data row is row 2; ``None`` when the problem concerns the whole
         table), ``column`` the canonical column name (``None`` for a whole row), ``header``
-        the column's header as written in the file (``None`` when it is the column name or
-        there is no file), ``value`` the offending cell as written in the file (shown as
+        the column's header as written in the file (``None`` when the table came from no
+        file), ``value`` the offending cell as written in the file (shown as
         text) and ``message`` what was wrong and what would be accepted.
 
     Returns
