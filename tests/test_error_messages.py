@@ -68,6 +68,16 @@ def test_problems_name_the_users_header_and_the_cell_text_as_written() -> None:
     assert "row 3, column 'Ansøgningsdato' (applied), value 31-02-2023" in shown
 
 
+def test_problems_found_while_reading_name_the_column_and_the_header() -> None:
+    text = HEADER + GOOD_ROW + GOOD_ROW.replace("A-1", "A-2").replace("1.000,50", "1.23")
+    error = _problems(io.StringIO(text))
+    found = error.problems[["row", "column", "header", "value"]].values.tolist()
+    assert found == [[3, "amount_dkk", "Beløb", "1.23"]]  # a decimal point among commas
+    joined = HEADER + GOOD_ROW.replace("A-1", '"A-1\nA-2"')
+    error = _problems(io.StringIO(joined))
+    assert error.problems[["column", "header"]].values.tolist() == [["case_id", "Sagsnr"]]
+
+
 def test_a_wide_survey_names_the_item_column_of_each_answer() -> None:
     text = "Jobcenter;Politisk fokus;Nye strategier\nAarhus;I høj grad;Måske\nVejle;7;Slet ikke\n"
     error = _problems(io.StringIO(text), jio.read_survey, wave=2018)

@@ -372,15 +372,23 @@ def _read_csv(
 _LABEL_KINDS = frozenset({"category", "municipality", "likert"})
 
 
+#: The canonical column read from a file column (by position), if known.
+Names: TypeAlias = Callable[[int], "str | None"]
+
+
+def _no_names(position: int) -> str | None:
+    return None
+
+
 def _refuse_joined_cells(
-    frame: pd.DataFrame, plan: Mapping[int, str], dialect: _io_csv.Dialect
+    frame: pd.DataFrame, plan: Mapping[int, str], dialect: _io_csv.Dialect, names: Names
 ) -> None:
     """Refuse ID and label cells holding a line break (labels: also the separator).
 
     Such a cell is what a stray quote makes: the CSV parser reads on to the next quote, and the
     rows in between become one cell.
     """
-    problems: list[tuple[Any, Any, Any, str]] = []
+    problems: list[tuple[Any, Any, Any, Any, str]] = []
     for position, kind in sorted(plan.items()):
         if kind != "text" and kind not in _LABEL_KINDS:
             continue
@@ -402,6 +410,7 @@ def _refuse_joined_cells(
             problems.append(
                 (
                     int(frame.index[k]),
+                    names(position) or header,
                     header,
                     cell,
                     f"the {'identifier' if kind == 'text' else 'label'} holds {what}: a stray "
@@ -600,6 +609,7 @@ def _tidy(
     decimal: str | None,
     default: str,
     header: tuple[str, ...],
+    names: Names = _no_names,
 ) -> pd.DataFrame:
     """Numbers written as text become numbers (validation reads plain ones); blank rows go.
 
@@ -608,7 +618,7 @@ def _tidy(
     other mark are refused.
     """
     frame = frame.copy(deep=False)
-    conflicts: list[tuple[Any, Any, Any, str]] = []
+    conflicts: list[tuple[Any, Any, Any, Any, str]] = []
     for position, kind in plan.items():
         values = frame[position]
         if kind in _NUMBER_KINDS and not (
@@ -619,7 +629,7 @@ def _tidy(
             if mark is None:
                 found = _io_csv.column_decimal(values, default)
                 mark = found.decimal
-                conflicts.extend(_decimal_conflicts(frame, position, header, found))
+                conflicts.extend(_decimal_conflicts(frame, position, header, found, names))
             frame[position] = _io_csv.parse_numbers(values, mark)
     if conflicts:
         raise SchemaError(
@@ -637,8 +647,12 @@ def _tidy(
 
 
 def _decimal_conflicts(
-    frame: pd.DataFrame, position: int, header: tuple[str, ...], found: _io_csv.ColumnDecimal
-) -> list[tuple[Any, Any, Any, str]]:
+    frame: pd.DataFrame,
+    position: int,
+    header: tuple[str, ...],
+    found: _io_csv.ColumnDecimal,
+    names: Names,
+) -> list[tuple[Any, Any, Any, Any, str]]:
     """Problems for the cells of a column that show the decimal mark it does not use."""
     if not len(found.conflicts):
         return []
@@ -651,7 +665,7 @@ def _decimal_conflicts(
     )
     cells = frame[position].iloc[found.conflicts]
     return [
-        (int(row), name, value, message)
+        (int(row), names(position) or name, name, value, message)
         for row, value in zip(cells.index.tolist(), cells.tolist(), strict=True)
     ]
 
@@ -698,17 +712,22 @@ def _read_source(
     decimal: str | None,
     encoding: str | None,
     sheet: str | int | None,
+    names: Names = _no_names,
 ) -> _Read:
-    """Read the planned columns of a file, with what the problems' text needs."""
+    """Read the planned columns of a file, with what the problems' text needs.
+
+    ``names`` gives the canonical column of a file column, once the header is planned (for
+    the problems found while reading).
+    """
     opened = _input(source)
     kind_of_file = _format_of(opened, format)
     if kind_of_file == "csv":
         frame, plan, dialect, texts = _read_csv(
             opened, plan_for, what, sep=sep, decimal=decimal, encoding=encoding
         )
-        _refuse_joined_cells(frame, plan, dialect)
+        _refuse_joined_cells(frame, plan, dialect, names)
         default = _io_csv.default_decimal(dialect.sep)
-        tidy = _restore_text(_tidy(frame, plan, decimal, default, dialect.header), plan)
+        tidy = _restore_text(_tidy(frame, plan, decimal, default, dialect.header, names), plan)
         return _Read(tidy, dialect.header, _once(texts))
     content = opened.data()
     if isinstance(content, str):
@@ -721,7 +740,7 @@ def _read_source(
     else:
         frame, plan, header = _read_parquet(content, plan_for, what)
     # Excel and Parquet cells are typed: the cells as read are what the file holds.
-    return _Read(_tidy(frame, plan, decimal, ",", header), header, lambda: frame)
+    return _Read(_tidy(frame, plan, decimal, ",", header, names), header, lambda: frame)
 
 
 def _once(make: Callable[[], pd.DataFrame]) -> Callable[[], pd.DataFrame]:
@@ -860,7 +879,7 @@ def _planner(kind: str, found: dict[int, str]) -> Planner:
 
 def _read_kind(kind: str, source: Source, options: dict[str, Any]) -> pd.DataFrame:
     found: dict[int, str] = {}
-    read = _read_source(source, _planner(kind, found), kind, **options)
+    read = _read_source(source, _planner(kind, found), kind, names=found.get, **options)
     positions = {c: p for p, c in found.items()}
     return _validate_read(read.frame.rename(columns=found), kind, read, positions)
 
@@ -1042,7 +1061,10 @@ def read_survey(
         plan.update(dict.fromkeys(layout["items"], "likert"))
         return plan
 
-    read = _read_source(source, plan_for, "survey", **options)
+    def name_of(position: int) -> str | None:
+        return found.get(position) or ("answer" if position in layout.get("items", {}) else None)
+
+    read = _read_source(source, plan_for, "survey", names=name_of, **options)
     raw = read.frame
     positions = {c: p for p, c in found.items()}
     melted: tuple[str, npt.NDArray[np.intp]] | None = None
