@@ -617,7 +617,7 @@ def test_excel_refuses_text_it_cannot_store() -> None:
     csv_text = _csv_bytes(frames.validate_cases(raw), "cases")
     # CSV writes it, but the readers refuse an identifier holding a line break (a stray quote's
     # sign); the other control character is read back.
-    with pytest.raises(SchemaError, match=r"row 5, column sagsnr.*line break"):
+    with pytest.raises(SchemaError, match=r"row 5, column 'sagsnr' \(case_id\).*line break"):
         jio.read_cases(io.BytesIO(csv_text))
     kept = raw.iloc[:3]
     csv_text = _csv_bytes(frames.validate_cases(kept), "cases")
