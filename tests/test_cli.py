@@ -49,8 +49,8 @@ def test_validate_bad_file_lists_problems(
     assert status == 1
     assert "2 problem(s)" in out
     lines = out.splitlines()
-    assert any(line.split()[:3] == ["2", "scheme", "Hjælpemidlr"] for line in lines)
-    assert any(line.split()[:3] == ["3", "municipality", "Arhuz"] for line in lines)
+    assert any(line.split()[:4] == ["2", "scheme", "ordning", "Hjælpemidlr"] for line in lines)
+    assert any(line.split()[:4] == ["3", "municipality", "kommunekode", "Arhuz"] for line in lines)
     assert "Traceback" not in out + err
 
 

@@ -452,7 +452,7 @@ def test_from_frame_reports_rows_of_a_bad_frame() -> None:
     )
     with pytest.raises(SchemaError) as info:
         from_frame(raw, SurveyAnswer)
-    assert info.value.problems[["row", "column"]].values.tolist() == [[11, "answer"]]
+    assert info.value.problems[["row", "column"]].values.tolist() == [[3, "answer"]]
 
 
 def test_from_frame_missing_columns() -> None:

@@ -21,7 +21,12 @@ from jobhandicap import io as jio
 from jobhandicap._io_csv import decode_sample, detect_dialect, parse_numbers
 from jobhandicap._io_headers import KINDS, resolve_headers
 from jobhandicap.domain import CompensationScheme, Decision, KeyPersonModel, TargetGroup
-from jobhandicap.errors import JobhandicapError, MissingColumnsError, SchemaError
+from jobhandicap.errors import (
+    DataQualityWarning,
+    JobhandicapError,
+    MissingColumnsError,
+    SchemaError,
+)
 
 READERS: dict[str, Callable[..., pd.DataFrame]] = {
     kind: getattr(jio, f"read_{kind}") for kind in KINDS
@@ -612,7 +617,7 @@ def test_excel_refuses_text_it_cannot_store() -> None:
     csv_text = _csv_bytes(frames.validate_cases(raw), "cases")
     # CSV writes it, but the readers refuse an identifier holding a line break (a stray quote's
     # sign); the other control character is read back.
-    with pytest.raises(SchemaError, match=r"row 5, column sagsnr.*line break"):
+    with pytest.raises(SchemaError, match=r"row 5, column 'sagsnr' \(case_id\).*line break"):
         jio.read_cases(io.BytesIO(csv_text))
     kept = raw.iloc[:3]
     csv_text = _csv_bytes(frames.validate_cases(kept), "cases")
@@ -660,8 +665,11 @@ def test_excel_sheet_choice_and_typed_cells(tmp_path: Path) -> None:
         jio.read_cases(path, sheet="Nope")
     with pytest.raises(JobhandicapError, match="sheet=5 does not exist"):
         jio.read_cases(path, sheet=5)
-    with pytest.raises(MissingColumnsError):
-        jio.read_cases(path)  # the first sheet has no case columns
+    with pytest.raises(MissingColumnsError, match="Read sheet 'Forside'"):
+        jio.read_cases(path, sheet=0)  # the first sheet, named, has no case columns
+    with pytest.warns(DataQualityWarning, match="read sheet 'Sager'"):
+        # Not named: the cover sheet is passed over for the one sheet with the columns.
+        assert jio.read_cases(path)["case_id"].tolist() == ["1001", "0042"]
     sheet.cell(row=4, column=3, value="Mentorstøtt3")
     workbook.save(path)
     with pytest.raises(SchemaError) as caught:

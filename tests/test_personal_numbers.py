@@ -340,7 +340,7 @@ def test_python_advice_names_pseudonymise(small_survey: pd.DataFrame, tmp_path: 
         build_report({"survey": survey}, tmp_path / "out")
     message = str(caught.value)
     assert "frame['respondent'] = jh.pseudonymise(frame['respondent'], key)" in message
-    assert "row 2 as a spreadsheet shows it" in message
+    assert "the first in row 2, the header being row 1" in message
     assert "jobhandicap report" not in message
     assert not leaks(message, DIGITS)
     assert not (tmp_path / "out").exists()

@@ -108,7 +108,7 @@ def test_duplicate_case_ids_are_reported_for_many_rows() -> None:
     with pytest.raises(SchemaError) as caught:
         frames.validate_cases(raw)
     problems = caught.value.problems
-    assert problems["row"].tolist() == [17, 4_000]
+    assert problems["row"].tolist() == [17 + 2, 4_000 + 2]  # as a spreadsheet shows them
     assert set(problems["column"]) == {"case_id"}
 
 
@@ -389,7 +389,7 @@ def test_parallel_validation_equals_serial(monkeypatch: pytest.MonkeyPatch) -> N
     pd.testing.assert_frame_equal(frames.validate_cases(raw), serial)
     parallel_error = _problems(broken)
     pd.testing.assert_frame_equal(parallel_error, serial_error)
-    assert set(parallel_error["row"]) >= {10, 11, 500, 900, 19_999}
+    assert set(parallel_error["row"]) >= {r + 2 for r in (10, 11, 500, 900, 19_999)}
 
 
 def _problems(raw: pd.DataFrame) -> pd.DataFrame:

@@ -242,7 +242,7 @@ def test_case_id_with_a_line_break_is_flagged() -> None:
     with pytest.raises(SchemaError) as err:
         jio.read_cases(io.StringIO(lines))
     problems = _problems(err)
-    assert problems["column"].tolist() == ["sagsnr"]
+    assert problems[["column", "header"]].values.tolist() == [["case_id", "sagsnr"]]
     assert "line break" in problems["message"].iloc[0]
 
 

@@ -22,7 +22,7 @@ from typing import Any, Final, TextIO, TypedDict
 
 import pandas as pd
 
-from jobhandicap._frames_cells import DATE_FORMATS, Problems
+from jobhandicap._frames_cells import DATE_FORMATS, Problems, spreadsheet_rows
 from jobhandicap._frames_parse import parse_column
 from jobhandicap._frames_schema import SCHEMAS
 from jobhandicap._input_check import check_file, check_title, shown_name
@@ -64,7 +64,7 @@ def parse_date(value: str) -> dt.date:
     (datetime.date(2021, 1, 31), datetime.date(2021, 1, 31))
     """
     spec = SCHEMAS["cases"]["applied"]
-    problems = Problems(pd.RangeIndex(1), [spec.name])
+    problems = Problems(spreadsheet_rows(1), [spec.name])
     parsed = parse_column(pd.Series([value.strip()], dtype=object), spec, problems)
     if problems or parsed.missing.any():
         found = problems.frame()["message"] if problems else pd.Series(["no date given"])

@@ -21,6 +21,7 @@ from jobhandicap._frames_schema import ColumnSpec
 from jobhandicap.errors import problems_frame
 
 __all__ = [
+    "Origin",
     "Parsed",
     "Problems",
     "by_code",
@@ -31,6 +32,7 @@ __all__ = [
     "is_text_missing",
     "read_numbers",
     "report",
+    "spreadsheet_rows",
     "unique_messages",
 ]
 
@@ -79,13 +81,40 @@ class Parsed:
         return ~(self.missing | self.invalid)
 
 
-class Problems:
-    """Collects problems as (positions, column, raw values, messages) and renders them once."""
+@attrs.frozen
+class Origin:
+    """Where the rows and columns of a table came from, for the problems' text.
 
-    def __init__(self, index: pd.Index, columns: Sequence[str]) -> None:
-        self._index = index
+    ``rows`` holds the row number of every position as a spreadsheet shows it (the header is
+    row 1). ``headers(column, positions)`` gives the header the user wrote for a canonical
+    column at those positions (``None`` where there is none), and ``cells(column, positions)``
+    the cells as written in the file (``None`` where the file's cell is not known as text; the
+    parsed value is then shown). Both are only called when there are problems.
+    """
+
+    rows: npt.NDArray[np.int64]
+    headers: Callable[[str, npt.NDArray[np.intp]], Sequence[str | None]] | None = None
+    cells: Callable[[str, npt.NDArray[np.intp]], Sequence[Any] | None] | None = None
+
+
+def spreadsheet_rows(n: int) -> npt.NDArray[np.int64]:
+    """The rows positions ``0..n-1`` have in a spreadsheet with a header row (position + 2)."""
+    return np.arange(2, n + 2, dtype=np.int64)
+
+
+class Problems:
+    """Collects problems as (positions, column, raw values, messages) and renders them once.
+
+    ``rows`` is the row number of each position as a spreadsheet shows it (see
+    :func:`spreadsheet_rows`). What a column accepts, when it is too long to repeat on every
+    line, is kept once per column in :attr:`accepted`.
+    """
+
+    def __init__(self, rows: npt.NDArray[np.int64], columns: Sequence[str]) -> None:
+        self._rows = rows
         self._order = {name: i for i, name in enumerate(columns)}
         self._parts: list[tuple[npt.NDArray[np.intp], str, list[Any], list[str]]] = []
+        self.accepted: dict[str, str] = {}
 
     def __bool__(self) -> bool:
         return bool(self._parts)
@@ -96,19 +125,31 @@ class Problems:
         column: str,
         values: Sequence[Any],
         messages: str | Sequence[str],
+        accepted: str | None = None,
     ) -> None:
-        """Record one problem per position (``messages`` one shared text or one per position)."""
+        """Record one problem per position (``messages`` one shared text or one per position).
+
+        ``accepted`` says once, for the whole table, what the column accepts.
+        """
         if len(positions) == 0:
             return
         texts = [messages] * len(positions) if isinstance(messages, str) else list(messages)
         self._parts.append((np.asarray(positions, dtype=np.intp), column, list(values), texts))
+        if accepted is not None:
+            self.accepted.setdefault(column, accepted)
 
     def merge(self, other: Problems) -> None:
         """Append the problems ``other`` collected (after those collected here)."""
         self._parts.extend(other._parts)
+        for column, text in other.accepted.items():
+            self.accepted.setdefault(column, text)
 
-    def frame(self) -> pd.DataFrame:
-        """The problems frame: ordered by row position, then by canonical column order."""
+    def frame(self, origin: Origin | None = None) -> pd.DataFrame:
+        """The problems frame: ordered by row position, then by canonical column order.
+
+        With an ``origin`` the columns carry the user's header and the cells their text as
+        written in the file.
+        """
         if not self._parts:
             return problems_frame()
         positions = np.concatenate([p[0] for p in self._parts])
@@ -116,14 +157,24 @@ class Problems:
             [np.full(len(p[0]), self._order.get(p[1], len(self._order))) for p in self._parts]
         )
         names = [p[1] for p in self._parts for _ in range(len(p[0]))]
-        values = [v for p in self._parts for v in p[2]]
+        values: list[Any] = []
+        headers: list[str | None] = []
+        for where, column, found, _ in self._parts:
+            shown = origin.cells(column, where) if origin and origin.cells else None
+            if shown is None:
+                values.extend(found)
+            else:
+                values.extend(v if s is None else s for v, s in zip(found, shown, strict=True))
+            if origin and origin.headers:
+                headers.extend(origin.headers(column, where))
+            else:
+                headers.extend([None] * len(where))
         messages = [m for p in self._parts for m in p[3]]
         order = np.lexsort((columns, positions))
-        if pd.api.types.is_integer_dtype(self._index.dtype):
-            rows = self._index.take(positions).to_numpy().tolist()
-        else:
-            rows = positions.tolist()
-        return problems_frame((rows[i], names[i], values[i], messages[i]) for i in order.tolist())
+        rows = self._rows[positions].tolist()
+        return problems_frame(
+            (rows[i], names[i], headers[i], values[i], messages[i]) for i in order.tolist()
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,8 +252,12 @@ def report(
     spec: ColumnSpec,
     invalid: Mask,
     messages: str | Callable[[npt.NDArray[np.intp]], Sequence[str]],
+    accepted: str | None = None,
 ) -> None:
-    """Record a problem for every set position of ``invalid``, with the raw cell value."""
+    """Record a problem for every set position of ``invalid``, with the raw cell value.
+
+    ``accepted`` says once what the column accepts (see :meth:`Problems.add`).
+    """
     positions = np.flatnonzero(invalid)
     if len(positions) == 0:
         return
@@ -212,6 +267,7 @@ def report(
         spec.name,
         values,
         messages if isinstance(messages, str) else messages(positions),
+        accepted,
     )
 
 

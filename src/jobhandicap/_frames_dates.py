@@ -10,12 +10,93 @@ text it cannot read (``tests/test_read_fast_paths.py`` checks that the two agree
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["plain_dates"]
+__all__ = ["excel_serial_day", "plain_dates", "serial_date_hint"]
+
+#: Day 0 of Excel's 1900 date system as counted from 1 March 1900 on (serial 61).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: The serial Excel gives the fictitious 29 February 1900 (Lotus 1-2-3's leap-year bug).
+EXCEL_FICTITIOUS_DAY = 60
+#: Numbers for days before this year are not said to look like serial dates (2019 is a year).
+_FIRST_HINTED_YEAR = 1950
+#: The last day the readers accept, 2199-12-31, as an Excel serial.
+_LAST_SERIAL = (dt.date(2199, 12, 31) - _EXCEL_EPOCH).days
+
+
+def excel_serial_day(value: object) -> dt.date | None:
+    """The day an Excel serial date number stands for (1900 date system), or ``None``.
+
+    Serial 1 is 1900-01-01; Excel counts a 29 February 1900 that never was (serial 60), so
+    from serial 61 (1900-03-01) on the days count from 1899-12-30. A fraction is the time of
+    day and is dropped. ``None`` for what is no serial date: not a finite number (booleans
+    included), below 1, the fictitious 60, or after 2199-12-31.
+
+    Examples
+    --------
+    >>> excel_serial_day(44927)
+    datetime.date(2023, 1, 1)
+    >>> excel_serial_day(1), excel_serial_day(60), excel_serial_day(61)
+    (datetime.date(1900, 1, 1), None, datetime.date(1900, 3, 1))
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        return None
+    number = float(value)
+    if not math.isfinite(number) or number < 1 or number > _LAST_SERIAL + 1:
+        return None
+    days = math.floor(number)
+    if days == EXCEL_FICTITIOUS_DAY or days > _LAST_SERIAL:
+        return None
+    if days < EXCEL_FICTITIOUS_DAY:
+        days += 1  # before the fictitious day, the count starts one day later
+    return _EXCEL_EPOCH + dt.timedelta(days=days)
+
+
+def serial_date_hint(value: object) -> str | None:
+    """What to say about a number (or digits) in a date column of a CSV file or a frame.
+
+    ``None`` when the value does not look like an Excel serial date.
+
+    Examples
+    --------
+    >>> print(serial_date_hint("44927"))
+    looks like an Excel serial date (44927 = 2023-01-01); format the column as a date ...
+    >>> serial_date_hint("2019") is None  # more likely a year: days before 1950 are not hinted
+    True
+    >>> serial_date_hint(60)
+    "60 is Excel's serial for 29 February 1900, a day that never was"
+    """
+    number: object = value
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.replace(".", "", 1).replace(",", "", 1).isdigit() or len(text) > 12:
+            return None
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:  # pragma: no cover - digits with one mark always parse
+            return None
+    if isinstance(number, bool | np.bool_) or not isinstance(
+        number, int | float | np.integer | np.floating
+    ):
+        return None
+    if math.isfinite(float(number)) and math.floor(float(number)) == EXCEL_FICTITIOUS_DAY:
+        return "60 is Excel's serial for 29 February 1900, a day that never was"
+    day = excel_serial_day(number)
+    if day is None or day.year < _FIRST_HINTED_YEAR:
+        return None
+    shown = f"{float(number):g}" if not float(number).is_integer() else str(int(float(number)))
+    return (
+        f"looks like an Excel serial date ({shown} = {day.isoformat()}); format the column as "
+        "a date before exporting"
+    )
+
 
 #: Characters in a plain date.
 _WIDTH = 10

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -47,7 +47,7 @@ from jobhandicap._frames_cells import (
     report,
     unique_messages,
 )
-from jobhandicap._frames_dates import plain_dates
+from jobhandicap._frames_dates import plain_dates, serial_date_hint
 from jobhandicap._frames_schema import ColumnSpec
 from jobhandicap.domain import Likert
 from jobhandicap.errors import UnknownLabelError
@@ -170,11 +170,25 @@ def _day_of(value: dt.date | np.datetime64) -> np.datetime64:
     return np.datetime64(day.isoformat(), "D")
 
 
+#: What a date column accepts, said on every line that holds no date.
+_EXPECTED_DATE = f"expected a date: {DATE_FORMATS}"
+
+
+def _not_a_date(value: object) -> str:
+    """The message for a cell that is no date: with a hint when it looks like a serial date.
+
+    Excel serial dates are converted only in Excel files, where the cell is a number; a
+    number in a CSV file or a frame may be anything, so it is refused with the hint.
+    """
+    hint = serial_date_hint(value)
+    return _EXPECTED_DATE if hint is None else f"{hint} ({_EXPECTED_DATE})"
+
+
 def _parse_date_texts(texts: pd.Series) -> tuple[npt.NDArray[np.datetime64], list[str | None]]:
     """Parse stripped date texts: days (NaT where not read) and a message per unread text."""
     n = len(texts)
     days = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    messages: list[str | None] = [f"expected a date: {DATE_FORMATS}"] * n
+    messages: list[str | None] = [_not_a_date(t) for t in texts.tolist()]
     matched = np.zeros(n, dtype=bool)
     for pattern, fmt in DATE_PATTERNS:
         if matched.all():
@@ -213,7 +227,13 @@ def _parse_date(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
     ):
         missing = raw.isna().to_numpy(bool)
         invalid = ~missing
-        report(problems, raw, spec, invalid, f"expected a date: {DATE_FORMATS}")
+        report(
+            problems,
+            raw,
+            spec,
+            invalid,
+            lambda positions: [_not_a_date(v) for v in raw.iloc[positions].tolist()],
+        )
         days = np.full(n, nat, dtype="datetime64[D]")
     else:
         codes, uniques = factorize(raw)
@@ -246,7 +266,7 @@ def _parse_date(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
                 else:
                     messages[i] = DATE_RANGE
             else:
-                messages[i] = f"expected a date: {DATE_FORMATS}"
+                messages[i] = _not_a_date(u)
         bad = np.asarray([msg is not None for msg in messages], dtype=bool)
         missing, invalid = expand(codes, blank, bad)
         report(problems, raw, spec, invalid, unique_messages(codes, messages))
@@ -256,31 +276,63 @@ def _parse_date(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
     return Parsed(np.where(missing | invalid, nat, days), missing, invalid)
 
 
+#: What a problem line says instead of repeating a long list of accepted values.
+LISTED_BELOW = "accepted values listed below"
+
+
+def _hint(matches: Sequence[str]) -> str:
+    """``; did you mean 'a', 'b'?`` for close matches (nothing when there are none)."""
+    shown = list(dict.fromkeys(matches))
+    return f"; did you mean {', '.join(repr(m) for m in shown)}?" if shown else ""
+
+
+#: Lists of accepted labels up to this long are said on each problem line; longer ones once.
+SHORT_LIST = 5
+
+
+def accepted_categories(spec: ColumnSpec) -> str:
+    """What a category column accepts."""
+    accepted = ", ".join(repr(c) for c in spec.categories)
+    return f"{accepted} or their Danish labels" if spec.enum is not None else accepted
+
+
+def _listed_once(spec: ColumnSpec) -> str | None:
+    """What a category column accepts, when the list is long enough to be said once per table."""
+    return accepted_categories(spec) if len(spec.categories) > SHORT_LIST else None
+
+
+def _not_a(spec: ColumnSpec, kind: str, matches: Sequence[str]) -> str:
+    """What a problem line says about an unknown label.
+
+    ``not a target group (accepted values listed below); did you mean …?``, or for a short
+    list the list itself.
+    """
+    if _listed_once(spec) is not None:
+        return f"not a {kind} ({LISTED_BELOW}){_hint(matches)}"
+    return f"not a {kind}{_hint(matches)} Accepted: {accepted_categories(spec)}"
+
+
 def _label_of_category(spec: ColumnSpec, value: object) -> tuple[int, str | None]:
-    """Category code of one raw label (or -1) and the message when unknown."""
+    """Category code of one raw label (or -1) and the message when unknown.
+
+    The message is short ("not a target group", a close match if there is one); a long list
+    of accepted values is said once per table (:func:`_listed_once`).
+    """
     if spec.enum is not None:
         try:
             member = spec.enum.parse(value)  # type: ignore[attr-defined]
         except UnknownLabelError as error:
-            accepted = ", ".join(repr(c) for c in spec.categories)
-            return -1, f"{error}. Accepted: {accepted} or their Danish labels"
+            return -1, _not_a(spec, error.kind, error.matches)
         return spec.categories.index(str(member.value)), None
     index = spec.label_index
+    matches: list[str] = []
     if isinstance(value, str):
         found = index.get(_labels.label_key(value))
         if found is not None:
             return spec.categories.index(found), None
         close = difflib.get_close_matches(_labels.label_key(value), list(index), n=3)
         matches = [index[key] for key in close]
-        hint = (
-            f"; did you mean {', '.join(repr(m) for m in dict.fromkeys(matches))}?"
-            if matches
-            else ""
-        )
-    else:
-        hint = ""
-    accepted = ", ".join(repr(c) for c in spec.categories)
-    return -1, f"unknown {spec.name.replace('_', ' ')} {value!r}{hint}. Accepted: {accepted}"
+    return -1, _not_a(spec, spec.name.replace("_", " "), matches)
 
 
 #: Spellings read without factorising, by category column: see :func:`_spellings`.
@@ -377,7 +429,14 @@ def _parse_category(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Par
         invalid[others] = rest_invalid
         row_of = np.full(n, -1, dtype=np.intp)
         row_of[others] = codes
-    report(problems, raw, spec, invalid, unique_messages(row_of, messages))
+    report(
+        problems,
+        raw,
+        spec,
+        invalid,
+        unique_messages(row_of, messages),
+        _listed_once(spec),
+    )
     return Parsed(
         pd.Categorical.from_codes(row_codes, dtype=dtype, validate=False), missing, invalid
     )
@@ -418,7 +477,9 @@ def _parse_municipality(raw: pd.Series, spec: ColumnSpec, problems: Problems) ->
         messages[i] = _unknown_municipality(keys[i], wrong[i])
     bad = np.asarray([msg is not None for msg in messages], dtype=bool)
     missing, invalid = expand(codes, blank, bad)
-    report(problems, raw, spec, invalid, unique_messages(codes, messages))
+    report(
+        problems, raw, spec, invalid, unique_messages(codes, messages), accepted_municipalities()
+    )
     row_codes = by_code(np.where(blank | bad, 0, unique_codes), codes, 0)
     return Parsed(pd.arrays.IntegerArray(row_codes, missing | invalid), missing, invalid)
 
@@ -426,16 +487,32 @@ def _parse_municipality(raw: pd.Series, spec: ColumnSpec, problems: Problems) ->
 def _unknown_municipality(key: object, wrong_type: bool) -> str:
     from jobhandicap import reference
 
-    accepted = (
-        "Expected one of the 98 Danish municipality codes (101 København … 860 Hjørring, "
-        "zero-padded such as '0101' accepted) or a municipality name"
-    )
+    matches: Sequence[str] = ()
+    why = ""
     if not wrong_type:
         try:
             reference.municipality(key)
         except UnknownLabelError as error:
-            return f"{str(error).rstrip('.')}. {accepted}"
-    return f"not a municipality. {accepted}"
+            # Close spellings help with names; a number "close" to another says nothing.
+            matches = error.matches if isinstance(key, str) and not key.isdigit() else ()
+            text = str(error)
+            if not error.matches and ": " in text:  # e.g. 411 is Christiansø
+                why = ": " + text.split(": ", 1)[1]
+    return f"not a Danish municipality{why} ({LISTED_BELOW}){_hint(matches)}"
+
+
+def accepted_municipalities() -> str:
+    """What a municipality (or jobcentre) column accepts, said once for the whole table."""
+    from jobhandicap import reference
+
+    table = reference.municipalities()
+    listed = ", ".join(
+        f"{code} {name}" for code, name in zip(table["code"], table["name"], strict=True)
+    )
+    return (
+        f"one of the {len(table)} Danish municipality codes (zero-padded such as '0101' "
+        f"accepted) or a municipality name: {listed}"
+    )
 
 
 def _parse_likert(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from jobhandicap import reference
 from jobhandicap._frames_arrow import mix, text_hashes
-from jobhandicap._frames_cells import Parsed, Problems
+from jobhandicap._frames_cells import Origin, Parsed, Problems, spreadsheet_rows
 from jobhandicap._frames_parse import absent_column, parse_column
 from jobhandicap._frames_schema import (
     CASES_SCHEMA,
@@ -238,31 +238,39 @@ class _ParsedColumns(Mapping[str, Parsed]):
 
 
 def _parse(
-    raw: pd.Series | None, spec: ColumnSpec, index: pd.Index, names: Sequence[str]
+    raw: pd.Series | None, spec: ColumnSpec, rows: npt.NDArray[np.int64], names: Sequence[str]
 ) -> _Column:
     """Parse one column (an absent optional one as all missing) into its own problems."""
-    problems = Problems(index, names)
-    parsed = absent_column(spec, len(index)) if raw is None else parse_column(raw, spec, problems)
+    problems = Problems(rows, names)
+    parsed = absent_column(spec, len(rows)) if raw is None else parse_column(raw, spec, problems)
     # The canonical array is made here, in the worker, rather than after every check.
     canonical = None if problems else _owned(canonical_column(spec, parsed))
     return _Column(parsed, problems, canonical)
 
 
 def _check_keys(
-    table: pd.DataFrame, schema: FrameSchema, columns: Columns, check: bool
+    table: pd.DataFrame,
+    schema: FrameSchema,
+    columns: Columns,
+    check: bool,
+    rows: npt.NDArray[np.int64],
 ) -> Problems:
     """The problems of :func:`_duplicates` (none when not ``check``)."""
-    problems = Problems(table.index, schema.names)
+    problems = Problems(rows, schema.names)
     if check:
         _duplicates(table, schema, columns, problems)
     return problems
 
 
 def _check_across(
-    table: pd.DataFrame, schema: FrameSchema, columns: Columns, check: CrossCheck | None
+    table: pd.DataFrame,
+    schema: FrameSchema,
+    columns: Columns,
+    check: CrossCheck | None,
+    rows: npt.NDArray[np.int64],
 ) -> tuple[dict[str, Any], Problems]:
     """The derived columns and the problems of the checks across columns."""
-    problems = Problems(table.index, schema.names)
+    problems = Problems(rows, schema.names)
     derived = check(table, columns, problems) if check is not None else {}
     return derived, problems
 
@@ -291,11 +299,16 @@ def validate(
     cross_check: CrossCheck | None = None,
     *,
     check_keys: bool = True,
+    origin: Origin | None = None,
 ) -> pd.DataFrame:
     """Read a raw table into the canonical frame of ``schema`` or raise one SchemaError.
 
     ``check_keys=False`` skips the duplicate-key check: records may repeat as models, only a
     table must not.
+
+    Problems name rows as a spreadsheet shows them: by default the row a position would have
+    if the frame were written with its header (position + 2, whatever the index); the readers
+    pass an ``origin`` with the file's own row numbers, headers and cell texts.
 
     Tables of :data:`PARALLEL_ROWS` rows or more are validated in worker threads (the heavy
     work, Arrow and NumPy kernels, releases the GIL): a task per column, one for the key
@@ -304,6 +317,7 @@ def validate(
     so the result and the problems are exactly those of doing one thing after another.
     """
     table = _check_input(frame, schema)
+    rows = spreadsheet_rows(len(table)) if origin is None else origin.rows
     specs = [spec for spec in schema.columns if not spec.derived]
     raws = {spec.name: table[spec.name] for spec in specs if spec.name in table.columns}
     keys, read, rest = _task_order(specs, schema, cross_check)
@@ -313,22 +327,26 @@ def validate(
         def queue(group: list[ColumnSpec]) -> None:
             for spec in group:
                 parsing[spec.name] = executor.submit(
-                    _parse, raws.get(spec.name), spec, table.index, schema.names
+                    _parse, raws.get(spec.name), spec, rows, schema.names
                 )
 
         queue(keys + read)
         columns = _ParsedColumns(parsing)
-        key_check = executor.submit(_check_keys, table, schema, columns, check_keys)
-        across = executor.submit(_check_across, table, schema, columns, cross_check)
+        key_check = executor.submit(_check_keys, table, schema, columns, check_keys, rows)
+        across = executor.submit(_check_across, table, schema, columns, cross_check, rows)
         queue(rest)
-        problems = Problems(table.index, schema.names)
+        problems = Problems(rows, schema.names)
         for spec in specs:
             problems.merge(columns.column(spec.name).problems)
         problems.merge(key_check.result())
         derived, found = across.result()
         problems.merge(found)
     if problems:
-        raise SchemaError(f"the {schema.kind} table does not meet its schema", problems.frame())
+        raise SchemaError(
+            f"the {schema.kind} table does not meet its schema",
+            problems.frame(origin),
+            problems.accepted,
+        )
     data = {
         spec.name: _owned(derived[spec.name])
         if spec.derived

@@ -18,6 +18,7 @@ and the command to run again, ``advice="python"`` :func:`jobhandicap.pseudonymis
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -30,7 +31,7 @@ from jobhandicap._frames_schema import SCHEMAS
 from jobhandicap._personal_numbers import scrub_text
 from jobhandicap.disclosure._identifiers import _hits
 from jobhandicap.disclosure._pseudonyms import MIN_KEY_BYTES
-from jobhandicap.errors import DisclosureError
+from jobhandicap.errors import DataQualityWarning, DisclosureError
 
 __all__ = ["PUBLISHED", "Advice", "check_file", "check_frame", "check_title", "shown_name"]
 
@@ -148,7 +149,7 @@ def _refuse(
         where = (
             f"the first in row {first}"
             if in_file
-            else f"the first at position {first}, row {first + 2} as a spreadsheet shows it"
+            else f"the first in row {first + 2}, the header being row 1"
         )
         places.append(f"column {name!r} ({_rows(count)}, {where})")
     if found.columns:
@@ -204,7 +205,7 @@ def check_file(
     sep: str | None = None,
     decimal: str | None = None,
     encoding: str | None = None,
-    sheet: str | int = 0,
+    sheet: str | int | None = None,
 ) -> None:
     """Refuse a file whose headers or published columns hold a personal number.
 
@@ -234,16 +235,19 @@ def check_file(
         return dict.fromkeys(found_columns, "text")
 
     try:
-        raw = io._read_table(
-            path,
-            plan_for,
-            kind,
-            format=format,
-            sep=sep,
-            decimal=decimal,
-            encoding=encoding,
-            sheet=sheet,
-        )
+        with warnings.catch_warnings():
+            # The reader run after this check says which sheet it read.
+            warnings.simplefilter("ignore", DataQualityWarning)
+            raw = io._read_table(
+                path,
+                plan_for,
+                kind,
+                format=format,
+                sep=sep,
+                decimal=decimal,
+                encoding=encoding,
+                sheet=sheet,
+            )
     except _HeaderOnlyError:
         raw = pd.DataFrame()
     if not seen:  # pragma: no cover - the readers always read a header first
@@ -258,7 +262,8 @@ def check_file(
 def check_frame(kind: str, frame: pd.DataFrame, *, advice: Advice = "python") -> None:
     """Refuse a frame whose headers or published columns hold a personal number.
 
-    Rows are given by position (0 is the first row).
+    Rows are named as a spreadsheet would show the frame written with its header: the first
+    row (position 0) is row 2.
 
     Raises
     ------

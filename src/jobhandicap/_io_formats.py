@@ -20,7 +20,9 @@ from jobhandicap.errors import JobhandicapError
 __all__ = [
     "MAX_PART_BYTES",
     "ExcelSheet",
+    "SheetHeader",
     "check_excel_text",
+    "excel_sheet_headers",
     "read_excel_rows",
     "read_parquet_frame",
     "write_excel_rows",
@@ -88,22 +90,75 @@ def _has_formulas(data: bytes) -> bool:
     return False
 
 
-def read_excel_rows(data: bytes, sheet: str | int) -> ExcelSheet:
-    """Return the cell values of one sheet, row by row (row 1 first), as Excel shows them.
+@attrs.frozen
+class SheetHeader:
+    """One sheet of a workbook: its name, whether it is shown, and its first row."""
 
-    Formula cells give their last computed value; nothing is evaluated. Formula cells with no
-    saved value (workbooks written by programs that do not compute formulas) are listed in
-    :attr:`ExcelSheet.uncomputed`.
-    """
+    name: str
+    #: Shown (not hidden or very hidden) and holding cells (not a chart sheet).
+    visible: bool
+    header: tuple[Any, ...]
+    #: A chart sheet: no cells at all.
+    chart: bool = False
+
+
+def _load(data: bytes, *, data_only: bool = True) -> Any:
+    """The workbook, read-only (after the part size check)."""
     openpyxl = _openpyxl()
     _check_parts(data)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise JobhandicapError(f"cannot read the Excel file: {err}") from None
+
+
+def _visible(worksheet: Any) -> bool:
+    """Whether a sheet is shown (not ``hidden`` or ``veryHidden``) and holds cells."""
+    return _cells(worksheet) and getattr(worksheet, "sheet_state", "visible") == "visible"
+
+
+def _cells(worksheet: Any) -> bool:
+    """Whether a sheet holds cells (a chart sheet does not)."""
+    return hasattr(worksheet, "iter_rows")
+
+
+def excel_sheet_headers(data: bytes) -> list[SheetHeader]:
+    """Every sheet of a workbook in order, with its state and its first row only."""
+    workbook = _load(data)
+    try:
+        found = []
+        for name in workbook.sheetnames:
+            worksheet = workbook[name]
+            if not _cells(worksheet):
+                found.append(SheetHeader(str(name), False, (), chart=True))
+                continue
+            first = next(iter(worksheet.iter_rows(max_row=1, values_only=True)), ())
+            found.append(SheetHeader(str(name), _visible(worksheet), tuple(first)))
+    finally:
+        workbook.close()
+    return found
+
+
+def read_excel_rows(data: bytes, sheet: str | int | None) -> ExcelSheet:
+    """Return the cell values of one sheet, row by row (row 1 first), as Excel shows them.
+
+    ``sheet`` is a name, a 0-based index among all sheets, or ``None`` for the first visible
+    sheet (hidden and very hidden sheets are skipped). Formula cells give their last computed
+    value; nothing is evaluated. Formula cells with no saved value (workbooks written by
+    programs that do not compute formulas) are listed in :attr:`ExcelSheet.uncomputed`.
+    """
+    workbook = _load(data)
     try:
         names = list(workbook.sheetnames)
-        if isinstance(sheet, int):
+        if sheet is None:
+            shown = [name for name in names if _visible(workbook[name])]
+            if not shown:
+                raise JobhandicapError(
+                    f"every sheet of the workbook is hidden ({', '.join(map(repr, names))}); "
+                    "pass the sheet to read by name"
+                )
+            worksheet = workbook[shown[0]]
+        elif isinstance(sheet, int):
             if not 0 <= sheet < len(names):
                 raise JobhandicapError(
                     f"the workbook has {len(names)} sheet(s) ({', '.join(map(repr, names))}); "
@@ -117,6 +172,11 @@ def read_excel_rows(data: bytes, sheet: str | int) -> ExcelSheet:
                 f"the workbook has no sheet {sheet!r}; it has {', '.join(map(repr, names))}"
             )
         title = str(worksheet.title)
+        if not _cells(worksheet):
+            raise JobhandicapError(
+                f"sheet {title!r} of the workbook is a chart sheet and holds no cells; pass the "
+                "sheet with the table as sheet="
+            )
         rows = [tuple(row) for row in worksheet.iter_rows(values_only=True)]
     finally:
         workbook.close()

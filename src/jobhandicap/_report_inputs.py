@@ -151,7 +151,9 @@ def _read(
     try:
         frame = reader(path, **options)
     except SchemaError as err:
-        raise SchemaError(f"{kind} file {name}: {err.summary}", err.problems) from None
+        raise SchemaError(
+            f"{kind} file {name}: {err.summary}", err.problems, err.accepted
+        ) from None
     with path.open("rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
     return frame, name, digest
@@ -163,7 +165,7 @@ def _validate(kind: str, frame: pd.DataFrame, what: str) -> pd.DataFrame:
     try:
         return frames.validate_kind(frame, kind)
     except SchemaError as err:
-        raise SchemaError(f"{what}: {err.summary}", err.problems) from None
+        raise SchemaError(f"{what}: {err.summary}", err.problems, err.accepted) from None
 
 
 def read_inputs(

@@ -32,7 +32,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap import reference
-from jobhandicap._frames_cells import Problems
+from jobhandicap._frames_cells import Problems, spreadsheet_rows
 from jobhandicap._labels import label_key
 from jobhandicap.errors import DataQualityWarning, SchemaError
 
@@ -107,11 +107,14 @@ def respondent_jobcentres(
     return np.where((waves > 0) & (code > 0), result, -1).astype(np.int64)
 
 
-def normalise_respondents(raw: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:
+def normalise_respondents(
+    raw: pd.DataFrame, survey: pd.DataFrame, rows: npt.NDArray[np.int64] | None = None
+) -> pd.DataFrame:
     """The canonical survey frame with jobcentre names as jobcentre codes (see the module).
 
-    ``raw`` is the table as given (its index numbers the rows as the source does), ``survey``
-    its canonical frame (row for row).
+    ``raw`` is the table as given, ``survey`` its canonical frame (row for row), ``rows`` the
+    row number of each position as the source shows it (default: as a spreadsheet of ``raw``
+    with its header would, position + 2).
 
     Raises
     ------
@@ -136,7 +139,9 @@ def normalise_respondents(raw: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFra
         ],
         dtype=cast(Any, respondents.dtype),
     )
-    _refuse_collisions(raw, survey, normalised)
+    _refuse_collisions(
+        raw, survey, normalised, spreadsheet_rows(len(raw)) if rows is None else rows
+    )
     return survey.assign(respondent=normalised)
 
 
@@ -164,7 +169,9 @@ def _warn_mixed(
     )
 
 
-def _refuse_collisions(raw: pd.DataFrame, survey: pd.DataFrame, normalised: Any) -> None:
+def _refuse_collisions(
+    raw: pd.DataFrame, survey: pd.DataFrame, normalised: Any, rows: npt.NDArray[np.int64]
+) -> None:
     """Refuse differently written respondents naming one jobcentre in one wave and item."""
     keys = pd.DataFrame(
         {"respondent": normalised, "wave": survey["wave"].array, "item": survey["item"].array}
@@ -180,7 +187,7 @@ def _refuse_collisions(raw: pd.DataFrame, survey: pd.DataFrame, normalised: Any)
     positions = np.flatnonzero(repeated)[spellings.to_numpy() > 1]
     if not len(positions):
         return  # written alike: the schema's duplicate check has reported them
-    problems = Problems(raw.index, list(survey.columns))
+    problems = Problems(rows, list(survey.columns))
     where = keys.iloc[positions]
     messages = [
         f"respondent names jobcentre {code}, as another row of wave {wave} and item {item!r} "

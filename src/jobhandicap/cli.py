@@ -121,6 +121,8 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
         print(f"{name}: {err.summary}; {len(problems)} problem(s):", file=out)
         shown, hidden = _without_personal_ids(problems)
         print(_problem_table(shown), file=out)
+        for column, accepted in err.accepted.items():
+            print(f"accepted {column} values: {accepted}", file=out)
         if hidden:
             print(
                 f"{hidden} cell(s) of this list held what looks like a personal number (CPR) "
@@ -147,7 +149,7 @@ def _without_personal_ids(problems: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """
     shown = problems.copy()
     hidden = 0
-    for column in ("column", "value", "message"):
+    for column in ("column", "header", "value", "message"):
         if column in shown.columns:
             shown[column], count = hide_personal_ids(shown[column])
             hidden += count

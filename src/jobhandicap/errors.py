@@ -9,7 +9,7 @@ not just the first one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 #: Columns of the ``problems`` frame carried by :class:`SchemaError`.
-PROBLEM_COLUMNS = ("row", "column", "value", "message")
+PROBLEM_COLUMNS = ("row", "column", "header", "value", "message")
 
 #: How many problems a message spells out before it says "and N more".
 _SHOWN_IN_MESSAGE = 10
@@ -105,37 +105,52 @@ def problems_frame(rows: Iterable[Sequence[Any]] = ()) -> pd.DataFrame:
     Parameters
     ----------
     rows
-        One tuple per problem. ``row`` is the row as numbered in the source (``None`` when the
-        problem concerns the whole table), ``column`` the column name (``None`` for a whole row),
-        ``value`` the offending value (shown as text) and ``message`` what was wrong and what
-        would be accepted.
+        One tuple per problem: ``(row, column, value, message)``, or
+        ``(row, column, header, value, message)`` when the column came from a file under a
+        header of the user's own. ``row`` is the row as a spreadsheet shows it (the header is
+        row 1, the first data row is row 2; ``None`` when the problem concerns the whole
+        table), ``column`` the canonical column name (``None`` for a whole row), ``header``
+        the column's header as written in the file (``None`` when the table came from no
+        file), ``value`` the offending cell as written in the file (shown as
+        text) and ``message`` what was wrong and what would be accepted.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``row`` (nullable integer), ``column``, ``value``, ``message`` (strings).
+        Columns ``row`` (nullable integer), ``column``, ``header``, ``value``, ``message``
+        (strings).
 
     Examples
     --------
-    >>> problems_frame([(3, "scheme", "hjælpemidlr", "unknown scheme")])
-       row  column        value         message
-    0    3  scheme  hjælpemidlr  unknown scheme
+    >>> problems_frame([(3, "scheme", "Ordning", "hjælpemidlr", "unknown scheme")])
+       row  column   header        value         message
+    0    3  scheme  Ordning  hjælpemidlr  unknown scheme
     """
-    records = [tuple(r) for r in rows]
-    for record in records:
+    records = []
+    for record in rows:
+        record = tuple(record)
+        if len(record) == len(PROBLEM_COLUMNS) - 1:
+            record = (record[0], record[1], None, record[2], record[3])
         if len(record) != len(PROBLEM_COLUMNS):
             raise ValueError(
-                scrub_text(f"a problem is a (row, column, value, message) tuple, got {record!r}")
+                scrub_text(
+                    "a problem is a (row, column, value, message) or (row, column, header, "
+                    f"value, message) tuple, got {record!r}"
+                )
             )
-    columns = list(zip(*records, strict=True)) if records else [(), (), (), ()]
+        records.append(record)
+    columns = list(zip(*records, strict=True)) if records else [()] * len(PROBLEM_COLUMNS)
     return pd.DataFrame(
         {
             "row": pd.array(list(columns[0]), dtype="Int64"),
             "column": pd.array(
                 [None if c is None else str(c) for c in columns[1]], dtype="string"
             ),
-            "value": pd.array([_show(v) for v in columns[2]], dtype="string"),
-            "message": pd.array([str(m) for m in columns[3]], dtype="string"),
+            "header": pd.array(
+                [None if h is None else str(h) for h in columns[2]], dtype="string"
+            ),
+            "value": pd.array([_show(v) for v in columns[3]], dtype="string"),
+            "message": pd.array([str(m) for m in columns[4]], dtype="string"),
         }
     )
 
@@ -161,43 +176,109 @@ class SchemaError(JobhandicapError, ValueError):
     message
         A one-line summary. When ``problems`` is given, the first problems are appended to it.
     problems
-        A frame with columns ``row``, ``column``, ``value``, ``message``: every problem found.
+        A frame with columns ``row``, ``column``, ``header``, ``value``, ``message``: every
+        problem found (see :func:`problems_frame`).
+    accepted
+        What a column accepts, by column name, when that is too long to repeat on every
+        problem line (the 98 municipalities, the 14 target groups): said once, after the
+        problems, as ``accepted target_group values: ...``.
 
     Attributes
     ----------
     problems : pandas.DataFrame
         Every problem found, one row each.
+    accepted : dict
+        The ``accepted`` texts by column name (empty when every message says it itself).
+
+    Examples
+    --------
+    >>> error = SchemaError(
+    ...     "the cases table does not meet its schema",
+    ...     problems_frame([(2, "target_group", "Målgruppe", "flexjob2", "not a target group")]),
+    ...     accepted={"target_group": "'flex-job', 'sickness benefit', ..."},
+    ... )
+    >>> print(error)
+    the cases table does not meet its schema (1 problem):
+      - row 2, column 'Målgruppe' (target_group), value flexjob2: not a target group
+      accepted target_group values: 'flex-job', 'sickness benefit', ...
     """
 
-    def __init__(self, message: str, problems: pd.DataFrame | None = None) -> None:
-        self.problems = problems_frame() if problems is None else problems.reset_index(drop=True)
+    def __init__(
+        self,
+        message: str,
+        problems: pd.DataFrame | None = None,
+        accepted: Mapping[str, str] | None = None,
+    ) -> None:
+        self.problems = problems_frame() if problems is None else _complete(problems)
         self.summary = scrub_text(message)
-        super().__init__(self._compose(message, self.problems))
+        self.accepted = {str(k): scrub_text(str(v)) for k, v in (accepted or {}).items()}
+        super().__init__(self._compose(message, self.problems, self.accepted))
 
     @staticmethod
-    def _compose(message: str, problems: pd.DataFrame) -> str:
+    def _compose(message: str, problems: pd.DataFrame, accepted: Mapping[str, str]) -> str:
         """The message with the first problems; values and columns with personal numbers hidden.
 
         ``.problems`` keeps the raw values: only the text is cleaned.
         """
-        if problems.empty:
+        if problems.empty and not accepted:
             return message
-        lines = [f"{message} ({len(problems)} problem{'s' if len(problems) != 1 else ''}):"]
-        for row, column, value, text in problems.head(_SHOWN_IN_MESSAGE).itertuples(index=False):
-            where = []
-            if not pd.isna(row):
-                where.append(f"row {row}")
-            if not pd.isna(column):
-                where.append(f"column {_hide(str(column))}")
-            if not pd.isna(value):
-                where.append(f"value {_hide(str(value))}")
-            lines.append(f"  - {', '.join(where) or 'table'}: {scrub_text(str(text))}")
-        if len(problems) > _SHOWN_IN_MESSAGE:
-            lines.append(f"  ... and {len(problems) - _SHOWN_IN_MESSAGE} more (see .problems)")
+        count = len(problems)
+        lines = [f"{message} ({count} problem{'s' if count != 1 else ''}):"]
+        for row, column, header, value, text in (
+            problems[list(PROBLEM_COLUMNS)].head(_SHOWN_IN_MESSAGE).itertuples(index=False)
+        ):
+            lines.append(f"  - {_where(row, column, header, value)}: {scrub_text(str(text))}")
+        if count > _SHOWN_IN_MESSAGE:
+            lines.append(f"  ... and {count - _SHOWN_IN_MESSAGE} more (see .problems)")
+        lines.extend(f"  accepted {column} values: {text}" for column, text in accepted.items())
         return "\n".join(lines)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.summary, self.problems))
+        return (type(self), (self.summary, self.problems, self.accepted))
+
+
+def _where(row: Any, column: Any, header: Any = None, value: Any = None) -> str:
+    """Where a problem is, as a message says it: ``row 3, column 'Ordning' (scheme), value x``.
+
+    The column is named by the user's header when it differs from the canonical name, with
+    the canonical name after it; a value holding a personal number is hidden.
+
+    Examples
+    --------
+    >>> _where(3, "scheme", "Ordning", "hjælpemidlr")
+    "row 3, column 'Ordning' (scheme), value hjælpemidlr"
+    >>> _where(None, "scheme")
+    'column scheme'
+    """
+    parts = []
+    if not _missing(row):
+        parts.append(f"row {row}")
+    if not _missing(column):
+        if _missing(header) or str(header) == str(column):
+            parts.append(f"column {_hide(str(column))}")
+        else:
+            parts.append(f"column {_hide(repr(str(header)))} ({_hide(str(column))})")
+    elif not _missing(header):
+        parts.append(f"column {_hide(repr(str(header)))}")
+    if not _missing(value):
+        parts.append(f"value {_hide(str(value))}")
+    return ", ".join(parts) or "table"
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _complete(problems: pd.DataFrame) -> pd.DataFrame:
+    """A problems frame with every column of :data:`PROBLEM_COLUMNS` and a fresh index."""
+    problems = problems.reset_index(drop=True)
+    if "header" not in problems.columns:
+        problems.insert(
+            min(2, len(problems.columns)),
+            "header",
+            pd.Series([None] * len(problems), dtype="string"),
+        )
+    return problems
 
 
 def _hide(text: str) -> str:
@@ -260,17 +341,28 @@ class MissingColumnsError(SchemaError, KeyError):
         The columns the table does have.
     what
         What the table was meant to be, for example ``"cases"``.
+    detail
+        A sentence appended to the message (for a workbook: which sheet was read, and which
+        other sheets there are).
     """
 
     def __init__(
-        self, missing: Sequence[str], available: Sequence[object], what: str = "table"
+        self,
+        missing: Sequence[str],
+        available: Sequence[object],
+        what: str = "table",
+        detail: str | None = None,
     ) -> None:
         self.missing = tuple(missing)
         self.available = tuple(str(c) for c in available)
+        self.detail = detail
         message = (
             f"the {what} table lacks required column(s) {', '.join(map(repr, self.missing))}; "
             f"it has {', '.join(map(repr, self.available)) or 'no columns'}"
         )
+        if detail:
+            message = f"{message}. {detail}"
+        self._what = what
         problems = problems_frame(
             (None, column, None, f"required column {column!r} is missing") for column in missing
         )
@@ -282,4 +374,4 @@ class MissingColumnsError(SchemaError, KeyError):
         return scrub_text(str(self.args[0]))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.missing, self.available))
+        return (type(self), (self.missing, self.available, self._what, self.detail))

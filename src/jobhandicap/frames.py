@@ -32,8 +32,10 @@ labels, dates and codes are parsed once per distinct value. How cells are read:
 Columns the schema marks as optional may be absent and are then all missing (the cases table's
 ``decided`` and ``decision`` together, and ``amount_dkk``; the people table's ``gali`` and
 Washington Group columns). Derived columns (the cases table's ``jobcentre``) are always computed,
-never read. Each problem's ``row`` is the frame's index label when the index holds integers
-(readers index the frame by source row number before validating), else the row's position.
+never read. Each problem's ``row`` is the row a spreadsheet would show if the frame were
+written with its header: position + 2, whatever the index holds (the readers name the file's own
+rows instead). A long list of accepted values is said once per error
+(:attr:`~jobhandicap.errors.SchemaError.accepted`), not on every problem.
 
 :func:`to_frame` and :func:`from_frame` convert lists of models to frames and back, column-wise.
 
@@ -591,7 +593,7 @@ def validate_outcomes(frame: pd.DataFrame) -> pd.DataFrame:
     ... except SchemaError as error:
     ...     print(error)
     the outcomes table does not meet its schema (1 problem):
-      - row 0, column entered_job, value 41: more than the 40 persons
+      - row 2, column entered_job, value 41: more than the 40 persons
     """
     return validate_kind(frame, "outcomes")
 

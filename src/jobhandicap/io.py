@@ -39,6 +39,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -49,15 +50,20 @@ from typing import IO, Any, Literal, TypeAlias, cast
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap import _frames_arrow, _io_csv, _io_formats, _safe_text, frames
+from jobhandicap import _frames_arrow, _frames_dates, _io_csv, _io_formats, _safe_text, frames
 from jobhandicap._advice import option
+from jobhandicap._frames_cells import Origin
 from jobhandicap._frames_schema import DANISH_LABELS
+from jobhandicap._frames_validate import CROSS_CHECKS, validate
 from jobhandicap._io_headers import check_kind, danish_header, header_table, resolve_headers
 from jobhandicap._labels import label_key
+from jobhandicap._respondents import normalise_respondents
 from jobhandicap.domain import Likert
 from jobhandicap.errors import (
+    DataQualityWarning,
     JobhandicapError,
     MissingColumnsError,
     SchemaError,
@@ -241,7 +247,7 @@ def _read_csv(
     sep: str | None,
     decimal: str | None,
     encoding: str | None,
-) -> tuple[pd.DataFrame, dict[int, str], _io_csv.Dialect]:
+) -> tuple[pd.DataFrame, dict[int, str], _io_csv.Dialect, Callable[[], pd.DataFrame]]:
     read_encoding: str | None
     size = _io_csv.SAMPLE_BYTES
     while True:
@@ -353,7 +359,14 @@ def _read_csv(
         again = read(retext, "str", read_encoding)
         frame = pd.concat([frame.drop(columns=retext), again], axis=1)[positions]
     frame.index = pd.RangeIndex(first_row, first_row + len(frame))
-    return frame, plan, dialect
+
+    def texts() -> pd.DataFrame:
+        """The planned columns as the file writes them: read again only to show problems."""
+        text = read(positions, "str", read_encoding)
+        text.index = pd.RangeIndex(first_row, first_row + len(text))
+        return text
+
+    return frame, plan, dialect, texts
 
 
 #: Kinds of column whose cells are identifiers or labels: never a line break (nor, for labels,
@@ -361,15 +374,23 @@ def _read_csv(
 _LABEL_KINDS = frozenset({"category", "municipality", "likert"})
 
 
+#: The canonical column read from a file column (by position), if known.
+Names: TypeAlias = Callable[[int], "str | None"]
+
+
+def _no_names(position: int) -> str | None:
+    return None
+
+
 def _refuse_joined_cells(
-    frame: pd.DataFrame, plan: Mapping[int, str], dialect: _io_csv.Dialect
+    frame: pd.DataFrame, plan: Mapping[int, str], dialect: _io_csv.Dialect, names: Names
 ) -> None:
     """Refuse ID and label cells holding a line break (labels: also the separator).
 
     Such a cell is what a stray quote makes: the CSV parser reads on to the next quote, and the
     rows in between become one cell.
     """
-    problems: list[tuple[Any, Any, Any, str]] = []
+    problems: list[tuple[Any, Any, Any, Any, str]] = []
     for position, kind in sorted(plan.items()):
         if kind != "text" and kind not in _LABEL_KINDS:
             continue
@@ -391,6 +412,7 @@ def _refuse_joined_cells(
             problems.append(
                 (
                     int(frame.index[k]),
+                    names(position) or header,
                     header,
                     cell,
                     f"the {'identifier' if kind == 'text' else 'label'} holds {what}: a stray "
@@ -407,14 +429,34 @@ def _refuse_joined_cells(
 
 
 def _read_excel(
-    content: bytes, plan_for: Planner, what: str, sheet: str | int
+    content: bytes, plan_for: Planner, what: str, sheet: str | int | None
 ) -> tuple[pd.DataFrame, dict[int, str], tuple[str, ...]]:
-    read = _io_formats.read_excel_rows(content, sheet)
+    chosen: str | int | None = sheet
+    sheets: list[_io_formats.SheetHeader] = []
+    if sheet is None:
+        sheets = _io_formats.excel_sheet_headers(content)
+        chosen = _default_sheet(sheets, what)
+    read = _io_formats.read_excel_rows(content, chosen)
     rows = read.rows
     if not rows or all(cell is None for cell in rows[0]):
         raise _empty_file(what)
-    header = tuple("" if cell is None else str(cell).strip() for cell in rows[0])
-    plan = plan_for(header)
+    header = _header_of(rows[0])
+    try:
+        plan = plan_for(header)
+    except MissingColumnsError as err:
+        sheets = sheets or _io_formats.excel_sheet_headers(content)
+        if len(sheets) > 1:
+            detail = _other_sheets(sheets, read.name, what, named=sheet is not None)
+            raise MissingColumnsError(err.missing, err.available, what, detail) from None
+        raise
+    if sheet is None and sheets and read.name != _first_visible(sheets):
+        warnings.warn(
+            f"sheet {_first_visible(sheets)!r}, the workbook's first visible sheet, lacks the "
+            f"{what} columns; read sheet {read.name!r}, the only visible sheet that has them "
+            f"(pass sheet={read.name!r} to say so)",
+            DataQualityWarning,
+            stacklevel=5,
+        )
     positions = sorted(plan)
     _refuse_uncomputed(read, header, set(positions))
     body = rows[1:]
@@ -425,8 +467,92 @@ def _read_excel(
         dtype=object,
     )[positions]
     frame = frame.mask(frame.isin([""]))  # an empty text cell is a missing value
+    frame = _serial_dates(frame, plan)
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     return frame, plan, header
+
+
+def _header_of(cells: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple("" if cell is None else str(cell).strip() for cell in cells)
+
+
+def _first_visible(sheets: list[_io_formats.SheetHeader]) -> str | None:
+    return next((s.name for s in sheets if s.visible), None)
+
+
+def _has_columns(what: str, header: tuple[str, ...]) -> bool:
+    """Whether a header names the columns a table of ``what`` needs.
+
+    A wide survey needs only its respondent column.
+    """
+    try:
+        present = set(resolve_headers(what, header).values())
+    except SchemaError:
+        return False
+    if what == "survey":
+        return "respondent" in present
+    return all(c in present for c in frames.SCHEMAS[what].required)
+
+
+def _default_sheet(sheets: list[_io_formats.SheetHeader], what: str) -> str | None:
+    """The sheet read when none is named (``None``: the first visible one).
+
+    The first visible sheet, unless it lacks the columns and exactly one other visible sheet
+    has them (a cover sheet before the data).
+    """
+    visible = [s for s in sheets if s.visible]
+    if not visible or _has_columns(what, _header_of(visible[0].header)):
+        return None  # read_excel_rows takes the first visible (or says none is)
+    having = [s.name for s in visible[1:] if _has_columns(what, _header_of(s.header))]
+    return having[0] if len(having) == 1 else None
+
+
+def _other_sheets(
+    sheets: list[_io_formats.SheetHeader], read: str, what: str, *, named: bool
+) -> str:
+    """Which sheet was read, and what the workbook's other sheets are."""
+    others = []
+    for s in sheets:
+        if s.name == read:
+            continue
+        notes = ["a chart"] if s.chart else [] if s.visible else ["hidden"]
+        if _has_columns(what, _header_of(s.header)):
+            notes.append(f"has the {what} columns")
+        others.append(f"{s.name!r}" + (f" ({', '.join(notes)})" if notes else ""))
+    having = [s.name for s in sheets if s.visible and _has_columns(what, _header_of(s.header))]
+    advice = (
+        f"; several sheets have them, pass sheet= to choose one ({', '.join(map(repr, having))})"
+        if len(having) > 1
+        else "; pass sheet= to read another"
+    )
+    which = "the sheet asked for" if named else "the workbook's first visible sheet"
+    return f"Read sheet {read!r}, {which}; its other sheets: {', '.join(others)}{advice}"
+
+
+def _serial_dates(frame: pd.DataFrame, plan: Mapping[int, str]) -> pd.DataFrame:
+    """Excel serial dates (numbers in a date column, a cell without date format) as dates.
+
+    Numbers that are no serial date (below 1, Excel's fictitious 1900-02-29 = 60, after
+    2199) stay numbers, and validation says what is wrong with them.
+    """
+    for position, kind in plan.items():
+        if kind != "date":
+            continue
+        values = frame[position].tolist()
+        days = [
+            None if isinstance(v, dt.datetime | dt.date) else _frames_dates.excel_serial_day(v)
+            for v in values
+        ]
+        if any(day is not None for day in days):
+            frame[position] = pd.Series(
+                [
+                    v if day is None else dt.datetime(day.year, day.month, day.day)
+                    for v, day in zip(values, days, strict=True)
+                ],
+                index=frame.index,
+                dtype=object,
+            )
+    return frame
 
 
 def _column_letters(column: int) -> str:
@@ -474,7 +600,8 @@ def _read_parquet(
     plan = plan_for(header)
     positions = sorted(plan)
     frame = table.iloc[:, positions].set_axis(positions, axis=1)
-    frame.index = pd.RangeIndex(1, 1 + len(frame))
+    # Rows as a spreadsheet would show the table with its header row (the first is row 2).
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
     return frame, plan, header
 
 
@@ -484,6 +611,7 @@ def _tidy(
     decimal: str | None,
     default: str,
     header: tuple[str, ...],
+    names: Names = _no_names,
 ) -> pd.DataFrame:
     """Numbers written as text become numbers (validation reads plain ones); blank rows go.
 
@@ -492,7 +620,7 @@ def _tidy(
     other mark are refused.
     """
     frame = frame.copy(deep=False)
-    conflicts: list[tuple[Any, Any, Any, str]] = []
+    conflicts: list[tuple[Any, Any, Any, Any, str]] = []
     for position, kind in plan.items():
         values = frame[position]
         if kind in _NUMBER_KINDS and not (
@@ -503,7 +631,7 @@ def _tidy(
             if mark is None:
                 found = _io_csv.column_decimal(values, default)
                 mark = found.decimal
-                conflicts.extend(_decimal_conflicts(frame, position, header, found))
+                conflicts.extend(_decimal_conflicts(frame, position, header, found, names))
             frame[position] = _io_csv.parse_numbers(values, mark)
     if conflicts:
         raise SchemaError(
@@ -521,8 +649,12 @@ def _tidy(
 
 
 def _decimal_conflicts(
-    frame: pd.DataFrame, position: int, header: tuple[str, ...], found: _io_csv.ColumnDecimal
-) -> list[tuple[Any, Any, Any, str]]:
+    frame: pd.DataFrame,
+    position: int,
+    header: tuple[str, ...],
+    found: _io_csv.ColumnDecimal,
+    names: Names,
+) -> list[tuple[Any, Any, Any, Any, str]]:
     """Problems for the cells of a column that show the decimal mark it does not use."""
     if not len(found.conflicts):
         return []
@@ -535,7 +667,7 @@ def _decimal_conflicts(
     )
     cells = frame[position].iloc[found.conflicts]
     return [
-        (int(row), name, value, message)
+        (int(row), names(position) or name, name, value, message)
         for row, value in zip(cells.index.tolist(), cells.tolist(), strict=True)
     ]
 
@@ -561,7 +693,18 @@ def _restore_text(frame: pd.DataFrame, plan: Mapping[int, str]) -> pd.DataFrame:
     return out
 
 
-def _read_table(
+@attrs.frozen
+class _Read:
+    """A table read from a file: the planned columns, the header, and the cells as text."""
+
+    #: Columns labelled by position, index = rows as a spreadsheet shows them.
+    frame: pd.DataFrame
+    header: tuple[str, ...]
+    #: The planned columns as written in the file (same labels), made when first asked for.
+    text: Callable[[], pd.DataFrame]
+
+
+def _read_source(
     source: Source,
     plan_for: Planner,
     what: str,
@@ -570,18 +713,24 @@ def _read_table(
     sep: str | None,
     decimal: str | None,
     encoding: str | None,
-    sheet: str | int,
-) -> pd.DataFrame:
-    """Read the planned columns of a file: columns labelled by position, index = source rows."""
+    sheet: str | int | None,
+    names: Names = _no_names,
+) -> _Read:
+    """Read the planned columns of a file, with what the problems' text needs.
+
+    ``names`` gives the canonical column of a file column, once the header is planned (for
+    the problems found while reading).
+    """
     opened = _input(source)
     kind_of_file = _format_of(opened, format)
     if kind_of_file == "csv":
-        frame, plan, dialect = _read_csv(
+        frame, plan, dialect, texts = _read_csv(
             opened, plan_for, what, sep=sep, decimal=decimal, encoding=encoding
         )
-        _refuse_joined_cells(frame, plan, dialect)
+        _refuse_joined_cells(frame, plan, dialect, names)
         default = _io_csv.default_decimal(dialect.sep)
-        return _restore_text(_tidy(frame, plan, decimal, default, dialect.header), plan)
+        tidy = _restore_text(_tidy(frame, plan, decimal, default, dialect.header, names), plan)
+        return _Read(tidy, dialect.header, _once(texts))
     content = opened.data()
     if isinstance(content, str):
         raise JobhandicapError(
@@ -592,7 +741,117 @@ def _read_table(
         frame, plan, header = _read_excel(content, plan_for, what, sheet)
     else:
         frame, plan, header = _read_parquet(content, plan_for, what)
-    return _tidy(frame, plan, decimal, ",", header)
+    # Excel and Parquet cells are typed: the cells as read are what the file holds.
+    return _Read(_tidy(frame, plan, decimal, ",", header, names), header, lambda: frame)
+
+
+def _once(make: Callable[[], pd.DataFrame]) -> Callable[[], pd.DataFrame]:
+    """``make``, called at most once."""
+    made: list[pd.DataFrame] = []
+
+    def get() -> pd.DataFrame:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return get
+
+
+def _read_table(
+    source: Source,
+    plan_for: Planner,
+    what: str,
+    *,
+    format: str | None,
+    sep: str | None,
+    decimal: str | None,
+    encoding: str | None,
+    sheet: str | int | None,
+) -> pd.DataFrame:
+    """Read the planned columns of a file: columns labelled by position, index = source rows."""
+    return _read_source(
+        source,
+        plan_for,
+        what,
+        format=format,
+        sep=sep,
+        decimal=decimal,
+        encoding=encoding,
+        sheet=sheet,
+    ).frame
+
+
+def _origin(
+    read: _Read,
+    rows: npt.NDArray[np.int64],
+    positions: Mapping[str, int],
+    wide: tuple[str, npt.NDArray[np.intp]] | None = None,
+) -> Origin:
+    """Where the cells of a table read from a file came from (for the problems' text).
+
+    ``positions`` gives the file column of each canonical column; ``wide`` the canonical
+    column melted from several file columns (a wide survey's answers) and those columns, one
+    per item: position ``p`` of the melted table came from column ``p % len(items)``.
+    """
+
+    def file_columns(column: str, where: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+        if wide is not None and column == wide[0] and len(wide[1]):
+            return wide[1][where % len(wide[1])]
+        return np.full(len(where), positions.get(column, -1), dtype=np.intp)
+
+    def headers(column: str, where: npt.NDArray[np.intp]) -> list[str | None]:
+        return [
+            read.header[c] if 0 <= c < len(read.header) else None
+            for c in file_columns(column, where).tolist()
+        ]
+
+    def cells(column: str, where: npt.NDArray[np.intp]) -> list[Any] | None:
+        columns = file_columns(column, where)
+        if not (columns >= 0).any():
+            return None
+        try:
+            text = read.text()
+        except (JobhandicapError, ValueError, OSError):  # pragma: no cover - read once already
+            return None  # the cells as read are shown instead
+        found = text.index.get_indexer(pd.Index(rows[where]))
+        shown: list[Any] = [None] * len(where)
+        for c in np.unique(columns[columns >= 0]).tolist():
+            if c not in text.columns:
+                continue
+            values = text[c].to_numpy(dtype=object)
+            for k in np.flatnonzero((columns == c) & (found >= 0)).tolist():
+                value = values[found[k]]
+                shown[k] = None if _is_missing(value) else value
+        return shown
+
+    return Origin(rows, headers, cells)
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _validate_read(
+    raw: pd.DataFrame,
+    kind: str,
+    read: _Read,
+    positions: Mapping[str, int],
+    wide: tuple[str, npt.NDArray[np.intp]] | None = None,
+) -> pd.DataFrame:
+    """Validate a table read from a file, naming rows, headers and cells as the file does."""
+    rows = np.asarray(raw.index.to_numpy(), dtype=np.int64)
+    result = validate(
+        raw,
+        frames.SCHEMAS[kind],
+        CROSS_CHECKS.get(kind),
+        origin=_origin(read, rows, positions, wide),
+    )
+    if kind == "survey":
+        result = normalise_respondents(raw, result, rows)
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -615,6 +874,7 @@ def _planner(kind: str, found: dict[int, str]) -> Planner:
 
     def plan_for(header: tuple[str, ...]) -> dict[int, str]:
         resolved = resolve_headers(kind, header)
+        found.clear()  # a planner may be asked about several sheets' headers
         found.update({p: c for p, c in resolved.items() if not schema[c].derived})
         _check_required(kind, found, header)
         return {p: schema[c].kind for p, c in found.items()}
@@ -624,8 +884,9 @@ def _planner(kind: str, found: dict[int, str]) -> Planner:
 
 def _read_kind(kind: str, source: Source, options: dict[str, Any]) -> pd.DataFrame:
     found: dict[int, str] = {}
-    raw = _read_table(source, _planner(kind, found), kind, **options)
-    return frames.validate_kind(raw.rename(columns=found), kind)
+    read = _read_source(source, _planner(kind, found), kind, names=found.get, **options)
+    positions = {c: p for p, c in found.items()}
+    return _validate_read(read.frame.rename(columns=found), kind, read, positions)
 
 
 def _reader_options(
@@ -633,7 +894,7 @@ def _reader_options(
     sep: str | None,
     decimal: str | None,
     encoding: str | None,
-    sheet: str | int,
+    sheet: str | int | None,
 ) -> dict[str, Any]:
     return {"format": format, "sep": sep, "decimal": decimal, "encoding": encoding, "sheet": sheet}
 
@@ -645,7 +906,7 @@ def read_cases(
     sep: str | None = None,
     decimal: str | None = None,
     encoding: str | None = None,
-    sheet: str | int = 0,
+    sheet: str | int | None = None,
 ) -> pd.DataFrame:
     """Read a case file (one row per application) into the canonical cases frame.
 
@@ -665,7 +926,10 @@ def read_cases(
         Text encoding of a CSV file; default: UTF-8 (with or without a byte-order mark), UTF-16
         with a byte-order mark, else Windows-1252.
     sheet
-        Excel sheet name or 0-based index; default the first sheet.
+        Excel sheet name, or 0-based index among all sheets (hidden ones included); default
+        the first visible sheet — or, when that one lacks the table's columns (a cover sheet)
+        and exactly one other visible sheet has them, that sheet, with a
+        :class:`~jobhandicap.errors.DataQualityWarning` saying so.
 
     Returns
     -------
@@ -715,7 +979,7 @@ def read_survey(
     sep: str | None = None,
     decimal: str | None = None,
     encoding: str | None = None,
-    sheet: str | int = 0,
+    sheet: str | int | None = None,
 ) -> pd.DataFrame:
     """Read a jobcentre survey, long or wide, into the canonical (long) survey frame.
 
@@ -791,6 +1055,8 @@ def read_survey(
     layout: dict[str, Any] = {}
 
     def plan_for(header: tuple[str, ...]) -> dict[int, str]:
+        found.clear()  # a planner may be asked about several sheets' headers
+        layout.clear()
         found.update(resolve_headers("survey", header))
         has_wave = "wave" in found.values()
         if has_wave and wave is not None:
@@ -822,11 +1088,21 @@ def read_survey(
         plan.update(dict.fromkeys(layout["items"], "likert"))
         return plan
 
-    raw = _read_table(source, plan_for, "survey", **options)
-    raw = _melt_wide(raw, found, layout["items"]) if layout["wide"] else raw.rename(columns=found)
+    def name_of(position: int) -> str | None:
+        return found.get(position) or ("answer" if position in layout.get("items", {}) else None)
+
+    read = _read_source(source, plan_for, "survey", names=name_of, **options)
+    raw = read.frame
+    positions = {c: p for p, c in found.items()}
+    melted: tuple[str, npt.NDArray[np.intp]] | None = None
+    if layout["wide"]:
+        raw = _melt_wide(raw, found, layout["items"])
+        melted = ("answer", np.asarray(list(layout["items"]), dtype=np.intp))
+    else:
+        raw = raw.rename(columns=found)
     if wave is not None:
         raw = raw.assign(wave=wave)
-    return frames.validate_survey(raw)
+    return _validate_read(raw, "survey", read, positions, melted)
 
 
 def _item_columns(
@@ -875,7 +1151,7 @@ def read_staff(
     sep: str | None = None,
     decimal: str | None = None,
     encoding: str | None = None,
-    sheet: str | int = 0,
+    sheet: str | int | None = None,
 ) -> pd.DataFrame:
     """Read a staff survey (one row per answer) into the canonical staff frame.
 
@@ -916,7 +1192,7 @@ def read_profiles(
     sep: str | None = None,
     decimal: str | None = None,
     encoding: str | None = None,
-    sheet: str | int = 0,
+    sheet: str | int | None = None,
 ) -> pd.DataFrame:
     r"""Read jobcentres' organisational profiles (one row per jobcentre).
 
@@ -965,7 +1241,7 @@ def read_population(
     sep: str | None = None,
     decimal: str | None = None,
     encoding: str | None = None,
-    sheet: str | int = 0,
+    sheet: str | int | None = None,
 ) -> pd.DataFrame:
     """Read residents aged 16–64 by municipality and year.
 
@@ -1006,7 +1282,7 @@ def read_outcomes(
     sep: str | None = None,
     decimal: str | None = None,
     encoding: str | None = None,
-    sheet: str | int = 0,
+    sheet: str | int | None = None,
 ) -> pd.DataFrame:
     """Read job entries of people with a disability by jobcentre and year.
 
@@ -1045,7 +1321,7 @@ def read_people(
     sep: str | None = None,
     decimal: str | None = None,
     encoding: str | None = None,
-    sheet: str | int = 0,
+    sheet: str | int | None = None,
 ) -> pd.DataFrame:
     """Read a person-level survey sample (for the employment gap).
 
