@@ -100,9 +100,11 @@ def _column(spec: ColumnSpec, values: list[Any]) -> Any:
         return _dates(values)
     if kind == "category":
         codes = {value: i for i, value in enumerate(spec.categories)}
-        lookup: dict[object, int] = {
-            member: codes[str(member.value)] for member in spec.enum or ()
-        }
+        lookup: dict[object, int] = (
+            {member: codes[str(member.value)] for member in spec.enum}
+            if spec.enum is not None
+            else dict(codes)
+        )
         lookup[None] = -1
         row_codes = np.fromiter(map(lookup.__getitem__, values), dtype=np.int16, count=n)
         return pd.Categorical.from_codes(row_codes, dtype=spec.dtype)

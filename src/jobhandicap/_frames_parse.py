@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap import _labels
+from jobhandicap import _labels, _vocabulary
 from jobhandicap._frames_arrow import blank_texts, spelling_positions
 from jobhandicap._frames_cells import (
     DATE_FORMATS,
@@ -263,7 +263,8 @@ def _label_of_category(spec: ColumnSpec, value: object) -> tuple[int, str | None
             member = spec.enum.parse(value)  # type: ignore[attr-defined]
         except UnknownLabelError as error:
             accepted = ", ".join(repr(c) for c in spec.categories)
-            return -1, f"{error}. Accepted: {accepted} or their Danish labels"
+            known = _vocabulary.misplaced_label(spec.name, value)
+            return -1, f"{error}{known}. Accepted: {accepted} or their Danish labels"
         return spec.categories.index(str(member.value)), None
     index = spec.label_index
     if isinstance(value, str):
@@ -360,8 +361,9 @@ def _parse_category(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Par
     unique_codes = np.full(m, -1, dtype=np.int64)
     blank = np.zeros(m, dtype=bool)
     messages: list[str | None] = [None] * m
+    open_keys = {_labels.label_key(label) for label in spec.missing_labels}
     for i, u in enumerate(uniques.tolist()):
-        if isinstance(u, str) and is_text_missing(u):
+        if isinstance(u, str) and (is_text_missing(u) or _labels.label_key(u) in open_keys):
             blank[i] = True
             continue
         unique_codes[i], messages[i] = _label_of_category(spec, u)

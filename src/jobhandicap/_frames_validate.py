@@ -26,10 +26,12 @@ from jobhandicap._frames_cells import Parsed, Problems
 from jobhandicap._frames_parse import absent_column, parse_column
 from jobhandicap._frames_schema import (
     CASES_SCHEMA,
+    DETAIL_DECISIONS,
     OUTCOMES_SCHEMA,
     ColumnSpec,
     FrameSchema,
 )
+from jobhandicap._labels import label_key
 from jobhandicap.domain import Decision
 from jobhandicap.errors import MissingColumnsError, SchemaError, problems_frame
 
@@ -331,7 +333,7 @@ def validate(
         raise SchemaError(f"the {schema.kind} table does not meet its schema", problems.frame())
     data = {
         spec.name: _owned(derived[spec.name])
-        if spec.derived
+        if spec.derived or spec.name in derived
         else columns.column(spec.name).canonical
         for spec in schema.columns
     }
@@ -396,20 +398,35 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
         raw("decided", where),
         [f"a {c} case needs a decision date" for c in categories[decision_codes[where]]],
     )
+    open_status = _label_rows(frame, "decision", CASES_SCHEMA["decision"].missing_labels)
     no_decision = decided_ok & decision.missing
-    where = np.flatnonzero(no_decision)
+    where = np.flatnonzero(no_decision & ~open_status)
     problems.add(
         where,
         "decision",
         raw("decision", where),
         "a case with a decision date needs a decision (granted, refused or withdrawn)",
     )
+    where = np.flatnonzero(no_decision & open_status)
+    problems.add(
+        where,
+        "decision",
+        raw("decision", where),
+        [
+            f"the status says the case is open, but it has a decision date ({d}): give the "
+            "decision (granted, refused or withdrawn), or leave the decision date empty"
+            for d in _show_days(np.asarray(decided.data, dtype="datetime64[D]")[where])
+        ],
+    )
 
     granted = CASES_SCHEMA["decision"].categories.index(Decision.GRANTED.value)
     not_granted = (decision_ok & (decision_codes != granted)) | (
         decision.missing & decided.missing
     )
-    stray = amount.ok & not_granted
+    amounts = np.asarray(amount.data, dtype=np.float64)
+    # 0 (0,00) is how exports write "no amount" on a refused, withdrawn or open case.
+    zero = amount.ok & not_granted & (amounts == 0)
+    stray = amount.ok & not_granted & ~zero
     where = np.flatnonzero(stray)
     problems.add(
         where,
@@ -437,7 +454,67 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
             )
         ],
     )
-    return {"jobcentre": jobcentre}
+    derived: dict[str, Any] = {"jobcentre": jobcentre}
+    if zero.any():
+        derived["amount_dkk"] = np.where(zero, np.nan, amounts)
+    detail = _decision_detail(frame, columns, problems)
+    if detail is not None:
+        derived["decision_detail"] = detail
+    return derived
+
+
+def _label_rows(frame: pd.DataFrame, column: str, labels: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """Rows whose raw cell of ``column`` is text matching one of ``labels`` (label keys)."""
+    if column not in frame.columns or not labels:
+        return np.zeros(len(frame), dtype=bool)
+    keys = {label_key(label) for label in labels}
+    codes, uniques = pd.factorize(frame[column].astype(object), use_na_sentinel=True)
+    hit = np.asarray([isinstance(u, str) and label_key(u) in keys for u in uniques], dtype=bool)
+    return np.append(hit, False)[codes] if len(uniques) else np.zeros(len(frame), dtype=bool)
+
+
+def _decision_detail(
+    frame: pd.DataFrame, columns: Columns, problems: Problems
+) -> pd.Categorical | None:
+    """The decision detail: the column's own, else what the decision label says.
+
+    "Delvis bevilget" is a granted case, "Bortfaldet" a withdrawn one: the decision column
+    reads them so, and the detail keeps the rest. ``None`` when the input says nothing more.
+    """
+    spec = CASES_SCHEMA["decision_detail"]
+    given = columns["decision_detail"]
+    codes = np.asarray(given.data.codes, dtype=np.int64)
+    from_label = np.full(len(frame), -1, dtype=np.int64)
+    for i, value in enumerate(spec.categories):
+        labels = [label for label, v in spec.aliases.items() if v == value]
+        from_label[_label_rows(frame, "decision", labels)] = i
+    codes = np.where(codes >= 0, codes, from_label)
+    if not (codes >= 0).any():
+        return None
+    decision = columns["decision"]
+    decision_values = np.asarray([*CASES_SCHEMA["decision"].categories, "open"], dtype=object)
+    decided = decision_values[_values(decision)]
+    needs = np.asarray([DETAIL_DECISIONS[c] for c in spec.categories], dtype=object)
+    wrong = (codes >= 0) & decision.ok & (needs[np.maximum(codes, 0)] != decided)
+    wrong |= (codes >= 0) & decision.missing
+    where = np.flatnonzero(wrong)
+    if len(where):
+        shown = (
+            frame["decision_detail"].iloc[where].tolist()
+            if "decision_detail" in frame.columns
+            else [None] * len(where)
+        )
+        problems.add(
+            where,
+            "decision_detail",
+            shown,
+            [
+                f"the detail {spec.categories[c]!r} belongs to a {needs[c]} case; this one is "
+                f"{d}"
+                for c, d in zip(codes[where].tolist(), decided[where].tolist(), strict=True)
+            ],
+        )
+    return pd.Categorical.from_codes(codes, dtype=spec.dtype)
 
 
 def check_outcomes(frame: pd.DataFrame, columns: Columns, problems: Problems) -> dict[str, Any]:
@@ -461,6 +538,6 @@ CROSS_CHECKS: dict[str, CrossCheck] = {
 
 #: The columns each check across columns reads (what :func:`validate` parses before it).
 CHECK_READS: dict[CrossCheck, tuple[str, ...]] = {
-    check_cases: ("municipality", "applied", "decided", "decision", "amount_dkk"),
+    check_cases: ("municipality", "applied", "decided", "decision", "amount_dkk", "decision_detail"),
     check_outcomes: ("persons", "entered_job"),
 }
