@@ -28,6 +28,7 @@ import argparse
 import importlib.metadata
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO, cast
@@ -35,12 +36,14 @@ from typing import Any, NoReturn, TextIO, cast
 import attrs
 import pandas as pd
 
+from jobhandicap._cli_options import add_mapping_options, mapping_options
 from jobhandicap._cli_report import REPORT_COMMAND
 from jobhandicap._input_check import check_file, shown_name
 from jobhandicap._io_headers import KINDS
+from jobhandicap._io_mapping import HEADERS_ATTR, IGNORED_HEADERS_WARNING, describe_report
 from jobhandicap._personal_numbers import scrub_text
 from jobhandicap.disclosure import hide_personal_ids
-from jobhandicap.errors import JobhandicapError, SchemaError
+from jobhandicap.errors import DataQualityWarning, JobhandicapError, SchemaError
 
 __all__ = ["SUBCOMMANDS", "Subcommand", "build_parser", "main"]
 
@@ -101,6 +104,7 @@ def _configure_validate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--wave", type=int, help="survey year, for a survey file without a wave column"
     )
+    add_mapping_options(parser)
 
 
 def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
@@ -119,10 +123,21 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
     reader: Callable[..., pd.DataFrame] = getattr(io, f"read_{args.kind}")
     # Before validation can echo anything: what a report would publish must be free of
     # personal numbers (headers, free-text columns); every other cell is hidden when shown.
-    check_file(args.kind, args.file, advice="cli", command="validate", **_check_options(options))
+    vocabulary = mapping_options(args)
+    check_file(
+        args.kind,
+        args.file,
+        advice="cli",
+        command="validate",
+        headers=vocabulary["headers"],
+        **_check_options(options),
+    )
     name = shown_name(args.file)
     try:
-        frame = reader(args.file, **options)
+        with warnings.catch_warnings():
+            # The ignored headers are printed below, with the rest of the header report.
+            warnings.filterwarnings("ignore", IGNORED_HEADERS_WARNING, DataQualityWarning)
+            frame = reader(args.file, **options, **vocabulary)
     except SchemaError as err:
         problems = err.problems
         if problems.empty:
@@ -138,6 +153,8 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
             )
         return 1
     print(f"{name}: {len(frame)} valid {args.kind} rows", file=out)
+    for line in describe_report(args.kind, frame.attrs.get(HEADERS_ATTR, {})):
+        print(f"{name}: {line}", file=out)
     return 0
 
 

@@ -9,7 +9,7 @@ not just the first one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -260,19 +260,36 @@ class MissingColumnsError(SchemaError, KeyError):
         The columns the table does have.
     what
         What the table was meant to be, for example ``"cases"``.
+    hints
+        Per missing column, text shown after its name: the headers that would be accepted, a
+        header of the file that looks like one of them.
     """
 
     def __init__(
-        self, missing: Sequence[str], available: Sequence[object], what: str = "table"
+        self,
+        missing: Sequence[str],
+        available: Sequence[object],
+        what: str = "table",
+        *,
+        hints: Mapping[str, str] | None = None,
     ) -> None:
         self.missing = tuple(missing)
         self.available = tuple(str(c) for c in available)
+        self.what = what
+        self.hints = dict(hints or {})
+
+        def named(column: str) -> str:
+            hint = self.hints.get(column)
+            return f"{column!r} ({hint})" if hint else repr(column)
+
         message = (
-            f"the {what} table lacks required column(s) {', '.join(map(repr, self.missing))}; "
+            f"the {what} table lacks required column(s) "
+            f"{'; '.join(map(named, self.missing))}; "
             f"it has {', '.join(map(repr, self.available)) or 'no columns'}"
         )
         problems = problems_frame(
-            (None, column, None, f"required column {column!r} is missing") for column in missing
+            (None, column, None, f"required column {named(column)} is missing")
+            for column in missing
         )
         SchemaError.__init__(self, message, problems)
         self.args = (scrub_text(message),)
@@ -282,4 +299,10 @@ class MissingColumnsError(SchemaError, KeyError):
         return scrub_text(str(self.args[0]))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.missing, self.available))
+        return (_rebuild_missing_columns, (self.missing, self.available, self.what, self.hints))
+
+
+def _rebuild_missing_columns(
+    missing: Sequence[str], available: Sequence[str], what: str, hints: Mapping[str, str]
+) -> MissingColumnsError:
+    return MissingColumnsError(missing, available, what, hints=hints)
