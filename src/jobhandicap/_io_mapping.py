@@ -27,6 +27,7 @@ from jobhandicap._io_headers import (
     MappingTypeError,
     danish_header,
 )
+from jobhandicap._vocabulary import misplaced_label
 from jobhandicap.errors import DataQualityWarning, JobhandicapError, SchemaError, problems_frame
 
 __all__ = [
@@ -157,7 +158,8 @@ def user_labels(kind: str, labels: Mapping[str, Mapping[str, str]] | None) -> La
                         None,
                         column,
                         target,
-                        f"the label mapping {local!r} -> {target!r} names no {column}; "
+                        f"the label mapping {local!r} -> {target!r} names no {column}"
+                        f"{misplaced_label(column, target)}; "
                         f"accepted: {_accepted_values(spec)}",
                     )
                 )

@@ -109,6 +109,9 @@ _FORMAT_NAMES = {"csv": "csv", "excel": "excel", "xlsx": "excel", "parquet": "pa
 
 _NUMBER_KINDS = frozenset({"integer", "number"})
 
+#: Optional columns the writers leave out when every cell is missing (files stay as before).
+_WRITTEN_WHEN_USED = frozenset({"decision_detail"})
+
 _BOOLEAN_LABELS: dict[str, tuple[str, str]] = {"da": ("ja", "nej"), "en": ("yes", "no")}
 _DATE_FORMATS: dict[str, str] = {"da": "%d-%m-%Y", "en": "%Y-%m-%d"}
 _EXCEL_DATE_FORMATS: dict[str, str] = {"da": "dd-mm-yyyy", "en": "yyyy-mm-dd"}
@@ -659,16 +662,18 @@ class _Vocabulary:
         """The raw table (canonical column names) with the user's labels read."""
         return _io_mapping.apply_labels(raw, self.labels)
 
-    def finish(self, frame: pd.DataFrame, stacklevel: int = 5) -> pd.DataFrame:
+    def finish(self, frame: pd.DataFrame, stacklevel: int = 5, warn: bool = True) -> pd.DataFrame:
         """Attach the header report to the frame and warn about ignored headers.
 
-        ``stacklevel`` points the warning at the reader's caller (5: through ``_read_kind``).
+        ``stacklevel`` points the warning at the reader's caller (5: through ``_read_kind``);
+        no warning without ``warn`` (the caller chose the columns to read).
         """
         if self.match is None:
             return frame
         report = _io_mapping.header_report(self.kind, self.match, self.header)
         frame.attrs[_io_mapping.HEADERS_ATTR] = report
-        _io_mapping.warn_ignored(self.kind, report, stacklevel)
+        if warn:
+            _io_mapping.warn_ignored(self.kind, report, stacklevel)
         return frame
 
 
@@ -917,7 +922,9 @@ def read_survey(
     raw = _melt_wide(raw, found, layout["items"]) if layout["wide"] else raw.rename(columns=found)
     if wave is not None:
         raw = raw.assign(wave=wave)
-    return vocabulary.finish(frames.validate_survey(vocabulary.relabel(raw)), stacklevel=4)
+    # With items= the other columns are left out on purpose: reported, not warned about.
+    survey = frames.validate_survey(vocabulary.relabel(raw))
+    return vocabulary.finish(survey, stacklevel=4, warn=not (layout["wide"] and items))
 
 
 def _item_columns(
@@ -1245,6 +1252,8 @@ def _localise(frame: pd.DataFrame, kind: str, language: str, *, text_dates: bool
         if spec.derived:
             continue
         values = canonical[spec.name]
+        if spec.name in _WRITTEN_WHEN_USED and not values.notna().any():
+            continue
         if spec.kind == "category":
             values = values.cat.rename_categories(
                 {c: _category_label(spec, c, danish) for c in values.cat.categories}
