@@ -49,6 +49,7 @@ CONTRACT: dict[str, dict[str, Any]] = {
         "decided": np.dtype("datetime64[ns]"),
         "decision": _categories(Decision),
         "amount_dkk": np.dtype("float64"),
+        "decision_detail": pd.CategoricalDtype(["partial", "lapsed"], ordered=False),
     },
     "survey": {
         "respondent": pd.StringDtype(),
