@@ -53,7 +53,8 @@ def _check_export(cases: pd.DataFrame) -> None:
     assert rows.loc["A1", "target_group"] == "insured unemployment benefit"
     assert rows.loc["A1", "decision"] == "granted"
     assert rows.loc["A1", "amount_dkk"] == 125_000.0
-    assert pd.isna(rows.loc["A2", "decision"]) and pd.isna(rows.loc["A2", "decided"])
+    assert pd.isna(rows.loc["A2", "decision"])
+    assert pd.isna(rows.loc["A2", "decided"])
     assert rows.loc["A2", "target_group"] == "employed"
     assert rows.loc["A3", "decision"] == "refused"
     assert np.isnan(rows.loc["A3", "amount_dkk"])
@@ -117,7 +118,8 @@ def test_export_header_report() -> None:
         "Status": "decision",
         "Beløb (kr.)": "amount_dkk",
     }
-    assert report["ignored"] == [] and report["absent"] == {}
+    assert report["ignored"] == []
+    assert report["absent"] == {}
 
 
 def test_ansoegt_is_the_application_date() -> None:
@@ -161,7 +163,11 @@ def test_open_statuses_are_open_cases(status: str) -> None:
 
 
 def test_open_status_with_a_decision_date_is_a_problem() -> None:
-    text = HEAD + "X1;101;aids;fleksjob;01-02-2023;;Åben;\nX2;101;aids;fleksjob;01-02-2023;03-02-2023;Verserende;\n"
+    text = (
+        HEAD
+        + "X1;101;aids;fleksjob;01-02-2023;;Åben;\n"
+        + "X2;101;aids;fleksjob;01-02-2023;03-02-2023;Verserende;\n"
+    )
     with pytest.raises(SchemaError) as caught:
         _read(text)
     problems = caught.value.problems
@@ -227,7 +233,8 @@ def test_case_model_keeps_the_detail() -> None:
         decision="Delvis bevilget",
         decision_detail="delvis bevilget",
     )
-    assert case.decision is jh.Decision.GRANTED and case.decision_detail == "partial"
+    assert case.decision is jh.Decision.GRANTED
+    assert case.decision_detail == "partial"
     frame = jh.to_frame([case])
     assert frame["decision_detail"].iloc[0] == "partial"
     assert jh.from_frame(frame, jh.Case) == [case]
@@ -277,7 +284,9 @@ def test_amount_headers_in_another_unit_are_refused(header: str, unit: str) -> N
     problems = caught.value.problems
     assert problems[["row", "column", "value"]].values.tolist() == [[1, header, header]]
     message = problems["message"].iloc[0]
-    assert repr(unit) in message and "kroner" in message and "Beløb (kr.)" in message
+    assert repr(unit) in message
+    assert "kroner" in message
+    assert "Beløb (kr.)" in message
 
 
 def test_headers_typed_without_danish_letters() -> None:
@@ -317,12 +326,16 @@ def test_missing_columns_name_their_danish_headers_all_at_once() -> None:
     assert error.missing == ("municipality", "scheme", "applied")
     message = str(error)
     assert re.search(r"'applied' \(accepted headers: ansøgningsdato, ansøgt, modtaget", message)
-    assert "kommunenavn" in message and "ydelse" in message
+    assert "kommunenavn" in message
+    assert "ydelse" in message
     assert pickle.loads(pickle.dumps(error)).hints == error.hints
 
 
 def test_ignored_headers_and_absent_columns_are_reported() -> None:
-    text = "Sagsnr;Kommune;Ordning;Målgruppe;Ansøgt;Sagsbehandler\nX1;101;aids;fleksjob;01-02-2023;Anna\n"
+    text = (
+        "Sagsnr;Kommune;Ordning;Målgruppe;Ansøgt;Sagsbehandler\n"
+        "X1;101;aids;fleksjob;01-02-2023;Anna\n"
+    )
     with pytest.warns(DataQualityWarning, match="'Sagsbehandler'") as caught:
         cases = jio.read_cases(io.StringIO(text))
     assert len(caught) == 1
@@ -334,7 +347,9 @@ def test_ignored_headers_and_absent_columns_are_reported() -> None:
 
 
 def test_wide_survey_reports_no_item_as_ignored() -> None:
-    text = "Jobcenter;År;Politisk fokus;Nye strategier\nJobcenter Aarhus;2018;I høj grad;Ved ikke\n"
+    text = (
+        "Jobcenter;År;Politisk fokus;Nye strategier\nJobcenter Aarhus;2018;I høj grad;Ved ikke\n"
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataQualityWarning)
         survey = jio.read_survey(io.StringIO(text), items={"politisk fokus": "political_focus"})
@@ -347,10 +362,7 @@ def test_wide_survey_reports_no_item_as_ignored() -> None:
 
 
 def test_user_header_wins_over_the_packaged_alias() -> None:
-    text = (
-        "Sagsnr;Kommune;Ordning;Ydelse;Ansøgt\n"
-        "X1;101;hjælpemidler;Sygedagpenge;01-02-2023\n"
-    )
+    text = "Sagsnr;Kommune;Ordning;Ydelse;Ansøgt\nX1;101;hjælpemidler;Sygedagpenge;01-02-2023\n"
     cases = _read(text, headers={"YDELSE": "målgruppe"})
     assert cases["target_group"].iloc[0] == "sickness benefit"
     assert cases.attrs["jobhandicap_headers"]["mapped"] == {"Ydelse": "target_group"}
@@ -360,7 +372,9 @@ def test_user_header_to_an_unknown_column_is_refused() -> None:
     with pytest.raises(SchemaError) as caught:
         _read(EXPORT, headers={"Ydelse": "ordnig"}, labels=LEDIG)
     message = str(caught.value)
-    assert "'ordnig'" in message and "target_group" in message and "did you mean" in message
+    assert "'ordnig'" in message
+    assert "target_group" in message
+    assert "did you mean" in message
 
 
 def test_user_header_to_a_column_of_another_kind_is_skipped() -> None:
@@ -445,13 +459,23 @@ def test_cli_mapping_options(tmp_path: Path) -> None:
     parser = argparse.ArgumentParser()
     add_mapping_options(parser)
     args = parser.parse_args(
-        ["--mapping", str(path), "--label", "scheme:PA=personlig assistance",
-         "--label", "target_group:Ledig=a-dagpenge", "--header", "X=sagsnr"]
+        [
+            "--mapping",
+            str(path),
+            "--label",
+            "scheme:PA=personlig assistance",
+            "--label",
+            "target_group:Ledig=a-dagpenge",
+            "--header",
+            "X=sagsnr",
+        ]
     )
     assert mapping_options(args) == {
         "headers": {"Note": "jobcenter", "X": "sagsnr"},
-        "labels": {"scheme": {"PA": "personlig assistance"},
-                   "target_group": {"Ledig": "a-dagpenge"}},
+        "labels": {
+            "scheme": {"PA": "personlig assistance"},
+            "target_group": {"Ledig": "a-dagpenge"},
+        },
     }
     assert mapping_options(parser.parse_args([])) == {"headers": None, "labels": None}
     with pytest.raises(SystemExit):
@@ -463,7 +487,8 @@ def test_cli_validate_with_a_label_and_the_header_report(
 ) -> None:
     path = tmp_path / "sager.csv"
     path.write_text(
-        EXPORT.replace("Beløb (kr.)", "Sagsbehandler").replace("125.000,00", "Anna")
+        EXPORT.replace("Beløb (kr.)", "Sagsbehandler")
+        .replace("125.000,00", "Anna")
         .replace("Målgruppe", "maalgruppe"),
         encoding="utf-8",
     )
@@ -473,7 +498,8 @@ def test_cli_validate_with_a_label_and_the_header_report(
     out = capsys.readouterr().out
     assert status == 0, out
     assert "5 valid cases rows" in out
-    assert "'Sagsbehandler'" in out and "Anna" not in out
+    assert "'Sagsbehandler'" in out
+    assert "Anna" not in out
     assert "read header 'maalgruppe' as 'målgruppe'" in out
     assert "expenditure cannot be computed" in out
 

@@ -99,7 +99,7 @@ def _column(spec: ColumnSpec, values: list[Any]) -> Any:
     if kind == "date":
         return _dates(values)
     if kind == "category":
-        codes = {value: i for i, value in enumerate(spec.categories)}
+        codes: dict[object, int] = {value: i for i, value in enumerate(spec.categories)}
         lookup: dict[object, int] = (
             {member: codes[str(member.value)] for member in spec.enum}
             if spec.enum is not None

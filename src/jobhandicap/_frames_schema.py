@@ -234,6 +234,7 @@ def _label_aliases(kind: str, values: tuple[str, ...]) -> dict[str, str]:
     """Every label of ``values`` in ``labels.csv`` (kind ``kind``) -> its value."""
     return {label: value for value in values for label in _labels.labels_of(kind, value)}
 
+
 _LIKERT_SCORE: dict[str, Any] = {
     "kind": "likert",
     "nullable": True,

@@ -509,8 +509,7 @@ def _decision_detail(
             "decision_detail",
             shown,
             [
-                f"the detail {spec.categories[c]!r} belongs to a {needs[c]} case; this one is "
-                f"{d}"
+                f"the detail {spec.categories[c]!r} belongs to a {needs[c]} case; this one is {d}"
                 for c, d in zip(codes[where].tolist(), decided[where].tolist(), strict=True)
             ],
         )
@@ -538,6 +537,13 @@ CROSS_CHECKS: dict[str, CrossCheck] = {
 
 #: The columns each check across columns reads (what :func:`validate` parses before it).
 CHECK_READS: dict[CrossCheck, tuple[str, ...]] = {
-    check_cases: ("municipality", "applied", "decided", "decision", "amount_dkk", "decision_detail"),
+    check_cases: (
+        "municipality",
+        "applied",
+        "decided",
+        "decision",
+        "amount_dkk",
+        "decision_detail",
+    ),
     check_outcomes: ("persons", "entered_job"),
 }

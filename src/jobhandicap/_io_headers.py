@@ -174,9 +174,7 @@ def user_headers(kind: str, headers: Mapping[str, str] | None) -> dict[str, str]
     problems = []
     for local, target in headers.items():
         if not isinstance(local, str) or not isinstance(target, str):
-            raise MappingTypeError(
-                f"headers must map text to text, got {local!r}: {target!r}"
-            )
+            raise MappingTypeError(f"headers must map text to text, got {local!r}: {target!r}")
         column = index.get(label_key(target))
         if column is not None:
             found[label_key(local)] = column
@@ -275,10 +273,13 @@ def match_headers(
             base_column, base_danish, base_user = lookup(parts[0])
             if column is None and base_column is not None and base_column.endswith("_dkk"):
                 column, danish, by_user = base_column, base_danish, base_user
-            if column is not None and column.endswith("_dkk"):
-                if label_key(parts[1]) not in DKK_UNITS:
-                    unit_problems.append(_unit_problem(header, parts[1]))
-                    continue
+            if (
+                column is not None
+                and column.endswith("_dkk")
+                and label_key(parts[1]) not in DKK_UNITS
+            ):
+                unit_problems.append(_unit_problem(header, parts[1]))
+                continue
         if column is None:
             if header.strip():
                 ignored.append(header)
@@ -328,7 +329,7 @@ def resolve_headers(
 
 
 def accepted_names(kind: str, column: str) -> tuple[str, ...]:
-    """The headers accepted for ``column`` of ``kind``: Danish first, then aliases, then its name."""
+    """The headers accepted for ``column`` of ``kind``: Danish, aliases, then the name."""
     names = [danish_header(kind, column)]
     names += [h for k, c, language, h in _rows() if k == kind and c == column and language != "da"]
     names.append(column)
@@ -353,8 +354,11 @@ def _near_misses(kind: str, column: str, headers: Sequence[str]) -> list[tuple[s
 def missing_columns_error(
     kind: str, missing: Sequence[str], header: Sequence[str], ignored: Sequence[str] = ()
 ) -> MissingColumnsError:
-    """The error for required columns that are absent: the accepted Danish headers of each,
-    and the file's unrecognised headers that look like one of them ("did you mean")."""
+    """The error for required columns that are absent.
+
+    It names the accepted headers of each (Danish first), and the file's unrecognised headers
+    that look like one of them ("did you mean").
+    """
     hints: dict[str, str] = {}
     for column in missing:
         names = accepted_names(kind, column)

@@ -167,7 +167,9 @@ def user_labels(kind: str, labels: Mapping[str, Mapping[str, str]] | None) -> La
             table[_labels.label_key(local)] = target
         found[column] = table
     if problems:
-        raise SchemaError("the label mapping names unknown columns or labels", problems_frame(problems))
+        raise SchemaError(
+            "the label mapping names unknown columns or labels", problems_frame(problems)
+        )
     return found
 
 
@@ -191,7 +193,7 @@ def apply_labels(raw: pd.DataFrame, mapping: LabelMapping) -> pd.DataFrame:
         if not replace:
             continue
         as_objects = values.astype(object)
-        swapped = as_objects.map(lambda v: replace.get(v, v) if isinstance(v, str) else v)
+        swapped = as_objects.where(~as_objects.isin(list(replace)), as_objects.map(replace))
         if out is raw:
             out = raw.copy(deep=False)
         out[column] = swapped
@@ -247,9 +249,7 @@ def describe_report(kind: str, report: Mapping[str, Any]) -> list[str]:
     if ignored:
         lines.append(f"ignored column(s) (header not recognised): {', '.join(map(repr, ignored))}")
     for column, consequence in report.get("absent", {}).items():
-        lines.append(
-            f"no {column} column ({danish_header(kind, column)}): {consequence}"
-        )
+        lines.append(f"no {column} column ({danish_header(kind, column)}): {consequence}")
     return lines
 
 
@@ -279,7 +279,7 @@ def _mapping_text(path: str | os.PathLike[str]) -> str:
 def read_mapping(
     path: str | os.PathLike[str],
 ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """Read a mapping of local headers and labels from a CSV file.
+    r"""Read a mapping of local headers and labels from a CSV file.
 
     Parameters
     ----------

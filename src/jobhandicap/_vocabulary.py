@@ -1,5 +1,6 @@
-"""The vocabulary of real exports beyond the label table: ambiguous and misplaced labels,
-headers typed without æ, ø and å, and units in headers.
+"""The vocabulary of real exports beyond the label table.
+
+Ambiguous and misplaced labels, headers typed without æ, ø and å, and units in headers.
 
 ``data/ambiguous_labels.csv`` (columns ``column``, ``label``, ``means``) lists labels that
 exports use but that name more than one canonical value, such as "Ledig" (unemployed) for the

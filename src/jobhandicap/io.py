@@ -51,9 +51,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from jobhandicap import _frames_arrow, _io_csv, _io_formats, _safe_text, frames
+from jobhandicap import _frames_arrow, _io_csv, _io_formats, _io_mapping, _safe_text, frames
 from jobhandicap._frames_schema import DANISH_LABELS
-from jobhandicap import _io_mapping
 from jobhandicap._io_headers import (
     HeaderMatch,
     check_kind,
@@ -1105,7 +1104,11 @@ def read_population(
     1           563  2019        2100
     """
     return _read_kind(
-        "population", source, _reader_options(format, sep, decimal, encoding, sheet), headers, labels
+        "population",
+        source,
+        _reader_options(format, sep, decimal, encoding, sheet),
+        headers,
+        labels,
     )
 
 
