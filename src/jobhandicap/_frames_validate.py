@@ -22,7 +22,7 @@ import pandas as pd
 
 from jobhandicap import reference
 from jobhandicap._frames_arrow import mix, text_hashes
-from jobhandicap._frames_cells import Parsed, Problems
+from jobhandicap._frames_cells import Parsed, Problems, factorize
 from jobhandicap._frames_parse import absent_column, parse_column
 from jobhandicap._frames_schema import (
     CASES_SCHEMA,
@@ -398,7 +398,8 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
         raw("decided", where),
         [f"a {c} case needs a decision date" for c in categories[decision_codes[where]]],
     )
-    open_status = _label_rows(frame, "decision", CASES_SCHEMA["decision"].missing_labels)
+    labels = _raw_labels(frame, "decision")
+    open_status = _label_rows(labels, len(frame), CASES_SCHEMA["decision"].missing_labels)
     no_decision = decided_ok & decision.missing
     where = np.flatnonzero(no_decision & ~open_status)
     problems.add(
@@ -457,24 +458,40 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
     derived: dict[str, Any] = {"jobcentre": jobcentre}
     if zero.any():
         derived["amount_dkk"] = np.where(zero, np.nan, amounts)
-    detail = _decision_detail(frame, columns, problems)
+    detail = _decision_detail(frame, labels, columns, problems)
     if detail is not None:
         derived["decision_detail"] = detail
     return derived
 
 
-def _label_rows(frame: pd.DataFrame, column: str, labels: Sequence[str]) -> npt.NDArray[np.bool_]:
-    """Rows whose raw cell of ``column`` is text matching one of ``labels`` (label keys)."""
-    if column not in frame.columns or not labels:
-        return np.zeros(len(frame), dtype=bool)
+RawLabels = tuple[npt.NDArray[np.intp], list[object]] | None
+
+
+def _raw_labels(frame: pd.DataFrame, column: str) -> RawLabels:
+    """The raw cells of ``column`` as codes into their distinct values (``None``: absent)."""
+    if column not in frame.columns:
+        return None
+    values = frame[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.asarray(values.cat.codes, dtype=np.intp), list(values.cat.categories)
+    codes, uniques = factorize(values)  # unhashable cells too (reported by their parser)
+    return np.asarray(codes, dtype=np.intp), list(uniques)
+
+
+def _label_rows(raw: RawLabels, n: int, labels: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """Rows whose raw cell is text matching one of ``labels`` (on label keys)."""
+    if raw is None or not labels or not len(raw[1]):
+        return np.zeros(n, dtype=bool)
     keys = {label_key(label) for label in labels}
-    codes, uniques = pd.factorize(frame[column].astype(object), use_na_sentinel=True)
+    codes, uniques = raw
     hit = np.asarray([isinstance(u, str) and label_key(u) in keys for u in uniques], dtype=bool)
-    return np.append(hit, False)[codes] if len(uniques) else np.zeros(len(frame), dtype=bool)
+    if not hit.any():
+        return np.zeros(n, dtype=bool)
+    return np.append(hit, False)[codes]
 
 
 def _decision_detail(
-    frame: pd.DataFrame, columns: Columns, problems: Problems
+    frame: pd.DataFrame, labels: RawLabels, columns: Columns, problems: Problems
 ) -> pd.Categorical | None:
     """The decision detail: the column's own, else what the decision label says.
 
@@ -486,8 +503,8 @@ def _decision_detail(
     codes = np.asarray(given.data.codes, dtype=np.int64)
     from_label = np.full(len(frame), -1, dtype=np.int64)
     for i, value in enumerate(spec.categories):
-        labels = [label for label, v in spec.aliases.items() if v == value]
-        from_label[_label_rows(frame, "decision", labels)] = i
+        said = [label for label, v in spec.aliases.items() if v == value]
+        from_label[_label_rows(labels, len(frame), said)] = i
     codes = np.where(codes >= 0, codes, from_label)
     if not (codes >= 0).any():
         return None

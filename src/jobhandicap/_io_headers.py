@@ -277,6 +277,7 @@ def match_headers(
                 column is not None
                 and column.endswith("_dkk")
                 and label_key(parts[1]) not in DKK_UNITS
+                and label_key(parts[1])  # "Beløb ()" names no unit
             ):
                 unit_problems.append(_unit_problem(header, parts[1]))
                 continue
