@@ -531,3 +531,17 @@ def test_docs_list_every_header_and_label() -> None:
             assert row["label"] in docs, row
     for row in _data_rows("ambiguous_labels.csv"):
         assert row["label"] in docs.lower(), row
+
+
+def test_cli_validate_checks_a_mapped_column_for_personal_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "survey.csv"
+    path.write_text("Navn;Politisk fokus\n010203-1234;I høj grad\n", encoding="utf-8")
+    status = main(
+        ["validate", "survey", str(path), "--wave", "2018", "--header", "Navn=respondent"]
+    )
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "010203-1234" not in captured.out + captured.err
+    assert "Navn" in captured.err
