@@ -49,6 +49,7 @@ CONTRACT: dict[str, dict[str, Any]] = {
         "decided": np.dtype("datetime64[ns]"),
         "decision": _categories(Decision),
         "amount_dkk": np.dtype("float64"),
+        "decision_detail": pd.CategoricalDtype(["partial", "lapsed"], ordered=False),
     },
     "survey": {
         "respondent": pd.StringDtype(),
@@ -219,7 +220,7 @@ def test_sizes(data: ExampleData) -> None:
 
 def test_repr_shows_shapes(data: ExampleData) -> None:
     text = repr(data)
-    assert text.startswith("ExampleData(cases=20000×9, survey=3070×4, staff=")
+    assert text.startswith("ExampleData(cases=20000×10, survey=3070×4, staff=")
     assert text.endswith("people=20000×11, extracted=2021-01-31)")
 
 

@@ -60,6 +60,7 @@ EXPECTED_DTYPES: dict[str, dict[str, Any]] = {
         "decided": np.dtype("datetime64[ns]"),
         "decision": categories(Decision),
         "amount_dkk": np.dtype("float64"),
+        "decision_detail": pd.CategoricalDtype(["partial", "lapsed"], ordered=False),
     },
     "survey": {
         "respondent": STRING,
@@ -227,6 +228,9 @@ def test_to_frame_cases_reference_values() -> None:
             "decided": pd.Series(["2019-02-01", None, "2022-01-01"], dtype="datetime64[ns]"),
             "decision": pd.Categorical(["granted", None, "refused"], dtype=categories(Decision)),
             "amount_dkk": [12_500.5, np.nan, np.nan],
+            "decision_detail": pd.Categorical(
+                [None] * 3, dtype=pd.CategoricalDtype(["partial", "lapsed"])
+            ),
         }
     )
     pd.testing.assert_frame_equal(frame, expected)

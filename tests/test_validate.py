@@ -181,6 +181,9 @@ def expected_cases() -> pd.DataFrame:
                 dtype=pd.CategoricalDtype([m.value for m in Decision]),
             ),
             "amount_dkk": [12500.5, np.nan, np.nan, np.nan],
+            "decision_detail": pd.Categorical(
+                [None] * 4, dtype=pd.CategoricalDtype(["partial", "lapsed"])
+            ),
         }
     )
 
@@ -802,6 +805,9 @@ def test_several_bad_rows_are_all_listed(data: st.DataObject) -> None:
     assert where(info.value.problems) == [[row + 2, "target_group"] for row in sorted(rows)]
 
 
+_DETAIL_LABELS = frozenset(SCHEMAS["cases"]["decision_detail"].aliases)
+
+
 def raw_spelling(data: st.DataObject, frame: pd.DataFrame) -> pd.DataFrame:
     """Spell a canonical cases frame the way exports do: labels, codes and dates as text."""
     n = len(frame)
@@ -819,7 +825,8 @@ def raw_spelling(data: st.DataObject, frame: pd.DataFrame) -> pd.DataFrame:
         def variants(value: Any) -> list[Any]:
             if pd.isna(value):
                 return [None, np.nan, "", "  "]
-            spelled = list(enum.labels()[enum(value)])
+            # Labels that say more than the value ("Delvis bevilget") also set decision_detail.
+            spelled = [s for s in enum.labels()[enum(value)] if s not in _DETAIL_LABELS]
             return spelled + [s.upper() for s in spelled] + [f" {s.title()} " for s in spelled]
 
         return variants
@@ -842,6 +849,12 @@ def raw_spelling(data: st.DataObject, frame: pd.DataFrame) -> pd.DataFrame:
             stamp,
         ]
 
+    def detail(value: Any) -> list[Any]:
+        if pd.isna(value):
+            return [None, ""]
+        spec = SCHEMAS["cases"]["decision_detail"]
+        return [value, *(label.upper() for label, v in spec.aliases.items() if v == value)]
+
     def amount(value: float) -> list[Any]:
         return [None, ""] if np.isnan(value) else [value, repr(value), str(value)]
 
@@ -855,6 +868,7 @@ def raw_spelling(data: st.DataObject, frame: pd.DataFrame) -> pd.DataFrame:
             "decided": pick(day, "decided"),
             "decision": pick(labels(Decision), "decision"),
             "amount_dkk": pick(amount, "amount_dkk"),
+            "decision_detail": pick(detail, "decision_detail"),
         },
         dtype=object,
     )

@@ -63,6 +63,7 @@ from jobhandicap.frames import (
 from jobhandicap.gap import employment_gap
 from jobhandicap.io import (
     read_cases,
+    read_mapping,
     read_outcomes,
     read_people,
     read_population,
@@ -165,6 +166,7 @@ __all__ = [
     "published_figures",
     "rates_per_population",
     "read_cases",
+    "read_mapping",
     "read_outcomes",
     "read_people",
     "read_population",

@@ -22,6 +22,7 @@ from typing import Any, Final, TextIO, TypedDict
 
 import pandas as pd
 
+from jobhandicap._cli_options import add_mapping_options, mapping_options
 from jobhandicap._frames_cells import DATE_FORMATS, Problems, spreadsheet_rows
 from jobhandicap._frames_parse import parse_column
 from jobhandicap._frames_schema import SCHEMAS
@@ -160,6 +161,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_reader_options(
         parser, wave_help="survey year, for a survey file (--survey) without a wave column"
     )
+    add_mapping_options(parser)
     parser.add_argument(
         "--out",
         type=Path,
@@ -225,6 +227,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     files = {kind: getattr(args, kind) for kind in KINDS if getattr(args, kind) is not None}
     options = reader_options(args)
+    options.update({k: v for k, v in mapping_options(args).items() if v is not None})
     data: Any
     check_title(args.title, advice="cli")
     if files:
@@ -233,7 +236,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             raise JobhandicapError(f"input file(s) not found: {', '.join(missing)}")
         check_read_options(options, list(files))  # before any file is read
         # Before anything is validated (and could be echoed): headers and published columns.
-        checked = {k: v for k, v in options.items() if k != "wave"}
+        checked = {k: v for k, v in options.items() if k not in ("wave", "labels")}
         for kind, path in files.items():
             check_file(kind, path, advice="cli", command="report", **checked)
         data = {**files, "extracted": args.extracted}
@@ -243,7 +246,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 "--extracted applies to a cases file (--cases); the example data have their own"
             )
         if options:
-            given = ", ".join(f"--{k}" for k in options)
+            shown = {"headers": "--header/--mapping", "labels": "--label/--mapping"}
+            given = ", ".join(shown.get(k, f"--{k}") for k in options)
             raise JobhandicapError(
                 f"{given} appl{'ies' if len(options) == 1 else 'y'} to input files "
                 "(--cases, --survey, ...); the example data are used when no file is given"

@@ -99,10 +99,12 @@ def _column(spec: ColumnSpec, values: list[Any]) -> Any:
     if kind == "date":
         return _dates(values)
     if kind == "category":
-        codes = {value: i for i, value in enumerate(spec.categories)}
-        lookup: dict[object, int] = {
-            member: codes[str(member.value)] for member in spec.enum or ()
-        }
+        codes: dict[object, int] = {value: i for i, value in enumerate(spec.categories)}
+        lookup: dict[object, int] = (
+            {member: codes[str(member.value)] for member in spec.enum}
+            if spec.enum is not None
+            else dict(codes)
+        )
         lookup[None] = -1
         row_codes = np.fromiter(map(lookup.__getitem__, values), dtype=np.int16, count=n)
         return pd.Categorical.from_codes(row_codes, dtype=spec.dtype)

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap import _labels
+from jobhandicap import _labels, _vocabulary
 from jobhandicap._frames_arrow import blank_texts, spelling_positions
 from jobhandicap._frames_cells import (
     DATE_FORMATS,
@@ -301,15 +301,18 @@ def _listed_once(spec: ColumnSpec) -> str | None:
     return accepted_categories(spec) if len(spec.categories) > SHORT_LIST else None
 
 
-def _not_a(spec: ColumnSpec, kind: str, matches: Sequence[str]) -> str:
+def _not_a(spec: ColumnSpec, kind: str, matches: Sequence[str], known: str = "") -> str:
     """What a problem line says about an unknown label.
 
     ``not a target group (accepted values listed below); did you mean …?``, or for a short
-    list the list itself.
+    list the list itself. ``known`` is further advice (``"; …"``: an ambiguous label, a label
+    of another column).
     """
+    said = f"{_hint(matches)}{known}"
     if _listed_once(spec) is not None:
-        return f"not a {kind} ({LISTED_BELOW}){_hint(matches)}"
-    return f"not a {kind}{_hint(matches)} Accepted: {accepted_categories(spec)}"
+        return f"not a {kind} ({LISTED_BELOW}){said}"
+    stop = "" if said.endswith(("?", ".")) else "."
+    return f"not a {kind}{said}{stop} Accepted: {accepted_categories(spec)}"
 
 
 def _label_of_category(spec: ColumnSpec, value: object) -> tuple[int, str | None]:
@@ -322,7 +325,8 @@ def _label_of_category(spec: ColumnSpec, value: object) -> tuple[int, str | None
         try:
             member = spec.enum.parse(value)  # type: ignore[attr-defined]
         except UnknownLabelError as error:
-            return -1, _not_a(spec, error.kind, error.matches)
+            known = _vocabulary.misplaced_label(spec.name, value)
+            return -1, _not_a(spec, error.kind, error.matches, known)
         return spec.categories.index(str(member.value)), None
     index = spec.label_index
     matches: list[str] = []
@@ -412,8 +416,9 @@ def _parse_category(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Par
     unique_codes = np.full(m, -1, dtype=np.int64)
     blank = np.zeros(m, dtype=bool)
     messages: list[str | None] = [None] * m
+    open_keys = {_labels.label_key(label) for label in spec.missing_labels}
     for i, u in enumerate(uniques.tolist()):
-        if isinstance(u, str) and is_text_missing(u):
+        if isinstance(u, str) and (is_text_missing(u) or _labels.label_key(u) in open_keys):
             blank[i] = True
             continue
         unique_codes[i], messages[i] = _label_of_category(spec, u)

@@ -107,6 +107,9 @@ class ColumnSpec:
         For ``"likert"`` columns: the accepted answer codes.
     dont_know_missing
         For ``"likert"`` columns: whether "don't know" (9) is read as a missing score.
+    missing_labels
+        For ``"category"`` columns: labels read as a missing value rather than refused (the
+        decision's open-case statuses such as "Under behandling").
     derived
         Whether the column is computed from others (never read from the input).
     description
@@ -134,6 +137,7 @@ class ColumnSpec:
     integer_dtype: Literal["int64", "Int64"] = "int64"
     codes: tuple[int, ...] = ()
     dont_know_missing: bool = False
+    missing_labels: tuple[str, ...] = attrs.field(converter=_to_tuple, default=())
     derived: bool = False
     description: str = ""
 
@@ -218,6 +222,19 @@ class FrameSchema:
 
 
 _YEAR: dict[str, Any] = {"minimum": 1900, "maximum": 2200}
+
+#: The categories of the cases' ``decision_detail`` column, and the decision each belongs to.
+DECISION_DETAILS = ("partial", "lapsed")
+DETAIL_DECISIONS: Mapping[str, str] = MappingProxyType(
+    {"partial": Decision.GRANTED.value, "lapsed": Decision.WITHDRAWN.value}
+)
+
+
+def _label_aliases(kind: str, values: tuple[str, ...]) -> dict[str, str]:
+    """Every label of ``values`` in ``labels.csv`` (kind ``kind``) -> its value."""
+    return {label: value for value in values for label in _labels.labels_of(kind, value)}
+
+
 _LIKERT_SCORE: dict[str, Any] = {
     "kind": "likert",
     "nullable": True,
@@ -246,7 +263,15 @@ CASES_SCHEMA = FrameSchema(
             nullable=True,
             description="date of decision (missing while open)",
         ),
-        ColumnSpec(name="decision", kind="category", enum=Decision, required=False, nullable=True),
+        ColumnSpec(
+            name="decision",
+            kind="category",
+            enum=Decision,
+            required=False,
+            nullable=True,
+            missing_labels=_labels.labels_of("open_status", "open"),
+            description="missing while open; open-case statuses (under behandling, …) read so",
+        ),
         ColumnSpec(
             name="amount_dkk",
             kind="number",
@@ -255,6 +280,18 @@ CASES_SCHEMA = FrameSchema(
             minimum=0,
             maximum=MAX_AMOUNT_DKK,
             description="granted amount in DKK",
+        ),
+        ColumnSpec(
+            name="decision_detail",
+            kind="category",
+            categories=DECISION_DETAILS,
+            aliases=_label_aliases("decision_detail", DECISION_DETAILS),
+            required=False,
+            nullable=True,
+            description=(
+                "what the decision label said beyond granted/withdrawn: 'partial' (delvis "
+                "bevilget, a granted case) or 'lapsed' (bortfaldet, a withdrawn case)"
+            ),
         ),
     ),
     key=("case_id",),
@@ -359,6 +396,8 @@ DANISH_LABELS: Mapping[str, str] = MappingProxyType(
         "some difficulty": "nogle vanskeligheder",
         "a lot of difficulty": "mange vanskeligheder",
         "cannot do at all": "kan slet ikke",
+        "partial": "delvis bevilget",
+        "lapsed": "bortfaldet",
     }
 )
 

@@ -9,6 +9,7 @@ one :class:`~jobhandicap.errors.SchemaError` listing every problem or returns th
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,14 +23,16 @@ import pandas as pd
 
 from jobhandicap import reference
 from jobhandicap._frames_arrow import mix, text_hashes
-from jobhandicap._frames_cells import Origin, Parsed, Problems, spreadsheet_rows
+from jobhandicap._frames_cells import Origin, Parsed, Problems, factorize, spreadsheet_rows
 from jobhandicap._frames_parse import absent_column, parse_column
 from jobhandicap._frames_schema import (
     CASES_SCHEMA,
+    DETAIL_DECISIONS,
     OUTCOMES_SCHEMA,
     ColumnSpec,
     FrameSchema,
 )
+from jobhandicap._labels import label_key
 from jobhandicap.domain import Decision
 from jobhandicap.errors import MissingColumnsError, SchemaError, problems_frame
 
@@ -191,11 +194,23 @@ class _InThisThread:
         return done
 
 
+class _ContextThreads(ThreadPoolExecutor):
+    """Worker threads that run each task in a copy of the submitting thread's context.
+
+    Messages made in a worker then name options as the interface in use writes them
+    (:mod:`jobhandicap._advice` keeps the interface in a context variable).
+    """
+
+    def submit(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> Future[_T]:
+        context = contextvars.copy_context()
+        return super().submit(context.run, fn, *args, **kwargs)
+
+
 def _executor(rows: int, columns: int) -> AbstractContextManager[Any]:
     """Where the columns of a table of ``rows`` rows are parsed: threads, or this one."""
     workers = min(columns, _cpus()) if rows >= PARALLEL_ROWS else 1
     if workers > 1:
-        return ThreadPoolExecutor(workers, thread_name_prefix="jobhandicap-validate")
+        return _ContextThreads(workers, thread_name_prefix="jobhandicap-validate")
     return contextlib.nullcontext(_InThisThread())
 
 
@@ -349,7 +364,7 @@ def validate(
         )
     data = {
         spec.name: _owned(derived[spec.name])
-        if spec.derived
+        if spec.derived or spec.name in derived
         else columns.column(spec.name).canonical
         for spec in schema.columns
     }
@@ -414,20 +429,36 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
         raw("decided", where),
         [f"a {c} case needs a decision date" for c in categories[decision_codes[where]]],
     )
+    labels = _raw_labels(frame, "decision")
+    open_status = _label_rows(labels, len(frame), CASES_SCHEMA["decision"].missing_labels)
     no_decision = decided_ok & decision.missing
-    where = np.flatnonzero(no_decision)
+    where = np.flatnonzero(no_decision & ~open_status)
     problems.add(
         where,
         "decision",
         raw("decision", where),
         "a case with a decision date needs a decision (granted, refused or withdrawn)",
     )
+    where = np.flatnonzero(no_decision & open_status)
+    problems.add(
+        where,
+        "decision",
+        raw("decision", where),
+        [
+            f"the status says the case is open, but it has a decision date ({d}): give the "
+            "decision (granted, refused or withdrawn), or leave the decision date empty"
+            for d in _show_days(np.asarray(decided.data, dtype="datetime64[D]")[where])
+        ],
+    )
 
     granted = CASES_SCHEMA["decision"].categories.index(Decision.GRANTED.value)
     not_granted = (decision_ok & (decision_codes != granted)) | (
         decision.missing & decided.missing
     )
-    stray = amount.ok & not_granted
+    amounts = np.asarray(amount.data, dtype=np.float64)
+    # 0 (0,00) is how exports write "no amount" on a refused, withdrawn or open case.
+    zero = amount.ok & not_granted & (amounts == 0)
+    stray = amount.ok & not_granted & ~zero
     where = np.flatnonzero(stray)
     problems.add(
         where,
@@ -455,7 +486,82 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
             )
         ],
     )
-    return {"jobcentre": jobcentre}
+    derived: dict[str, Any] = {"jobcentre": jobcentre}
+    if zero.any():
+        derived["amount_dkk"] = np.where(zero, np.nan, amounts)
+    detail = _decision_detail(frame, labels, columns, problems)
+    if detail is not None:
+        derived["decision_detail"] = detail
+    return derived
+
+
+RawLabels = tuple[npt.NDArray[np.intp], list[object]] | None
+
+
+def _raw_labels(frame: pd.DataFrame, column: str) -> RawLabels:
+    """The raw cells of ``column`` as codes into their distinct values (``None``: absent)."""
+    if column not in frame.columns:
+        return None
+    values = frame[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.asarray(values.cat.codes, dtype=np.intp), list(values.cat.categories)
+    codes, uniques = factorize(values)  # unhashable cells too (reported by their parser)
+    return np.asarray(codes, dtype=np.intp), list(uniques)
+
+
+def _label_rows(raw: RawLabels, n: int, labels: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """Rows whose raw cell is text matching one of ``labels`` (on label keys)."""
+    if raw is None or not labels or not len(raw[1]):
+        return np.zeros(n, dtype=bool)
+    keys = {label_key(label) for label in labels}
+    codes, uniques = raw
+    hit = np.asarray([isinstance(u, str) and label_key(u) in keys for u in uniques], dtype=bool)
+    if not hit.any():
+        return np.zeros(n, dtype=bool)
+    return np.append(hit, False)[codes]
+
+
+def _decision_detail(
+    frame: pd.DataFrame, labels: RawLabels, columns: Columns, problems: Problems
+) -> pd.Categorical | None:
+    """The decision detail: the column's own, else what the decision label says.
+
+    "Delvis bevilget" is a granted case, "Bortfaldet" a withdrawn one: the decision column
+    reads them so, and the detail keeps the rest. ``None`` when the input says nothing more.
+    """
+    spec = CASES_SCHEMA["decision_detail"]
+    given = columns["decision_detail"]
+    codes = np.asarray(given.data.codes, dtype=np.int64)
+    from_label = np.full(len(frame), -1, dtype=np.int64)
+    for i, value in enumerate(spec.categories):
+        said = [label for label, v in spec.aliases.items() if v == value]
+        from_label[_label_rows(labels, len(frame), said)] = i
+    codes = np.where(codes >= 0, codes, from_label)
+    if not (codes >= 0).any():
+        return None
+    decision = columns["decision"]
+    decision_values = np.asarray([*CASES_SCHEMA["decision"].categories, "open"], dtype=object)
+    decided = decision_values[_values(decision)]
+    needs = np.asarray([DETAIL_DECISIONS[c] for c in spec.categories], dtype=object)
+    wrong = (codes >= 0) & decision.ok & (needs[np.maximum(codes, 0)] != decided)
+    wrong |= (codes >= 0) & decision.missing
+    where = np.flatnonzero(wrong)
+    if len(where):
+        shown = (
+            frame["decision_detail"].iloc[where].tolist()
+            if "decision_detail" in frame.columns
+            else [None] * len(where)
+        )
+        problems.add(
+            where,
+            "decision_detail",
+            shown,
+            [
+                f"the detail {spec.categories[c]!r} belongs to a {needs[c]} case; this one is {d}"
+                for c, d in zip(codes[where].tolist(), decided[where].tolist(), strict=True)
+            ],
+        )
+    return pd.Categorical.from_codes(codes, dtype=spec.dtype)
 
 
 def check_outcomes(frame: pd.DataFrame, columns: Columns, problems: Problems) -> dict[str, Any]:
@@ -479,6 +585,13 @@ CROSS_CHECKS: dict[str, CrossCheck] = {
 
 #: The columns each check across columns reads (what :func:`validate` parses before it).
 CHECK_READS: dict[CrossCheck, tuple[str, ...]] = {
-    check_cases: ("municipality", "applied", "decided", "decision", "amount_dkk"),
+    check_cases: (
+        "municipality",
+        "applied",
+        "decided",
+        "decision",
+        "amount_dkk",
+        "decision_detail",
+    ),
     check_outcomes: ("persons", "entered_job"),
 }

@@ -206,8 +206,11 @@ def check_file(
     decimal: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """Refuse a file whose headers or published columns hold a personal number.
+
+    ``headers`` is the user's header mapping, as the readers take it.
 
     The file is read raw — its header, and the cells of the columns that would be published as
     they are in the file (text as text, Excel numbers as numbers) — before any validation.
@@ -220,7 +223,9 @@ def check_file(
         first row, and what to do in the interface given by ``advice``.
     """
     from jobhandicap import io
-    from jobhandicap._io_headers import resolve_headers
+    from jobhandicap._io_headers import resolve_headers, user_headers
+
+    user = user_headers(kind, headers)
 
     seen: list[tuple[str, ...]] = []
     found_columns: dict[int, str] = {}
@@ -228,7 +233,7 @@ def check_file(
 
     def plan_for(header: tuple[str, ...]) -> dict[int, str]:
         seen.append(header)
-        resolved = resolve_headers(kind, header)
+        resolved = resolve_headers(kind, header, user)
         found_columns.update({p: c for p, c in resolved.items() if c in published})
         if not found_columns:
             raise _HeaderOnlyError

@@ -83,7 +83,7 @@ def reader_keywords(kind: str) -> frozenset[str]:
 
 
 #: The reader options the raw search for personal numbers (``check_file``) takes as well.
-_CHECK_OPTIONS: Final = ("format", "sep", "decimal", "encoding", "sheet")
+_CHECK_OPTIONS: Final = ("format", "sep", "decimal", "encoding", "sheet", "headers")
 
 
 def check_read_options(read_options: object, file_kinds: Sequence[str]) -> dict[str, Any]:

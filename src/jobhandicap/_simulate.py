@@ -295,7 +295,10 @@ def canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     schema = SCHEMAS[name]
     columns: dict[str, Any] = {}
     for column, dtype in schema.items():
-        values = frame[column]
+        if column not in frame.columns:  # an optional column the simulation does not draw
+            values = pd.Series(None, index=frame.index, dtype=object)
+        else:
+            values = frame[column]
         if dtype == "datetime64[ns]":
             columns[column] = pd.to_datetime(values, format="ISO8601").astype("datetime64[ns]")
         elif dtype == "Int64" and values.dtype.kind == "f":

@@ -29,6 +29,7 @@ import importlib.metadata
 import shlex
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO, cast
@@ -37,12 +38,14 @@ import attrs
 import pandas as pd
 
 from jobhandicap._advice import command_line
+from jobhandicap._cli_options import add_mapping_options, mapping_options
 from jobhandicap._cli_report import REPORT_COMMAND, add_reader_options
 from jobhandicap._input_check import check_file, shown_name
 from jobhandicap._io_headers import KINDS
+from jobhandicap._io_mapping import HEADERS_ATTR, IGNORED_HEADERS_WARNING, describe_report
 from jobhandicap._personal_numbers import scrub_text
 from jobhandicap.disclosure import hide_personal_ids
-from jobhandicap.errors import JobhandicapError, SchemaError
+from jobhandicap.errors import DataQualityWarning, JobhandicapError, SchemaError
 
 __all__ = ["SUBCOMMANDS", "Subcommand", "build_parser", "main"]
 
@@ -90,6 +93,7 @@ def _configure_validate(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="CSV, Excel (.xlsx) or Parquet")
     add_reader_options(parser, wave_help="survey year, for a survey file without a wave column")
+    add_mapping_options(parser)
 
 
 def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
@@ -110,10 +114,21 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
     reader: Callable[..., pd.DataFrame] = getattr(io, f"read_{args.kind}")
     # Before validation can echo anything: what a report would publish must be free of
     # personal numbers (headers, free-text columns); every other cell is hidden when shown.
-    check_file(args.kind, args.file, advice="cli", command="validate", **_check_options(options))
+    vocabulary = mapping_options(args)
+    check_file(
+        args.kind,
+        args.file,
+        advice="cli",
+        command="validate",
+        headers=vocabulary["headers"],
+        **_check_options(options),
+    )
     name = shown_name(args.file)
     try:
-        frame = reader(args.file, **options)
+        with warnings.catch_warnings():
+            # The ignored headers are printed below, with the rest of the header report.
+            warnings.filterwarnings("ignore", IGNORED_HEADERS_WARNING, DataQualityWarning)
+            frame = reader(args.file, **options, **vocabulary)
     except SchemaError as err:
         problems = err.problems
         if problems.empty:
@@ -131,6 +146,8 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
             )
         return 1
     print(f"{name}: {len(frame)} valid {args.kind} rows", file=out)
+    for line in describe_report(args.kind, frame.attrs.get(HEADERS_ATTR, {})):
+        print(f"{name}: {line}", file=out)
     return 0
 
 
@@ -303,8 +320,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else 2
     command: Subcommand = args.subcommand
     try:
-        # Advice in messages names command-line options (--wave), not Python arguments.
-        with command_line():
+        # Advice in messages names command-line options (--wave), not Python arguments;
+        # warnings are one line each, like the errors, not Python's file:line form.
+        with command_line(), warnings.catch_warnings():
+            warnings.showwarning = _warning_printer(command.name)
             return command.run(args, cast(TextIO, _Scrubbed(sys.stdout)))
     except KeyboardInterrupt:
         print("jobhandicap: interrupted", file=sys.stderr)
@@ -325,6 +344,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _warning_printer(name: str) -> Callable[..., None]:
+    """A ``warnings.showwarning`` printing ``jobhandicap NAME: warning: …`` (scrubbed)."""
+
+    def show(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
+        print(scrub_text(f"jobhandicap {name}: warning: {message}"), file=sys.stderr)
+
+    return show
 
 
 class _Scrubbed:

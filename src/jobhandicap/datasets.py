@@ -80,7 +80,7 @@ Examples
 >>> from jobhandicap.datasets import load_example
 >>> data = load_example()
 >>> data.cases.shape, data.survey["wave"].value_counts().sort_index().to_dict()
-((20000, 9), {2017: 1512, 2018: 1558})
+((20000, 10), {2017: 1512, 2018: 1558})
 >>> data.extracted
 datetime.date(2021, 1, 31)
 """
@@ -176,7 +176,7 @@ class ExampleData:
     >>> from jobhandicap.datasets import load_example
     >>> data = load_example()
     >>> data
-    ExampleData(cases=20000×9, survey=3070×4, staff=...×4, profiles=94×10, population=392×3,
+    ExampleData(cases=20000×10, survey=3070×4, staff=...×4, profiles=94×10, population=392×3,
                 outcomes=376×4, people=20000×11, extracted=2021-01-31)
     """
 
@@ -273,7 +273,7 @@ def simulate(seed: int | np.random.Generator = EXAMPLE_SEED) -> ExampleData:
     >>> from jobhandicap.datasets import simulate
     >>> world = simulate(seed=7)
     >>> world.cases.shape, world.profiles.shape, world.people.shape
-    ((20000, 9), (94, 10), (20000, 11))
+    ((20000, 10), (94, 10), (20000, 11))
     >>> world.cases["scheme"].value_counts().head(2).to_dict()
     {'aids': ..., 'personal assistance': ...}
     """

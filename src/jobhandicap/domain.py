@@ -310,6 +310,23 @@ def _parse_optional_decision(value: object) -> Decision | None:
     return None if _is_missing(value) else Decision.parse(value)
 
 
+#: The decision each decision detail belongs to (also ``_frames_schema.DETAIL_DECISIONS``).
+_DETAIL_DECISIONS = {"partial": "granted", "lapsed": "withdrawn"}
+
+
+def _parse_optional_detail(value: object) -> str | None:
+    if _is_missing(value):
+        return None
+    found = _labels.lookup("decision_detail", value) if isinstance(value, str) else None
+    if found is None:
+        raise _fail(
+            "decision_detail",
+            value,
+            "expected 'partial' (delvis bevilget), 'lapsed' (bortfaldet) or None",
+        )
+    return found
+
+
 def _parse_optional_likert(value: object) -> Likert | None:
     return None if _is_missing(value) else Likert.parse(value)
 
@@ -480,6 +497,9 @@ class Case:
         Granted, refused or withdrawn; present exactly when ``decided`` is.
     amount_dkk
         Granted amount in DKK, only for granted cases; ``None`` when unknown or not monetary.
+    decision_detail
+        ``"partial"`` for a partly granted case (*delvis bevilget*), ``"lapsed"`` for a
+        withdrawn case that lapsed (*bortfaldet*); ``None`` otherwise (labels accepted).
 
     Raises
     ------
@@ -495,9 +515,18 @@ class Case:
     decided: dt.date | None = attrs.field(default=None, converter=_to_optional_date)
     decision: Decision | None = attrs.field(default=None, converter=_parse_optional_decision)
     amount_dkk: float | None = attrs.field(default=None, converter=_to_optional_float)
+    decision_detail: str | None = attrs.field(default=None, converter=_parse_optional_detail)
 
     def __attrs_post_init__(self) -> None:
         _check_text("case_id", self.case_id)
+        if self.decision_detail is not None:
+            needs = _DETAIL_DECISIONS[self.decision_detail]
+            if self.decision is None or self.decision.value != needs:
+                raise _fail(
+                    "decision_detail",
+                    self.decision_detail,
+                    f"belongs to a {needs} case, this one is {self.decision or 'open'}",
+                )
         _check_municipality("municipality", self.municipality)
         if (self.decided is None) != (self.decision is None):
             if self.decided is None:

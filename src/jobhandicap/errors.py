@@ -344,6 +344,9 @@ class MissingColumnsError(SchemaError, KeyError):
     detail
         A sentence appended to the message (for a workbook: which sheet was read, and which
         other sheets there are).
+    hints
+        Per missing column, text shown after its name: the headers that would be accepted, a
+        header of the file that looks like one of them.
     """
 
     def __init__(
@@ -352,19 +355,29 @@ class MissingColumnsError(SchemaError, KeyError):
         available: Sequence[object],
         what: str = "table",
         detail: str | None = None,
+        *,
+        hints: Mapping[str, str] | None = None,
     ) -> None:
         self.missing = tuple(missing)
         self.available = tuple(str(c) for c in available)
+        self.what = what
         self.detail = detail
+        self.hints = dict(hints or {})
+
+        def named(column: str) -> str:
+            hint = self.hints.get(column)
+            return f"{column!r} ({hint})" if hint else repr(column)
+
         message = (
-            f"the {what} table lacks required column(s) {', '.join(map(repr, self.missing))}; "
+            f"the {what} table lacks required column(s) "
+            f"{'; '.join(map(named, self.missing))}; "
             f"it has {', '.join(map(repr, self.available)) or 'no columns'}"
         )
         if detail:
             message = f"{message}. {detail}"
-        self._what = what
         problems = problems_frame(
-            (None, column, None, f"required column {column!r} is missing") for column in missing
+            (None, column, None, f"required column {named(column)} is missing")
+            for column in missing
         )
         SchemaError.__init__(self, message, problems)
         self.args = (scrub_text(message),)
@@ -374,4 +387,17 @@ class MissingColumnsError(SchemaError, KeyError):
         return scrub_text(str(self.args[0]))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.missing, self.available, self._what, self.detail))
+        return (
+            _rebuild_missing_columns,
+            (self.missing, self.available, self.what, self.detail, self.hints),
+        )
+
+
+def _rebuild_missing_columns(
+    missing: Sequence[str],
+    available: Sequence[str],
+    what: str,
+    detail: str | None,
+    hints: Mapping[str, str],
+) -> MissingColumnsError:
+    return MissingColumnsError(missing, available, what, detail, hints=hints)

@@ -69,6 +69,7 @@ applied       2019-01-03 00:00:00  2019-02-01 00:00:00
 decided       2019-02-01 00:00:00                  NaT
 decision                  granted                  NaN
 amount_dkk                12500.0                  NaN
+decision_detail               NaN                  NaN
 """
 
 from __future__ import annotations
@@ -210,7 +211,7 @@ def to_frame(records: Iterable[Any], *, model: type | None = None) -> pd.DataFra
     >>> from_frame(frame, Case) == cases
     True
     >>> len(to_frame([], model=Case).columns)
-    9
+    10
     """
     return records_to_frame(records, model)
 

@@ -53,12 +53,30 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap import _frames_arrow, _frames_dates, _io_csv, _io_formats, _safe_text, frames
+from jobhandicap import (
+    _frames_arrow,
+    _frames_dates,
+    _io_csv,
+    _io_formats,
+    _io_mapping,
+    _safe_text,
+    frames,
+)
 from jobhandicap._advice import option
 from jobhandicap._frames_cells import Origin
 from jobhandicap._frames_schema import DANISH_LABELS
 from jobhandicap._frames_validate import CROSS_CHECKS, validate
-from jobhandicap._io_headers import check_kind, danish_header, header_table, resolve_headers
+from jobhandicap._io_headers import (
+    HeaderMatch,
+    check_kind,
+    danish_header,
+    header_table,
+    match_headers,
+    missing_columns_error,
+    resolve_headers,
+    user_headers,
+)
+from jobhandicap._io_mapping import read_mapping
 from jobhandicap._labels import label_key
 from jobhandicap._respondents import normalise_respondents
 from jobhandicap.domain import Likert
@@ -75,6 +93,7 @@ __all__ = [
     "Source",
     "accepted_headers",
     "read_cases",
+    "read_mapping",
     "read_outcomes",
     "read_people",
     "read_population",
@@ -104,6 +123,9 @@ _SUFFIXES = {
 _FORMAT_NAMES = {"csv": "csv", "excel": "excel", "xlsx": "excel", "parquet": "parquet"}
 
 _NUMBER_KINDS = frozenset({"integer", "number"})
+
+#: Optional columns the writers leave out when every cell is missing (files stay as before).
+_WRITTEN_WHEN_USED = frozenset({"decision_detail"})
 
 _BOOLEAN_LABELS: dict[str, tuple[str, str]] = {"da": ("ja", "nej"), "en": ("yes", "no")}
 _DATE_FORMATS: dict[str, str] = {"da": "%d-%m-%Y", "en": "%Y-%m-%d"}
@@ -860,33 +882,98 @@ def _validate_read(
 
 
 def _check_required(
-    kind: str, found: Mapping[int, str], header: tuple[str, ...], *, optional: tuple[str, ...] = ()
+    kind: str,
+    found: Mapping[int, str],
+    header: tuple[str, ...],
+    *,
+    optional: tuple[str, ...] = (),
+    ignored: tuple[str, ...] = (),
 ) -> None:
     present = set(found.values())
     missing = [c for c in frames.SCHEMAS[kind].required if c not in present and c not in optional]
     if missing:
-        raise MissingColumnsError(missing, [h for h in header if h], kind)
+        raise missing_columns_error(kind, missing, header, ignored)
 
 
-def _planner(kind: str, found: dict[int, str]) -> Planner:
+@attrs.define
+class _Vocabulary:
+    """The user's header and label mappings for one read, and how the header row was read."""
+
+    kind: str
+    headers: dict[str, str]
+    labels: _io_mapping.LabelMapping
+    match: HeaderMatch | None = None
+    header: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        kind: str,
+        headers: Mapping[str, str] | None,
+        labels: Mapping[str, Mapping[str, str]] | None,
+    ) -> _Vocabulary:
+        """Check the mappings (before the file is opened: a wrong one fails fast)."""
+        return cls(kind, user_headers(kind, headers), _io_mapping.user_labels(kind, labels))
+
+    def resolve(self, header: tuple[str, ...]) -> dict[int, str]:
+        """Position -> canonical column of the recognised headers."""
+        self.match = match_headers(self.kind, header, self.headers)
+        self.header = header
+        return dict(self.match.found)
+
+    @property
+    def ignored(self) -> tuple[str, ...]:
+        """The headers that name no column."""
+        return () if self.match is None else self.match.ignored
+
+    def relabel(self, raw: pd.DataFrame) -> pd.DataFrame:
+        """The raw table (canonical column names) with the user's labels read."""
+        return _io_mapping.apply_labels(raw, self.labels)
+
+    def finish(self, frame: pd.DataFrame, stacklevel: int = 5, warn: bool = True) -> pd.DataFrame:
+        """Attach the header report to the frame and warn about ignored headers.
+
+        ``stacklevel`` points the warning at the reader's caller (5: through ``_read_kind``);
+        no warning without ``warn`` (the caller chose the columns to read).
+        """
+        if self.match is None:
+            return frame
+        report = _io_mapping.header_report(self.kind, self.match, self.header)
+        frame.attrs[_io_mapping.HEADERS_ATTR] = report
+        if warn:
+            _io_mapping.warn_ignored(self.kind, report, stacklevel)
+        return frame
+
+
+def _planner(kind: str, found: dict[int, str], vocabulary: _Vocabulary) -> Planner:
     """A planner reading every recognised, non-derived column of ``kind``."""
     schema = frames.SCHEMAS[kind]
 
     def plan_for(header: tuple[str, ...]) -> dict[int, str]:
-        resolved = resolve_headers(kind, header)
         found.clear()  # a planner may be asked about several sheets' headers
+        resolved = vocabulary.resolve(header)
         found.update({p: c for p, c in resolved.items() if not schema[c].derived})
-        _check_required(kind, found, header)
+        _check_required(kind, found, header, ignored=vocabulary.ignored)
         return {p: schema[c].kind for p, c in found.items()}
 
     return plan_for
 
 
-def _read_kind(kind: str, source: Source, options: dict[str, Any]) -> pd.DataFrame:
+def _read_kind(
+    kind: str,
+    source: Source,
+    options: dict[str, Any],
+    headers: Mapping[str, str] | None = None,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> pd.DataFrame:
+    vocabulary = _Vocabulary.of(kind, headers, labels)
     found: dict[int, str] = {}
-    read = _read_source(source, _planner(kind, found), kind, names=found.get, **options)
+    read = _read_source(
+        source, _planner(kind, found, vocabulary), kind, names=found.get, **options
+    )
     positions = {c: p for p, c in found.items()}
-    return _validate_read(read.frame.rename(columns=found), kind, read, positions)
+    raw = vocabulary.relabel(read.frame.rename(columns=found))
+    return vocabulary.finish(_validate_read(raw, kind, read, positions))
 
 
 def _reader_options(
@@ -907,6 +994,8 @@ def read_cases(
     decimal: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    headers: Mapping[str, str] | None = None,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Read a case file (one row per application) into the canonical cases frame.
 
@@ -930,12 +1019,23 @@ def read_cases(
         the first visible sheet — or, when that one lacks the table's columns (a cover sheet)
         and exactly one other visible sheet has them, that sheet, with a
         :class:`~jobhandicap.errors.DataQualityWarning` saying so.
+    headers
+        Your own headers: ``{your header: column}``, the column given by its canonical name
+        or by any accepted header (:func:`accepted_headers`). Your entries win over the
+        packaged headers and match the same way (case, spaces, hyphens and full stops
+        ignored). An entry for a column of another kind of table is skipped.
+    labels
+        Your own labels: ``{column: {your label: value}}``, the value given canonically or
+        as any accepted label, e.g. ``{"target_group": {"Ledig": "a-dagpenge"}}``; your
+        entries win over the packaged labels. :func:`read_mapping` reads both mappings from
+        a file.
 
     Returns
     -------
     pandas.DataFrame
         The canonical cases frame (``frames.validate_cases``); ``jobcentre`` is derived from the
         municipality and the application date, so a jobcentre column in the file is ignored.
+        ``frame.attrs["jobhandicap_headers"]`` says how the header row was read (see Notes).
 
     Raises
     ------
@@ -957,6 +1057,14 @@ def read_cases(
     groups are read so. Excel and Parquet cells hold typed numbers. ``amount_dkk`` must be
     finite and at most 1e10 DKK.
 
+    The header report in ``frame.attrs["jobhandicap_headers"]`` is a dict: ``read_as``
+    (header -> column), ``transliterated`` (a header typed without æ, ø, å -> the Danish header
+    it was read as), ``mapped`` (headers read through ``headers=``), ``ignored`` (headers
+    naming no column; a :class:`~jobhandicap.errors.DataQualityWarning` names them too) and
+    ``absent`` (optional columns the indicators use that the file lacks -> what cannot be
+    computed without them). An amount header with a unit (``Beløb (kr.)``, ``Beløb, DKK``)
+    is read when the unit is Danish kroner and refused otherwise (``Beløb (1.000 kr.)``).
+
     Examples
     --------
     >>> import io
@@ -967,7 +1075,9 @@ def read_cases(
       case_id scheme    applied decision
     0      X1   aids 2019-01-03      NaN
     """
-    return _read_kind("cases", source, _reader_options(format, sep, decimal, encoding, sheet))
+    return _read_kind(
+        "cases", source, _reader_options(format, sep, decimal, encoding, sheet), headers, labels
+    )
 
 
 def read_survey(
@@ -980,6 +1090,8 @@ def read_survey(
     decimal: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    headers: Mapping[str, str] | None = None,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Read a jobcentre survey, long or wide, into the canonical (long) survey frame.
 
@@ -1051,13 +1163,14 @@ def read_survey(
                 f"{option('wave', wave)}: the survey year must be a whole number from {low} to "
                 f"{high}, e.g. {option('wave', 2018)}"
             )
+    vocabulary = _Vocabulary.of("survey", headers, labels)
     found: dict[int, str] = {}
     layout: dict[str, Any] = {}
 
     def plan_for(header: tuple[str, ...]) -> dict[int, str]:
         found.clear()  # a planner may be asked about several sheets' headers
         layout.clear()
-        found.update(resolve_headers("survey", header))
+        found.update(vocabulary.resolve(header))
         has_wave = "wave" in found.values()
         if has_wave and wave is not None:
             header_of = next(header[p] for p, c in found.items() if c == "wave")
@@ -1076,14 +1189,30 @@ def read_survey(
             )
         if "item" in found.values():
             layout["wide"] = False
-            _check_required("survey", found, header, optional=("wave",))
+            _check_required(
+                "survey", found, header, optional=("wave",), ignored=vocabulary.ignored
+            )
             return {p: schema[c].kind for p, c in found.items()}
         layout["wide"] = True
         keep = {p: c for p, c in found.items() if c in {"respondent", "wave"}}
         found.clear()
         found.update(keep)
-        _check_required("survey", found, header, optional=("wave", "item", "answer"))
+        _check_required(
+            "survey",
+            found,
+            header,
+            optional=("wave", "item", "answer"),
+            ignored=vocabulary.ignored,
+        )
         layout["items"] = _item_columns(header, set(found), items)
+        if vocabulary.match is not None:  # the item columns are read, not ignored
+            read = {*found, *layout["items"]}
+            ignored = tuple(h for p, h in enumerate(header) if p not in read and h.strip())
+            vocabulary.match = attrs.evolve(
+                vocabulary.match,
+                found={p: c for p, c in vocabulary.match.found.items() if p in found},
+                ignored=ignored,
+            )
         plan: dict[int, str] = {p: schema[c].kind for p, c in found.items()}
         plan.update(dict.fromkeys(layout["items"], "likert"))
         return plan
@@ -1102,7 +1231,9 @@ def read_survey(
         raw = raw.rename(columns=found)
     if wave is not None:
         raw = raw.assign(wave=wave)
-    return _validate_read(raw, "survey", read, positions, melted)
+    # With items= the other columns are left out on purpose: reported, not warned about.
+    survey = _validate_read(vocabulary.relabel(raw), "survey", read, positions, melted)
+    return vocabulary.finish(survey, stacklevel=4, warn=not (layout["wide"] and items))
 
 
 def _item_columns(
@@ -1152,12 +1283,14 @@ def read_staff(
     decimal: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    headers: Mapping[str, str] | None = None,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Read a staff survey (one row per answer) into the canonical staff frame.
 
     Parameters
     ----------
-    source, format, sep, decimal, encoding, sheet
+    source, format, sep, decimal, encoding, sheet, headers, labels
         As for :func:`read_cases`.
 
     Returns
@@ -1182,7 +1315,9 @@ def read_staff(
     0         S1        561  viden_1    3.5
     1         S1        561  viden_2    NaN
     """
-    return _read_kind("staff", source, _reader_options(format, sep, decimal, encoding, sheet))
+    return _read_kind(
+        "staff", source, _reader_options(format, sep, decimal, encoding, sheet), headers, labels
+    )
 
 
 def read_profiles(
@@ -1193,12 +1328,14 @@ def read_profiles(
     decimal: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    headers: Mapping[str, str] | None = None,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
     r"""Read jobcentres' organisational profiles (one row per jobcentre).
 
     Parameters
     ----------
-    source, format, sep, decimal, encoding, sheet
+    source, format, sep, decimal, encoding, sheet, headers, labels
         As for :func:`read_cases`.
 
     Returns
@@ -1231,7 +1368,9 @@ def read_profiles(
     staff_training                        0.75
     target_groups_covered                    9
     """
-    return _read_kind("profiles", source, _reader_options(format, sep, decimal, encoding, sheet))
+    return _read_kind(
+        "profiles", source, _reader_options(format, sep, decimal, encoding, sheet), headers, labels
+    )
 
 
 def read_population(
@@ -1242,12 +1381,14 @@ def read_population(
     decimal: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    headers: Mapping[str, str] | None = None,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Read residents aged 16–64 by municipality and year.
 
     Parameters
     ----------
-    source, format, sep, decimal, encoding, sheet
+    source, format, sep, decimal, encoding, sheet, headers, labels
         As for :func:`read_cases`.
 
     Returns
@@ -1272,7 +1413,13 @@ def read_population(
     0           101  2019      444000
     1           563  2019        2100
     """
-    return _read_kind("population", source, _reader_options(format, sep, decimal, encoding, sheet))
+    return _read_kind(
+        "population",
+        source,
+        _reader_options(format, sep, decimal, encoding, sheet),
+        headers,
+        labels,
+    )
 
 
 def read_outcomes(
@@ -1283,12 +1430,14 @@ def read_outcomes(
     decimal: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    headers: Mapping[str, str] | None = None,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Read job entries of people with a disability by jobcentre and year.
 
     Parameters
     ----------
-    source, format, sep, decimal, encoding, sheet
+    source, format, sep, decimal, encoding, sheet, headers, labels
         As for :func:`read_cases`.
 
     Returns
@@ -1311,7 +1460,9 @@ def read_outcomes(
        jobcentre  year  persons  entered_job
     0        561  2018      120           30
     """
-    return _read_kind("outcomes", source, _reader_options(format, sep, decimal, encoding, sheet))
+    return _read_kind(
+        "outcomes", source, _reader_options(format, sep, decimal, encoding, sheet), headers, labels
+    )
 
 
 def read_people(
@@ -1322,12 +1473,14 @@ def read_people(
     decimal: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    headers: Mapping[str, str] | None = None,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Read a person-level survey sample (for the employment gap).
 
     Parameters
     ----------
-    source, format, sep, decimal, encoding, sheet
+    source, format, sep, decimal, encoding, sheet, headers, labels
         As for :func:`read_cases`.
 
     Returns
@@ -1351,7 +1504,9 @@ def read_people(
        age     sex  employed         gali  weight
     0   34  female      True  not limited    1.25
     """
-    return _read_kind("people", source, _reader_options(format, sep, decimal, encoding, sheet))
+    return _read_kind(
+        "people", source, _reader_options(format, sep, decimal, encoding, sheet), headers, labels
+    )
 
 
 def accepted_headers(kind: str | None = None) -> pd.DataFrame:
@@ -1410,6 +1565,8 @@ def _localise(frame: pd.DataFrame, kind: str, language: str, *, text_dates: bool
         if spec.derived:
             continue
         values = canonical[spec.name]
+        if spec.name in _WRITTEN_WHEN_USED and not values.notna().any():
+            continue
         if spec.kind == "category":
             values = values.cat.rename_categories(
                 {c: _category_label(spec, c, danish) for c in values.cat.categories}

@@ -91,11 +91,15 @@ def cases(draw: st.DrawFn, *, case_id: st.SearchStrategy[str] | None = None) -> 
     decided: dt.date | None = None
     decision: Decision | None = None
     amount: float | None = None
+    detail: str | None = None
     if status != "open":
         decision = Decision(status)
         decided = applied + dt.timedelta(days=draw(st.integers(0, 400)))
         if decision is Decision.GRANTED:
             amount = draw(st.none() | _amounts)
+            detail = draw(st.sampled_from([None, "partial"]))
+        elif decision is Decision.WITHDRAWN:
+            detail = draw(st.sampled_from([None, "lapsed"]))
     return Case(
         case_id=draw(case_id if case_id is not None else _identifiers),
         municipality=draw(municipality_codes()),
@@ -105,6 +109,7 @@ def cases(draw: st.DrawFn, *, case_id: st.SearchStrategy[str] | None = None) -> 
         decided=decided,
         decision=decision,
         amount_dkk=amount,
+        decision_detail=detail,
     )
 
 
