@@ -43,7 +43,8 @@ def test_case_system_export_is_read_right(name: str) -> None:
     ]
     detail = cases["decision_detail"].astype(object).where(cases["decision_detail"].notna(), "")
     assert detail.tolist() == ["", "", "", "partial", "lapsed", "", "", ""]
-    assert cases["decided"].isna().tolist() == [False, True, False, False, False, True, True, False]
+    open_cases = [False, True, False, False, False, True, True, False]
+    assert cases["decided"].isna().tolist() == open_cases
     amounts = cases["amount_dkk"].to_numpy(dtype=float)
     np.testing.assert_array_equal(
         np.isnan(amounts), [False, True, True, False, True, True, True, False]
