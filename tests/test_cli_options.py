@@ -209,10 +209,12 @@ def test_report_passes_the_reader_options_to_the_readers(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "svar.csv"
-    path.write_bytes(WIDE.encode("utf-16-le"))
+    # The respondent column under a header of the user's own, mapped with --header.
+    path.write_bytes(WIDE.replace("jobcenter;", "Enhed;", 1).encode("utf-16-le"))
     out_dir = tmp_path / "rep"
     argv = ["report", "--survey", str(path), "--out", str(out_dir), "--quiet"]
     argv += ["--wave", "2018", "--encoding", "utf-16-le", "--sep", ";", "--decimal", ","]
+    argv += ["--header", "Enhed=respondent"]
     status, _, err = _run(argv, capsys)
     assert status == 0, err
     top = pd.read_csv(out_dir / "tables" / "survey_top_box.csv")
@@ -255,3 +257,49 @@ def test_a_wave_outside_the_years_is_an_option_error(
     assert f"--wave {wave}: the survey year must be a whole number from 1900 to 2200" in err
     with pytest.raises(jh.SchemaError, match=r"wave=1\.5: the survey year"):
         jio.read_survey(no_wave, wave=1.5)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
+# The user's vocabulary on the command line, and warnings as one line
+# --------------------------------------------------------------------------------------------
+
+CASES = (
+    "Sagsnr;Kommunenavn;Ydelse;Målgruppe;Modtaget;Afgjort;Status;Beløb (kr.);Noter\n"
+    "A1;København;Personlig assistance;Ledig;01-02-2023;15-03-2023;Bevilget;125.000,00;\n"
+    "A2;Aarhus;Hjælpemidler;Sygedagpenge;01-02-2023;10-02-2023;Afslag;0,00;rykket\n"
+)
+
+
+def test_label_advice_names_the_command_line_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sager.csv"
+    path.write_text(CASES, encoding="utf-8")
+    status, out, _ = _run(["validate", "cases", str(path)], capsys)
+    assert status == 1  # validate lists the problems on standard output
+    assert "Målgruppe  Ledig" in out
+    assert "--label target_group:Ledig=a-dagpenge" in out
+    assert "labels=" not in out
+    status, out, err = _run(
+        ["validate", "cases", str(path), "--label", "target_group:Ledig=a-dagpenge"], capsys
+    )
+    assert status == 0, err
+    assert "2 valid cases rows" in out
+    assert "'Noter'" in out
+
+
+def test_report_warnings_are_one_line_naming_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sager.csv"
+    path.write_text(CASES, encoding="utf-8")
+    argv = ["report", "--cases", str(path), "--out", str(tmp_path / "rep"), "--quiet"]
+    argv += ["--label", "target_group:Ledig=a-dagpenge", "--extracted", "31.03.2023"]
+    status, _, err = _run(argv, capsys)
+    assert status == 0, err
+    warning = next(line for line in err.splitlines() if "ignores" in line)
+    assert warning.startswith("jobhandicap report: warning: the cases file has columns")
+    assert "'Noter'" in warning
+    assert "--header" in warning
+    assert "headers=" not in warning
+    assert "DataQualityWarning" not in err
