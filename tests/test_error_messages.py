@@ -53,18 +53,18 @@ def _cases(**columns: Any) -> pd.DataFrame:
 def test_problems_name_the_users_header_and_the_cell_text_as_written() -> None:
     text = (
         HEADER
-        + "A-2;0999;Hjælpemidler;Fleksjob;03-01-2019;05-01-2019;Afslag;0,00\n"
+        + "A-2;0999;Hjælpemidler;Fleksjob;03-01-2019;05-01-2019;Afslag;1.500,00\n"
         + "A-3;0101;Hjælpemidler;Fleksjob;31-02-2023;;;\n"
     )
     error = _problems(io.StringIO(text))
     found = error.problems[["row", "column", "header", "value"]].values.tolist()
     assert found == [
         [2, "municipality", "Kommune", "0999"],  # not 999
-        [2, "amount_dkk", "Beløb", "0,00"],  # not 0.0
+        [2, "amount_dkk", "Beløb", "1.500,00"],  # not 1500.0
         [3, "applied", "Ansøgningsdato", "31-02-2023"],
     ]
     shown = str(error)
-    assert "row 2, column 'Beløb' (amount_dkk), value 0,00: only granted cases" in shown
+    assert "row 2, column 'Beløb' (amount_dkk), value 1.500,00: only granted cases" in shown
     assert "row 3, column 'Ansøgningsdato' (applied), value 31-02-2023" in shown
 
 

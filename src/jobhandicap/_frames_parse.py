@@ -291,9 +291,17 @@ SHORT_LIST = 5
 
 
 def accepted_categories(spec: ColumnSpec) -> str:
-    """What a category column accepts."""
-    accepted = ", ".join(repr(c) for c in spec.categories)
-    return f"{accepted} or their Danish labels" if spec.enum is not None else accepted
+    """What a category column accepts: each value with its Danish label, when it has one.
+
+    ``'sickness benefit' (sygedagpenge), 'flex-job' (fleksjob), …``
+    """
+    if spec.enum is None:
+        return ", ".join(repr(c) for c in spec.categories)
+    shown = []
+    for category in spec.categories:
+        danish = _labels.labels_of(spec.name, category, "da")
+        shown.append(f"{category!r} ({danish[0]})" if danish else repr(category))
+    return f"{', '.join(shown)} or another label listed in docs/input-formats.md"
 
 
 def _listed_once(spec: ColumnSpec) -> str | None:

@@ -313,8 +313,8 @@ def read_mapping(
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "mapping.csv").write_text(
-    ...     "column;local;means\\nheader;Bevillingsdato;afgørelsesdato\\n"
-    ...     "target_group;Ledig;a-dagpenge\\n", encoding="utf-8")
+    ...     "column;local;means\nheader;Bevillingsdato;afgørelsesdato\n"
+    ...     "target_group;Ledig;a-dagpenge\n", encoding="utf-8")
     >>> read_mapping(folder / "mapping.csv")
     ({'Bevillingsdato': 'afgørelsesdato'}, {'target_group': {'Ledig': 'a-dagpenge'}})
     """
