@@ -255,7 +255,7 @@ def _parse_both_ways(values: list[Any], kind: str, column: str) -> tuple[Any, An
     results = []
     for dtype in (ARROW_TEXT, PYTHON_TEXT):
         raw = pd.Series(pd.array(values, dtype=dtype), index=pd.RangeIndex(2, 2 + len(values)))
-        problems = Problems(raw.index, frames.SCHEMAS[kind].names)
+        problems = Problems(np.asarray(raw.index, dtype=np.int64), frames.SCHEMAS[kind].names)
         results.append((parse_column(raw, spec, problems), problems.frame()))
     return results[0], results[1]
 

@@ -146,10 +146,10 @@ def attack(folder: Path, cases: pd.DataFrame, extracted: dt.date) -> list[tuple[
         if row["share"] not in HIDDEN and row["cases"] not in HIDDEN and float(row["share"]) > 0:
             # The share is rounded (to the decimals it is written with): the year's total is
             # known to lie between cases / (share + half a unit) and cases / (share - half).
-            share, cases = float(row["share"]), float(row["cases"])
+            share, count = float(row["share"]), float(row["cases"])
             half = 0.5 * 10.0 ** -len(row["share"].partition(".")[2])
-            low = np.ceil(cases / (share + half) - 1e-9)
-            high = np.floor(cases / (share - half) + 1e-9) if share > half else np.inf
+            low = np.ceil(count / (share + half) - 1e-9)
+            high = np.floor(count / (share - half) + 1e-9) if share > half else np.inf
             in_year = attacker.select(year=int(row["year"]), decision="granted")
             attacker.bounds.append((in_year, float(low), float(high)))
     for i, row in enumerate(_read(folder, "expenditure_shares").to_dict("records")):

@@ -13,6 +13,7 @@ import re
 import warnings
 from importlib import resources
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -53,11 +54,11 @@ def _check_export(cases: pd.DataFrame) -> None:
     assert rows.loc["A1", "target_group"] == "insured unemployment benefit"
     assert rows.loc["A1", "decision"] == "granted"
     assert rows.loc["A1", "amount_dkk"] == 125_000.0
-    assert pd.isna(rows.loc["A2", "decision"])
-    assert pd.isna(rows.loc["A2", "decided"])
+    assert pd.isna(cast(Any, rows.loc["A2", "decision"]))
+    assert pd.isna(cast(Any, rows.loc["A2", "decided"]))
     assert rows.loc["A2", "target_group"] == "employed"
     assert rows.loc["A3", "decision"] == "refused"
-    assert np.isnan(rows.loc["A3", "amount_dkk"])
+    assert np.isnan(float(cast(Any, rows.loc["A3", "amount_dkk"])))
     assert rows.loc["A4", "decision"] == "granted"
     assert rows.loc["A4", "decision_detail"] == "partial"
     assert rows.loc["A4", "amount_dkk"] == 10_000.0
@@ -217,7 +218,7 @@ def test_scheme_column_holding_target_groups_says_so() -> None:
     text = EXPORT.replace("Personlig assistance", "Sygedagpenge")
     with pytest.raises(SchemaError) as caught:
         _read(text, labels=LEDIG)
-    message = caught.value.problems.set_index("column").loc["scheme", "message"]
+    message = str(caught.value.problems.set_index("column").loc["scheme", "message"])
     assert "is a target group" in message
     assert "target_group" in message
 
@@ -287,6 +288,17 @@ def test_amount_headers_in_another_unit_are_refused(header: str, unit: str) -> N
     assert repr(unit) in message
     assert "kroner" in message
     assert "Beløb (kr.)" in message
+
+
+def test_an_amount_header_the_user_maps_whole_is_theirs_to_vouch_for() -> None:
+    header = "Beløb (kroner i alt)"
+    with pytest.raises(SchemaError, match=r"headers=\{'Beløb \(kroner i alt\)': 'amount_dkk'\}"):
+        _read(_with_amount_header(header))
+    cases = _read(_with_amount_header(header), headers={header: "amount_dkk"})
+    assert cases["amount_dkk"].iloc[0] == 1234.5
+    # Mapping only the word before the unit does not vouch for the unit.
+    with pytest.raises(SchemaError, match=r"1\.000 kr\."):
+        _read(_with_amount_header("Beløb (1.000 kr.)"), headers={"Beløb": "amount_dkk"})
 
 
 def test_headers_typed_without_danish_letters() -> None:
@@ -412,9 +424,9 @@ def test_bad_label_mappings_list_what_is_accepted(
 
 def test_mapping_of_the_wrong_type_is_a_type_error() -> None:
     with pytest.raises(TypeError):
-        _read(EXPORT, headers=["Ydelse"])  # type: ignore[arg-type]
+        _read(EXPORT, headers=["Ydelse"])
     with pytest.raises(TypeError):
-        _read(EXPORT, labels={"target_group": "a-dagpenge"})  # type: ignore[dict-item]
+        _read(EXPORT, labels={"target_group": "a-dagpenge"})
 
 
 def test_read_mapping(tmp_path: Path) -> None:

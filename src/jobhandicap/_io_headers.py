@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
+import shlex
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from types import MappingProxyType
@@ -27,6 +28,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
+from jobhandicap._advice import in_command_line
 from jobhandicap._frames_schema import SCHEMAS
 from jobhandicap._labels import label_key
 from jobhandicap._vocabulary import DKK_UNITS, ascii_fold, split_unit, transliterate
@@ -225,8 +227,16 @@ def _unit_problem(header: str, unit: str) -> tuple[Any, ...]:
         header,
         f"the header gives amounts in {unit!r}, but amounts are read in Danish kroner: "
         "convert the column to kroner and call it 'Beløb (kr.)', 'Beløb (DKK)' or 'Beløb' "
-        "(reading it as kroner would give wrong amounts)",
+        "(reading it as kroner would give wrong amounts); if the column does hold kroner, "
+        f"say so by mapping its header: {_map_header(header, 'amount_dkk')}",
     )
+
+
+def _map_header(header: str, column: str) -> str:
+    """The mapping of one header, as the interface in use writes it."""
+    if in_command_line():
+        return f"--header {shlex.quote(f'{header}={column}')}"
+    return f"headers={{{header!r}: {column!r}}}"
 
 
 def match_headers(
@@ -268,7 +278,8 @@ def match_headers(
         if not isinstance(header, str):
             continue
         column, danish, by_user = lookup(header)
-        parts = split_unit(header)
+        # A header the user mapped whole is theirs to vouch for: no unit check.
+        parts = None if by_user else split_unit(header)
         if parts is not None:
             base_column, base_danish, base_user = lookup(parts[0])
             if column is None and base_column is not None and base_column.endswith("_dkk"):
