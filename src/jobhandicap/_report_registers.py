@@ -15,6 +15,7 @@ from jobhandicap._report_tables import THRESHOLD, Published, Table
 from jobhandicap._report_text import number, percent
 from jobhandicap._report_units import case_units, people_units
 from jobhandicap.disclosure import Measure, TableSpec
+from jobhandicap.errors import JobhandicapError
 
 # --------------------------------------------------------------------------------------------
 # Processing time and grant rates
@@ -163,6 +164,9 @@ def usage_section(ctx: Context) -> Section:
             ),
         )
     with ctx.attempt(section, ctx.t("expenditure_shares")):
+        if not (cases["amount_dkk"].gt(0) & cases["decision"].eq("granted")).any():
+            # Publishing 0 DKK for every scheme would say nothing was spent.
+            raise JobhandicapError(ctx.t("usage_no_amounts"))
         shares = expenditure_shares(cases)
         published = ctx.publish(
             section,

@@ -155,6 +155,14 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "analyse kørt i Python siger hvilke.",
     ),
     "points": ("pp", "%-point"),
+    "usage_no_amounts": (
+        "no granted application has an amount: the case data have no amount column (beløb), "
+        "or its header was not recognised (the command's warnings and jobhandicap validate "
+        "name the columns that were ignored)",
+        "ingen bevilget ansøgning har et beløb: sagsdata har ingen beløbskolonne, eller dens "
+        "overskrift blev ikke genkendt (kommandoens advarsler og jobhandicap validate nævner "
+        "de kolonner, der blev set bort fra)",
+    ),
     "no_input": ("no {kinds} data were given", "der er ikke givet data om {kinds}"),
     "and": ("and", "og"),
     "ci": ("95 % CI {low} to {high}", "95 %-KI {low} til {high}"),
