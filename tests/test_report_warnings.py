@@ -13,7 +13,6 @@ from jobhandicap._report_context import Section, _Attempt
 from jobhandicap._report_text import text
 from jobhandicap.errors import DataQualityWarning, SmallSampleWarning
 
-
 TIMESTAMP = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
 
 
