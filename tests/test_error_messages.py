@@ -298,3 +298,22 @@ def test_a_chart_sheet_is_skipped_and_refused_by_name() -> None:
     assert jio.read_cases(io.BytesIO(buffer.getvalue()))["case_id"].tolist() == ["A"]
     with pytest.raises(JobhandicapError, match="'Graf' of the workbook is a chart sheet"):
         jio.read_cases(io.BytesIO(buffer.getvalue()), sheet=0)
+
+
+def test_a_second_sheet_with_the_columns_is_named_not_silently_left_out() -> None:
+    import openpyxl
+
+    from jobhandicap.errors import DataQualityWarning
+
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    assert first is not None
+    first.title = "Sager 2022"
+    for sheet in (first, workbook.create_sheet("Sager 2023")):
+        sheet.append(["Sagsnr", "Kommune", "Ordning", "Målgruppe", "Ansøgningsdato"])
+        sheet.append(["A1", 101, "Hjælpemidler", "Fleksjob", dt.datetime(2023, 1, 2)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.warns(DataQualityWarning, match=r"'Sager 2023' also hold\(s\) the cases"):
+        cases = jio.read_cases(io.BytesIO(buffer.getvalue()))
+    assert len(cases) == 1

@@ -92,6 +92,25 @@ def test_point_decimals_alone_read_as_point_decimals() -> None:
     assert cases["amount_dkk"].tolist() == [125.5, 2500.0]
 
 
+@pytest.mark.parametrize(
+    ("amounts", "sep", "refused"),
+    [
+        (["125.000", "40.000"], ",", ["125.000", "40.000"]),  # comma file: '.' by default
+        (["2.500", "0.5", "1234.50"], ";", ["2.500"]),  # '0.5' says point for the column
+    ],
+)
+def test_kroner_with_three_decimals_are_refused_not_read_a_thousand_times_too_small(
+    amounts: list[str], sep: str, refused: list[str]
+) -> None:
+    with pytest.raises(SchemaError, match="at most two") as err:
+        jio.read_cases(io.BytesIO(_cases_csv(amounts, sep=sep)))
+    assert _problems(err)["value"].tolist() == refused
+    assert "decimal=','" in str(err.value)
+    # Said explicitly, the thousands separator is read as such.
+    cases = jio.read_cases(io.BytesIO(_cases_csv(["125.000", "40.000"], sep=",")), decimal=",")
+    assert cases["amount_dkk"].tolist() == [125000.0, 40000.0]
+
+
 def test_explicit_decimal_is_obeyed() -> None:
     cases = jio.read_cases(io.BytesIO(_cases_csv(["125.000", "2.5"])), decimal=".")
     assert cases["amount_dkk"].tolist() == [125.0, 2.5]

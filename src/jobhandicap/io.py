@@ -261,6 +261,18 @@ def _empty_file(what: str) -> SchemaError:
 Planner: TypeAlias = Callable[[tuple[str, ...]], dict[int, str]]
 
 
+def _maybe_thousands(values: pd.Series, name: str | None) -> bool:
+    """Whether an amount column parsed as numbers may hold thousands read as decimals.
+
+    ``125.000`` in a comma-separated file parses as 125; amounts below 1 000 are read again
+    as text so that :func:`_thousands_as_decimals` can look at how they were written.
+    """
+    if not (name or "").endswith("_dkk") or not pd.api.types.is_float_dtype(values.dtype):
+        return False
+    magnitude = np.abs(values.to_numpy(dtype=np.float64, na_value=np.nan))
+    return bool(((magnitude > 0) & (magnitude < 1000)).any())
+
+
 def _read_csv(
     source: _Input,
     plan_for: Planner,
@@ -269,6 +281,7 @@ def _read_csv(
     sep: str | None,
     decimal: str | None,
     encoding: str | None,
+    names: Names,
 ) -> tuple[pd.DataFrame, dict[int, str], _io_csv.Dialect, Callable[[], pd.DataFrame]]:
     read_encoding: str | None
     size = _io_csv.SAMPLE_BYTES
@@ -375,7 +388,8 @@ def _read_csv(
     retext = [
         p
         for p in positions
-        if plan[p] == "text" and not pd.api.types.is_string_dtype(frame[p].dtype)
+        if (plan[p] == "text" and not pd.api.types.is_string_dtype(frame[p].dtype))
+        or (decimal is None and _maybe_thousands(frame[p], names(p)))
     ]
     if retext:
         again = read(retext, "str", read_encoding)
@@ -479,6 +493,20 @@ def _read_excel(
             DataQualityWarning,
             stacklevel=5,
         )
+    elif sheet is None and sheets:
+        also = [
+            s.name
+            for s in sheets
+            if s.visible and s.name != read.name and _has_columns(what, _header_of(s.header))
+        ]
+        if also:
+            warnings.warn(
+                f"read sheet {read.name!r}, the workbook's first visible sheet; "
+                f"{', '.join(map(repr, also))} also hold(s) the {what} columns and were not "
+                f"read (pass {option('sheet', also[0])} to read another, or join the sheets)",
+                DataQualityWarning,
+                stacklevel=5,
+            )
     positions = sorted(plan)
     _refuse_uncomputed(read, header, set(positions))
     body = rows[1:]
@@ -654,10 +682,13 @@ def _tidy(
                 found = _io_csv.column_decimal(values, default)
                 mark = found.decimal
                 conflicts.extend(_decimal_conflicts(frame, position, header, found, names))
+                if (names(position) or "").endswith("_dkk"):
+                    conflicts.extend(_thousands_as_decimals(frame, position, header, mark, names))
             frame[position] = _io_csv.parse_numbers(values, mark)
     if conflicts:
         raise SchemaError(
-            "numbers written with both decimal marks in one column; write the column one way, "
+            "numbers whose decimal mark cannot be told (both marks in one column, or kroner "
+            "with three decimals); write the column one way, "
             f"or pass {option('decimal', ',')} or {option('decimal', '.')}",
             problems_frame(conflicts),
         )
@@ -688,6 +719,35 @@ def _decimal_conflicts(
         "with a decimal point such as 0.5 or 1,234.5); cannot tell what this cell means"
     )
     cells = frame[position].iloc[found.conflicts]
+    return [
+        (int(row), names(position) or name, name, value, message)
+        for row, value in zip(cells.index.tolist(), cells.tolist(), strict=True)
+    ]
+
+
+def _thousands_as_decimals(
+    frame: pd.DataFrame, position: int, header: tuple[str, ...], mark: str, names: Names
+) -> list[tuple[Any, Any, Any, Any, str]]:
+    """Problems for amounts that the column's decimal mark would read with three decimals.
+
+    Kroner have at most two decimals (øre), so ``125.000`` read with a decimal point is a
+    thousands group misread: 125 instead of 125 000. Such cells are refused when the decimal
+    mark was detected rather than given.
+    """
+    values = frame[position]
+    text = values.astype("string").str.strip()
+    pattern = rf"[-+]?\d{{1,3}}{re.escape(mark)}\d{{3}}"
+    hit = text.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+    if not hit.any():
+        return []
+    name = header[position] if position < len(header) else str(position)
+    other = "," if mark == "." else "."
+    message = (
+        f"read with the column's decimal {'point' if mark == '.' else 'comma'}, this amount "
+        "would have three decimals, but kroner have at most two (øre): if it is a whole "
+        f"number of kroner with a thousands separator, pass {option('decimal', other)}"
+    )
+    cells = values[hit]
     return [
         (int(row), names(position) or name, name, value, message)
         for row, value in zip(cells.index.tolist(), cells.tolist(), strict=True)
@@ -747,7 +807,7 @@ def _read_source(
     kind_of_file = _format_of(opened, format)
     if kind_of_file == "csv":
         frame, plan, dialect, texts = _read_csv(
-            opened, plan_for, what, sep=sep, decimal=decimal, encoding=encoding
+            opened, plan_for, what, sep=sep, decimal=decimal, encoding=encoding, names=names
         )
         _refuse_joined_cells(frame, plan, dialect, names)
         default = _io_csv.default_decimal(dialect.sep)
@@ -1241,6 +1301,11 @@ def _item_columns(
 ) -> dict[int, str]:
     """Positions of the item columns of a wide survey and their item ids."""
     free = {p: h for p, h in enumerate(header) if p not in taken and h.strip()}
+    if items is not None and not isinstance(items, Mapping):
+        raise JobhandicapError(
+            "items must map the file's item headers to item ids, e.g. "
+            f"{{'Politisk fokus': 'political_focus'}}, got {type(items).__name__}"
+        )
     if items is None:
         chosen = {p: h.strip() for p, h in free.items()}
     else:

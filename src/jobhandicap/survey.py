@@ -512,7 +512,14 @@ def wave_change(
         raise MissingColumnsError(["respondent"], list(survey.columns), "survey")
     boxes = _check_boxes(boxes)
     dont_know = _check_dont_know(dont_know)
-    items = [item] if isinstance(item, str) else list(item)
+    if isinstance(item, str):
+        items = [item]
+    elif isinstance(item, Sequence) and all(isinstance(i, str) for i in item):
+        items = list(item)
+    else:
+        raise JobhandicapError(
+            f"item must be a survey item or a list of items, got {type(item).__name__}"
+        )
     if not items:
         raise JobhandicapError("item must name at least one survey item")
     _check_values(survey, "item", items)
@@ -521,8 +528,11 @@ def wave_change(
         if len(present) < 2:
             raise JobhandicapError(f"wave_change needs two waves; the survey has {present}")
         waves = (present[-2], present[-1])
-    if len(waves) != 2 or waves[0] == waves[1]:
-        raise JobhandicapError(f"waves must be two different waves (earlier, later), got {waves}")
+    if len(waves) != 2 or not waves[0] < waves[1]:
+        # A reversed pair would flip the sign of every difference.
+        raise JobhandicapError(
+            f"waves must be two waves in time order (earlier, later), got {tuple(waves)}"
+        )
     earlier, later = int(waves[0]), int(waves[1])
     _check_values(survey, "wave", [earlier, later])
 
