@@ -557,3 +557,11 @@ def test_cli_validate_checks_a_mapped_column_for_personal_numbers(
     assert status == 1
     assert "010203-1234" not in captured.out + captured.err
     assert "Navn" in captured.err
+
+
+def test_mappings_that_differ_only_in_case_are_refused_not_last_wins() -> None:
+    with pytest.raises(SchemaError, match="mapped to both"):
+        _read(EXPORT, headers={"Mgrp": "decision", "MGRP": "target_group"})
+    labels = {"target_group": {"Ledig": "a-dagpenge", "ledig": "social assistance"}}
+    with pytest.raises(SchemaError, match="mapped to both"):
+        _read(EXPORT, labels=labels)

@@ -179,6 +179,18 @@ def user_headers(kind: str, headers: Mapping[str, str] | None) -> dict[str, str]
             raise MappingTypeError(f"headers must map text to text, got {local!r}: {target!r}")
         column = index.get(label_key(target))
         if column is not None:
+            earlier = found.get(label_key(local))
+            if earlier is not None and earlier != column:
+                # Headers match ignoring case and spacing: 'Mgrp' and 'MGRP' are one header.
+                problems.append(
+                    (
+                        None,
+                        local,
+                        target,
+                        f"the header {local!r} is mapped to both {earlier!r} and {column!r} "
+                        "(headers match ignoring case, spaces, hyphens and full stops): keep one",
+                    )
+                )
             found[label_key(local)] = column
         elif not _known_elsewhere(target):
             accepted = ", ".join(columns_of(kind))

@@ -165,6 +165,19 @@ def user_labels(kind: str, labels: Mapping[str, Mapping[str, str]] | None) -> La
                     )
                 )
                 continue
+            earlier = table.get(_labels.label_key(local))
+            if earlier is not None and _labels.label_key(earlier) != _labels.label_key(target):
+                # Labels match ignoring case and spacing: 'Ledig' and 'ledig' are one label.
+                problems.append(
+                    (
+                        None,
+                        column,
+                        local,
+                        f"the label {local!r} of {column} is mapped to both {earlier!r} and "
+                        f"{target!r} (labels match ignoring case, spaces, hyphens and full "
+                        "stops): keep one",
+                    )
+                )
             table[_labels.label_key(local)] = target
         found[column] = table
     if problems:

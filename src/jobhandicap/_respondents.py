@@ -191,7 +191,8 @@ def _refuse_collisions(
     where = keys.iloc[positions]
     messages = [
         f"respondent names jobcentre {code}, as another row of wave {wave} and item {item!r} "
-        "does in another spelling: give each jobcentre one answer per item and wave"
+        "does (another spelling, or another municipality the jobcentre served on 1 July): "
+        "give each jobcentre one answer per item and wave"
         for code, wave, item in where.itertuples(index=False)
     ]
     source = raw["respondent"] if "respondent" in raw.columns else written
