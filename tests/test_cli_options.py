@@ -303,3 +303,17 @@ def test_report_warnings_are_one_line_naming_options(
     assert "--header" in warning
     assert "headers=" not in warning
     assert "DataQualityWarning" not in err
+
+
+def test_pseudonymise_advice_writes_a_new_file_never_the_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "svar.csv"
+    path.write_text("jobcenter;år;spørgsmål;svar\n010190-1234;2018;focus;I høj grad\n")
+    argv = ["report", "--survey", str(path), "--out", str(tmp_path / "rep")]
+    status, _, err = _run(argv, capsys)
+    assert status == 1
+    assert "010190" not in err
+    written = str(tmp_path / "svar-pseudonymised.csv")
+    assert f"f.to_csv({written!r}" in err
+    assert f"to_csv({str(path)!r}" not in err

@@ -105,17 +105,30 @@ def _rows(count: int) -> str:
     return f"{count} row{'s' if count != 1 else ''}"
 
 
+def pseudonymised_name(path: str) -> str:
+    """The file the advice writes the pseudonymised table to: never the input itself.
+
+    Examples
+    --------
+    >>> pseudonymised_name("data/sager.csv")
+    'data/sager-pseudonymised.csv'
+    """
+    name = Path(path)
+    return str(name.with_name(f"{name.stem}-pseudonymised{name.suffix}"))
+
+
 def _pandas_io(path: str) -> tuple[str, str]:
-    """The pandas calls that read and write a file of this suffix, for the advice."""
+    """The pandas calls that read a file of this suffix and write a copy, for the advice."""
     suffix = Path(path).suffix.lower()
+    out = pseudonymised_name(path)
     if suffix in {".xlsx", ".xlsm"}:
-        return f"pd.read_excel({path!r}, dtype=str)", f"f.to_excel({path!r}, index=False)"
+        return f"pd.read_excel({path!r}, dtype=str)", f"f.to_excel({out!r}, index=False)"
     if suffix in {".parquet", ".pq"}:
-        return f"pd.read_parquet({path!r})", f"f.to_parquet({path!r}, index=False)"
+        return f"pd.read_parquet({path!r})", f"f.to_parquet({out!r}, index=False)"
     return (
         f"pd.read_csv({path!r}, sep=None, engine='python', dtype=str, encoding='utf-8-sig', "
         "keep_default_na=False)",
-        f"f.to_csv({path!r}, sep=';', index=False)",
+        f"f.to_csv({out!r}, sep=';', index=False)",
     )
 
 
@@ -165,7 +178,9 @@ def _refuse(
                 "the file, or replace the personal numbers by pseudonyms — in a spreadsheet, or "
                 f'with python -c "import pandas as pd, jobhandicap as jh; f = {read}; '
                 f"f[{column!r}] = jh.pseudonymise(f[{column!r}], open('secret.key', 'rb')"
-                f'.read()); {write}" ({key_text})'
+                f'.read()); {write}" ({key_text}; it writes a new file, '
+                f"{shown_name(pseudonymised_name(target))}, to use instead; a Windows-1252 file "
+                "needs encoding='cp1252')"
             )
         elif in_file:
             fixes.append(
