@@ -48,6 +48,9 @@ TEXT = st.text(
 ).filter(lambda t: t.strip() != "")
 DAYS = st.dates(min_value=dt.date(2007, 1, 1), max_value=dt.date(2030, 12, 31))
 FLOATS = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
+# Kroner with øre: at most two decimals, as every amount in a register (the readers refuse an
+# amount that a decimal mark would read with three, a thousands group misread).
+KRONER = st.integers(min_value=0, max_value=100_000_000_000).map(lambda ore: ore / 100)
 
 
 def _canonical(kind: str, records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
@@ -63,7 +66,7 @@ def case_frames(draw: st.DrawFn) -> pd.DataFrame:
         applied = draw(DAYS)
         decision = draw(st.sampled_from([None, *Decision]))
         decided = None if decision is None else applied + dt.timedelta(draw(st.integers(0, 400)))
-        amount = draw(st.none() | FLOATS) if decision is Decision.GRANTED else None
+        amount = draw(st.none() | KRONER) if decision is Decision.GRANTED else None
         records.append(
             {
                 "case_id": case_id,

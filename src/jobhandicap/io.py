@@ -736,7 +736,8 @@ def _thousands_as_decimals(
     """
     values = frame[position]
     text = values.astype("string").str.strip()
-    pattern = rf"[-+]?\d{{1,3}}{re.escape(mark)}\d{{3}}"
+    # A thousands group never starts with a lone 0: 0.125 is a decimal whatever the mark.
+    pattern = rf"[-+]?[1-9]\d{{0,2}}{re.escape(mark)}\d{{3}}"
     hit = text.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
     if not hit.any():
         return []

@@ -475,12 +475,13 @@ def wave_change(
     Warns
     -----
     DataQualityWarning
-        When some respondents of an item are in the base of one wave only: with none in both
-        the change is from independent samples, with some the paired difference rests on those
-        only. The warning says, per item, how many respondents were paired of how many in each
-        wave. Respondents pair by their ``respondent`` value, which
-        :func:`~jobhandicap.validate_survey` normalises to the jobcentre code when every
-        respondent names a jobcentre or municipality.
+        When no respondent of an item is in the base of both waves (the change is then from
+        independent samples), or fewer than half of the smaller wave's are (the paired
+        difference rests on those only; the respondents are usually written differently in the
+        two waves). The warning says, per item, how many respondents were paired of how many
+        in each wave; normal attrition is silent. Respondents pair by their ``respondent``
+        value, which :func:`~jobhandicap.validate_survey` normalises to the jobcentre code when
+        every respondent names a jobcentre or municipality.
 
     Notes
     -----
@@ -528,11 +529,8 @@ def wave_change(
         if len(present) < 2:
             raise JobhandicapError(f"wave_change needs two waves; the survey has {present}")
         waves = (present[-2], present[-1])
-    if len(waves) != 2 or not waves[0] < waves[1]:
-        # A reversed pair would flip the sign of every difference.
-        raise JobhandicapError(
-            f"waves must be two waves in time order (earlier, later), got {tuple(waves)}"
-        )
+    if len(waves) != 2 or waves[0] == waves[1]:
+        raise JobhandicapError(f"waves must be two different waves (earlier, later), got {waves}")
     earlier, later = int(waves[0]), int(waves[1])
     _check_values(survey, "wave", [earlier, later])
 
