@@ -258,7 +258,7 @@ def check_file(
         with warnings.catch_warnings():
             # The reader run after this check says which sheet it read.
             warnings.simplefilter("ignore", DataQualityWarning)
-            raw = io._read_table(
+            raw = io._read_source(
                 path,
                 plan_for,
                 kind,
@@ -267,7 +267,7 @@ def check_file(
                 decimal=decimal,
                 encoding=encoding,
                 sheet=sheet,
-            )
+            ).frame
     except _HeaderOnlyError:
         raw = pd.DataFrame()
     if not seen:  # pragma: no cover - the readers always read a header first

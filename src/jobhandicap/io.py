@@ -840,30 +840,6 @@ def _once(make: Callable[[], pd.DataFrame]) -> Callable[[], pd.DataFrame]:
     return get
 
 
-def _read_table(
-    source: Source,
-    plan_for: Planner,
-    what: str,
-    *,
-    format: str | None,
-    sep: str | None,
-    decimal: str | None,
-    encoding: str | None,
-    sheet: str | int | None,
-) -> pd.DataFrame:
-    """Read the planned columns of a file: columns labelled by position, index = source rows."""
-    return _read_source(
-        source,
-        plan_for,
-        what,
-        format=format,
-        sep=sep,
-        decimal=decimal,
-        encoding=encoding,
-        sheet=sheet,
-    ).frame
-
-
 def _origin(
     read: _Read,
     rows: npt.NDArray[np.int64],
