@@ -209,7 +209,7 @@ def test_extraction_before_an_application_is_refused() -> None:
 
 
 def test_unknown_grouping_columns_and_missing_columns() -> None:
-    with pytest.raises(JobhandicapError, match="cannot group the cases by 'region'"):
+    with pytest.raises(MissingColumnsError, match="region"):
         processing_time(reference_cases(), by="region", extracted=EXTRACTED)
     with pytest.raises(MissingColumnsError, match="decided"):
         processing_time(reference_cases().drop(columns="decided"), extracted=EXTRACTED)

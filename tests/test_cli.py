@@ -13,7 +13,8 @@ import pytest
 
 from jobhandicap import cli, datasets
 from jobhandicap import io as jio
-from jobhandicap._io_headers import KINDS
+from jobhandicap.cli import _main as cli_main
+from jobhandicap.io._headers import KINDS
 
 GOOD_CASES = (
     "sagsnr;kommunekode;ordning;målgruppe;ansøgningsdato;afgørelsesdato;afgørelse;beløb\n"
@@ -125,7 +126,7 @@ def test_unexpected_error_is_reported_without_traceback(
         raise RuntimeError("boom")
 
     command = cli.Subcommand(name="broken", help="fails", configure=lambda p: None, run=broken)
-    monkeypatch.setattr(cli, "SUBCOMMANDS", [*cli.SUBCOMMANDS, command])
+    monkeypatch.setattr(cli_main, "SUBCOMMANDS", [*cli.SUBCOMMANDS, command])
     status, _, err = _run(["broken"], capsys)
     assert status == 1
     assert "unexpected error (RuntimeError: boom)" in err

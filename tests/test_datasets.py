@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jobhandicap import _simulate, reference
+from jobhandicap import reference
 from jobhandicap.datasets import (
     EXAMPLE_SEED,
     REVERSED_STAFF_ITEMS,
@@ -21,11 +21,12 @@ from jobhandicap.datasets import (
     SURVEY_ITEMS,
     ExampleData,
     load_example,
-    main,
     published_figures,
     simulate,
     write_example,
 )
+from jobhandicap.datasets import _simulate as _simulate
+from jobhandicap.datasets._example import main
 from jobhandicap.domain import CompensationScheme, Decision, KeyPersonModel, TargetGroup
 from jobhandicap.errors import JobhandicapError
 

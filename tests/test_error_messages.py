@@ -14,7 +14,6 @@ import pytest
 
 from jobhandicap import cli, frames
 from jobhandicap import io as jio
-from jobhandicap._input_check import check_frame
 from jobhandicap.errors import (
     DataQualityWarning,
     DisclosureError,
@@ -23,6 +22,7 @@ from jobhandicap.errors import (
     SchemaError,
     problems_frame,
 )
+from jobhandicap.report._input_check import check_frame
 
 HEADER = "Sagsnr;Kommune;Ordning;Målgruppe;Ansøgningsdato;Afgørelsesdato;Afgørelse;Beløb\n"
 GOOD_ROW = "A-1;0101;Hjælpemidler;Fleksjob;03-01-2019;01-02-2019;Bevilget;1.000,50\n"

@@ -18,8 +18,6 @@ from hypothesis import strategies as st
 
 from jobhandicap import frames, reference
 from jobhandicap import io as jio
-from jobhandicap._io_csv import decode_sample, detect_dialect, parse_numbers
-from jobhandicap._io_headers import KINDS, resolve_headers
 from jobhandicap.domain import CompensationScheme, Decision, KeyPersonModel, TargetGroup
 from jobhandicap.errors import (
     DataQualityWarning,
@@ -27,6 +25,8 @@ from jobhandicap.errors import (
     MissingColumnsError,
     SchemaError,
 )
+from jobhandicap.io._csv import decode_sample, detect_dialect, parse_numbers
+from jobhandicap.io._headers import KINDS, resolve_headers
 
 READERS: dict[str, Callable[..., pd.DataFrame]] = {
     kind: getattr(jio, f"read_{kind}") for kind in KINDS

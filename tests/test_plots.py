@@ -844,7 +844,7 @@ def test_texts_table_complete() -> None:
 
 def test_figures_and_report_tables_name_things_alike() -> None:
     """A column the report's tables and its figures both name has one wording per language."""
-    from jobhandicap import _report_text
+    from jobhandicap.report import _text as _report_text
 
     shared = [key for key in plots.TEXTS if f"col:{key}" in _report_text.TEXTS]
     assert {"jobcentre", "strategy", "median_rank", "scheme"} <= set(shared)

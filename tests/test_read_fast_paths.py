@@ -19,11 +19,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobhandicap import _frames_arrow, _frames_validate, frames
+from jobhandicap import frames
 from jobhandicap import io as jio
-from jobhandicap._frames_cells import by_code, expand
-from jobhandicap._frames_validate import _repeated_rows
 from jobhandicap.errors import SchemaError
+from jobhandicap.frames import _arrow as _frames_arrow
+from jobhandicap.frames import _validate as _frames_validate
+from jobhandicap.frames._cells import by_code, expand
+from jobhandicap.frames._validate import _repeated_rows
 
 pa = pytest.importorskip("pyarrow")
 
@@ -248,8 +250,8 @@ def test_text_hashes_of_one_width_read_the_last_cells_correctly(width: int) -> N
 
 def _parse_both_ways(values: list[Any], kind: str, column: str) -> tuple[Any, Any]:
     """Parse one column held as Arrow text and as Python text; return (parsed, problems)."""
-    from jobhandicap._frames_cells import Problems
-    from jobhandicap._frames_parse import parse_column
+    from jobhandicap.frames._cells import Problems
+    from jobhandicap.frames._parse import parse_column
 
     spec = frames.SCHEMAS[kind][column]
     results = []
@@ -326,9 +328,9 @@ DATE_TEXTS = st.one_of(
 
 @given(st.lists(DATE_TEXTS, min_size=1, max_size=20))
 def test_plain_dates_agree_with_the_pattern_reader(texts: list[str]) -> None:
-    from jobhandicap._frames_cells import FIRST_YEAR, LAST_YEAR
-    from jobhandicap._frames_dates import plain_dates
-    from jobhandicap._frames_parse import _parse_date_texts
+    from jobhandicap.frames._cells import FIRST_YEAR, LAST_YEAR
+    from jobhandicap.frames._dates import plain_dates
+    from jobhandicap.frames._parse import _parse_date_texts
 
     days, messages = _parse_date_texts(pd.Series(texts, dtype=object).str.strip())
     plain = plain_dates(texts, FIRST_YEAR, LAST_YEAR)

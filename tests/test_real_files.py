@@ -324,7 +324,7 @@ def test_missing_file_in_a_reader_is_a_library_error(tmp_path: Path) -> None:
 
 
 def test_huge_shared_strings_part_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from jobhandicap import _io_formats
+    from jobhandicap.io import _formats as _io_formats
 
     data = _workbook_with_formula()
     buffer = io.BytesIO()

@@ -440,7 +440,7 @@ def _case_specs() -> dict[str, TableSpec]:
 
 
 def test_the_old_masks_of_the_example_report_leak(example_tables: dict[str, Any]) -> None:
-    from jobhandicap._report_units import case_units
+    from jobhandicap.report._units import case_units
 
     ex = example_tables["example"]
     rates = example_tables["rates_per_population"]

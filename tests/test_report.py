@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 import jobhandicap as jh
 from jobhandicap import disclosure
 from jobhandicap import io as jio
-from jobhandicap._report_tables import neutralise
 from jobhandicap.errors import DisclosureError, JobhandicapError
 from jobhandicap.report import DEFAULT_SCALES, build_report
+from jobhandicap.report._tables import neutralise
 
 TIMESTAMP = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
 
@@ -767,7 +767,7 @@ def test_any_item_label_is_safe(
 
 
 def test_overdispersion_test_reference_and_monotone() -> None:
-    from jobhandicap._report_comparisons import OVERDISPERSION_ALPHA, overdispersion_p_value
+    from jobhandicap.report._comparisons import OVERDISPERSION_ALPHA, overdispersion_p_value
 
     # METHODS.md's funnel data (10 units, φ̂ = 1.320474): not significantly overdispersed.
     # Upper tail of χ² with 9 degrees of freedom at 13.20474 (the regularised incomplete gamma

@@ -21,10 +21,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import jobhandicap as jh
-from jobhandicap import _report_output, _report_tables, _safe_text, frames
+from jobhandicap import _safe_text, frames
 from jobhandicap import io as jio
 from jobhandicap.cli import main
 from jobhandicap.errors import SchemaError
+from jobhandicap.report import _output as _report_output
+from jobhandicap.report import _tables as _report_tables
 from jobhandicap.report import build_report
 
 TIMESTAMP = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC)

@@ -16,8 +16,13 @@ import pandas as pd
 import pytest
 
 import jobhandicap as jh
-from jobhandicap import _report_format, _report_html, _report_tables, _report_text, frames
-from jobhandicap.report import _is_example, build_report
+from jobhandicap import frames
+from jobhandicap.report import _format as _report_format
+from jobhandicap.report import _html as _report_html
+from jobhandicap.report import _tables as _report_tables
+from jobhandicap.report import _text as _report_text
+from jobhandicap.report import build_report
+from jobhandicap.report._build import _is_example
 
 TIMESTAMP = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
 BOM = b"\xef\xbb\xbf"
@@ -268,7 +273,7 @@ def test_funnel_plot_labels_flagged_units_by_name_without_overlap(
     assert sorted(texts) == [f"Jobcentre number {k}" for k in range(5)]  # names, not codes
     assert _overlaps(_label_boxes(fig)) == 0
     # The same labels at their first places overlap: the stacking is what separates them.
-    monkeypatch.setattr(plots, "separate_labels", lambda fig, labels, gap=1.0: None)
+    monkeypatch.setattr(plots._figures, "separate_labels", lambda fig, labels, gap=1.0: None)
     crowded = plots.funnel_plot(frame, unit="jobcentre")
     assert _overlaps(_label_boxes(crowded)) > 0
     # Given names win over the name column.

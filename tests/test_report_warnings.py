@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from jobhandicap._report_context import Section, _Attempt
-from jobhandicap._report_text import text
 from jobhandicap.errors import DataQualityWarning, SmallSampleWarning
+from jobhandicap.report._context import Section, _Attempt
+from jobhandicap.report._text import text
 
 TIMESTAMP = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
 

@@ -21,8 +21,8 @@ import pytest
 
 import jobhandicap as jh
 from jobhandicap import io as jio
-from jobhandicap._cli_options import add_mapping_options, mapping_options
 from jobhandicap.cli import build_parser, main
+from jobhandicap.cli._options import add_mapping_options, mapping_options
 from jobhandicap.errors import (
     DataQualityWarning,
     MissingColumnsError,

@@ -39,10 +39,12 @@ from jobhandicap.domain import (
     TargetGroup,
 )
 from jobhandicap.errors import (
+    ArgumentTypeError,
     DataQualityWarning,
     DisclosureError,
     JobhandicapError,
     MissingColumnsError,
+    OptionError,
     SchemaError,
     SmallSampleWarning,
     UnknownLabelError,
@@ -109,6 +111,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from a sour
 
 __all__ = [
     "DEFAULT_SPEC",
+    "ArgumentTypeError",
     "Case",
     "CompensationScheme",
     "DataQualityWarning",
@@ -122,6 +125,7 @@ __all__ = [
     "Likert",
     "MissingColumnsError",
     "Municipality",
+    "OptionError",
     "OrganisationProfile",
     "Region",
     "ReportResult",

@@ -15,7 +15,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap.errors import JobhandicapError, MissingColumnsError
+from jobhandicap.errors import (
+    ArgumentTypeError,
+    JobhandicapError,
+    MissingColumnsError,
+    OptionError,
+)
 
 __all__ = ["DERIVED", "as_by", "check_columns", "group_keys", "rows_in"]
 
@@ -35,16 +40,21 @@ def as_by(by: str | Sequence[str] | None) -> list[str]:
         return []
     names = [by] if isinstance(by, str) else list(by)
     if not all(isinstance(name, str) for name in names):
-        raise JobhandicapError(f"by must name columns (strings), got {by!r}")
+        raise ArgumentTypeError(f"by must name columns (strings), got {by!r}")
     if len(set(names)) != len(names):
-        raise JobhandicapError(f"by names a column twice: {names}")
+        raise OptionError(f"by names a column twice: {names}")
     return names
 
 
 def check_columns(frame: pd.DataFrame, required: Sequence[str], what: str) -> None:
-    """Raise :class:`MissingColumnsError` unless ``frame`` has every column in ``required``."""
+    """Raise :class:`MissingColumnsError` unless ``frame`` has every column in ``required``.
+
+    The one check of an argument's columns: a non-frame is an
+    :class:`~jobhandicap.errors.ArgumentTypeError` (a ``TypeError``), an absent column always a
+    :class:`~jobhandicap.errors.MissingColumnsError` (a ``KeyError``).
+    """
     if not isinstance(frame, pd.DataFrame):
-        raise JobhandicapError(
+        raise ArgumentTypeError(
             f"{what} must be a pandas DataFrame (the canonical {what} frame), "
             f"got {type(frame).__name__}"
         )
@@ -67,7 +77,7 @@ def group_keys(frame: pd.DataFrame, by: Sequence[str], what: str = "cases") -> p
 
     Raises
     ------
-    JobhandicapError
+    MissingColumnsError
         When a grouping column is neither in the frame nor derivable; the message lists what
         is accepted.
 
@@ -96,9 +106,11 @@ def group_keys(frame: pd.DataFrame, by: Sequence[str], what: str = "cases") -> p
             keys[name] = source.dt.year.astype("int64")
         else:
             derivable = [f"{k} ({v[1]})" for k, v in DERIVED.items()]
-            raise JobhandicapError(
-                f"cannot group the {what} by {name!r}: it is not a column; group by one of "
-                f"{list(map(str, frame.columns))} or {', '.join(derivable)}"
+            raise MissingColumnsError(
+                [name],
+                list(frame.columns),
+                what,
+                f"group the {what} by its columns or by {', '.join(derivable)}",
             )
     return pd.DataFrame(keys, index=frame.index)
 

@@ -1,7 +1,7 @@
 """Text that is safe in the files a spreadsheet program opens (private).
 
 One rule for every writer of the library — the report's CSV files and workbook
-(:mod:`jobhandicap._report_tables`) and :func:`jobhandicap.io.write_csv`:
+(:mod:`jobhandicap.report._tables`) and :func:`jobhandicap.io.write_csv`:
 
 - :func:`neutralise` prefixes text that a spreadsheet would read as a formula with ``'``;
   :func:`restore` undoes it, so a reader gets the text back exactly;

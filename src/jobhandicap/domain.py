@@ -310,7 +310,7 @@ def _parse_optional_decision(value: object) -> Decision | None:
     return None if _is_missing(value) else Decision.parse(value)
 
 
-#: The decision each decision detail belongs to (also ``_frames_schema.DETAIL_DECISIONS``).
+#: The decision each decision detail belongs to (also ``_schema.DETAIL_DECISIONS``).
 _DETAIL_DECISIONS = {"partial": "granted", "lapsed": "withdrawn"}
 
 

@@ -18,10 +18,12 @@ from jobhandicap._personal_numbers import HIDDEN, scrub_text
 
 __all__ = [
     "PROBLEM_COLUMNS",
+    "ArgumentTypeError",
     "DataQualityWarning",
     "DisclosureError",
     "JobhandicapError",
     "MissingColumnsError",
+    "OptionError",
     "SchemaError",
     "SmallSampleWarning",
     "UnknownLabelError",
@@ -56,8 +58,36 @@ class JobhandicapError(Exception):
         return scrub_text(super().__str__())
 
 
+class OptionError(JobhandicapError, ValueError):
+    """An option has a value the function does not accept (also a :class:`ValueError`).
+
+    The message names the option, the value given and what would be accepted.
+
+    Examples
+    --------
+    >>> err = OptionError("lang must be 'da' or 'en', got 'fr'")
+    >>> isinstance(err, ValueError), isinstance(err, JobhandicapError)
+    (True, True)
+    """
+
+
+class ArgumentTypeError(JobhandicapError, TypeError):
+    """An argument has the wrong type (also a :class:`TypeError`).
+
+    Examples
+    --------
+    >>> err = ArgumentTypeError("cases must be a pandas DataFrame, got list")
+    >>> isinstance(err, TypeError), isinstance(err, JobhandicapError)
+    (True, True)
+    """
+
+
 class SmallSampleWarning(UserWarning):
-    """An estimate rests on a base too small to be trusted (for example ``n = 0``).
+    """An estimate rests on a base too small to be trusted.
+
+    Indicators warn once per call when a group's base is empty or below
+    ``jobhandicap._defaults.SMALL_BASE`` (30); the estimate is still returned, with its
+    (wide) interval. docs/conventions.md says which base each indicator counts.
 
     Like the errors, its text never holds a personal number.
     """

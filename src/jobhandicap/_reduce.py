@@ -1,0 +1,200 @@
+"""The reduction primitive: grouped counts and sums over key columns.
+
+Every indicator that reads case-, person- or answer-level rows first reduces them to a small
+table with one row per combination of key values: the keys, a count of rows and sums of a few
+numeric columns. The estimators then run on that table only (docs/architecture.md, "The
+reduction seam"). Counts and sums are all a reduction may compute, so that
+
+- reducing parts of the data and adding the parts' tables (:func:`combine`) gives the table of
+  the whole — what lets a reduction run in chunks, in parallel, or in another engine;
+- another engine (a SQL ``GROUP BY`` with ``COUNT(*)`` and ``SUM``) can compute the same table.
+
+For pandas input the reduction runs in NumPy: each key is factorised once, the codes are
+combined into one integer per row, and every count and sum is one :func:`numpy.bincount`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from jobhandicap.errors import ArgumentTypeError, OptionError
+
+__all__ = ["combine", "grouped_sums"]
+
+#: Above this many key combinations the codes are factorised again instead of being used as
+#: positions in the count arrays (which would then be mostly empty and large).
+_DENSE_LIMIT = 1 << 22
+
+
+def _codes(values: pd.Series, observed: bool) -> tuple[npt.NDArray[np.int64], pd.Index]:
+    """Codes (−1 for missing) and the sorted distinct values of one key column."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        categories = values.cat.categories
+        if observed:
+            seen = np.zeros(len(categories) + 1, dtype=bool)
+            seen[codes + 1] = True
+            used = np.flatnonzero(seen[1:])
+            remap = np.full(len(categories) + 1, -1, dtype=np.int64)
+            remap[used + 1] = np.arange(used.size)
+            return remap[codes + 1], categories[used]
+        return codes, categories
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+def grouped_sums(
+    keys: Mapping[str, pd.Series | npt.ArrayLike],
+    values: Mapping[str, npt.ArrayLike] | None = None,
+    *,
+    count: str = "n",
+    observed: bool = True,
+) -> pd.DataFrame:
+    r"""Count rows and sum value columns per combination of key values.
+
+    Parameters
+    ----------
+    keys
+        Key columns by output name, each one value per row (a Series, an array or a list). A
+        row with a missing key is left out, as in ``pandas.DataFrame.groupby``.
+    values
+        Numeric columns to sum, by output name, each one value per row. A missing value
+        (NaN) makes its group's sum NaN: pass indicators and zeros where a value may be absent.
+    count
+        Name of the output column counting the rows of each group.
+    observed
+        Only the key combinations that occur (default). With ``False`` every combination of
+        every key's categories is a row (categorical keys keep unused categories), with zero
+        counts and sums: a fixed-shape table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per key combination, sorted by the keys: the keys (categorical keys keep
+        their categories), ``count``, then the sums in the order given. Counts are int64, sums
+        float64. With no keys: one row of totals.
+
+    Notes
+    -----
+    For keys :math:`k` and a value column :math:`x`, the row of key combination :math:`g` holds
+    :math:`n_g = \#\{i : k_i = g\}` and :math:`S_g = \sum_{i : k_i = g} x_i`. Both are
+    additive over any partition of the rows, which is what :func:`combine` relies on.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> grouped_sums(
+    ...     {"scheme": ["aids", "aids", "personal assistance"]},
+    ...     {"amount_dkk": [100.0, 50.0, 1000.0]},
+    ... )
+                    scheme  n  amount_dkk
+    0                 aids  2       150.0
+    1  personal assistance  1      1000.0
+    """
+    columns = {name: _as_series(name, column) for name, column in keys.items()}
+    sums = {name: _as_values(name, column) for name, column in (values or {}).items()}
+    lengths = {len(c) for c in columns.values()} | {len(v) for v in sums.values()}
+    if len(lengths) > 1:
+        raise OptionError(f"the key and value columns differ in length: {sorted(lengths)}")
+    if count in columns or count in sums:
+        raise OptionError(f"the count column {count!r} has the name of a key or value column")
+    rows = lengths.pop() if lengths else 0
+
+    coded = [_codes(column, observed) for column in columns.values()]
+    sizes = [max(len(uniques), 1) for _, uniques in coded]
+    valid = np.ones(rows, dtype=bool)
+    for codes, _ in coded:
+        valid &= codes >= 0
+    combined = np.zeros(int(valid.sum()), dtype=np.int64)
+    for (codes, _), size in zip(coded, sizes, strict=True):
+        combined = combined * size + codes[valid]
+    total = int(np.prod(sizes, dtype=np.float64)) if coded else 1
+    if total <= _DENSE_LIMIT:
+        slots, group = total, combined
+        occupied = None
+    else:
+        group, distinct = pd.factorize(combined, sort=True)
+        slots, occupied = len(distinct), np.asarray(distinct, dtype=np.int64)
+
+    counts = np.bincount(group, minlength=slots).astype(np.int64)
+    totals = {
+        name: np.bincount(group, weights=v[valid], minlength=slots).astype(np.float64)
+        for name, v in sums.items()
+    }
+    if occupied is None:
+        kept = np.flatnonzero(counts > 0) if observed and coded else np.arange(slots)
+        positions = kept
+    else:
+        kept = np.arange(slots)
+        positions = occupied
+    # Unravel each kept slot into the code of each key (the last key varies fastest).
+    out: dict[str, object] = {}
+    remainder = positions.astype(np.int64)
+    key_codes: list[npt.NDArray[np.int64]] = []
+    for size in reversed(sizes):
+        key_codes.append(remainder % size)
+        remainder = remainder // size
+    key_codes.reverse()
+    for (name, column), (_, uniques), codes in zip(columns.items(), coded, key_codes, strict=True):
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            out[name] = pd.Categorical.from_codes(
+                column.cat.categories.get_indexer(uniques)[codes],
+                dtype=column.dtype,
+            )
+        else:
+            out[name] = uniques.take(codes) if len(uniques) else uniques[:0]
+    out[count] = counts[kept]
+    for name, column_sums in totals.items():
+        out[name] = column_sums[kept]
+    return pd.DataFrame(out)
+
+
+def combine(parts: Sequence[pd.DataFrame], by: Sequence[str], *, count: str = "n") -> pd.DataFrame:
+    """Add reduced tables of parts of the data into the reduced table of the whole.
+
+    Each part is a table of :func:`grouped_sums` (or of a reduction built on it) with key
+    columns ``by``, a count column and sum columns; rows with the same keys are added.
+
+    Examples
+    --------
+    >>> first = grouped_sums({"scheme": ["aids", "aids"]}, {"amount_dkk": [1.0, 2.0]})
+    >>> second = grouped_sums({"scheme": ["aids", "job aids"]}, {"amount_dkk": [4.0, 8.0]})
+    >>> combine([first, second], ["scheme"])
+         scheme  n  amount_dkk
+    0      aids  3         7.0
+    1  job aids  1         8.0
+    """
+    if not parts:
+        raise OptionError("combine needs at least one reduced table")
+    whole = pd.concat(list(parts), ignore_index=True)
+    sum_columns = [c for c in whole.columns if c not in by and c != count]
+    table = grouped_sums(
+        {name: whole[name] for name in by},
+        {count: whole[count].to_numpy(dtype=np.float64)}
+        | {name: whole[name].to_numpy(dtype=np.float64) for name in sum_columns},
+        count="_rows",
+    ).drop(columns="_rows")
+    return table.assign(**{count: table[count].round().astype(np.int64)})
+
+
+def _as_series(name: str, column: pd.Series | npt.ArrayLike) -> pd.Series:
+    if isinstance(column, pd.Series):
+        return column.reset_index(drop=True)
+    if isinstance(column, str | bytes) or not hasattr(column, "__len__"):
+        raise ArgumentTypeError(f"key {name!r} must hold one value per row, got {column!r}")
+    return pd.Series(column)
+
+
+def _as_values(name: str, column: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    values = np.asarray(column)
+    if values.ndim != 1 or not (
+        np.issubdtype(values.dtype, np.number) or values.dtype == np.bool_
+    ):
+        raise ArgumentTypeError(
+            f"value {name!r} must be one number per row, got an array of {values.dtype}"
+        )
+    return values.astype(np.float64, copy=False)

@@ -1,0 +1,340 @@
+"""The comparative sections of the report: the strategy typology and benchmarking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jobhandicap.report._context import (
+    Context,
+    Section,
+    thousands,
+)
+from jobhandicap.report._tables import Published, Table
+from jobhandicap.report._text import number, p_text
+from jobhandicap.disclosure import Measure, TableSpec
+from jobhandicap.errors import JobhandicapError
+
+# --------------------------------------------------------------------------------------------
+# Strategy typology
+# --------------------------------------------------------------------------------------------
+
+
+def strategy_section(ctx: Context) -> Section:
+    """Strategy scores and types, their sensitivity, and the strategy figure."""
+    from jobhandicap.strategy import strategy_sensitivity
+
+    opts = ctx.options
+    section = Section(
+        id="strategy",
+        title=ctx.t("strategy"),
+        method=ctx.t("strategy_method", draws=thousands(opts.draws, ctx.lang), seed=opts.seed),
+    )
+    section.paragraphs.append(ctx.t("strategy_lead"))
+    scores: pd.DataFrame | None = None
+    with ctx.attempt(section, ctx.t("strategy_scores")):
+        scores = ctx.strategies()
+        if scores is None:  # pragma: no cover - the section runs only with profiles
+            return section
+        ctx.publish(
+            section,
+            Table(
+                name="strategy_scores",
+                title=ctx.t("strategy_scores"),
+                frame=ctx.with_names(scores),
+                html_columns=(
+                    "jobcentre",
+                    "jobcentre_name",
+                    "score",
+                    "rank",
+                    "strategy",
+                    "coverage",
+                ),
+                decimals={"score": 1, "coverage": 2},
+            ),
+        )
+        kinds = scores["strategy"].astype("object").value_counts()
+        unscored = int(scores["strategy"].isna().sum())
+        summary = ctx.t(
+            "strategy_summary",
+            proactive=int(kinds.get("proactive", 0)),
+            diffuse=int(kinds.get("diffuse", 0)),
+            reactive=int(kinds.get("reactive", 0)),
+        )
+        if unscored:
+            summary += " " + ctx.t("strategy_unscored", unscored=unscored)
+        section.paragraphs.append(summary)
+    if scores is None:
+        return section
+    title = ctx.t("strategy_sensitivity", draws=thousands(opts.draws, ctx.lang))
+    sensitivity: pd.DataFrame | None = None
+    with ctx.attempt(section, title):
+        sensitivity = strategy_sensitivity(
+            ctx.frames["profiles"], draws=opts.draws, seed=opts.seed
+        )
+        ctx.publish(
+            section,
+            Table(
+                name="strategy_sensitivity",
+                title=title,
+                frame=ctx.with_names(sensitivity),
+                decimals={"median_rank": 1, "rank_q05": 0, "rank_q95": 0},
+            ),
+        )
+    labels = {
+        code: name.removeprefix("Jobcenter ").removeprefix("Jobcentre ")
+        for code, name in ctx.names.items()
+    }
+    ctx.figure(
+        section,
+        ctx.t("strategy_fig", draws=thousands(opts.draws, ctx.lang)),
+        lambda plots: plots.strategy_plot(
+            scores, sensitivity, lang=ctx.lang, unit_labels=labels, title=""
+        ),
+    )
+    return section
+
+
+# --------------------------------------------------------------------------------------------
+# Benchmarking
+# --------------------------------------------------------------------------------------------
+
+
+#: Significance level of the test for overdispersion that decides the report's funnel limits.
+OVERDISPERSION_ALPHA = 0.05
+
+
+def short_names(table: pd.DataFrame) -> dict[int, str]:
+    """Jobcentre code to its name without the word "Jobcenter" (the funnel plot's labels)."""
+    names = {}
+    for code, name in zip(table["jobcentre"], table["jobcentre_name"], strict=True):
+        if isinstance(name, str) and name:
+            names[int(code)] = name.removeprefix("Jobcenter ").strip() or name
+    return names
+
+
+def overdispersion_p_value(phi: float, units: int) -> float:
+    r"""P-value of Spiegelhalter's test for overdispersion among ``units`` units.
+
+    Without overdispersion :math:`N\hat\phi` is approximately :math:`\chi^2` with
+    :math:`N - 1` degrees of freedom (Spiegelhalter 2005, section 3.2); the p-value is its upper
+    tail. The report uses the overdispersed funnel limits when it is below
+    :data:`OVERDISPERSION_ALPHA`.
+
+    References
+    ----------
+    Spiegelhalter, D. J. (2005). Handling over-dispersion of performance indicators. *Quality
+    and Safety in Health Care* 14, 347–351.
+    """
+    from scipy.stats import chi2
+
+    return float(chi2.sf(units * phi, units - 1))
+
+
+def _outcome_spec(row: tuple[str, ...], base: tuple[str, ...]) -> TableSpec:
+    """Persons and job entries per jobcentre, with the columns computed from them.
+
+    ``row`` columns are computed from the row's persons and entries (the people who did not
+    enter a job stand behind a rate too); ``base`` columns (funnel limits, shrinkage weights)
+    from its persons and the pooled rate over every row.
+    """
+    return TableSpec(
+        universe="outcomes",
+        by=("jobcentre",),
+        measures=(
+            Measure(column="n", derived=(*row, *base)),
+            Measure(column="count", units="entered", derived=row),
+            Measure(column=None, units="not entered", derived=row),
+            Measure(column=None, units="entered", over="jobcentre", derived=base),
+            Measure(column=None, over="jobcentre", derived=base),
+        ),
+    )
+
+
+def _shrunk_from_shown(
+    best: pd.DataFrame, basis: pd.DataFrame, funnelled: pd.DataFrame | None
+) -> pd.DataFrame:
+    r"""Best practice with its prior and limits from the jobcentres whose counts are published.
+
+    The empirical-Bayes prior (Marshall's mean :math:`m` and between-unit variance
+    :math:`\hat A`) is estimated on ``basis`` and applied to every row —
+    :math:`C_i = \hat A / (\hat A + m(1 - m)/n_i)`, :math:`\tilde r_i = m + C_i (r_i - m)` —
+    and the upper limit is the funnel's, so no published number depends on a hidden count.
+    """
+    from jobhandicap.stats import shrink_binomial
+
+    fitted = shrink_binomial(basis["entered_job"].to_numpy(), basis["persons"].to_numpy())
+    mean, between = float(fitted.mean), float(fitted.between_variance)
+    n = best["n"].to_numpy(dtype=np.float64)
+    rate = best["count"].to_numpy(dtype=np.float64) / n
+    variance = mean * (1.0 - mean) / n
+    weight = between / (between + variance) if between > 0 else np.zeros_like(n)
+    shrunk = mean + weight * (rate - mean)
+    out = best.assign(shrunk=shrunk, weight=weight)
+    if funnelled is not None and "high_95" in out.columns:
+        limits = funnelled.set_index("jobcentre")["high_95"]
+        out = out.assign(high_95=out["jobcentre"].map(limits).to_numpy(dtype=np.float64))
+    return out.assign(positive_deviant=out["shrunk"].to_numpy() > out["high_95"].to_numpy())
+
+
+def benchmark_section(ctx: Context) -> Section:
+    """Funnel of job entry, best practice and job entry by strategy type."""
+    from jobhandicap.benchmark import best_practice, compare_groups, funnel
+
+    outcomes = ctx.frames["outcomes"]
+    opts = ctx.options
+    years = sorted(int(y) for y in outcomes["year"].dropna().unique())
+    year = opts.outcome_year if opts.outcome_year is not None else (years[-1] if years else 0)
+    section = Section(
+        id="benchmark",
+        title=ctx.t("benchmark"),
+        method=ctx.t("benchmark_method", n_boot=opts.n_boot, seed=opts.seed),
+    )
+    section.paragraphs.append(ctx.t("benchmark_lead", year=year))
+    above = below = None
+    overdispersed = False
+    tau2 = 0.0
+    funnelled: pd.DataFrame | None = None
+    in_year = outcomes[outcomes["year"] == year]
+    empty = in_year["persons"] <= 0
+    usable = in_year[~empty]  # a rate needs persons: the funnel and best practice use these
+    with ctx.attempt(section, ctx.t("funnel", year=year)):
+        if in_year.empty:
+            raise JobhandicapError(f"the outcomes have no rows for year {year}; years: {years}")
+        if empty.any():
+            section.note(ctx.t("benchmark_no_persons", count=int(empty.sum()), year=year))
+        # Pooled rate, overdispersion and its test from the jobcentres whose counts are
+        # published only: they feed every row's limits, and a hidden count must not.
+        basis = usable[ctx.shown_rows("funnel", usable["jobcentre"], ("n", "count"))]
+        plain = funnel(basis, count="entered_job", total="persons")
+        target, phi = float(plain.attrs["target"]), float(plain.attrs["phi"])
+        p_value = overdispersion_p_value(phi, len(plain))
+        overdispersed = p_value < OVERDISPERSION_ALPHA
+        if overdispersed:
+            tau2 = float(
+                funnel(basis, count="entered_job", total="persons", overdispersion=True).attrs[
+                    "tau2"
+                ]
+            )
+        result = funnel(
+            usable,
+            count="entered_job",
+            total="persons",
+            target=target,
+            overdispersion=tau2 if overdispersed else False,
+        )
+        section.paragraphs.append(
+            ctx.t(
+                "funnel_overdispersed" if overdispersed else "funnel_not_overdispersed",
+                phi=number(phi, 2, ctx.lang),
+                p=p_text(p_value, ctx.lang),
+            )
+        )
+        flags = tuple(c for c in result.columns if str(c).startswith("flag_"))
+        published = ctx.publish(
+            section,
+            Table(
+                name="funnel",
+                title=ctx.t("funnel", year=year),
+                frame=ctx.with_names(result),
+                spec=_outcome_spec(
+                    row=("rate", "ci_low", "ci_high", "p_value", *flags),
+                    base=tuple(c for c in result.columns if str(c).startswith(("low_", "high_"))),
+                ),
+                html_columns=(
+                    "jobcentre",
+                    "jobcentre_name",
+                    "n",
+                    "count",
+                    "rate",
+                    "ci_low",
+                    "ci_high",
+                    *flags,
+                ),
+            ),
+        )
+        funnelled = result
+        outer = flags[-1] if flags else None
+        if outer is not None:
+            shown = published.table[outer].astype("object")
+            above, below = int((shown == "above").sum()), int((shown == "below").sum())
+        visible = published.table[published.table["rate"].notna()]
+        ctx.figure(
+            section,
+            ctx.t("benchmark_fig", year=year),
+            lambda plots: plots.funnel_plot(
+                visible.drop(columns="jobcentre_name"),
+                lang=ctx.lang,
+                title="",
+                unit="jobcentre",
+                unit_labels=short_names(visible),
+            ),
+        )
+    if "profiles" not in ctx.frames:
+        section.note(ctx.t("benchmark_no_profiles"))
+        return section
+    deviants = None
+    practice: Published | None = None
+    with ctx.attempt(section, ctx.t("best_practice", year=year)):
+        best = best_practice(
+            usable,
+            ctx.frames["profiles"],
+            year=year,
+            overdispersion=tau2 if overdispersed else False,
+        )
+        best = _shrunk_from_shown(
+            best,
+            usable[ctx.shown_rows("best_practice", usable["jobcentre"], ("n", "count"))],
+            funnelled,
+        )
+        practice = ctx.publish(
+            section,
+            Table(
+                name="best_practice",
+                title=ctx.t("best_practice", year=year),
+                frame=ctx.with_names(best),
+                spec=_outcome_spec(
+                    row=("rate", "ci_low", "ci_high", "shrunk", "positive_deviant"),
+                    base=("weight", "high_95"),
+                ),
+                html_columns=(
+                    "jobcentre",
+                    "jobcentre_name",
+                    "n",
+                    "count",
+                    "rate",
+                    "ci_low",
+                    "ci_high",
+                    "shrunk",
+                    "positive_deviant",
+                    "strategy",
+                ),
+            ),
+        )
+        deviants = int(practice.table["positive_deviant"].fillna(False).astype(bool).sum())
+    if above is not None and deviants is not None:
+        section.paragraphs.append(
+            ctx.t("benchmark_summary", above=above, below=below, deviants=deviants)
+        )
+    if practice is not None:
+        with ctx.attempt(section, ctx.t("outcomes_by_strategy")):
+            units = practice.table[["jobcentre", "rate", "strategy"]]
+            present = set(units["strategy"].dropna().astype("object"))
+            reference = "reactive" if "reactive" in present else None
+            compared = compare_groups(
+                units,
+                value="rate",
+                group="strategy",
+                reference=reference,
+                n_boot=opts.n_boot,
+                seed=opts.seed,
+            )
+            ctx.publish(
+                section,
+                Table(
+                    name="outcomes_by_strategy",
+                    title=ctx.t("outcomes_by_strategy"),
+                    frame=compared,
+                ),
+            )
+    return section

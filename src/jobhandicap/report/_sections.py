@@ -1,0 +1,64 @@
+"""The sections of the report and what each needs (private to :mod:`jobhandicap.report`).
+
+Each builder (in ``_report_surveys``, ``_report_registers`` and ``_report_comparisons``) takes
+the :class:`Context` — the validated input frames, the options and the figure module (``None``
+without matplotlib) — and returns a :class:`Section` with its published (suppressed) tables,
+figures drawn from those published tables, a summary, notes and a method note. A section's
+builder runs only when its inputs are present; :data:`SECTIONS` says which inputs each needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Final
+
+from jobhandicap.report._comparisons import benchmark_section, strategy_section
+from jobhandicap.report._context import Context, Options, Section
+from jobhandicap.report._registers import cases_section, gap_section, usage_section
+from jobhandicap.report._surveys import staff_section, staff_usable, survey_section
+
+__all__ = ["BUILDERS", "SECTIONS", "TABLE_NAMES", "Context", "Options", "Section", "staff_usable"]
+
+#: Sections in report order, with the inputs each needs.
+SECTIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    ("survey", ("survey",)),
+    ("staff", ("staff",)),
+    ("cases", ("cases",)),
+    ("usage", ("cases",)),
+    ("strategy", ("profiles",)),
+    ("benchmark", ("outcomes",)),
+    ("gap", ("people",)),
+)
+
+#: Every table the report can write, by section (the names of the CSV files and sheets).
+TABLE_NAMES: Final[tuple[str, ...]] = (
+    "survey_top_box",
+    "survey_wave_change",
+    "survey_distribution",
+    "staff_scales",
+    "staff_association",
+    "staff_by_strategy",
+    "processing_time",
+    "grant_rate",
+    "scheme_usage",
+    "expenditure_shares",
+    "rates_per_population",
+    "target_group_coverage",
+    "strategy_scores",
+    "strategy_sensitivity",
+    "funnel",
+    "best_practice",
+    "outcomes_by_strategy",
+    "employment_gap",
+)
+
+#: The builder of each section.
+BUILDERS: Final[Mapping[str, Callable[[Context], Section]]] = {
+    "survey": survey_section,
+    "staff": staff_section,
+    "cases": cases_section,
+    "usage": usage_section,
+    "strategy": strategy_section,
+    "benchmark": benchmark_section,
+    "gap": gap_section,
+}
