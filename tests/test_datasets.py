@@ -532,7 +532,7 @@ def test_write_example_command(written: Path) -> None:
     assert metadata["seed"] == EXAMPLE_SEED
     assert metadata["extracted"] == "2021-01-31"
     assert metadata["rows"]["cases"] == 20_000
-    packaged = Path(_simulate.__file__).parent / "data" / "example" / "metadata.json"
+    packaged = Path(_simulate.__file__).parent.parent / "data" / "example" / "metadata.json"
     assert json.loads(packaged.read_text(encoding="utf-8")) == metadata
 
 

@@ -80,7 +80,10 @@ def test_row_order_does_not_matter_and_input_is_not_modified(frame: pd.DataFrame
 
 
 def test_unobserved_combinations_are_rows_of_zeros_when_asked() -> None:
-    keys = {"scheme": pd.Categorical(["aids"], categories=["aids", "job aids"]), "year": [2019]}
+    keys: dict[str, pd.Series] = {
+        "scheme": pd.Series(pd.Categorical(["aids"], categories=["aids", "job aids"])),
+        "year": pd.Series([2019]),
+    }
     table = grouped_sums(keys, {"amount_dkk": [5.0]}, observed=False)
     assert table["scheme"].tolist() == ["aids", "job aids"]
     assert table["n"].tolist() == [1, 0]
