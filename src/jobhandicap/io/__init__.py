@@ -39,20 +39,19 @@ Examples
 
 from __future__ import annotations
 
+from jobhandicap.io._mapping import read_mapping
 from jobhandicap.io._readers import (
-    Source,
     accepted_headers,
     read_cases,
-    read_mapping,
     read_outcomes,
     read_people,
     read_population,
     read_profiles,
     read_staff,
     read_survey,
-    write_csv,
-    write_excel,
 )
+from jobhandicap.io._source import Source
+from jobhandicap.io._writers import write_csv, write_excel
 
 __all__ = [
     "Source",

@@ -10,7 +10,9 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -18,7 +20,20 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._advice import flag, option
-from jobhandicap.errors import JobhandicapError, SchemaError, problems_frame
+from jobhandicap.errors import (
+    JobhandicapError,
+    SchemaError,
+    problems_frame,
+)
+from jobhandicap.frames import _arrow
+from jobhandicap.io._source import (
+    MAX_HEADER_BYTES,
+    SAMPLE_BYTES,
+    Input,
+    Names,
+    Planner,
+    empty_file_error,
+)
 
 __all__ = [
     "MAX_HEADER_BYTES",
@@ -34,12 +49,10 @@ __all__ = [
     "mixed_encoding_error",
     "parse_numbers",
     "parser_error",
+    "read_csv_table",
+    "refuse_joined_cells",
 ]
 
-#: How much of a file the separator and decimal detection look at.
-SAMPLE_BYTES = 64 * 1024
-#: The longest header row the readers look for (the sample grows to hold it).
-MAX_HEADER_BYTES = 16 * 1024 * 1024
 #: Records used to choose the separator (header included); the decimal mark uses them all.
 _SEPARATOR_RECORDS = 50
 #: Candidate separators, in order of preference when equally plausible.
@@ -386,3 +399,194 @@ def parser_error(err: Exception, first_row: int) -> SchemaError:
         f"cannot read the CSV file: {text}",
         problems_frame([(None, None, None, f"{text} (the first data row is row {first_row})")]),
     )
+
+
+_LABEL_KINDS = frozenset({"category", "municipality", "likert"})
+
+
+def _maybe_thousands(values: pd.Series, name: str | None) -> bool:
+    """Whether an amount column parsed as numbers may hold thousands read as decimals.
+
+    ``125.000`` in a comma-separated file parses as 125; amounts below 1 000 are read again
+    as text so that :func:`_thousands_as_decimals` can look at how they were written.
+    """
+    if not (name or "").endswith("_dkk") or not pd.api.types.is_float_dtype(values.dtype):
+        return False
+    magnitude = np.abs(values.to_numpy(dtype=np.float64, na_value=np.nan))
+    return bool(((magnitude > 0) & (magnitude < 1000)).any())
+
+
+def read_csv_table(
+    source: Input,
+    plan_for: Planner,
+    what: str,
+    *,
+    sep: str | None,
+    decimal: str | None,
+    encoding: str | None,
+    names: Names,
+) -> tuple[pd.DataFrame, dict[int, str], Dialect, Callable[[], pd.DataFrame]]:
+    read_encoding: str | None
+    size = SAMPLE_BYTES
+    while True:
+        if isinstance(source.head, str):
+            sample, read_encoding = source.head, None
+        else:
+            sample, read_encoding = decode_sample(source.head, encoding, final=source.complete)
+        # A header row longer than the sample (a wide survey): sample more, up to the cap.
+        if source.complete or "\n" in sample or "\r" in sample:
+            break
+        if size >= MAX_HEADER_BYTES:
+            raise JobhandicapError(
+                f"the first line of the file is longer than {MAX_HEADER_BYTES:,} bytes "
+                "without a line end; is it a CSV file?"
+            )
+        size *= 4
+        source = source.longer(size)
+    truncated = not source.complete
+    if not truncated and not sample.strip():
+        raise empty_file_error(what)
+    dialect = detect_dialect(sample, truncated=truncated, sep=sep, decimal=decimal)
+    plan = plan_for(dialect.header)
+    first_row = dialect.skip + 2
+    # The options both reads below share: the dialect, and text kept as text.
+    common: dict[str, Any] = {
+        "sep": dialect.sep,
+        "header": None,
+        "skiprows": dialect.skip + 1,
+        "names": list(range(len(dialect.header))),
+        # Without decimal=, numbers with the separator's usual mark are parsed here; columns
+        # with the other mark stay text and get a decimal mark of their own (_tidy).
+        "decimal": decimal or default_decimal(dialect.sep),
+        "keep_default_na": False,
+        "na_values": [""],
+        "skip_blank_lines": False,
+        "quotechar": '"',
+        "engine": "c",
+    }
+
+    def read(positions: list[int], dtype: str | None, encoding: str | None) -> pd.DataFrame:
+        try:
+            # Selecting columns means a row with more fields than the header is no error.
+            selected: pd.DataFrame = pd.read_csv(
+                source.handle(), usecols=positions, dtype=dtype, encoding=encoding, **common
+            )
+            return selected
+        except UnicodeDecodeError:
+            raise
+        except (pd.errors.ParserError, ValueError) as err:
+            raise parser_error(err, first_row) from None
+
+    def read_all(encoding: str | None) -> pd.DataFrame:
+        """Every column, without ``usecols``: pandas 3 converts selected columns slowly.
+
+        A file that has rows with more fields than the header fails here (or, when its first
+        data row does, would lose data), so it is read again with the columns selected.
+        """
+        try:
+            with warnings.catch_warnings():
+                # index_col=False: extra fields in the first row never become the index; the
+                # warning about them is the signal to read the file the careful way.
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame: pd.DataFrame = pd.read_csv(
+                    source.handle(), index_col=False, encoding=encoding, **common
+                )
+        except UnicodeDecodeError:
+            raise
+        except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
+            return read(positions, None, encoding)
+        return frame[positions] if len(positions) < len(frame.columns) else frame
+
+    positions = sorted(plan)
+    # Reading unplanned columns costs less than selecting columns, unless there are many.
+    first_read = (
+        read_all
+        if len(dialect.header) <= 2 * len(positions)
+        else lambda encoding: read(positions, None, encoding)
+    )
+    try:
+        # pandas infers the types: fast, and numbers are parsed natively.
+        frame = first_read(read_encoding)
+    except UnicodeDecodeError as err:
+        if encoding is not None or read_encoding != "utf-8":
+            raise decode_error(err, encoding) from None
+        # The sample was valid UTF-8, a later line is not: Windows-1252 throughout, unless the
+        # file also holds UTF-8 letters (then it mixes encodings; say where).
+        whole = source.data()
+        if isinstance(whole, bytes):
+            try:
+                whole.decode("utf-8")
+            except UnicodeDecodeError as found:
+                mixed = mixed_encoding_error(whole, found.start)
+                if mixed is not None:
+                    raise mixed from None
+        read_encoding = "cp1252"
+        try:
+            frame = first_read(read_encoding)
+        except UnicodeDecodeError as second:
+            raise decode_error(second, None) from None
+    # Text read as numbers ("0042" as 42): read those columns again as text.
+    retext = [
+        p
+        for p in positions
+        if (plan[p] == "text" and not pd.api.types.is_string_dtype(frame[p].dtype))
+        or (decimal is None and _maybe_thousands(frame[p], names(p)))
+    ]
+    if retext:
+        again = read(retext, "str", read_encoding)
+        frame = pd.concat([frame.drop(columns=retext), again], axis=1)[positions]
+    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
+
+    def texts() -> pd.DataFrame:
+        """The planned columns as the file writes them: read again only to show problems."""
+        text = read(positions, "str", read_encoding)
+        text.index = pd.RangeIndex(first_row, first_row + len(text))
+        return text
+
+    return frame, plan, dialect, texts
+
+
+def refuse_joined_cells(
+    frame: pd.DataFrame, plan: Mapping[int, str], dialect: Dialect, names: Names
+) -> None:
+    """Refuse ID and label cells holding a line break (labels: also the separator).
+
+    Such a cell is what a stray quote makes: the CSV parser reads on to the next quote, and the
+    rows in between become one cell.
+    """
+    problems: list[tuple[Any, Any, Any, Any, str]] = []
+    for position, kind in sorted(plan.items()):
+        if kind != "text" and kind not in _LABEL_KINDS:
+            continue
+        values = frame[position]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        marks = "\r\n" + (dialect.sep if kind in _LABEL_KINDS else "")
+        if _arrow.holds_ascii(values.array, marks) is False:
+            continue  # Arrow text: one pass over its bytes says no cell needs a look
+        pattern = "[" + re.escape(marks) + "]"
+        text = values if isinstance(values.dtype, pd.StringDtype) else values.astype("string")
+        bad = np.flatnonzero(
+            text.str.contains(pattern, regex=True).to_numpy(dtype=bool, na_value=False)
+        )
+        header = dialect.header[position]
+        for k in bad.tolist():
+            cell = str(text.iloc[k])
+            what = "a line break" if ("\n" in cell or "\r" in cell) else "the separator"
+            problems.append(
+                (
+                    int(frame.index[k]),
+                    names(position) or header,
+                    header,
+                    cell,
+                    f"the {'identifier' if kind == 'text' else 'label'} holds {what}: a stray "
+                    'quote (") probably joined the following cells or rows into this one; check '
+                    "the quotes in this row of the file",
+                )
+            )
+    if problems:
+        raise SchemaError(
+            f"{len(problems)} cell(s) hold a line break or separator they cannot hold "
+            "(a stray quote in the file?)",
+            problems_frame(problems),
+        )

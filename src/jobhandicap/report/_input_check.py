@@ -237,7 +237,7 @@ def check_file(
         Naming the file (its name hidden if it holds a personal number), the column and the
         first row, and what to do in the interface given by ``advice``.
     """
-    from jobhandicap.io._readers import read_source
+    from jobhandicap.io._raw import read_source
     from jobhandicap.io._headers import resolve_headers, user_headers
 
     user = user_headers(kind, headers)
