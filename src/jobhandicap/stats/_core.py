@@ -3,16 +3,20 @@
 Checks here are deliberately cheap (a handful of vectorised comparisons): the estimators run on
 millions of inputs and the checks must not dominate the arithmetic. :func:`_offending` names
 the first offending entries of an argument for the error messages.
+
+scipy is loaded on first use, through :func:`lazy_module`: importing ``scipy.stats`` costs
+more than half a second, which ``import jobhandicap`` should not pay up front.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats as _sps
 
 from jobhandicap.errors import JobhandicapError
 
@@ -22,10 +26,44 @@ __all__ = [
     "as_float_array",
     "check_level",
     "factorize_groups",
+    "lazy_module",
     "z_value",
 ]
 
 FloatArray = npt.NDArray[np.float64]
+
+
+class _LazyModule(ModuleType):
+    """A stand-in for a module that imports it when one of its attributes is first read."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        module = importlib.import_module(self.__name__)
+        # Later reads find the attribute on the stand-in itself and skip this method.
+        self.__dict__[attribute] = value = getattr(module, attribute)
+        return value
+
+
+def lazy_module(name: str) -> ModuleType:
+    """Return a stand-in for module ``name`` that imports it on first attribute access.
+
+    Used as ``if TYPE_CHECKING: from scipy import stats as _sps`` / ``else: _sps =
+    lazy_module("scipy.stats")``, so that type checkers see the real module while
+    ``import jobhandicap`` does not import scipy. Nothing is imported until an attribute is
+    read; after that the attribute is cached on the stand-in.
+
+    Examples
+    --------
+    >>> special = lazy_module("scipy.special")
+    >>> float(special.ndtr(0.0))
+    0.5
+    """
+    return _LazyModule(name)
+
+
+if TYPE_CHECKING:
+    from scipy import stats as _sps
+else:
+    _sps = lazy_module("scipy.stats")
 
 
 class Estimate(NamedTuple):

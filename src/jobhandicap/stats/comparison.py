@@ -17,11 +17,10 @@ values, and returns numbers, numpy arrays or small named tuples:
 
 from __future__ import annotations
 
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as _sps
 
 from jobhandicap.errors import JobhandicapError
 from jobhandicap.stats._core import (
@@ -30,8 +29,14 @@ from jobhandicap.stats._core import (
     _offending,
     as_float_array,
     check_level,
+    lazy_module,
     z_value,
 )
+
+if TYPE_CHECKING:
+    from scipy import stats as _sps
+else:
+    _sps = lazy_module("scipy.stats")
 
 __all__ = [
     "FunnelLimits",

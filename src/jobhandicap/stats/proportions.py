@@ -11,13 +11,24 @@ offending positions. A base of zero gives ``nan`` and one
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import stats as _sps
 
 from jobhandicap.errors import JobhandicapError, SmallSampleWarning
-from jobhandicap.stats._core import Estimate, FloatArray, as_float_array, check_level, z_value
+from jobhandicap.stats._core import (
+    Estimate,
+    FloatArray,
+    as_float_array,
+    check_level,
+    lazy_module,
+    z_value,
+)
+
+if TYPE_CHECKING:
+    from scipy import stats as _sps
+else:
+    _sps = lazy_module("scipy.stats")
 
 __all__ = [
     "clopper_pearson_interval",

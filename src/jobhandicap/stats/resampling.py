@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import special as _special
 
 from jobhandicap.errors import JobhandicapError, SmallSampleWarning
-from jobhandicap.stats._core import Estimate, FloatArray, check_level
+from jobhandicap.stats._core import Estimate, FloatArray, check_level, lazy_module
+
+if TYPE_CHECKING:
+    from scipy import special as _special
+else:
+    _special = lazy_module("scipy.special")
 
 __all__ = ["bootstrap_difference", "bootstrap_interval"]
 

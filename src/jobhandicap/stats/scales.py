@@ -8,15 +8,13 @@ covariance or correlation matrix are given too, for users who only have the matr
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize as _opt
-from scipy import stats as _sps
 
 from jobhandicap.errors import DataQualityWarning, JobhandicapError, SmallSampleWarning
-from jobhandicap.stats._core import Estimate, FloatArray, check_level, z_value
+from jobhandicap.stats._core import Estimate, FloatArray, check_level, lazy_module, z_value
 from jobhandicap.stats.proportions import (
     _broadcast_shape,
     _describe,
@@ -25,6 +23,13 @@ from jobhandicap.stats.proportions import (
     _result,
     _to_float,
 )
+
+if TYPE_CHECKING:
+    from scipy import optimize as _opt
+    from scipy import stats as _sps
+else:
+    _opt = lazy_module("scipy.optimize")
+    _sps = lazy_module("scipy.stats")
 
 __all__ = [
     "cronbach_alpha",
