@@ -11,8 +11,9 @@ more than half a second, which ``import jobhandicap`` should not pay up front.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Hashable, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +24,8 @@ from jobhandicap.errors import JobhandicapError
 __all__ = [
     "Estimate",
     "FloatArray",
+    "Labels",
+    "Scalar",
     "as_float_array",
     "check_level",
     "factorize_groups",
@@ -30,7 +33,20 @@ __all__ = [
     "z_value",
 ]
 
-FloatArray = npt.NDArray[np.float64]
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+
+#: One number, Python's or numpy's. The estimators return floats when every array argument is
+#: a scalar (or a 0-d array) and float64 arrays otherwise; their overloads say so to type
+#: checkers, with this type for the scalar case and :data:`numpy.typing.ArrayLike` for the
+#: array case. (A 0-d array is typed as the array case but returns floats.)
+Scalar: TypeAlias = float | np.integer[Any] | np.floating[Any]
+
+#: Labels of groups or clusters, one per observation: any array-like or sequence of hashable
+#: labels (strings, codes, ``None`` for a missing label).
+Labels: TypeAlias = npt.ArrayLike | Sequence[Hashable]
+
+#: The type of the fields of an :class:`Estimate`: ``float`` or a float64 array.
+ValueT = TypeVar("ValueT", float, FloatArray)
 
 
 class _LazyModule(ModuleType):
@@ -66,15 +82,16 @@ else:
     _sps = lazy_module("scipy.stats")
 
 
-class Estimate(NamedTuple):
+class Estimate(NamedTuple, Generic[ValueT]):
     """A point estimate with its confidence interval.
 
-    Each field is a float for scalar input and a numpy array for array input.
+    Each field is a float for scalar input (``Estimate[float]``) and a float64 array for array
+    input (``Estimate[FloatArray]``).
     """
 
-    estimate: Any
-    ci_low: Any
-    ci_high: Any
+    estimate: ValueT
+    ci_low: ValueT
+    ci_high: ValueT
 
 
 def check_level(level: float) -> float:
@@ -109,7 +126,7 @@ def z_value(level: float) -> float:
     return float(_sps.norm.ppf(0.5 + check_level(level) / 2.0))
 
 
-def as_float_array(values: Any, name: str) -> FloatArray:
+def as_float_array(values: npt.ArrayLike, name: str) -> FloatArray:
     """Convert ``values`` to a float64 array, naming the argument when that fails.
 
     Examples
@@ -125,7 +142,7 @@ def as_float_array(values: Any, name: str) -> FloatArray:
         ) from exc
 
 
-def _offending(values: Any, bad: npt.NDArray[np.bool_], *, shown: int = 3) -> str:
+def _offending(values: npt.ArrayLike, bad: npt.NDArray[np.bool_], *, shown: int = 3) -> str:
     """Describe the first offending entries of a 1-D array: ``"-1.0 at position 3, ..."``."""
     positions = np.flatnonzero(bad)
     items = ", ".join(
