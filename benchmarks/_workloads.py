@@ -501,10 +501,16 @@ def import_workload(sizes: Sizes, repeat: int) -> Result:
         met=times.overhead <= bench_import.GOAL_SECONDS,
         check=f"imports {heavy}" if heavy else "no scipy or matplotlib imported",
         note=f"best of {runs}: `{bench_import.BASELINE}` {times.baseline:.3f} s, "
-        f"`{bench_import.WITH_LIBRARY}` {times.with_library:.3f} s",
+        f"`{bench_import.WITH_LIBRARY}` {times.with_library:.3f} s; CPU time added "
+        f"{times.overhead_cpu:.3f} s",
         repeat=runs,
         load=(load_before, _harness.load_average()),
-        extra={"baseline": times.baseline, "with_library": times.with_library},
+        extra={
+            "baseline": times.baseline,
+            "with_library": times.with_library,
+            "baseline_cpu": times.baseline_cpu,
+            "with_library_cpu": times.with_library_cpu,
+        },
     )
 
 
