@@ -23,6 +23,7 @@ import _data
 import _harness
 import _strategy_pandas
 import bench_frames
+import bench_import
 import bench_read
 from _harness import Result
 from jobhandicap.cases import processing_time
@@ -53,6 +54,7 @@ class Sizes:
     usage: tuple[int, ...]
     memory_cases: int
     scaling: tuple[int, ...]
+    import_runs: int
 
 
 FULL = Sizes(
@@ -70,6 +72,7 @@ FULL = Sizes(
     usage=(1_000_000, 10_000_000),
     memory_cases=10_000_000,
     scaling=(100_000, 1_000_000, 10_000_000),
+    import_runs=7,
 )
 
 QUICK = Sizes(
@@ -87,6 +90,7 @@ QUICK = Sizes(
     usage=(100_000,),
     memory_cases=100_000,
     scaling=(10_000, 100_000),
+    import_runs=1,
 )
 
 
@@ -481,6 +485,35 @@ def usage_workload(sizes: Sizes, repeat: int, n: int) -> Result:
     )
 
 
+def import_workload(sizes: Sizes, repeat: int) -> Result:
+    """Seconds ``import jobhandicap`` adds to ``import numpy, pandas`` (fresh processes)."""
+    runs = sizes.import_runs  # fresh processes per command; each costs about a second
+    load_before = _harness.load_average()
+    times = bench_import.measure(runs)
+    heavy = ", ".join(times.heavy_modules)
+    return Result(
+        workload="import jobhandicap",
+        size="fresh process",
+        peer="— (no peer; absolute goal)",
+        ours=times.overhead,
+        theirs=None,
+        goal=f"≤ {bench_import.GOAL_SECONDS} s above numpy + pandas",
+        met=times.overhead <= bench_import.GOAL_SECONDS,
+        check=f"imports {heavy}" if heavy else "no scipy or matplotlib imported",
+        note=f"best of {runs}: `{bench_import.BASELINE}` {times.baseline:.3f} s, "
+        f"`{bench_import.WITH_LIBRARY}` {times.with_library:.3f} s; CPU time added "
+        f"{times.overhead_cpu:.3f} s",
+        repeat=runs,
+        load=(load_before, _harness.load_average()),
+        extra={
+            "baseline": times.baseline,
+            "with_library": times.with_library,
+            "baseline_cpu": times.baseline_cpu,
+            "with_library_cpu": times.with_library_cpu,
+        },
+    )
+
+
 def registry() -> dict[str, Callable[[Sizes, int], Result | list[Result]]]:
     """The timed workloads by short name (the names ``--only`` accepts)."""
 
@@ -496,4 +529,5 @@ def registry() -> dict[str, Callable[[Sizes, int], Result | list[Result]]]:
         "alpha": cronbach_workload,
         "strategy": strategy_workload,
         "usage": usage,
+        "import": import_workload,
     }

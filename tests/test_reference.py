@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -485,7 +485,7 @@ def test_jobcentre_codes_reference_values() -> None:
 def test_jobcentre_codes_input_forms() -> None:
     dates = pd.Series(["2021-06-01", "2022-06-01", None, "2022-06-01"], dtype="datetime64[ns]")
     expected = [187, 183, -1, -1]
-    forms: list[object] = [
+    forms: list[Iterable[object]] = [
         pd.Series([183, 183, 183, 411]),
         pd.Series([183, 183, 183, None], dtype="Int64"),
         pd.Series([183.0, 183.0, 183.0, np.nan]),

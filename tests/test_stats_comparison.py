@@ -24,6 +24,7 @@ from jobhandicap.stats import (
     shrink_poisson,
     welch_difference,
 )
+from jobhandicap.stats.comparison import FunnelMethod
 
 # METHODS.md, "Comparing jobcentres".
 NUM = [12, 30, 45, 8, 60, 22, 15, 70, 5, 33]
@@ -185,7 +186,7 @@ def test_funnel_bad_input() -> None:
         funnel_limits(0.5, 10.5)
     assert funnel_limits(0.5, 10.5, method="normal").low < 0.5
     with pytest.raises(JobhandicapError, match="method"):
-        funnel_limits(0.5, 10, method="poisson")  # type: ignore[arg-type]
+        funnel_limits(0.5, 10, method="poisson")  # type: ignore[call-overload]
     with pytest.raises(JobhandicapError, match="method='arcsine'"):
         funnel_limits(0.5, 10, method="exact", overdispersion=0.01)
     with pytest.raises(JobhandicapError, match="non-negative"):
@@ -245,8 +246,9 @@ levels = st.sampled_from([0.8, 0.95, 0.998])
 
 @given(proportions, st.lists(sizes, min_size=1, max_size=10), levels)
 def test_funnel_limits_bracket_the_target(p0: float, n: list[int], level: float) -> None:
-    for method in ["exact", "normal", "arcsine"]:
-        low, high = funnel_limits(p0, n, level=level, method=method)  # type: ignore[arg-type]
+    methods: list[FunnelMethod] = ["exact", "normal", "arcsine"]
+    for method in methods:
+        low, high = funnel_limits(p0, n, level=level, method=method)
         assert np.all((low >= 0.0) & (high <= 1.0))
         assert np.all(low <= p0 + 1e-12)
         assert np.all(high >= p0 - 1e-12)

@@ -6,6 +6,7 @@ import math
 import warnings
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pytest
 from hypothesis import assume, given
@@ -233,7 +234,7 @@ def test_level_changes_width() -> None:
         (["a"], [3], "numbers"),
     ],
 )
-def test_wilson_bad_input(count: object, n: object, message: str) -> None:
+def test_wilson_bad_input(count: npt.ArrayLike, n: npt.ArrayLike, message: str) -> None:
     with pytest.raises(JobhandicapError, match=message):
         wilson_interval(count, n)
 

@@ -134,7 +134,7 @@ def test_fisher_reference() -> None:
         ([[1, 2], [3, np.inf]], "infinite"),
     ],
 )
-def test_cronbach_bad_input(items: object, message: str) -> None:
+def test_cronbach_bad_input(items: npt.ArrayLike, message: str) -> None:
     with pytest.raises(JobhandicapError, match=message):
         cronbach_alpha(items)
 
@@ -157,7 +157,7 @@ def test_too_few_complete_rows_warn() -> None:
         (lambda: mcdonald_omega_from_correlation(np.eye(2)), "at least 3"),
         (lambda: mcdonald_omega_from_correlation(np.ones((3, 3))), "positive definite"),
         (lambda: mcdonald_omega_from_correlation(np.ones((3, 4))), "square"),
-        (lambda: mcdonald_omega_from_correlation([[1, 0.5, 0], [0.2, 1, 0], [0, 0, 1]]), "symm"),
+        (lambda: mcdonald_omega_from_correlation([[1, 0.5, 0], [0.2, 1, 0], [0.0, 0, 1]]), "symm"),
         (lambda: cronbach_alpha_from_covariance([[1, np.nan], [np.nan, 1]]), "missing"),
         (lambda: cronbach_alpha_from_covariance([[1, -1], [-1, 1]]), "sum to zero"),
         (lambda: standardised_alpha(np.column_stack([MATRIX, np.ones(10)])), "constant"),

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -244,7 +245,7 @@ def test_quantile_column_names() -> None:
         ([[1, 2]], [[1, 1]], "one-dimensional"),
     ],
 )
-def test_bad_cases(durations: object, observed: object, message: str) -> None:
+def test_bad_cases(durations: npt.ArrayLike, observed: npt.ArrayLike, message: str) -> None:
     with pytest.raises(JobhandicapError, match=message):
         kaplan_meier(durations, observed)
 

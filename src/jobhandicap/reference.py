@@ -454,7 +454,7 @@ def municipality(key: object) -> Municipality:
     return _models()[code]
 
 
-def municipality_codes(values: Any) -> pd.Series[Any]:
+def municipality_codes(values: npt.ArrayLike | Iterable[object]) -> pd.Series[Any]:
     """Map codes, zero-padded codes, names and aliases to municipality codes, vectorised.
 
     Parameters
@@ -637,7 +637,10 @@ def _locate(
     return flat
 
 
-def jobcentre_codes(municipalities: Any, dates: Any) -> npt.NDArray[np.int64]:
+def jobcentre_codes(
+    municipalities: npt.ArrayLike | Iterable[object],
+    dates: npt.ArrayLike | dt.date | Iterable[object],
+) -> npt.NDArray[np.int64]:
     """Return the jobcentre serving each municipality on each date, vectorised.
 
     Parameters

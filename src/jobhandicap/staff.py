@@ -17,13 +17,12 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats as sps
 
 from jobhandicap._grouping import check_columns
 from jobhandicap.errors import JobhandicapError, MissingColumnsError, SmallSampleWarning
@@ -34,7 +33,12 @@ from jobhandicap.stats import (
     mcdonald_omega,
     z_value,
 )
-from jobhandicap.stats._core import FloatArray, check_level
+from jobhandicap.stats._core import FloatArray, check_level, lazy_module
+
+if TYPE_CHECKING:
+    from scipy import stats as sps
+else:
+    sps = lazy_module("scipy.stats")
 
 __all__ = ["Scale", "association", "reliability", "scale_means", "scale_scores"]
 

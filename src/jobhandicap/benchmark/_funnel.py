@@ -9,12 +9,11 @@ units (:func:`funnel`, with the flag categories :data:`FLAGS`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import special as _special
 
 from jobhandicap.benchmark._units import _unit_counts
 from jobhandicap.errors import JobhandicapError
@@ -25,7 +24,12 @@ from jobhandicap.stats import (
     wilson_interval,
 )
 from jobhandicap.stats import overdispersion as _overdispersion
-from jobhandicap.stats._core import check_level
+from jobhandicap.stats._core import check_level, lazy_module
+
+if TYPE_CHECKING:
+    from scipy import special as _special
+else:
+    _special = lazy_module("scipy.special")
 
 __all__ = ["FLAGS", "funnel"]
 

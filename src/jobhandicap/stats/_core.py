@@ -3,40 +3,95 @@
 Checks here are deliberately cheap (a handful of vectorised comparisons): the estimators run on
 millions of inputs and the checks must not dominate the arithmetic. :func:`_offending` names
 the first offending entries of an argument for the error messages.
+
+scipy is loaded on first use, through :func:`lazy_module`: importing ``scipy.stats`` costs
+more than half a second, which ``import jobhandicap`` should not pay up front.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+import importlib
+from collections.abc import Hashable, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats as _sps
 
 from jobhandicap.errors import JobhandicapError
 
 __all__ = [
     "Estimate",
     "FloatArray",
+    "Labels",
+    "Scalar",
     "as_float_array",
     "check_level",
     "factorize_groups",
+    "lazy_module",
     "z_value",
 ]
 
-FloatArray = npt.NDArray[np.float64]
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+
+#: One number, Python's or numpy's. The estimators return floats when every array argument is
+#: a scalar (or a 0-d array) and float64 arrays otherwise; their overloads say so to type
+#: checkers, with this type for the scalar case and :data:`numpy.typing.ArrayLike` for the
+#: array case. (A 0-d array is typed as the array case but returns floats.)
+Scalar: TypeAlias = float | np.integer[Any] | np.floating[Any]
+
+#: Labels of groups or clusters, one per observation: any array-like or sequence of hashable
+#: labels (strings, codes, ``None`` for a missing label).
+Labels: TypeAlias = npt.ArrayLike | Sequence[Hashable]
+
+#: The type of the fields of an :class:`Estimate`: ``float`` or a float64 array.
+ValueT = TypeVar("ValueT", float, FloatArray)
 
 
-class Estimate(NamedTuple):
+class _LazyModule(ModuleType):
+    """A stand-in for a module that imports it when one of its attributes is first read."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        module = importlib.import_module(self.__name__)
+        # Later reads find the attribute on the stand-in itself and skip this method.
+        self.__dict__[attribute] = value = getattr(module, attribute)
+        return value
+
+
+def lazy_module(name: str) -> ModuleType:
+    """Return a stand-in for module ``name`` that imports it on first attribute access.
+
+    Used as ``if TYPE_CHECKING: from scipy import stats as _sps`` / ``else: _sps =
+    lazy_module("scipy.stats")``, so that type checkers see the real module while
+    ``import jobhandicap`` does not import scipy. Nothing is imported until an attribute is
+    read; after that the attribute is cached on the stand-in.
+
+    Examples
+    --------
+    >>> special = lazy_module("scipy.special")
+    >>> float(special.ndtr(0.0))
+    0.5
+    """
+    return _LazyModule(name)
+
+
+if TYPE_CHECKING:
+    from scipy import stats as _sps
+else:
+    _sps = lazy_module("scipy.stats")
+
+
+class Estimate(NamedTuple, Generic[ValueT]):
     """A point estimate with its confidence interval.
 
-    Each field is a float for scalar input and a numpy array for array input.
+    Each field is a float for scalar input (``Estimate[float]``) and a float64 array for array
+    input (``Estimate[FloatArray]``).
     """
 
-    estimate: Any
-    ci_low: Any
-    ci_high: Any
+    estimate: ValueT
+    ci_low: ValueT
+    ci_high: ValueT
 
 
 def check_level(level: float) -> float:
@@ -71,7 +126,7 @@ def z_value(level: float) -> float:
     return float(_sps.norm.ppf(0.5 + check_level(level) / 2.0))
 
 
-def as_float_array(values: Any, name: str) -> FloatArray:
+def as_float_array(values: npt.ArrayLike, name: str) -> FloatArray:
     """Convert ``values`` to a float64 array, naming the argument when that fails.
 
     Examples
@@ -87,7 +142,7 @@ def as_float_array(values: Any, name: str) -> FloatArray:
         ) from exc
 
 
-def _offending(values: Any, bad: npt.NDArray[np.bool_], *, shown: int = 3) -> str:
+def _offending(values: npt.ArrayLike, bad: npt.NDArray[np.bool_], *, shown: int = 3) -> str:
     """Describe the first offending entries of a 1-D array: ``"-1.0 at position 3, ..."``."""
     positions = np.flatnonzero(bad)
     items = ", ".join(

@@ -17,21 +17,28 @@ values, and returns numbers, numpy arrays or small named tuples:
 
 from __future__ import annotations
 
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as _sps
 
 from jobhandicap.errors import JobhandicapError
 from jobhandicap.stats._core import (
     Estimate,
     FloatArray,
+    Scalar,
+    ValueT,
     _offending,
     as_float_array,
     check_level,
+    lazy_module,
     z_value,
 )
+
+if TYPE_CHECKING:
+    from scipy import stats as _sps
+else:
+    _sps = lazy_module("scipy.stats")
 
 __all__ = [
     "FunnelLimits",
@@ -52,11 +59,11 @@ FunnelMethod = Literal["exact", "normal", "arcsine"]
 _FUNNEL_METHODS = ("exact", "normal", "arcsine")
 
 
-class FunnelLimits(NamedTuple):
-    """Lower and upper funnel limits (floats for scalar input, arrays otherwise)."""
+class FunnelLimits(NamedTuple, Generic[ValueT]):
+    """Lower and upper funnel limits (floats for scalar input, float64 arrays otherwise)."""
 
-    low: Any
-    high: Any
+    low: ValueT
+    high: ValueT
 
 
 class Overdispersion(NamedTuple):
@@ -110,7 +117,7 @@ def _check_proportion(values: FloatArray, name: str) -> None:
 
 
 def _unit_counts(
-    count: Any, total: Any, *, total_name: str, binomial: bool
+    count: npt.ArrayLike, total: npt.ArrayLike, *, total_name: str, binomial: bool
 ) -> tuple[FloatArray, FloatArray]:
     """Validate per-unit counts and their denominators (1-D, same length, sensible values)."""
     x = as_float_array(count, "count")
@@ -140,14 +147,32 @@ def _unit_counts(
     return x, n
 
 
+@overload
 def funnel_limits(
-    target: Any,
-    n: Any,
+    target: Scalar,
+    n: Scalar,
+    *,
+    level: float = ...,
+    method: FunnelMethod | None = ...,
+    overdispersion: float | None = ...,
+) -> FunnelLimits[float]: ...
+@overload
+def funnel_limits(
+    target: npt.ArrayLike,
+    n: npt.ArrayLike,
+    *,
+    level: float = ...,
+    method: FunnelMethod | None = ...,
+    overdispersion: float | None = ...,
+) -> FunnelLimits[FloatArray]: ...
+def funnel_limits(
+    target: npt.ArrayLike,
+    n: npt.ArrayLike,
     *,
     level: float = 0.95,
     method: FunnelMethod | None = None,
     overdispersion: float | None = None,
-) -> FunnelLimits:
+) -> FunnelLimits[Any]:
     r"""Funnel-plot control limits for a proportion around a target.
 
     Parameters
@@ -279,7 +304,13 @@ def _exact_limit(p0: FloatArray, size: FloatArray, q: float) -> FloatArray:
     return result
 
 
-def funnel_p_value(count: Any, total: Any, target: Any) -> Any:
+@overload
+def funnel_p_value(count: Scalar, total: Scalar, target: Scalar) -> float: ...
+@overload
+def funnel_p_value(
+    count: npt.ArrayLike, total: npt.ArrayLike, target: npt.ArrayLike
+) -> FloatArray: ...
+def funnel_p_value(count: npt.ArrayLike, total: npt.ArrayLike, target: npt.ArrayLike) -> Any:
     r"""Two-sided exact binomial mid-p-value of a unit's count against a target proportion.
 
     Parameters
@@ -352,7 +383,9 @@ def funnel_p_value(count: Any, total: Any, target: Any) -> Any:
     return _scalar_or_array(p_value)
 
 
-def overdispersion(count: Any, total: Any, *, target: float | None = None) -> Overdispersion:
+def overdispersion(
+    count: npt.ArrayLike, total: npt.ArrayLike, *, target: float | None = None
+) -> Overdispersion:
     r"""Spiegelhalter's overdispersion of unit proportions around a target.
 
     Parameters
@@ -444,7 +477,7 @@ def _marshall(rate: FloatArray, exposure: FloatArray, mean: float, unit_var: flo
     return Shrinkage(rate, shrunk, weight, mean, between)
 
 
-def shrink_binomial(count: Any, total: Any) -> Shrinkage:
+def shrink_binomial(count: npt.ArrayLike, total: npt.ArrayLike) -> Shrinkage:
     r"""Empirical-Bayes shrinkage of unit proportions (Marshall's method of moments).
 
     Parameters
@@ -506,7 +539,9 @@ def shrink_binomial(count: Any, total: Any) -> Shrinkage:
     return _marshall(x / n, n, mean, mean * (1.0 - mean))
 
 
-def shrink_poisson(count: Any, exposure: Any, *, per: float = 1000.0) -> Shrinkage:
+def shrink_poisson(
+    count: npt.ArrayLike, exposure: npt.ArrayLike, *, per: float = 1000.0
+) -> Shrinkage:
     r"""Empirical-Bayes shrinkage of unit rates per population (Marshall 1991).
 
     Parameters
@@ -568,7 +603,7 @@ def shrink_poisson(count: Any, exposure: Any, *, per: float = 1000.0) -> Shrinka
     )
 
 
-def _sample(values: Any, name: str) -> FloatArray:
+def _sample(values: npt.ArrayLike, name: str) -> FloatArray:
     """Return a 1-D sample with NaNs dropped; refuse infinite values."""
     data = as_float_array(values, name)
     if data.ndim != 1:
@@ -580,7 +615,9 @@ def _sample(values: Any, name: str) -> FloatArray:
     return data
 
 
-def welch_difference(x: Any, y: Any, *, level: float = 0.95) -> Estimate:
+def welch_difference(
+    x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.95
+) -> Estimate[float]:
     r"""Difference in means of two groups with Welch's confidence interval.
 
     Parameters
@@ -647,7 +684,7 @@ def welch_difference(x: Any, y: Any, *, level: float = 0.95) -> Estimate:
     return Estimate(difference, difference - half, difference + half)
 
 
-def hedges_g(x: Any, y: Any) -> float:
+def hedges_g(x: npt.ArrayLike, y: npt.ArrayLike) -> float:
     r"""Hedges' g: the standardised difference in means, corrected for small-sample bias.
 
     Parameters
@@ -704,7 +741,7 @@ def hedges_g(x: Any, y: Any) -> float:
     return float(d * (1.0 - 3.0 / (4.0 * n_total - 9.0)))
 
 
-def _p_values(p_values: Any) -> FloatArray:
+def _p_values(p_values: npt.ArrayLike) -> FloatArray:
     p = as_float_array(p_values, "p_values")
     bad = ~(np.isnan(p) | ((p >= 0.0) & (p <= 1.0)))
     if bad.any():
@@ -715,7 +752,7 @@ def _p_values(p_values: Any) -> FloatArray:
     return p
 
 
-def benjamini_hochberg_adjusted(p_values: Any) -> FloatArray:
+def benjamini_hochberg_adjusted(p_values: npt.ArrayLike) -> FloatArray:
     r"""Benjamini–Hochberg adjusted p-values (q-values of the step-up procedure).
 
     Parameters
@@ -768,7 +805,7 @@ def benjamini_hochberg_adjusted(p_values: Any) -> FloatArray:
     return result
 
 
-def benjamini_hochberg(p_values: Any, *, alpha: float = 0.05) -> npt.NDArray[np.bool_]:
+def benjamini_hochberg(p_values: npt.ArrayLike, *, alpha: float = 0.05) -> npt.NDArray[np.bool_]:
     r"""Which hypotheses the Benjamini–Hochberg procedure rejects at false discovery rate alpha.
 
     Parameters

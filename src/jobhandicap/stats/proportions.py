@@ -11,13 +11,26 @@ offending positions. A base of zero gives ``nan`` and one
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
-from scipy import stats as _sps
+import numpy.typing as npt
 
 from jobhandicap.errors import JobhandicapError, SmallSampleWarning
-from jobhandicap.stats._core import Estimate, FloatArray, as_float_array, check_level, z_value
+from jobhandicap.stats._core import (
+    Estimate,
+    FloatArray,
+    Scalar,
+    as_float_array,
+    check_level,
+    lazy_module,
+    z_value,
+)
+
+if TYPE_CHECKING:
+    from scipy import stats as _sps
+else:
+    _sps = lazy_module("scipy.stats")
 
 __all__ = [
     "clopper_pearson_interval",
@@ -50,7 +63,7 @@ def _broadcast_shape(arrays: dict[str, FloatArray]) -> tuple[int, ...]:
         ) from None
 
 
-def _to_float(values: Any, name: str) -> tuple[FloatArray, bool]:
+def _to_float(values: npt.ArrayLike, name: str) -> tuple[FloatArray, bool]:
     """Convert ``values`` to float64; also tell whether they were integers (no check needed).
 
     Integer, boolean and float arrays convert directly (float64 without a copy); pandas
@@ -136,8 +149,8 @@ def _diagnose_counts(
 
 
 def _check_counts(
-    counts: dict[str, Any],
-    bases: dict[str, Any] | None = None,
+    counts: dict[str, npt.ArrayLike],
+    bases: dict[str, npt.ArrayLike] | None = None,
     *,
     pairs: list[tuple[str, str]] | None = None,
     fractional: bool = False,
@@ -179,7 +192,7 @@ def _check_counts(
     return arrays, shape, any_zero
 
 
-def _check_positive(values: Any, name: str, *, allow_zero: bool) -> FloatArray:
+def _check_positive(values: npt.ArrayLike, name: str, *, allow_zero: bool) -> FloatArray:
     """Convert ``values`` and require them finite and positive (or zero when allowed)."""
     array, _ = _to_float(values, name)
     if array.size == 0:
@@ -202,8 +215,8 @@ def _warn_zero_base(what: str, stacklevel: int) -> None:
     )
 
 
-def _is_scalar(*values: Any) -> bool:
-    return all(np.ndim(v) == 0 for v in values)
+def _is_scalar(*values: npt.ArrayLike | None) -> bool:
+    return all(v is None or np.ndim(v) == 0 for v in values)
 
 
 def _result(scalar: bool, *arrays: Any) -> tuple[Any, ...]:
@@ -270,14 +283,32 @@ def _wilson_limits_fpc(p: FloatArray, f: FloatArray, z: float) -> tuple[FloatArr
 # --------------------------------------------------------------------------------------------
 
 
+@overload
 def wilson_interval(
-    count: Any,
-    n: Any,
+    count: Scalar,
+    n: Scalar,
+    *,
+    level: float = ...,
+    population: Scalar | None = ...,
+    fractional: bool = ...,
+) -> Estimate[float]: ...
+@overload
+def wilson_interval(
+    count: npt.ArrayLike,
+    n: npt.ArrayLike,
+    *,
+    level: float = ...,
+    population: npt.ArrayLike | None = ...,
+    fractional: bool = ...,
+) -> Estimate[FloatArray]: ...
+def wilson_interval(
+    count: npt.ArrayLike,
+    n: npt.ArrayLike,
     *,
     level: float = 0.95,
-    population: Any = None,
+    population: npt.ArrayLike | None = None,
     fractional: bool = False,
-) -> Estimate:
+) -> Estimate[Any]:
     r"""Share ``count / n`` with its Wilson score interval (optionally finite-population).
 
     Parameters
@@ -377,7 +408,17 @@ def wilson_interval(
     return Estimate(*_result(scalar, estimate, low, high))
 
 
-def clopper_pearson_interval(count: Any, n: Any, *, level: float = 0.95) -> Estimate:
+@overload
+def clopper_pearson_interval(
+    count: Scalar, n: Scalar, *, level: float = ...
+) -> Estimate[float]: ...
+@overload
+def clopper_pearson_interval(
+    count: npt.ArrayLike, n: npt.ArrayLike, *, level: float = ...
+) -> Estimate[FloatArray]: ...
+def clopper_pearson_interval(
+    count: npt.ArrayLike, n: npt.ArrayLike, *, level: float = 0.95
+) -> Estimate[Any]:
     r"""Share ``count / n`` with the exact (Clopper–Pearson) interval.
 
     Parameters
@@ -444,7 +485,15 @@ def clopper_pearson_interval(count: Any, n: Any, *, level: float = 0.95) -> Esti
     return Estimate(*_result(scalar, estimate, low, high))
 
 
-def nonresponse_bounds(count: Any, n: Any, population: Any) -> tuple[Any, Any]:
+@overload
+def nonresponse_bounds(count: Scalar, n: Scalar, population: Scalar) -> tuple[float, float]: ...
+@overload
+def nonresponse_bounds(
+    count: npt.ArrayLike, n: npt.ArrayLike, population: npt.ArrayLike
+) -> tuple[FloatArray, FloatArray]: ...
+def nonresponse_bounds(
+    count: npt.ArrayLike, n: npt.ArrayLike, population: npt.ArrayLike
+) -> tuple[Any, Any]:
     r"""Bounds on the population share when the non-respondents' answers are unknown.
 
     Parameters
@@ -506,15 +555,35 @@ def nonresponse_bounds(count: Any, n: Any, population: Any) -> tuple[Any, Any]:
     return _result(scalar, low, high)
 
 
+@overload
 def newcombe_difference(
-    count1: Any,
-    n1: Any,
-    count2: Any,
-    n2: Any,
+    count1: Scalar,
+    n1: Scalar,
+    count2: Scalar,
+    n2: Scalar,
+    *,
+    level: float = ...,
+    fractional: bool = ...,
+) -> Estimate[float]: ...
+@overload
+def newcombe_difference(
+    count1: npt.ArrayLike,
+    n1: npt.ArrayLike,
+    count2: npt.ArrayLike,
+    n2: npt.ArrayLike,
+    *,
+    level: float = ...,
+    fractional: bool = ...,
+) -> Estimate[FloatArray]: ...
+def newcombe_difference(
+    count1: npt.ArrayLike,
+    n1: npt.ArrayLike,
+    count2: npt.ArrayLike,
+    n2: npt.ArrayLike,
     *,
     level: float = 0.95,
     fractional: bool = False,
-) -> Estimate:
+) -> Estimate[Any]:
     r"""Difference of two independent shares, ``count1/n1 - count2/n2``, with Newcombe's interval.
 
     Parameters
@@ -588,7 +657,22 @@ def newcombe_difference(
     return Estimate(*_result(scalar, delta, np.maximum(low, -1.0), np.minimum(high, 1.0)))
 
 
-def paired_difference(a: Any, b: Any, c: Any, d: Any, *, level: float = 0.95) -> Estimate:
+@overload
+def paired_difference(
+    a: Scalar, b: Scalar, c: Scalar, d: Scalar, *, level: float = ...
+) -> Estimate[float]: ...
+@overload
+def paired_difference(
+    a: npt.ArrayLike, b: npt.ArrayLike, c: npt.ArrayLike, d: npt.ArrayLike, *, level: float = ...
+) -> Estimate[FloatArray]: ...
+def paired_difference(
+    a: npt.ArrayLike,
+    b: npt.ArrayLike,
+    c: npt.ArrayLike,
+    d: npt.ArrayLike,
+    *,
+    level: float = 0.95,
+) -> Estimate[Any]:
     r"""Difference of two paired shares, ``(b - c) / n``, with Newcombe's paired interval.
 
     The same units answer twice (for example the same jobcentres in two survey waves).
@@ -679,7 +763,11 @@ def paired_difference(a: Any, b: Any, c: Any, d: Any, *, level: float = 0.95) ->
     return Estimate(*_result(scalar, delta, np.maximum(low, -1.0), np.minimum(high, 1.0)))
 
 
-def mcnemar_exact(b: Any, c: Any) -> Any:
+@overload
+def mcnemar_exact(b: Scalar, c: Scalar) -> float: ...
+@overload
+def mcnemar_exact(b: npt.ArrayLike, c: npt.ArrayLike) -> FloatArray: ...
+def mcnemar_exact(b: npt.ArrayLike, c: npt.ArrayLike) -> Any:
     r"""Two-sided exact McNemar test of a paired 2×2 table: the p-value.
 
     Parameters
@@ -720,9 +808,25 @@ def mcnemar_exact(b: Any, c: Any) -> Any:
     return _result(scalar, p)[0]
 
 
+@overload
 def poisson_interval(
-    count: Any, *, exposure: Any = 1.0, level: float = 0.95, per: Any = 1.0
-) -> Estimate:
+    count: Scalar, *, exposure: Scalar = ..., level: float = ..., per: Scalar = ...
+) -> Estimate[float]: ...
+@overload
+def poisson_interval(
+    count: npt.ArrayLike,
+    *,
+    exposure: npt.ArrayLike = ...,
+    level: float = ...,
+    per: npt.ArrayLike = ...,
+) -> Estimate[FloatArray]: ...
+def poisson_interval(
+    count: npt.ArrayLike,
+    *,
+    exposure: npt.ArrayLike = 1.0,
+    level: float = 0.95,
+    per: npt.ArrayLike = 1.0,
+) -> Estimate[Any]:
     r"""Rate ``count / exposure * per`` with the exact (Garwood) Poisson interval.
 
     Parameters

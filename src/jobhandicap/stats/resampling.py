@@ -19,15 +19,20 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import special as _special
 
+from jobhandicap._defaults import DEFAULT_N_BOOT, DEFAULT_SEED
 from jobhandicap.errors import JobhandicapError, SmallSampleWarning
-from jobhandicap.stats._core import Estimate, FloatArray, check_level
+from jobhandicap.stats._core import Estimate, FloatArray, Labels, check_level, lazy_module
+
+if TYPE_CHECKING:
+    from scipy import special as _special
+else:
+    _special = lazy_module("scipy.special")
 
 __all__ = ["bootstrap_difference", "bootstrap_interval"]
 
@@ -36,6 +41,8 @@ _MAX_ELEMENTS = 50_000_000
 
 IntArray = npt.NDArray[np.intp]
 Statistic = Callable[..., Any]
+#: A seed: an integer, a generator (advanced by the draws), or ``None`` for fresh entropy from
+#: the operating system (not reproducible). The functions default to ``DEFAULT_SEED``.
 Seed = int | np.integer[Any] | np.random.Generator | None
 Method = Literal["percentile", "bca"]
 
@@ -65,7 +72,7 @@ def _check_options(n_boot: int, level: float, method: str) -> float:
     return 1.0 - check_level(level)
 
 
-def _as_data(data: Any, name: str) -> npt.NDArray[Any]:
+def _as_data(data: npt.ArrayLike, name: str) -> npt.NDArray[Any]:
     array = np.asarray(data)
     if array.ndim == 0:
         raise JobhandicapError(
@@ -117,7 +124,7 @@ def _block_rows(row_elements: int) -> int:
 class _Clusters:
     """Rows grouped by cluster: the row order, and each cluster's start and size in it."""
 
-    def __init__(self, labels: Any, n: int) -> None:
+    def __init__(self, labels: Labels, n: int) -> None:
         values = np.asarray(labels)
         if values.ndim != 1 or values.shape[0] != n:
             raise JobhandicapError(
@@ -306,15 +313,15 @@ def _observed(data: npt.NDArray[Any], statistic: Statistic) -> float:
 
 
 def bootstrap_interval(
-    data: Any,
+    data: npt.ArrayLike,
     statistic: Statistic,
     *,
-    n_boot: int = 9_999,
+    n_boot: int = DEFAULT_N_BOOT,
     level: float = 0.95,
     method: Method = "percentile",
-    cluster: Any = None,
-    seed: Seed = None,
-) -> Estimate:
+    cluster: Labels | None = None,
+    seed: Seed = DEFAULT_SEED,
+) -> Estimate[float]:
     r"""Bootstrap confidence interval of a statistic, optionally resampling whole clusters.
 
     Parameters
@@ -328,7 +335,7 @@ def bootstrap_interval(
         of shape ``(B, m, ...)``; it must return shape ``(B,)`` (see the module docstring).
         ``np.mean``, ``np.median`` and the like work as they are.
     n_boot
-        Number of bootstrap resamples.
+        Number of bootstrap resamples (default ``DEFAULT_N_BOOT`` = 1,999).
     level
         Confidence level, strictly between 0 and 1.
     method
@@ -338,7 +345,8 @@ def bootstrap_interval(
         member). Whole clusters are then resampled with replacement, all rows of each drawn
         cluster together, and BCa's jackknife leaves out one cluster at a time.
     seed
-        An integer or a :class:`numpy.random.Generator` (which is advanced). ``None`` draws
+        An integer or a :class:`numpy.random.Generator` (which is advanced); by default
+        ``DEFAULT_SEED`` (2018), so the same call gives the same interval. ``None`` draws
         fresh entropy from the operating system: the result is then not reproducible.
 
     Returns
@@ -393,6 +401,11 @@ def bootstrap_interval(
     >>> round(est.estimate, 3), est.ci_low < est.estimate < est.ci_high
     (0.568, True)
 
+    Without a ``seed`` the library's default seed is used, so the interval is reproducible:
+
+    >>> bootstrap_interval(x, np.mean) == bootstrap_interval(x, np.mean, seed=2018)
+    True
+
     A correlation of two columns, with staff resampled by jobcentre:
 
     >>> def pearson(sample, axis):
@@ -431,15 +444,15 @@ def bootstrap_interval(
 
 
 def bootstrap_difference(
-    x: Any,
-    y: Any,
+    x: npt.ArrayLike,
+    y: npt.ArrayLike,
     *,
     statistic: Statistic = np.mean,
-    n_boot: int = 9_999,
+    n_boot: int = DEFAULT_N_BOOT,
     level: float = 0.95,
     method: Method = "percentile",
-    seed: Seed = None,
-) -> Estimate:
+    seed: Seed = DEFAULT_SEED,
+) -> Estimate[float]:
     r"""Bootstrap interval for the difference of a statistic between two independent groups.
 
     Parameters
@@ -451,13 +464,14 @@ def bootstrap_difference(
         Vectorised statistic, called as ``statistic(sample, axis=1)`` (see the module
         docstring); the mean by default.
     n_boot
-        Number of bootstrap resamples.
+        Number of bootstrap resamples (default ``DEFAULT_N_BOOT`` = 1,999).
     level
         Confidence level, strictly between 0 and 1.
     method
         ``"percentile"`` (default) or ``"bca"``.
     seed
-        An integer or a :class:`numpy.random.Generator` (advanced); ``None`` is not
+        An integer or a :class:`numpy.random.Generator` (which is advanced); by default
+        ``DEFAULT_SEED`` (2018), reproducible. ``None`` draws fresh entropy: not
         reproducible.
 
     Returns

@@ -8,15 +8,21 @@ covariance or correlation matrix are given too, for users who only have the matr
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-from scipy import optimize as _opt
-from scipy import stats as _sps
 
 from jobhandicap.errors import DataQualityWarning, JobhandicapError, SmallSampleWarning
-from jobhandicap.stats._core import Estimate, FloatArray, check_level, z_value
+from jobhandicap.stats._core import (
+    Estimate,
+    FloatArray,
+    Scalar,
+    check_level,
+    lazy_module,
+    z_value,
+)
 from jobhandicap.stats.proportions import (
     _broadcast_shape,
     _describe,
@@ -25,6 +31,13 @@ from jobhandicap.stats.proportions import (
     _result,
     _to_float,
 )
+
+if TYPE_CHECKING:
+    from scipy import optimize as _opt
+    from scipy import stats as _sps
+else:
+    _opt = lazy_module("scipy.optimize")
+    _sps = lazy_module("scipy.stats")
 
 __all__ = [
     "cronbach_alpha",
@@ -52,7 +65,12 @@ _SYMMETRY_TOLERANCE = 1e-8
 _ZERO_VARIANCE = float(np.sqrt(np.finfo(np.float64).eps))
 
 
-def _item_matrix(items: Any, *, minimum_items: int = 2) -> tuple[FloatArray, list[str]]:
+#: Respondents × items (or a square matrix of the items): a data frame of numeric columns or
+#: anything :func:`numpy.asarray` turns into a 2-D array of numbers.
+ItemTable: TypeAlias = pd.DataFrame | npt.ArrayLike
+
+
+def _item_matrix(items: ItemTable, *, minimum_items: int = 2) -> tuple[FloatArray, list[str]]:
     """Respondents × items as float64, listwise complete, and how to name each item.
 
     Errors name the offending column. Items are named ``'q1'`` (quoted column name) for a
@@ -85,7 +103,7 @@ def _item_matrix(items: Any, *, minimum_items: int = 2) -> tuple[FloatArray, lis
     return rows, _item_names(items, matrix.shape[1])
 
 
-def _item_names(table: Any, k: int) -> list[str]:
+def _item_names(table: ItemTable, k: int) -> list[str]:
     """How messages name the items: the quoted column name of a frame, else the position."""
     if isinstance(table, pd.DataFrame):
         return [repr(str(column)) for column in table.columns]
@@ -113,7 +131,7 @@ def _warn_constant(names: list[str], constant: Any, n: int) -> None:
     )
 
 
-def _square_matrix(matrix: Any, name: str, *, minimum: int) -> FloatArray:
+def _square_matrix(matrix: ItemTable, name: str, *, minimum: int) -> FloatArray:
     """Check a covariance or correlation matrix: square, finite, symmetric, positive diagonal."""
     if isinstance(matrix, pd.DataFrame):
         matrix = matrix.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -145,7 +163,7 @@ def _warn(message: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def cronbach_alpha(items: Any, *, level: float = 0.95) -> Estimate:
+def cronbach_alpha(items: ItemTable, *, level: float = 0.95) -> Estimate[float]:
     r"""Cronbach's α of a scale with Feldt's confidence interval.
 
     Parameters
@@ -227,7 +245,7 @@ def cronbach_alpha(items: Any, *, level: float = 0.95) -> Estimate:
     return Estimate(float(alpha), float(low), float(high))
 
 
-def cronbach_alpha_from_covariance(cov: Any) -> float:
+def cronbach_alpha_from_covariance(cov: ItemTable) -> float:
     r"""Cronbach's α from a covariance (or correlation) matrix of the items.
 
     Parameters
@@ -277,7 +295,7 @@ def cronbach_alpha_from_covariance(cov: Any) -> float:
     return float(k / (k - 1) * (1.0 - np.trace(matrix) / total))
 
 
-def standardised_alpha(items: Any) -> float:
+def standardised_alpha(items: ItemTable) -> float:
     r"""Standardised Cronbach's α: α of the items' correlation matrix.
 
     Parameters
@@ -399,7 +417,7 @@ def _fit_one_factor(corr: FloatArray) -> tuple[FloatArray, FloatArray]:
     return _loadings_given_psi(psi, corr), psi
 
 
-def mcdonald_omega_from_correlation(corr: Any) -> float:
+def mcdonald_omega_from_correlation(corr: ItemTable) -> float:
     r"""McDonald's ω (total) from a correlation matrix, by a one-factor ML fit.
 
     Parameters
@@ -498,7 +516,7 @@ def _omega(matrix: FloatArray, names: list[str]) -> float:
     return float(common / (common + psi.sum()))
 
 
-def mcdonald_omega(items: Any) -> float:
+def mcdonald_omega(items: ItemTable) -> float:
     r"""McDonald's ω (total) of a scale from item data, by a one-factor ML fit.
 
     Parameters
@@ -558,7 +576,13 @@ def mcdonald_omega(items: Any) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def fisher_interval(r: Any, n: Any, *, level: float = 0.95) -> Estimate:
+@overload
+def fisher_interval(r: Scalar, n: Scalar, *, level: float = ...) -> Estimate[float]: ...
+@overload
+def fisher_interval(
+    r: npt.ArrayLike, n: npt.ArrayLike, *, level: float = ...
+) -> Estimate[FloatArray]: ...
+def fisher_interval(r: npt.ArrayLike, n: npt.ArrayLike, *, level: float = 0.95) -> Estimate[Any]:
     r"""Confidence interval for a Pearson correlation by Fisher's z transformation.
 
     Parameters

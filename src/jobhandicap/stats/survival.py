@@ -18,8 +18,8 @@ In jobhandicap's use the "survival" is the share of applications *not yet decide
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,7 @@ import pandas as pd
 from jobhandicap.errors import JobhandicapError, MissingColumnsError
 from jobhandicap.stats._core import (
     FloatArray,
+    Labels,
     _offending,
     as_float_array,
     check_level,
@@ -45,6 +46,9 @@ __all__ = [
 
 Transform = Literal["log-log", "log", "plain"]
 IntArray = npt.NDArray[np.int64]
+#: Group labels of the cases: one label per case (array-like or Series), a frame of grouping
+#: columns, or ``None`` for one group.
+Groups: TypeAlias = pd.DataFrame | pd.Series | Labels | None
 
 _TRANSFORMS = ("log-log", "log", "plain")
 _COUNT_COLUMNS = ("time", "events", "censored")
@@ -64,7 +68,7 @@ def _check_transform(transform: str) -> Transform:
     return transform  # type: ignore[return-value]
 
 
-def _check_cases(durations: Any, observed: Any) -> tuple[FloatArray, IntArray]:
+def _check_cases(durations: npt.ArrayLike, observed: npt.ArrayLike) -> tuple[FloatArray, IntArray]:
     """Validate case-level durations and event indicators; return float times and 0/1 ints."""
     time = as_float_array(durations, "durations")
     event = as_float_array(observed, "observed")
@@ -93,7 +97,7 @@ def _check_cases(durations: Any, observed: Any) -> tuple[FloatArray, IntArray]:
     return time, event.astype(np.int64)
 
 
-def _group_frame(groups: Any, size: int) -> pd.DataFrame | None:
+def _group_frame(groups: Groups, size: int) -> pd.DataFrame | None:
     """Turn the ``groups`` argument into a frame of grouping columns (or ``None``)."""
     if groups is None:
         return None
@@ -103,10 +107,11 @@ def _group_frame(groups: Any, size: int) -> pd.DataFrame | None:
         name = groups.name if isinstance(groups.name, str) else "group"
         frame = groups.reset_index(drop=True).to_frame(name=name)
     else:
-        if np.ndim(groups) != 1:
+        shape = np.asarray(groups).shape
+        if len(shape) != 1 or not isinstance(groups, Iterable):
             raise JobhandicapError(
                 "groups must be one-dimensional (one label per case), a pandas Series or a "
-                f"DataFrame of grouping columns; got an array of shape {np.shape(groups)}"
+                f"DataFrame of grouping columns; got an array of shape {shape}"
             )
         column = pd.Series(list(groups) if not isinstance(groups, np.ndarray) else groups)
         if pd.api.types.infer_dtype(column, skipna=True) == "string":
@@ -135,7 +140,9 @@ def _group_frame(groups: Any, size: int) -> pd.DataFrame | None:
     return frame
 
 
-def reduce_survival(durations: Any, observed: Any, groups: Any = None) -> pd.DataFrame:
+def reduce_survival(
+    durations: npt.ArrayLike, observed: npt.ArrayLike, groups: Groups = None
+) -> pd.DataFrame:
     r"""Reduce case-level durations to event and censoring counts per group and time.
 
     This is the step that scales with the number of cases (a single group-by); everything else
@@ -461,12 +468,12 @@ def _band(
 
 
 def kaplan_meier(
-    durations: Any,
-    observed: Any,
+    durations: npt.ArrayLike,
+    observed: npt.ArrayLike,
     *,
     level: float = 0.95,
     transform: Transform = "log-log",
-    groups: Any = None,
+    groups: Groups = None,
 ) -> pd.DataFrame:
     r"""Kaplan–Meier survival curves with pointwise confidence bands, optionally per group.
 
