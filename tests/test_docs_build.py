@@ -1,10 +1,9 @@
 """The documentation site: Sphinx roles become links, formulas are wrapped for KaTeX.
 
 The docstrings keep their numpydoc roles (``:func:``, ``:math:``, ``.. math::``), simple
-tables and citations; the Griffe
-extension ``docs/_ext/sphinx_roles.py`` rewrites them when the site is built. The fast tests
-check the rewriting on the package as Griffe loads it; the slow one builds the whole site
-(``mkdocs build --strict``) and reads the API pages' HTML.
+tables and citations; the Griffe extension ``docs/_ext/sphinx_roles.py`` rewrites them when the
+site is built. The fast tests check the rewriting on the package as Griffe loads it; the slow
+one builds the whole site (``mkdocs build --strict``) and reads the API pages' HTML.
 """
 
 from __future__ import annotations
