@@ -46,11 +46,18 @@ def loaded() -> Any:
     return package, loader.modules_collection
 
 
+def defined_at(collection: Any, path: str) -> str:
+    """The path where the object importable as ``path`` is defined."""
+    obj = collection[path]
+    return str(obj.final_target.path if obj.is_alias else obj.path)
+
+
 def test_short_names_link_to_the_canonical_object(roles: ModuleType, loaded: Any) -> None:
     package, collection = loaded
     where = package["survey"]
     text = roles.rewrite(":func:`top_box` raises :class:`MissingColumnsError`.", where, collection)
-    assert '<autoref identifier="jobhandicap.survey.top_box" optional>' in text
+    top_box = defined_at(collection, "jobhandicap.survey.top_box")
+    assert f'<autoref identifier="{top_box}" optional>' in text
     assert '<autoref identifier="jobhandicap.errors.MissingColumnsError" optional>' in text
     assert "<code>top_box</code>" in text
     assert ":func:" not in text
@@ -68,7 +75,9 @@ def test_tilde_shows_the_last_part_and_dotted_names_resolve(
     )
     # A name re-exported at the top level links to where it is defined.
     text = roles.rewrite(":func:`jobhandicap.read_cases`", package, collection)
-    assert 'identifier="jobhandicap.io._readers.read_cases"' in text
+    defined = defined_at(collection, "jobhandicap.read_cases")
+    assert defined != "jobhandicap.read_cases"
+    assert f'identifier="{defined}"' in text
 
 
 def test_names_outside_the_package_are_inline_code(roles: ModuleType, loaded: Any) -> None:
