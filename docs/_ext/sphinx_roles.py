@@ -44,15 +44,13 @@ _CITATION = re.compile(r"^(?P<indent>[ \t]*)\.\. \[(?P<label>[^\]]+)\][ \t]+", r
 _CITED = re.compile(r"\[(?P<label>[0-9]+)\]_")
 
 
-def _columns(border: str) -> list[tuple[int, int]]:
-    """The (start, end) of each column under a simple table's border; the last is open."""
-    spans = [(match.start(), match.end()) for match in re.finditer("=+", border)]
-    return [(start, end) for start, end in spans[:-1]] + [(spans[-1][0], 1 << 30)]
-
-
-def _cells(line: str, columns: list[tuple[int, int]]) -> list[str]:
-    bounds = [start for start, _ in columns[1:]] + [len(line)]
-    return [line[start:bound].strip() for (start, _), bound in zip(columns, bounds, strict=True)]
+def _cells(line: str, starts: list[int]) -> list[str]:
+    """The cells of one line of a simple table whose columns start at ``starts``."""
+    bounds = [*starts[1:], max(len(line), starts[-1])]
+    return [
+        line[start:bound].strip().replace("|", "\\|")
+        for start, bound in zip(starts, bounds, strict=True)
+    ]
 
 
 def _simple_tables(text: str) -> str:
@@ -62,33 +60,33 @@ def _simple_tables(text: str) -> str:
     i = 0
     while i < len(lines):
         top = _BORDER.match(lines[i])
-        ends = [j for j in range(i + 1, len(lines)) if _BORDER.match(lines[j])][:2]
-        if top is None or len(ends) < 2 or any(not line.strip() for line in lines[i : ends[1]]):
-            out.append(lines[i])
-            i += 1
-            continue
-        columns = _columns(lines[i])
-        rows: list[list[str]] = []
-        for line in lines[i + 1 : ends[1]]:
-            if _BORDER.match(line):
+        if top is not None:
+            borders = [j for j in range(i + 1, len(lines)) if _BORDER.match(lines[j])][:2]
+            # A simple table: a top border, the header, a border, the rows, a bottom border,
+            # with no blank line inside.
+            if len(borders) == 2 and all(line.strip() for line in lines[i : borders[1]]):
+                starts = [match.start() for match in re.finditer("=+", lines[i])]
+                rows: list[list[str]] = []
+                for line in lines[i + 1 : borders[1]]:
+                    if _BORDER.match(line):
+                        continue
+                    cells = _cells(line, starts)
+                    if rows and not cells[0]:  # a continuation: its first column is blank
+                        rows[-1] = [
+                            f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)
+                        ]
+                    else:
+                        rows.append(cells)
+                indent = top["indent"]
+                if out and out[-1].strip():
+                    out.append("")
+                out.append(indent + "| " + " | ".join(rows[0]) + " |")
+                out.append(indent + "|" + "|".join(" --- " for _ in rows[0]) + "|")
+                out.extend(indent + "| " + " | ".join(row) + " |" for row in rows[1:])
+                i = borders[1] + 1
                 continue
-            cells = _cells(line, columns)
-            if rows and not cells[0]:  # a continuation line: its first column is blank
-                rows[-1] = [
-                    f"{old} {new}".strip() for old, new in zip(rows[-1], cells, strict=True)
-                ]
-            else:
-                rows.append(cells)
-        indent = top["indent"]
-        head, body = rows[0], rows[1:]
-        if out and out[-1].strip():
-            out.append("")
-        out.append(indent + "| " + " | ".join(head) + " |")
-        out.append(indent + "|" + "|".join(" --- " for _ in head) + "|")
-        out.extend(
-            indent + "| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body
-        )
-        i = ends[1] + 1
+        out.append(lines[i])
+        i += 1
     return "\n".join(out)
 
 
