@@ -147,8 +147,8 @@ def test_response_rate_with_jobcentres() -> None:
         ignore_index=True,
     )
     rates = response_rate(survey, "jobcentres")
-    assert rates["respondents"].tolist() == [84, 82]
-    assert rates["population"].tolist() == [94, 94]
+    assert rates["count"].tolist() == [84, 82]
+    assert rates["n"].tolist() == [94, 94]
     assert rates["response_rate"].iloc[1] == pytest.approx(82 / 94)
 
 
