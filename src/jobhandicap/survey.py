@@ -569,7 +569,7 @@ def likert_distribution(
             frame["count"].to_numpy(np.float64), totals.astype(np.float64), level=level
         )
     labels = {int(a): a.label_en if lang == "en" else a.label_da for a in Likert}
-    result = frame[by].copy()
+    result: pd.DataFrame = frame[by].copy()
     for column in by:
         result[column] = result[column].astype(survey[column].dtype)
     result["answer"] = answers.to_numpy()
@@ -810,8 +810,10 @@ def wave_change(
     answers = reduce_answers(survey, ("item", "wave"), items=items, waves=(earlier, later))
 
     def in_base(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-        answered = codes != _NO_ANSWER
-        return answered & (codes != _DONT_KNOW) if dont_know == "exclude" else answered
+        answered: npt.NDArray[np.bool_] = codes != _NO_ANSWER
+        if dont_know == "exclude":
+            answered &= codes != _DONT_KNOW
+        return answered
 
     # Independent view: answers in the base and top-box answers per item and wave.
     wave = answers["wave"].to_numpy()
