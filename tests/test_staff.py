@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from jobhandicap.errors import (
+    ArgumentTypeError,
     DataQualityWarning,
     JobhandicapError,
     MissingColumnsError,
+    OptionError,
     SmallSampleWarning,
 )
 from jobhandicap.staff import Scale, association, reliability, scale_means, scale_scores
@@ -323,3 +325,68 @@ def test_reliability_of_two_items_has_no_omega() -> None:
     result = reliability(long_staff(matrix, ["q1", "q2"]), Scale("k", ["q1", "q2"]))
     assert np.isfinite(result["alpha"].iloc[0])
     assert np.isnan(result["omega"].iloc[0])
+
+
+# --------------------------------------------------------------------------------------------
+# Conventions: option errors, reproducible defaults, small bases
+# --------------------------------------------------------------------------------------------
+
+
+def _clustered_scores(size: int = 120) -> pd.DataFrame:
+    rng = np.random.default_rng(2)
+    centre = np.repeat(np.arange(size // 6), 6)
+    return pd.DataFrame(
+        {
+            "x": rng.normal(size=size),
+            "y": rng.normal(size=size),
+            "jobcentre": centre,
+            "strategy": np.where(centre % 2 == 0, "proactive", "reactive"),
+        }
+    )
+
+
+def test_bootstraps_are_reproducible_by_default() -> None:
+    scores = _clustered_scores()
+    first = association(scores, "x", "y", cluster="jobcentre")
+    pd.testing.assert_frame_equal(first, association(scores, "x", "y", cluster="jobcentre"))
+    pd.testing.assert_frame_equal(
+        first, association(scores, "x", "y", cluster="jobcentre", seed=2018, n_boot=1_999)
+    )
+    means = scale_means(scores, ["x", "y"], by="strategy", cluster="jobcentre")
+    pd.testing.assert_frame_equal(
+        means, scale_means(scores, ["x", "y"], by="strategy", cluster="jobcentre")
+    )
+
+
+def test_staff_option_errors_are_value_and_type_errors() -> None:
+    scores = _clustered_scores()
+    with pytest.raises(OptionError, match="method"):
+        association(scores, "x", "y", method="kendall")  # type: ignore[arg-type]
+    with pytest.raises(OptionError, match="n_boot"):
+        association(scores, "x", "y", cluster="jobcentre", n_boot=0)
+    with pytest.raises(ArgumentTypeError, match="seed"):
+        association(scores, "x", "y", cluster="jobcentre", seed="1")  # type: ignore[arg-type]
+    with pytest.raises(OptionError, match="level"):
+        scale_means(scores, "x", level=1.5)
+    with pytest.raises(ArgumentTypeError, match="numbers"):
+        association(scores.assign(x="high"), "x", "y")
+    with pytest.raises(MissingColumnsError):
+        scale_means(scores, "x", by="region")
+    with pytest.raises(ArgumentTypeError, match="Scale"):
+        reliability(reference_staff(), "knowledge")  # type: ignore[arg-type]
+    with pytest.raises(OptionError, match="min_answered"):
+        Scale("k", ["a", "b"], min_answered=3)
+
+
+def test_small_bases_warn_once_per_call() -> None:
+    scores = _clustered_scores(size=48)  # 24 per strategy: below SMALL_BASE
+    with pytest.warns(SmallSampleWarning) as caught:
+        scale_means(scores, ["x", "y"], by="strategy")
+    assert len(caught) == 1
+    assert "4 of 4 estimates rest on fewer than 30 scores" in str(caught[0].message)
+    with pytest.warns(SmallSampleWarning) as caught:
+        association(scores, "x", "y", by="strategy")
+    assert len(caught) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SmallSampleWarning)
+        association(_clustered_scores(size=60), "x", "y")

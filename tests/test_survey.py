@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobhandicap.errors import JobhandicapError, MissingColumnsError, SmallSampleWarning
+from jobhandicap._defaults import SMALL_BASE
+from jobhandicap.errors import (
+    ArgumentTypeError,
+    JobhandicapError,
+    MissingColumnsError,
+    OptionError,
+    SmallSampleWarning,
+)
 from jobhandicap.survey import likert_distribution, response_rate, top_box, wave_change
 
 CODES = [1, 2, 3, 4, 5, 9]
@@ -147,8 +155,8 @@ def test_response_rate_with_jobcentres() -> None:
         ignore_index=True,
     )
     rates = response_rate(survey, "jobcentres")
-    assert rates["respondents"].tolist() == [84, 82]
-    assert rates["population"].tolist() == [94, 94]
+    assert rates["count"].tolist() == [84, 82]
+    assert rates["n"].tolist() == [94, 94]
     assert rates["response_rate"].iloc[1] == pytest.approx(82 / 94)
 
 
@@ -278,3 +286,61 @@ def test_finite_population_interval_keeps_zero_share_at_zero() -> None:
     # Regression: floating error once put the lower limit at 2.8e-17, above the share of 0.
     row = top_box(make_survey([1, 1, 1]), population=4).iloc[0]
     assert row["ci_low"] == 0.0 == row["share"]
+
+
+# ------------------------------------------------------------------------------ conventions
+
+
+def test_bad_option_values_are_value_errors_and_wrong_types_type_errors() -> None:
+    survey = make_survey([4, 5, 3])
+    assert issubclass(OptionError, ValueError)
+    assert issubclass(ArgumentTypeError, TypeError)
+    bad_values: list[dict[str, Any]] = [
+        {"boxes": 5},
+        {"boxes": 0},
+        {"dont_know": "drop"},
+        {"level": 95},
+    ]
+    for options in bad_values:
+        with pytest.raises(OptionError):
+            top_box(survey, **options)
+    wrong_types: list[dict[str, Any]] = [{"boxes": 2.0}, {"dont_know": 1}, {"level": "0.95"}]
+    for options in wrong_types:
+        with pytest.raises(ArgumentTypeError):
+            top_box(survey, **options)
+    with pytest.raises(OptionError, match="lang"):
+        likert_distribution(survey, lang="fr")
+    with pytest.raises(ArgumentTypeError, match="item"):
+        wave_change(survey, item=3)  # type: ignore[arg-type]
+    with pytest.raises(MissingColumnsError, match="region"):
+        likert_distribution(survey, by="region")
+    with pytest.raises(OptionError, match="answer"):
+        top_box(survey, by="answer")
+
+
+def test_small_bases_warn_once_below_the_documented_threshold() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SmallSampleWarning)
+        top_box(make_survey([4] * SMALL_BASE))
+        likert_distribution(make_survey([4] * SMALL_BASE))
+    small = pd.concat(
+        [make_survey([4] * (SMALL_BASE - 1), item=item) for item in ("a", "b", "c", "d")],
+        ignore_index=True,
+    )
+    with pytest.warns(SmallSampleWarning) as caught:
+        top_box(small)
+    assert len(caught) == 1
+    assert "4 of 4 estimates rest on fewer than 30 respondents" in str(caught[0].message)
+    assert "item=a: 29" in str(caught[0].message)
+
+
+def test_likert_distribution_labels_in_danish() -> None:
+    distribution = likert_distribution(make_survey([5] * 40), lang="da")
+    assert distribution.columns.tolist()[-1] == "label"
+    english = likert_distribution(make_survey([5] * 40))
+    assert (distribution["label"] != english["label"]).all()
+    pd.testing.assert_frame_equal(
+        distribution.drop(columns="label"), english.drop(columns="label")
+    )

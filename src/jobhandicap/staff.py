@@ -8,8 +8,13 @@ scores, their reliability (Cronbach's α with Feldt's interval, McDonald's ω), 
 between scales (Fisher or cluster-bootstrap intervals, since staff are nested in jobcentres)
 and group means (for example by the jobcentre's strategy type, a column the caller joins).
 
-The long frame is reduced once to a respondents × items matrix; everything else is vectorised
-over that matrix.
+Reduce, then infer: :func:`reduce_cross_products` reduces rows of numbers (scored items, or
+scale scores) to counts, sums and sums of cross-products per group and pair of columns, built
+on :func:`jobhandicap._reduce.grouped_sums`; α, ω, correlations, means and their intervals are
+computed from that table. The cluster bootstraps resample the jobcentres' reduced sums, not
+rows: a matrix product of the draw counts and the per-jobcentre sums. What needs rows says so:
+a respondent's scale score (its minimum of answered items) and ranks for Spearman's
+correlation.
 """
 
 from __future__ import annotations
@@ -24,16 +29,31 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap._grouping import check_columns
-from jobhandicap.errors import JobhandicapError, MissingColumnsError, SmallSampleWarning
+from jobhandicap._defaults import DEFAULT_LEVEL, DEFAULT_N_BOOT, DEFAULT_SEED
+from jobhandicap._grouping import as_by, check_columns
+from jobhandicap._options import (
+    Seed,
+    check_choice,
+    check_count,
+    check_level,
+    generator,
+    warn_small_bases,
+)
+from jobhandicap._reduce import grouped_sums
+from jobhandicap.errors import (
+    ArgumentTypeError,
+    DataQualityWarning,
+    JobhandicapError,
+    OptionError,
+    SmallSampleWarning,
+)
 from jobhandicap.stats import (
     bootstrap_interval,
-    cronbach_alpha,
     fisher_interval,
-    mcdonald_omega,
+    mcdonald_omega_from_correlation,
     z_value,
 )
-from jobhandicap.stats._core import FloatArray, check_level, lazy_module
+from jobhandicap.stats._core import FloatArray, lazy_module
 
 if TYPE_CHECKING:
     from scipy import stats as sps
@@ -87,22 +107,22 @@ minimum=1.0, maximum=5.0, min_answered=2)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
-            raise JobhandicapError(f"a scale needs a non-empty name, got {self.name!r}")
+            raise ArgumentTypeError(f"a scale needs a non-empty name, got {self.name!r}")
         if not self.items:
-            raise JobhandicapError(f"scale {self.name!r} needs at least one item")
+            raise OptionError(f"scale {self.name!r} needs at least one item")
         if len(set(self.items)) != len(self.items):
-            raise JobhandicapError(f"scale {self.name!r} lists an item twice: {self.items}")
+            raise OptionError(f"scale {self.name!r} lists an item twice: {self.items}")
         stray = [i for i in self.reversed if i not in self.items]
         if stray:
-            raise JobhandicapError(
+            raise OptionError(
                 f"scale {self.name!r}: reversed item(s) {stray} are not among its items"
             )
         if not self.minimum < self.maximum:
-            raise JobhandicapError(
+            raise OptionError(
                 f"scale {self.name!r}: minimum {self.minimum} must be below maximum {self.maximum}"
             )
         if not 1 <= self.min_answered <= len(self.items):
-            raise JobhandicapError(
+            raise OptionError(
                 f"scale {self.name!r}: min_answered must be from 1 to {len(self.items)}, "
                 f"got {self.min_answered}"
             )
@@ -112,13 +132,7 @@ class _ItemMatrix:
     """The long staff frame reduced to a respondents × items matrix (NaN = not answered)."""
 
     def __init__(self, staff: pd.DataFrame) -> None:
-        if not isinstance(staff, pd.DataFrame):
-            raise JobhandicapError(
-                f"staff must be the canonical staff DataFrame, got {type(staff).__name__}"
-            )
-        needed = [c for c in ("respondent", "jobcentre", "item", "value") if c not in staff]
-        if needed:
-            raise MissingColumnsError(needed, list(staff.columns), "staff")
+        check_columns(staff, ["respondent", "jobcentre", "item", "value"], "staff")
         respondent_codes, respondents = pd.factorize(staff["respondent"], sort=True)
         item_codes, items = pd.factorize(staff["item"], sort=True)
         if (respondent_codes < 0).any() or (item_codes < 0).any():
@@ -148,7 +162,7 @@ class _ItemMatrix:
         """Return the scale's item columns with reversed items recoded."""
         unknown = [i for i in scale.items if i not in self.items]
         if unknown:
-            raise JobhandicapError(
+            raise OptionError(
                 f"scale {scale.name!r} names item(s) {unknown} that the staff frame does not "
                 f"have; it has {self.items}"
             )
@@ -166,11 +180,13 @@ class _ItemMatrix:
 
 def _as_scales(scales: Scale | Sequence[Scale]) -> list[Scale]:
     listed = [scales] if isinstance(scales, Scale) else list(scales)
-    if not listed or not all(isinstance(s, Scale) for s in listed):
-        raise JobhandicapError("scales must be a Scale or a non-empty sequence of Scale")
+    if not all(isinstance(s, Scale) for s in listed):
+        raise ArgumentTypeError("scales must be a Scale or a non-empty sequence of Scale")
+    if not listed:
+        raise OptionError("scales must be a Scale or a non-empty sequence of Scale")
     names = [s.name for s in listed]
     if len(set(names)) != len(names):
-        raise JobhandicapError(f"two scales share a name: {names}")
+        raise OptionError(f"two scales share a name: {names}")
     return listed
 
 
@@ -192,6 +208,10 @@ def scale_scores(staff: pd.DataFrame, scales: Scale | Sequence[Scale]) -> pd.Dat
 
     Notes
     -----
+    A score is a per-respondent quantity (with its own minimum of answered items), so this
+    function works on rows, not on a reduced table; its result is the input of
+    :func:`association` and :func:`scale_means`, which reduce it.
+
     Score :math:`= \frac{1}{m}\sum_{j \in \text{answered}} x'_j` with
     :math:`x'_j = \text{minimum} + \text{maximum} - x_j` for reversed items, when
     :math:`m \ge` ``min_answered``.
@@ -224,7 +244,188 @@ def scale_scores(staff: pd.DataFrame, scales: Scale | Sequence[Scale]) -> pd.Dat
     return result
 
 
-def reliability(staff: pd.DataFrame, scale: Scale, *, level: float = 0.95) -> pd.DataFrame:
+#: Relative size below which a sum of squared deviations computed from sums counts as zero:
+#: it is what rounding leaves of a zero in :math:`\sum x^2 - (\sum x)^2/n`.
+_ROUNDING = 1e-12
+
+
+def reduce_cross_products(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    by: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    r"""Reduce rows of numbers to counts, sums and sums of cross-products per group.
+
+    The reduction step of :func:`reliability` (over the scored items), :func:`association`
+    and :func:`scale_means` (over scale scores, per group and per jobcentre for the cluster
+    bootstrap): they infer from this table only.
+
+    Parameters
+    ----------
+    frame
+        One row per respondent, with the numeric ``columns`` and the ``by`` columns.
+    columns
+        The numeric columns (items or scores). A row counts only where every one of them is
+        present (listwise deletion).
+    by
+        Grouping columns (a jobcentre, a strategy type); none for one group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and unordered pair of ``columns`` (a column paired with itself
+        included), sorted by group and then in the order of ``columns``: the ``by`` columns,
+        ``item_1`` and ``item_2`` (string: the pair's column names), ``n`` (int64: the
+        group's rows with every column present, the same on all rows of a group), ``sum_1``
+        and ``sum_2`` (:math:`\sum x_1`, :math:`\sum x_2`) and ``sum_product``
+        (:math:`\sum x_1 x_2`; the sum of squares when ``item_1 == item_2``). Counts and
+        sums only: the tables of parts that split the rows add up to the table of the whole
+        (:func:`jobhandicap._reduce.combine` with keys ``by + ["item_1", "item_2"]``).
+
+    Notes
+    -----
+    From the table of a group the covariance of columns :math:`i, j` is
+    :math:`(\sum x_i x_j - \sum x_i \sum x_j / n)/(n - 1)`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [2.0, 2.0, None]})
+    >>> reduce_cross_products(scores, ["x", "y"])
+      item_1 item_2  n  sum_1  sum_2  sum_product
+    0      x      x  2    3.0    3.0          5.0
+    1      x      y  2    3.0    4.0          6.0
+    2      y      y  2    4.0    4.0          8.0
+    """
+    names = list(columns)
+    groups = as_by(by)
+    check_columns(frame, [*names, *groups], "frame")
+    values = _numbers(frame, names)
+    complete = np.flatnonzero(~np.isnan(values).any(axis=1))
+    rows = values[complete]
+    first, second = np.triu_indices(len(names))
+    sums = {f"sum_{i}": rows[:, i] for i in range(len(names))}
+    products = {
+        f"product_{p}": rows[:, i] * rows[:, j]
+        for p, (i, j) in enumerate(zip(first, second, strict=True))
+    }
+    wide = grouped_sums({name: frame[name].iloc[complete] for name in groups}, sums | products)
+    pairs = len(first)
+    repeated = np.repeat(np.arange(len(wide)), pairs)
+    total = wide[list(sums)].to_numpy(dtype=np.float64)
+    result = wide[groups].iloc[repeated].reset_index(drop=True)
+    result["item_1"] = pd.array(
+        np.tile(np.asarray(names, dtype=object)[first], len(wide)), dtype="string"
+    )
+    result["item_2"] = pd.array(
+        np.tile(np.asarray(names, dtype=object)[second], len(wide)), dtype="string"
+    )
+    result["n"] = wide["n"].to_numpy(dtype=np.int64)[repeated]
+    result["sum_1"] = total[:, first].reshape(-1)
+    result["sum_2"] = total[:, second].reshape(-1)
+    result["sum_product"] = wide[list(products)].to_numpy(dtype=np.float64).reshape(-1)
+    return result
+
+
+def _numbers(frame: pd.DataFrame, columns: Sequence[str]) -> FloatArray:
+    """The columns as a float matrix (NaN where missing); a non-numeric column is refused."""
+    try:
+        return frame[list(columns)].to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError):
+        for column in columns:
+            try:
+                frame[column].to_numpy(dtype=np.float64, na_value=np.nan)
+            except (TypeError, ValueError) as exc:
+                raise ArgumentTypeError(f"column {column!r} must hold numbers") from exc
+        raise
+
+
+@attrs.frozen
+class _Moments:
+    """A table of :func:`reduce_cross_products` as arrays: one entry per group."""
+
+    groups: pd.DataFrame  # the group keys, one row per group
+    n: FloatArray  # (G,)
+    sums: FloatArray  # (G, k)
+    products: FloatArray  # (G, k, k), symmetric
+
+    @classmethod
+    def of(cls, table: pd.DataFrame, by: Sequence[str], columns: Sequence[str]) -> _Moments:
+        names = pd.Index(list(columns))
+        first = names.get_indexer(pd.Index(table["item_1"].astype("object")))
+        second = names.get_indexer(pd.Index(table["item_2"].astype("object")))
+        if by:
+            codes = table.groupby(list(by), sort=True, observed=True).ngroup().to_numpy()
+        else:
+            codes = np.zeros(len(table), dtype=np.int64)
+        count = int(codes.max()) + 1 if len(codes) else 0
+        starts = np.unique(codes, return_index=True)[1]
+        groups = table[list(by)].iloc[starts].reset_index(drop=True)
+        k = len(names)
+        n = np.zeros(count)
+        sums = np.zeros((count, k))
+        products = np.zeros((count, k, k))
+        n[codes] = table["n"].to_numpy(dtype=np.float64)
+        sums[codes, first] = table["sum_1"].to_numpy(dtype=np.float64)
+        sums[codes, second] = table["sum_2"].to_numpy(dtype=np.float64)
+        product = table["sum_product"].to_numpy(dtype=np.float64)
+        products[codes, first, second] = product
+        products[codes, second, first] = product
+        return cls(groups, n, sums, products)
+
+    def deviations(self) -> FloatArray:
+        """Sums of squares and cross-products of deviations from the group means, (G, k, k)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            centred: FloatArray = (
+                self.products
+                - (self.sums[:, :, np.newaxis] * self.sums[:, np.newaxis, :])
+                / self.n[:, np.newaxis, np.newaxis]
+            )
+        return centred
+
+
+def _correlation_of_sums(sums: FloatArray) -> FloatArray:
+    """Pearson r from rows of ``n, Σx, Σy, Σx², Σy², Σxy``; NaN where a column is constant."""
+    n, sx, sy, sxx, syy, sxy = sums.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dxx = sxx - sx * sx / n
+        dyy = syy - sy * sy / n
+        dxy = sxy - sx * sy / n
+        flat = (dxx <= _ROUNDING * sxx) | (dyy <= _ROUNDING * syy)
+        r = dxy / np.sqrt(dxx * dyy)
+    return np.where(flat, np.nan, r)
+
+
+def _percentile_limits(
+    replicates: FloatArray, level: float, notes: list[str], where: str
+) -> tuple[float, float]:
+    """The percentile interval of bootstrap replicates; undefined replicates are left out."""
+    finite = np.isfinite(replicates)
+    if not finite.all():
+        notes.append(
+            f"the statistic was undefined (NaN or infinite) on {int((~finite).sum())} of "
+            f"{replicates.size} bootstrap resamples{where}; they are left out of the interval"
+        )
+        replicates = replicates[finite]
+    if replicates.size == 0:
+        return float("nan"), float("nan")
+    a = 1.0 - level
+    low, high = np.quantile(replicates, [a / 2.0, 1.0 - a / 2.0])
+    return float(low), float(high)
+
+
+def _cluster_draws(clusters: int, n_boot: int, rng: np.random.Generator) -> FloatArray:
+    """How often each cluster is drawn in each resample: (n_boot, clusters)."""
+    draws = rng.integers(0, clusters, size=(n_boot, clusters))
+    flat = (np.arange(n_boot)[:, np.newaxis] * clusters + draws).reshape(-1)
+    return (
+        np.bincount(flat, minlength=n_boot * clusters).reshape(n_boot, clusters).astype(np.float64)
+    )
+
+
+def reliability(
+    staff: pd.DataFrame, scale: Scale, *, level: float = DEFAULT_LEVEL
+) -> pd.DataFrame:
     r"""Internal consistency of one scale: Cronbach's α with Feldt's interval and McDonald's ω.
 
     Parameters
@@ -244,6 +445,16 @@ def reliability(staff: pd.DataFrame, scale: Scale, *, level: float = 0.95) -> pd
         for a scale of 2 items (a one-factor model needs 3), when there are no more complete
         respondents than items, or when an item is constant.
 
+    Raises
+    ------
+    OptionError
+        For a scale of fewer than 2 items, items the staff frame does not have, or a bad
+        ``level``.
+    ArgumentTypeError
+        When ``scale`` is not a :class:`Scale`.
+    JobhandicapError
+        When the total score has (next to) no variance: α is undefined.
+
     Warns
     -----
     DataQualityWarning
@@ -251,14 +462,20 @@ def reliability(staff: pd.DataFrame, scale: Scale, *, level: float = 0.95) -> pd
         negatively on the common factor after the declared reversals — usually a
         reverse-worded item missing from ``Scale(reversed=...)``.
     SmallSampleWarning
-        When fewer than 2 respondents answered every item.
+        When fewer than :data:`~jobhandicap._defaults.SMALL_BASE` respondents answered every
+        item (α is NaN below 2).
 
     Notes
     -----
-    :math:`\alpha = \frac{k}{k-1}\bigl(1 - \sum\sigma_i^2/\sigma^2_{total}\bigr)`; Feldt's
-    interval uses the :math:`F(n-1, (n-1)(k-1))` distribution. ω is
+    Reduce, then infer: the scored items of the complete respondents are reduced to
+    :math:`n`, the item sums and the sums of cross-products (:func:`reduce_cross_products`);
+    the covariance matrix :math:`C` of the items follows, with :math:`n - 1` in the
+    denominator. :math:`\alpha = \frac{k}{k-1}\bigl(1 - \operatorname{tr}C/\mathbf 1^\top C
+    \mathbf 1\bigr)`, the sum of the item variances over the variance of the total; Feldt's
+    interval treats :math:`(1-\alpha)/(1-\hat\alpha)` as :math:`F(n-1, (n-1)(k-1))`. ω is
     :math:`(\sum\lambda)^2/((\sum\lambda)^2 + \sum\psi)` from a one-factor model fitted by
-    maximum likelihood (:func:`jobhandicap.stats.mcdonald_omega`).
+    maximum likelihood to the correlation matrix of :math:`C`
+    (:func:`jobhandicap.stats.mcdonald_omega_from_correlation`).
 
     References
     ----------
@@ -273,32 +490,67 @@ def reliability(staff: pd.DataFrame, scale: Scale, *, level: float = 0.95) -> pd
     ...            "q3": [3, 5, 2, 4, 1, 4, 4, 2, 3, 5], "q4": [5, 4, 3, 4, 2, 5, 4, 3, 5, 4]}
     >>> staff = pd.DataFrame([{"respondent": f"s{r}", "jobcentre": 101, "item": q, "value": v}
     ...                       for q, values in answers.items() for r, v in enumerate(values)])
-    >>> result = reliability(staff, Scale("k", list(answers)))
+    >>> result = reliability(staff, Scale("k", list(answers)))  # warns: 10 respondents
     >>> result[["scale", "n", "alpha", "ci_low", "ci_high"]]
       scale   n     alpha    ci_low   ci_high
     0     k  10  0.920354  0.790463  0.977780
     """
     if not isinstance(scale, Scale):
-        raise JobhandicapError(f"scale must be a Scale, got {type(scale).__name__}")
-    columns = _ItemMatrix(staff).scored(scale)
-    complete = columns[~np.isnan(columns).any(axis=1)]
-    if len(scale.items) < 2:
-        raise JobhandicapError(f"reliability needs a scale of 2 items or more; {scale.name!r}")
-    named = pd.DataFrame(complete, columns=list(scale.items))
-    estimate = cronbach_alpha(named, level=level)
-    # ω needs 3 items or more, each varying (its correlations), and more respondents than items.
-    k = len(scale.items)
-    varies = bool((np.ptp(complete, axis=0) > 0).all()) if len(complete) else False
-    omega = mcdonald_omega(named) if k >= 3 and len(complete) > k and varies else np.nan
+        raise ArgumentTypeError(f"scale must be a Scale, got {type(scale).__name__}")
+    level = check_level(level)
+    items = list(scale.items)
+    scored = pd.DataFrame(_ItemMatrix(staff).scored(scale), columns=items)
+    if len(items) < 2:
+        raise OptionError(f"reliability needs a scale of 2 items or more; {scale.name!r}")
+    moments = _Moments.of(reduce_cross_products(scored, items), (), items)
+    n, k = float(moments.n[0]), len(items)
+    warn_small_bases([n], "respondents answering every item", labels=[scale.name])
+    alpha = low = high = omega = float("nan")
+    if n >= 2:
+        cov = moments.deviations()[0] / (n - 1.0)
+        variances = np.diag(cov)
+        item_variance, total_variance = float(variances.sum()), float(cov.sum())
+        if not total_variance > math.sqrt(np.finfo(np.float64).eps) * item_variance:
+            raise JobhandicapError(
+                f"the total score has (next to) zero variance over the {int(n)} complete rows "
+                "(every respondent has the same total, or the items cancel out); alpha is "
+                "undefined. It needs totals that vary: check for a reverse-worded item that "
+                "was not reverse-coded"
+            )
+        squares = np.diag(moments.products[0])
+        constant = np.flatnonzero(~(variances * (n - 1.0) > _ROUNDING * squares))
+        if constant.size:
+            listed = ", ".join(repr(items[i]) for i in constant)
+            warnings.warn(
+                f"item{'s' if constant.size > 1 else ''} {listed} "
+                f"{'is' if constant.size == 1 else 'are'} constant over the {int(n)} complete "
+                "rows (every respondent gave the same answer): a constant item adds nothing to "
+                "the scale but still counts among its k items, which shrinks alpha toward 0; "
+                "check the item (a coding error, or a question nobody disagreed with) or leave "
+                "it out",
+                DataQualityWarning,
+                stacklevel=2,
+            )
+        alpha = k / (k - 1) * (1.0 - item_variance / total_variance)
+        a = 1.0 - level
+        df1, df2 = n - 1.0, (n - 1.0) * (k - 1)
+        low = 1.0 - (1.0 - alpha) * float(sps.f.ppf(1.0 - a / 2.0, df1, df2))
+        high = 1.0 - (1.0 - alpha) * float(sps.f.ppf(a / 2.0, df1, df2))
+        # ω needs 3 items or more, each varying (its correlations), and more respondents
+        # than items.
+        if k >= 3 and n > k and constant.size == 0:
+            sd = np.sqrt(variances)
+            corr = pd.DataFrame(cov / np.outer(sd, sd), index=items, columns=items)
+            omega = mcdonald_omega_from_correlation(corr)
     return pd.DataFrame(
         {
             "scale": pd.array([scale.name], dtype="string"),
-            "n": [len(complete)],
-            "alpha": [float(estimate.estimate)],
-            "ci_low": [float(estimate.ci_low)],
-            "ci_high": [float(estimate.ci_high)],
+            "n": [int(n)],
+            "alpha": [float(alpha)],
+            "ci_low": [float(low)],
+            "ci_high": [float(high)],
             "omega": [omega],
-            "items": [len(scale.items)],
+            "items": [k],
         }
     )
 
@@ -316,19 +568,23 @@ def _spearman(sample: npt.NDArray[Any], axis: int) -> Any:
     return _pearson(sps.rankdata(sample, axis=axis), axis)
 
 
-def _undefined_correlation(pairs: FloatArray, x: str, y: str) -> str:
-    """Why a correlation of these complete pairs is undefined, or ``""`` when it is defined."""
-    n = len(pairs)
+def _undefined_correlation(n: float, flat_x: bool, flat_y: bool, x: str, y: str) -> str:
+    """Why a correlation of ``n`` complete pairs is undefined, or ``""`` when it is defined."""
     if n < 2:
-        return f"it needs at least 2 complete pairs, got {n}"
-    constant = [name for name, column in zip((x, y), pairs.T, strict=True) if np.ptp(column) == 0]
+        return f"it needs at least 2 complete pairs, got {int(n)}"
+    constant = [name for name, flat in ((x, flat_x), (y, flat_y)) if flat]
     if constant:
         return (
             f"{' and '.join(map(repr, constant))} "
-            f"{'is' if len(constant) == 1 else 'are'} constant over its {n} complete pairs "
+            f"{'is' if len(constant) == 1 else 'are'} constant over its {int(n)} complete pairs "
             "(a correlation needs variation in both columns)"
         )
     return ""
+
+
+def _where(groups: Sequence[str], key: Sequence[object]) -> str:
+    named = ", ".join(f"{g}={v!r}" for g, v in zip(groups, key, strict=True))
+    return f" for {named}" if named else ""
 
 
 def association(
@@ -339,9 +595,9 @@ def association(
     by: str | Sequence[str] | None = None,
     method: Method = "pearson",
     cluster: str | None = None,
-    level: float = 0.95,
-    n_boot: int = 1_999,
-    seed: int | np.random.Generator | None = None,
+    level: float = DEFAULT_LEVEL,
+    n_boot: int = DEFAULT_N_BOOT,
+    seed: Seed = DEFAULT_SEED,
 ) -> pd.DataFrame:
     r"""Correlation between two scores with its interval, optionally per group.
 
@@ -361,8 +617,13 @@ def association(
         independent. Without it the interval is Fisher's.
     level
         Confidence level.
-    n_boot, seed
-        Resamples and seed of the cluster bootstrap.
+    n_boot
+        Resamples of the cluster bootstrap
+        (:data:`~jobhandicap._defaults.DEFAULT_N_BOOT` by default).
+    seed
+        An int or a :class:`numpy.random.Generator` (advanced) for the cluster bootstrap;
+        :data:`~jobhandicap._defaults.DEFAULT_SEED` by default, so the interval is
+        reproducible. ``None`` draws fresh entropy (not reproducible).
 
     Returns
     -------
@@ -373,17 +634,36 @@ def association(
         its ``n`` and a missing (NaN) ``r`` and interval; the other groups are unaffected and
         get what :func:`association` gives for them alone.
 
+    Raises
+    ------
+    OptionError
+        For a bad ``method``, ``level`` or ``n_boot``, or missing cluster labels.
+    ArgumentTypeError
+        When ``x`` or ``y`` does not hold numbers.
+    MissingColumnsError
+        For an unknown column.
+
     Warns
     -----
     SmallSampleWarning
-        For each group whose correlation is undefined (naming the group and why), and when
-        a group is too small for its interval (Fisher's needs :math:`n > 3`, the bootstrap
-        2 clusters).
+        Once, naming each group whose correlation is undefined (and why) or whose interval
+        cannot be had (Fisher's needs :math:`n > 3`, the bootstrap 2 clusters); and once
+        when a group's correlation rests on fewer than
+        :data:`~jobhandicap._defaults.SMALL_BASE` pairs.
 
     Notes
     -----
+    Reduce, then infer: the complete pairs are reduced per group (and per cluster) to
+    :math:`n, \sum x, \sum y, \sum x^2, \sum y^2, \sum xy` (:func:`reduce_cross_products`)
+    and :math:`r = S_{xy}/\sqrt{S_{xx}S_{yy}}` with :math:`S_{xy} = \sum xy - \sum x \sum y/n`.
     Fisher: :math:`\tanh(\operatorname{atanh} r \pm z\,s)`, :math:`s = 1/\sqrt{n-3}` for
     Pearson and Bonett & Wright's :math:`s = \sqrt{(1 + r^2/2)/(n-3)}` for Spearman.
+    Cluster bootstrap: each resample draws the :math:`G` clusters with replacement; with
+    :math:`W` the resamples × clusters matrix of draw counts and :math:`M` the clusters'
+    reduced sums, the resamples' sums are :math:`WM` and each gives :math:`r^*`; the interval
+    is the percentile interval of the :math:`r^*`. Spearman's correlation ranks the pairs
+    (within each group, and again within each resample), which needs rows: its cluster
+    bootstrap resamples rows (:func:`jobhandicap.stats.bootstrap_interval`).
 
     References
     ----------
@@ -403,65 +683,128 @@ def association(
          n     r  ci_low  ci_high interval  clusters
     0  200  0.49    0.37     0.59   fisher      <NA>
     """
-    if method not in ("pearson", "spearman"):
-        raise JobhandicapError(f"method must be 'pearson' or 'spearman', got {method!r}")
-    check_level(level)
-    groups = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    check_columns(scores, [x, y, *groups, *([cluster] if cluster else [])], "scores")
-    keep = scores[[x, y]].notna().all(axis=1).to_numpy()
-    frame = scores.loc[keep, [*groups, *([cluster] if cluster else [])]].copy()
-    for column in (x, y):
-        try:
-            frame[column] = scores.loc[keep, column].to_numpy(dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise JobhandicapError(f"column {column!r} must hold numbers") from exc
+    method = (
+        "spearman"
+        if check_choice("method", method, ("pearson", "spearman")) == "spearman"
+        else "pearson"
+    )
+    level = check_level(level)
+    n_boot = check_count(n_boot, "n_boot", minimum=1)
+    groups = as_by(by)
+    extra = [cluster] if cluster else []
+    check_columns(scores, [x, y, *groups, *extra], "scores")
+    values = _numbers(scores, [x, y])
+    keep = np.flatnonzero(~np.isnan(values).any(axis=1))
+    frame = scores[[*groups, *extra]].iloc[keep].copy()
+    frame[x], frame[y] = values[keep, 0], values[keep, 1]
+    if cluster is not None and frame[cluster].isna().any():
+        raise OptionError(
+            f"the cluster column {cluster!r} is missing for some complete pairs; every "
+            "respondent needs a cluster"
+        )
     if method == "spearman":
+        # Ranks are a property of the whole group: computed on rows, before the reduction.
         ranker = frame.groupby(groups, observed=True) if groups else frame
         frame[x] = ranker[x].rank()
         frame[y] = ranker[y].rank()
-    statistic = _spearman if method == "spearman" else _pearson
-    keys = frame.groupby(groups, observed=True, sort=True) if groups else [((), frame)]
+    moments = _Moments.of(reduce_cross_products(frame, [x, y], groups), groups, [x, y])
+    dev = moments.deviations()
+    squares = moments.products
+    flat_x = dev[:, 0, 0] <= _ROUNDING * squares[:, 0, 0]
+    flat_y = dev[:, 1, 1] <= _ROUNDING * squares[:, 1, 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r_all = dev[:, 0, 1] / np.sqrt(dev[:, 0, 0] * dev[:, 1, 1])
+    per_cluster = (
+        _Moments.of(
+            reduce_cross_products(frame, [x, y], [*groups, cluster]), [*groups, cluster], [x, y]
+        )
+        if cluster is not None and method == "pearson"
+        else None
+    )
+    if per_cluster is not None:
+        cluster_group = (
+            per_cluster.groups.merge(
+                moments.groups.assign(_group=np.arange(len(moments.groups))), on=groups
+            )["_group"].to_numpy()
+            if groups
+            else np.zeros(len(per_cluster.groups), dtype=np.int64)
+        )
+        cluster_sums = np.column_stack(
+            [
+                per_cluster.n,
+                per_cluster.sums[:, 0],
+                per_cluster.sums[:, 1],
+                per_cluster.products[:, 0, 0],
+                per_cluster.products[:, 1, 1],
+                per_cluster.products[:, 0, 1],
+            ]
+        )
+    notes: list[str] = []
     rows = []
     # A loop over the handful of groups (strategy types), not over rows.
-    for key, part in keys:
-        pairs = part[[x, y]].to_numpy()
-        n = len(pairs)
-        key_values = key if isinstance(key, tuple) else (key,)
-        undefined = _undefined_correlation(pairs, x, y)
-        if undefined:
-            where = ", ".join(f"{g}={v!r}" for g, v in zip(groups, key_values, strict=True))
-            warnings.warn(
-                f"the correlation of {x!r} and {y!r}"
-                + (f" for {where}" if where else "")
-                + f" is undefined: {undefined}; its r and interval are missing (NaN)",
-                SmallSampleWarning,
-                stacklevel=2,
-            )
-            count: Any = len(pd.unique(part[cluster].to_numpy())) if cluster else pd.NA
-            kind = "cluster bootstrap" if cluster else "fisher"
-            rows.append((*key_values, n, np.nan, np.nan, np.nan, kind, count))
-            continue
-        r = float(_pearson(pairs[np.newaxis], axis=1)[0])
-        if cluster is None:
-            interval = "fisher"
-            if method == "spearman" and n > 3:
-                spread = math.sqrt((1 + r * r / 2) / (n - 3)) * z_value(level)
-                with np.errstate(divide="ignore"):
-                    centre = np.arctanh(np.clip(r, -1.0, 1.0))
-                low, high = float(np.tanh(centre - spread)), float(np.tanh(centre + spread))
-            else:
-                estimate = fisher_interval(np.clip(r, -1, 1), n, level=level)
-                low, high = float(estimate.ci_low), float(estimate.ci_high)
-            clusters: Any = pd.NA
-        else:
-            interval = "cluster bootstrap"
-            labels = part[cluster].to_numpy()
+    for g in range(len(moments.groups)):
+        key = tuple(moments.groups.iloc[g]) if groups else ()
+        where = _where(groups, key)
+        n = float(moments.n[g])
+        undefined = _undefined_correlation(n, bool(flat_x[g]), bool(flat_y[g]), x, y)
+        labels = None
+        clusters: Any = pd.NA
+        if cluster is not None:
+            mask = np.ones(len(frame), dtype=bool)
+            for name, value in zip(groups, key, strict=True):
+                mask &= (frame[name] == value).to_numpy(dtype=bool, na_value=False)
+            labels = frame[cluster].to_numpy()[mask]
             clusters = len(pd.unique(labels))
+        kind = "fisher" if cluster is None else "cluster bootstrap"
+        if undefined:
+            notes.append(f"the correlation of {x!r} and {y!r}{where} is undefined: {undefined}")
+            rows.append((*key, int(n), np.nan, np.nan, np.nan, kind, clusters))
+            continue
+        r = float(r_all[g])
+        if cluster is None:
+            if n <= 3:
+                notes.append(f"Fisher's interval{where} needs more than 3 pairs, got {int(n)}")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SmallSampleWarning)
+                if method == "spearman" and n > 3:
+                    spread = math.sqrt((1 + r * r / 2) / (n - 3)) * z_value(level)
+                    with np.errstate(divide="ignore"):
+                        centre = np.arctanh(np.clip(r, -1.0, 1.0))
+                    low, high = float(np.tanh(centre - spread)), float(np.tanh(centre + spread))
+                else:
+                    estimate = fisher_interval(np.clip(r, -1, 1), n, level=level)
+                    low, high = float(estimate.ci_low), float(estimate.ci_high)
+        elif clusters < 2:
+            notes.append(f"the bootstrap{where} needs at least 2 clusters, got {clusters}")
+            low = high = float("nan")
+        elif per_cluster is not None:
+            sums = cluster_sums[cluster_group == g]
+            draws = _cluster_draws(len(sums), n_boot, generator(seed))
+            replicates = _correlation_of_sums(draws @ sums)
+            low, high = _percentile_limits(replicates, level, notes, where)
+        else:
+            pairs = frame.loc[mask, [x, y]].to_numpy(dtype=np.float64)
             boot = bootstrap_interval(
-                pairs, statistic, n_boot=n_boot, level=level, cluster=labels, seed=seed
+                pairs, _spearman, n_boot=n_boot, level=level, cluster=labels, seed=seed
             )
             low, high = float(boot.ci_low), float(boot.ci_high)
-        rows.append((*key_values, n, r, low, high, interval, clusters))
+        rows.append((*key, int(n), r, low, high, kind, clusters))
+    if notes:
+        warnings.warn(
+            "; ".join(notes) + "; their r or interval is missing (NaN)",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
+    defined = ~(flat_x | flat_y) & (moments.n >= 2)
+    warn_small_bases(
+        moments.n[defined],
+        "pairs",
+        labels=[
+            _where(groups, tuple(moments.groups.iloc[g]) if groups else ()).removeprefix(" for ")
+            or "all"
+            for g in np.flatnonzero(defined)
+        ],
+    )
     result = pd.DataFrame(
         rows, columns=[*groups, "n", "r", "ci_low", "ci_high", "interval", "clusters"]
     )
@@ -477,9 +820,9 @@ def scale_means(
     *,
     by: str | Sequence[str] | None = None,
     cluster: str | None = None,
-    level: float = 0.95,
-    n_boot: int = 1_999,
-    seed: int | np.random.Generator | None = None,
+    level: float = DEFAULT_LEVEL,
+    n_boot: int = DEFAULT_N_BOOT,
+    seed: Seed = DEFAULT_SEED,
 ) -> pd.DataFrame:
     r"""Mean of each score per group, with a t or cluster-bootstrap interval.
 
@@ -495,69 +838,111 @@ def scale_means(
     cluster
         Optional cluster column (``"jobcentre"``): the interval is then a percentile bootstrap
         over clusters, since colleagues in one jobcentre answer alike.
-    level, n_boot, seed
-        Confidence level; resamples and seed of the cluster bootstrap.
+    level
+        Confidence level.
+    n_boot, seed
+        Resamples and seed of the cluster bootstrap, as for :func:`association`
+        (reproducible by default).
 
     Returns
     -------
     pandas.DataFrame
         The grouping columns, ``scale``, ``n``, ``mean``, ``ci_low``, ``ci_high``, ``sd``.
 
+    Warns
+    -----
+    SmallSampleWarning
+        Once, when a mean rests on fewer than :data:`~jobhandicap._defaults.SMALL_BASE`
+        scores (its interval is NaN below 2), and once for the bootstraps that cannot be had
+        (fewer than 2 clusters).
+
     Notes
     -----
-    Without clusters: :math:`\bar x \pm t_{n-1, 1-a/2}\, s/\sqrt n`.
+    Reduce, then infer: the scores are reduced per group, scale (and cluster) to
+    :math:`n, \sum x, \sum x^2`. Without clusters:
+    :math:`\bar x \pm t_{n-1, 1-a/2}\, s/\sqrt n`. With clusters, each resample draws the
+    :math:`G` clusters with replacement and its mean is :math:`(W S)/(W N)` for the draw
+    counts :math:`W` and the clusters' sums :math:`S` and counts :math:`N`; the interval is the
+    percentile interval of these means.
 
     Examples
     --------
     >>> import pandas as pd
     >>> scores = pd.DataFrame({"knowledge": [3.0, 4.0, 5.0, 2.0, 3.0],
     ...                        "strategy": ["proactive"] * 3 + ["reactive"] * 2})
-    >>> scale_means(scores, "knowledge", by="strategy").round(3)
+    >>> scale_means(scores, "knowledge", by="strategy").round(3)  # warns: small groups
         strategy      scale  n  mean  ci_low  ci_high     sd
     0  proactive  knowledge  3   4.0   1.516    6.484  1.000
     1   reactive  knowledge  2   2.5  -3.853    8.853  0.707
     """
-    check_level(level)
+    level = check_level(level)
+    n_boot = check_count(n_boot, "n_boot", minimum=1)
     names = [scales] if isinstance(scales, str) else list(scales)
-    groups = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    check_columns(scores, [*names, *groups, *([cluster] if cluster else [])], "scores")
+    groups = as_by(by)
+    extra = [cluster] if cluster else []
+    check_columns(scores, [*names, *groups, *extra], "scores")
     long = scores.melt(
-        id_vars=[*groups, *([cluster] if cluster else [])],
-        value_vars=names,
-        var_name="scale",
-        value_name="value",
+        id_vars=[*groups, *extra], value_vars=names, var_name="scale", value_name="value"
     ).dropna(subset=["value"])
-    keys = [*groups, "scale"]
-    grouped = long.groupby(keys, observed=True, sort=True)["value"]
-    summary = grouped.agg(["size", "mean", "std"]).reset_index()
-    n = summary["size"].to_numpy(dtype=np.float64)
-    sd = summary["std"].to_numpy(dtype=np.float64)
-    if (n < 2).any():
-        warnings.warn(
-            "a group has fewer than 2 answers; its interval is NaN",
-            SmallSampleWarning,
-            stacklevel=2,
+    if cluster is not None and long[cluster].isna().any():
+        raise OptionError(
+            f"the cluster column {cluster!r} is missing for some scores; every respondent "
+            "needs a cluster"
         )
+    keys = [*groups, "scale"]
+    value = _numbers(long, ["value"])[:, 0]
+    moments = {"sum": value, "square": value * value}
+    summary = grouped_sums({name: long[name] for name in keys}, moments)
+    n = summary["n"].to_numpy(dtype=np.float64)
+    total = summary["sum"].to_numpy(dtype=np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / n
+        squares = summary["square"].to_numpy(dtype=np.float64)
+        deviations = squares - total * total / n
+        deviations = np.where(deviations <= _ROUNDING * squares, 0.0, deviations)
+        sd = np.sqrt(deviations / (n - 1))
         half = sps.t.ppf(0.5 + level / 2, n - 1) * sd / np.sqrt(n)
-    low = summary["mean"].to_numpy() - half
-    high = summary["mean"].to_numpy() + half
+    low, high = mean - half, mean + half
     if cluster is not None:
-        # Loop over the few groups × scales; each bootstrap is vectorised.
-        for index, (_, part) in enumerate(long.groupby(keys, observed=True, sort=True)):
-            boot = bootstrap_interval(
-                part["value"].to_numpy(dtype=np.float64),
-                np.mean,
-                n_boot=n_boot,
-                level=level,
-                cluster=part[cluster].to_numpy(),
-                seed=seed,
+        per_cluster = grouped_sums({name: long[name] for name in [*keys, cluster]}, {"sum": value})
+        group_of = (
+            per_cluster[keys]
+            .merge(summary[keys].assign(_group=np.arange(len(summary))), on=keys)["_group"]
+            .to_numpy()
+        )
+        notes: list[str] = []
+        # Loop over the few groups × scales; each bootstrap is one matrix product.
+        for index in range(len(summary)):
+            part = per_cluster.loc[group_of == index]
+            where = _where(keys, tuple(summary[keys].iloc[index]))
+            if len(part) < 2:
+                notes.append(f"the bootstrap{where} needs at least 2 clusters, got {len(part)}")
+                low[index] = high[index] = np.nan
+                continue
+            draws = _cluster_draws(len(part), n_boot, generator(seed))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                replicates = (draws @ part["sum"].to_numpy(np.float64)) / (
+                    draws @ part["n"].to_numpy(np.float64)
+                )
+            low[index], high[index] = _percentile_limits(replicates, level, notes, where)
+        if notes:
+            warnings.warn(
+                "; ".join(notes) + "; the interval is missing (NaN) there",
+                SmallSampleWarning,
+                stacklevel=2,
             )
-            low[index], high[index] = boot.ci_low, boot.ci_high
+    warn_small_bases(
+        n,
+        "scores",
+        labels=[
+            _where(keys, tuple(summary[keys].iloc[i])).removeprefix(" for ")
+            for i in range(len(summary))
+        ],
+    )
     result = summary[keys].copy()
     result["scale"] = result["scale"].astype("string")
-    result["n"] = summary["size"].to_numpy(np.int64)
-    result["mean"] = summary["mean"].to_numpy()
+    result["n"] = summary["n"].to_numpy(np.int64)
+    result["mean"] = mean
     result["ci_low"] = low
     result["ci_high"] = high
     result["sd"] = sd
