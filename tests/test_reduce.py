@@ -96,6 +96,13 @@ def test_no_keys_gives_one_row_of_totals_even_without_rows() -> None:
     assert grouped_sums({}, {"x": []}).to_dict("records") == [{"n": 0, "x": 0.0}]
 
 
+def test_a_key_without_values_has_no_combinations() -> None:
+    empty = pd.Series([], dtype=object)
+    assert grouped_sums({"a": empty}, {"x": []}, observed=False).empty
+    missing = pd.Series([None, None], dtype=object)
+    assert grouped_sums({"a": missing}, {"x": [1.0, 2.0]}, observed=False).empty
+
+
 def test_many_key_combinations_take_the_sparse_path() -> None:
     size = 5_000
     keys = {"a": np.arange(size), "b": np.arange(size)[::-1]}

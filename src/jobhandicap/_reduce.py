@@ -127,6 +127,9 @@ def grouped_sums(
     }
     if occupied is None:
         kept = np.flatnonzero(counts > 0) if observed and coded else np.arange(slots)
+        if any(len(uniques) == 0 for _, uniques in coded):
+            # A key with no values has no combinations, not one of zero rows.
+            kept = kept[:0]
         positions = kept
     else:
         kept = np.arange(slots)
