@@ -45,8 +45,8 @@ def check_columns(frame: pd.DataFrame, required: Sequence[str], what: str) -> No
     """Raise :class:`MissingColumnsError` unless ``frame`` has every column in ``required``."""
     if not isinstance(frame, pd.DataFrame):
         raise JobhandicapError(
-            f"{what} must be a pandas DataFrame (the canonical {what} frame), "
-            f"got {type(frame).__name__}"
+            f"{what} must be a pandas DataFrame with the columns "
+            f"{', '.join(map(repr, required))}, got {type(frame).__name__}"
         )
     missing = [c for c in required if c not in frame.columns]
     if missing:
