@@ -36,3 +36,13 @@ def example_report(
     """
     folder = tmp_path_factory.mktemp("example_report")
     return build_report(example_data, folder, timestamp=REPORT_TIMESTAMP), folder
+
+
+@pytest.fixture(scope="session")
+def danish_report(
+    example_data: jh.ExampleData, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[ReportResult, Path]:
+    """The same report in Danish (``lang="da"``), and its folder. Read-only likewise."""
+    folder = tmp_path_factory.mktemp("danish_report")
+    result = build_report(example_data, folder, lang="da", timestamp=REPORT_TIMESTAMP)
+    return result, folder

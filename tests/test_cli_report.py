@@ -46,6 +46,7 @@ def test_report_on_the_example(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert err == ""
 
 
+@pytest.mark.slow
 def test_report_from_files_prints_its_steps(
     example_files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

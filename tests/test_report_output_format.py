@@ -17,9 +17,8 @@ import pytest
 
 import jobhandicap as jh
 from jobhandicap import _report_format, _report_html, _report_tables, _report_text, frames
-from jobhandicap.report import _is_example, build_report
+from jobhandicap.report import _is_example
 
-TIMESTAMP = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
 BOM = b"\xef\xbb\xbf"
 
 
@@ -282,10 +281,9 @@ def test_funnel_plot_labels_flagged_units_by_name_without_overlap(
 
 
 @pytest.fixture(scope="module")
-def danish(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
-    folder = tmp_path_factory.mktemp("danish")
-    result = build_report(jh.load_example(), folder, lang="da", timestamp=TIMESTAMP)
-    return result, folder
+def danish(danish_report: tuple[Any, Path]) -> tuple[Any, Path]:
+    """The session's Danish report of the example data (tests/conftest.py)."""
+    return danish_report
 
 
 @pytest.mark.slow
