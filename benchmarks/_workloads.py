@@ -10,6 +10,8 @@ still timed and judged against any absolute goal.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import itertools
 import statistics
 import tempfile
 from collections.abc import Callable
@@ -27,8 +29,11 @@ import bench_import
 import bench_read
 from _harness import Result
 from jobhandicap.cases import processing_time
+from jobhandicap.datasets import load_example
 from jobhandicap.frames import to_frame
 from jobhandicap.io import read_cases, write_csv
+from jobhandicap.reference import jobcentre_codes, jobcentres, municipalities
+from jobhandicap.report import build_report
 from jobhandicap.stats import cronbach_alpha, wilson_interval
 from jobhandicap.strategy import DEFAULT_SPEC, strategy_sensitivity
 from jobhandicap.survey import top_box
@@ -55,6 +60,8 @@ class Sizes:
     memory_cases: int
     scaling: tuple[int, ...]
     import_runs: int
+    jobcentre_rows: int
+    report: bool
 
 
 FULL = Sizes(
@@ -73,6 +80,8 @@ FULL = Sizes(
     memory_cases=10_000_000,
     scaling=(100_000, 1_000_000, 10_000_000),
     import_runs=7,
+    jobcentre_rows=1_000_000,
+    report=True,
 )
 
 QUICK = Sizes(
@@ -91,6 +100,8 @@ QUICK = Sizes(
     memory_cases=100_000,
     scaling=(10_000, 100_000),
     import_runs=1,
+    jobcentre_rows=100_000,
+    report=False,  # a report takes seconds, each of 7 builds: not a smoke run
 )
 
 
@@ -514,6 +525,72 @@ def import_workload(sizes: Sizes, repeat: int) -> Result:
     )
 
 
+# --------------------------------------------------------------------------------------------
+# Issue 14: what the tests used to time (timings are for benchmarks; tests check results).
+
+
+def _jobcentres_by_merge(codes: np.ndarray[Any, Any], days: np.ndarray[Any, Any]) -> Any:
+    """The jobcentre of each (municipality, day) by a pandas merge and a validity filter."""
+    table = jobcentres()[["municipality", "jobcentre", "valid_from", "valid_to"]]
+    rows = pd.DataFrame({"municipality": codes, "day": days, "row": np.arange(len(codes))})
+    merged = rows.merge(table, on="municipality", how="inner")
+    valid = (merged["valid_from"] <= merged["day"]) & (
+        merged["valid_to"].isna() | (merged["day"] <= merged["valid_to"])
+    )
+    result = np.full(len(codes), -1, dtype=np.int64)
+    result[merged.loc[valid, "row"].to_numpy()] = merged.loc[valid, "jobcentre"].to_numpy()
+    return result
+
+
+def jobcentre_codes_workload(sizes: Sizes, repeat: int) -> Result:
+    n = sizes.jobcentre_rows
+    rng = np.random.default_rng(7)
+    codes = rng.choice(municipalities()["code"].to_numpy(dtype=np.int64), n)
+    days = (np.datetime64("2005-01-01") + rng.integers(0, 7000, n)).astype("datetime64[ns]")
+    same = np.array_equal(jobcentre_codes(codes, days), _jobcentres_by_merge(codes, days))
+    return _timed_result(
+        workload="reference.jobcentre_codes",
+        size=_count(n) + " (municipality, day) pairs",
+        peer="pandas merge on municipality + validity filter",
+        ours=lambda: jobcentre_codes(codes, days),
+        theirs=lambda: _jobcentres_by_merge(codes, days),
+        repeat=repeat,
+        goal="< 0.5 s" if n >= 1_000_000 else "— (information)",
+        judge=(lambda ours, _: ours < 0.5) if n >= 1_000_000 else (lambda ours, _: None),
+        check=_same(same, "every row's jobcentre, -1 outside the map"),
+    )
+
+
+def report_workload(sizes: Sizes, repeat: int) -> list[Result]:
+    if not sizes.report:
+        return []
+    example = load_example()
+    stamp = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        runs = itertools.count()
+
+        def ours() -> Any:  # a fresh folder each time: a report folder is written once
+            return build_report(example, folder / f"r{next(runs)}", timestamp=stamp)
+
+        result = ours()
+        complete = result.path.is_file() and not result.skipped
+        return [
+            _timed_result(
+                workload="report.build_report (page, tables, workbook, figures)",
+                size="the example data",
+                peer="— (no peer; information)",
+                ours=ours,
+                theirs=None,
+                repeat=repeat,
+                goal="— (information)",
+                judge=lambda ours, _: None,
+                check=_same(complete, "every section built"),
+                note="what `jobhandicap report` does after reading its inputs; full runs only",
+            )
+        ]
+
+
 def registry() -> dict[str, Callable[[Sizes, int], Result | list[Result]]]:
     """The timed workloads by short name (the names ``--only`` accepts)."""
 
@@ -530,4 +607,6 @@ def registry() -> dict[str, Callable[[Sizes, int], Result | list[Result]]]:
         "strategy": strategy_workload,
         "usage": usage,
         "import": import_workload,
+        "jobcentres": jobcentre_codes_workload,
+        "report": report_workload,
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -35,19 +34,19 @@ def small_cases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, jh.Exam
     return path, example
 
 
+@pytest.mark.slow
 def test_report_on_the_example(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    start = time.perf_counter()
+    """The whole example report from the command line (timed by benchmarks/run.py "report")."""
     status = main(["report", "--out", str(tmp_path / "rep"), "--quiet"])
-    elapsed = time.perf_counter() - start
     out, err = capsys.readouterr()
     assert status == 0, err
     assert (tmp_path / "rep" / "index.html").is_file()
     assert (tmp_path / "rep" / "tables" / "funnel.csv").is_file()
     assert out.strip().splitlines() == [str(tmp_path / "rep" / "index.html")]
     assert err == ""
-    print(f"jobhandicap report on the example data: {elapsed:.1f} s")  # shown with -s
 
 
+@pytest.mark.slow
 def test_report_from_files_prints_its_steps(
     example_files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -29,7 +28,8 @@ from jobhandicap.reference import (
 TABLE = municipalities()
 CODES = TABLE["code"].tolist()
 FIRST_DAY = dt.date(2007, 1, 1)
-TODAY = dt.date.today()
+#: The last day the tests look up: fixed, so that no result depends on the day of the run.
+LAST_DAY = dt.date(2026, 12, 31)
 
 #: (code, text) for every name and explicit alias.
 NAMED = [
@@ -63,8 +63,8 @@ def test_municipalities_schema() -> None:
 
 
 def test_municipalities_reference_values() -> None:
-    # DOMAIN.md: 98 municipalities; Hovedstaden 29, Sjælland 17, Syddanmark 22, Midtjylland 19,
-    # Nordjylland 11; codes 101 København … 860 Hjørring; 411 is not among them.
+    # docs/domain.md: 98 municipalities: Hovedstaden 29, Sjælland 17, Syddanmark 22,
+    # Midtjylland 19, Nordjylland 11; codes 101 København … 860 Hjørring; 411 is not among them.
     table = municipalities()
     assert len(table) == 98
     assert table["code"].is_unique
@@ -334,11 +334,11 @@ def test_jobcentre_map_is_consistent() -> None:
         ("2018-01-01", 94),
         ("2021-12-31", 94),
         ("2022-01-01", 95),
-        (TODAY, 95),
+        (LAST_DAY, 95),
     ],
 )
 def test_number_of_jobcentres(day: object, count: int) -> None:
-    # DOMAIN.md: 94 jobcentres in 2018, 95 from 2022 (Ishøj), 93 before 2013 (Langeland).
+    # docs/domain.md: 94 jobcentres in 2018, 95 from 2022 (Ishøj), 93 before 2013 (Langeland).
     table = jobcentres(on=day)
     assert table["jobcentre"].nunique() == count
     assert sorted(table["municipality"]) == CODES
@@ -419,7 +419,7 @@ def test_jobcentre_of_names_and_validity() -> None:
 
 
 def test_jobcentre_of_every_municipality_every_year() -> None:
-    years = range(FIRST_DAY.year, TODAY.year + 1)
+    years = range(FIRST_DAY.year, LAST_DAY.year + 1)
     codes = np.repeat(np.array(CODES, dtype=np.int64), len(years))
     days = np.tile(np.array([f"{y}-01-01" for y in years], dtype="datetime64[ns]"), len(CODES))
     vectorised = jobcentre_codes(codes, days)
@@ -430,7 +430,7 @@ def test_jobcentre_of_every_municipality_every_year() -> None:
         assert centre.valid_on(pd.Timestamp(day).date())
 
 
-@given(st.sampled_from(CODES), st.dates(min_value=FIRST_DAY, max_value=TODAY))
+@given(st.sampled_from(CODES), st.dates(min_value=FIRST_DAY, max_value=LAST_DAY))
 def test_jobcentre_of_agrees_with_jobcentre_codes(code: int, day: dt.date) -> None:
     centre = jobcentre_of(code, day)
     assert int(code) in centre.municipalities
@@ -544,29 +544,24 @@ def test_jobcentre_codes_row_order_and_inputs_untouched(
             assert host == jobcentre_of(code, day).code
 
 
-def test_jobcentre_codes_scales_to_a_million_rows() -> None:
+def test_jobcentre_codes_agrees_with_the_table_row_by_row() -> None:
+    """Every row against the jobcentres table; the timing is benchmarks/run.py's "jobcentres"."""
     rng = np.random.default_rng(7)
-    n = 1_000_000
+    n = 20_000
     codes = rng.choice(np.array(CODES), n)
     days = (np.datetime64("2005-01-01") + rng.integers(0, 7000, n)).astype("datetime64[ns]")
-    jobcentre_codes(codes[:10], days[:10])
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        result = jobcentre_codes(codes, days)
-        timings.append(time.perf_counter() - start)
-    # Generous bound for a shared machine: a per-row Python loop would take seconds.
-    assert min(timings) < 0.5
-    sample = rng.integers(0, n, 200)
+    result = jobcentre_codes(codes, days)
     table = jobcentres()
-    for i in sample:
-        day = pd.Timestamp(days[i])
-        rows = table[
-            (table["municipality"] == codes[i])
-            & (table["valid_from"] <= day)
-            & (table["valid_to"].isna() | (table["valid_to"] >= day))
-        ]
-        assert result[i] == (rows["jobcentre"].iloc[0] if len(rows) else -1)
+    rows = pd.DataFrame({"municipality": codes, "day": days, "row": np.arange(n)})
+    merged = rows.merge(table, on="municipality")
+    valid = (merged["valid_from"] <= merged["day"]) & (
+        merged["valid_to"].isna() | (merged["day"] <= merged["valid_to"])
+    )
+    assert merged.loc[valid, "row"].is_unique  # at most one jobcentre per municipality and day
+    expected = np.full(n, -1, dtype=np.int64)
+    expected[merged.loc[valid, "row"].to_numpy()] = merged.loc[valid, "jobcentre"].to_numpy()
+    np.testing.assert_array_equal(result, expected)
+    assert (result[days < np.datetime64("2007-01-01")] == -1).all()
 
 
 # --------------------------------------------------------------------------------------------
@@ -593,7 +588,7 @@ def test_schemes_catalogue() -> None:
         assert (table[column].str.len() > 0).all()
     assert table["danish"].tolist() == [s.label_da for s in CompensationScheme]
     assert table["english"].tolist() == [s.label_en for s in CompensationScheme]
-    # DOMAIN.md's table of schemes.
+    # The legal bases of the schemes (the schemes' table in docs/domain.md).
     basis = dict(zip(table["scheme"], table["legal_basis"], strict=True))
     assert basis["personal assistance"] == "LKHE ch. 3"
     assert basis["personal assistance in education"] == "LKHE ch. 4"

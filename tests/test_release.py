@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 import jobhandicap as jh
+from _examples import examples
 from jobhandicap.disclosure import (
     Measure,
     Release,
@@ -371,7 +372,7 @@ def unit_data(draw: st.DrawFn) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-@settings(deadline=None, max_examples=25)
+@settings(deadline=None, max_examples=examples(25))
 @given(units=unit_data(), permute=st.booleans())
 def test_protected_releases_pass_an_independent_attacker(
     units: pd.DataFrame, permute: bool
@@ -406,7 +407,7 @@ def test_protected_releases_pass_an_independent_attacker(
             assert high - low >= 1 - 1e-6, (name, row)  # never recovered exactly
 
 
-@settings(deadline=None, max_examples=25)
+@settings(deadline=None, max_examples=examples(25))
 @given(units=unit_data())
 def test_audit_ranges_hold_the_truth(units: pd.DataFrame) -> None:
     keys = {"by_unit": ["unit", "year"], "by_scheme": ["year", "scheme"]}

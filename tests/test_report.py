@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import jobhandicap as jh
+from _examples import examples
 from jobhandicap import disclosure
 from jobhandicap import io as jio
 from jobhandicap.errors import DisclosureError, JobhandicapError
@@ -147,15 +148,14 @@ def _text_of(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def example() -> jh.ExampleData:
-    return jh.load_example()
+def example(example_data: jh.ExampleData) -> jh.ExampleData:
+    return example_data
 
 
 @pytest.fixture(scope="module")
-def built(example: jh.ExampleData, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
-    folder = tmp_path_factory.mktemp("report")
-    result = build_report(example, folder, timestamp=TIMESTAMP)
-    return result, folder
+def built(example_report: tuple[Any, Path]) -> tuple[Any, Path]:
+    """The session's report of the example data (tests/conftest.py), built at TIMESTAMP."""
+    return example_report
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +193,7 @@ def small_built(
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sections_tables_and_figures(built: tuple[Any, Path]) -> None:
     result, folder = built
     page = _parse(folder / "index.html")
@@ -211,6 +212,7 @@ def test_sections_tables_and_figures(built: tuple[Any, Path]) -> None:
     assert "Top-2 box by wave and item" in headings
 
 
+@pytest.mark.slow
 def test_page_is_self_contained(built: tuple[Any, Path]) -> None:
     _, folder = built
     html = (folder / "index.html").read_text(encoding="utf-8")
@@ -232,6 +234,7 @@ def test_page_is_self_contained(built: tuple[Any, Path]) -> None:
     assert len(ids) == len(set(ids)), "element ids must be unique within the page"
 
 
+@pytest.mark.slow
 def test_every_table_is_written(built: tuple[Any, Path]) -> None:
     result, folder = built
     written = {p.stem for p in (folder / "tables").glob("*.csv")}
@@ -243,6 +246,7 @@ def test_every_table_is_written(built: tuple[Any, Path]) -> None:
     assert result.path == folder / "index.html"
 
 
+@pytest.mark.slow
 def test_workbook_has_every_table(built: tuple[Any, Path]) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     _, folder = built
@@ -257,6 +261,7 @@ def test_workbook_has_every_table(built: tuple[Any, Path]) -> None:
     assert [c.value for c in sheet[2]][:3] == [2018, 6112, 6112]
 
 
+@pytest.mark.slow
 def test_reproduces_published_figures(built: tuple[Any, Path]) -> None:
     _, folder = built
     top = pd.read_csv(folder / "tables" / "survey_top_box.csv")
@@ -275,6 +280,7 @@ def test_reproduces_published_figures(built: tuple[Any, Path]) -> None:
     assert "Personal assistance accounts for 89.1 % of the granted amount" in html
 
 
+@pytest.mark.slow
 def test_provenance_lists_inputs_options_and_seeds(built: tuple[Any, Path], example: Any) -> None:
     _, folder = built
     text = " ".join(_parse(folder / "index.html").text)
@@ -299,8 +305,10 @@ def test_provenance_lists_inputs_options_and_seeds(built: tuple[Any, Path], exam
 def test_same_inputs_same_bytes_except_the_timestamp(
     built: tuple[Any, Path], example: jh.ExampleData, tmp_path: Path
 ) -> None:
+    """Built again at another time, only the time differs: put back, every byte is the same."""
     _, first = built
-    build_report(example, tmp_path)  # a different (current) time
+    later = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    build_report(example, tmp_path, timestamp=later)
     files = sorted(p.relative_to(first) for p in _output_files(first))
     assert files == sorted(p.relative_to(tmp_path) for p in _output_files(tmp_path))
     for name in files:
@@ -311,18 +319,31 @@ def test_same_inputs_same_bytes_except_the_timestamp(
             before, after = old.decode().splitlines(), new.decode().splitlines()
             assert len(before) == len(after)
             changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
-            assert len(changed) == 1
-            assert changed[0][0] == '<p class="generated">Generated 2024-05-06 07:08:09 UTC</p>'
-            assert changed[0][1].startswith('<p class="generated">Generated ')
+            assert changed == [
+                (
+                    '<p class="generated">Generated 2024-05-06 07:08:09 UTC</p>',
+                    '<p class="generated">Generated 2025-01-02 03:04:05 UTC</p>',
+                )
+            ]
+            assert old.replace(b"2024-05-06 07:08:09", b"2025-01-02 03:04:05") == new
         else:
+            # Entry times are fixed, so equal entries (the modification time aside) and equal
+            # entry headers make equal bytes.
             with zipfile.ZipFile(first / name) as a, zipfile.ZipFile(tmp_path / name) as b:
-                assert a.namelist() == b.namelist()
+                assert [_entry(i) for i in a.infolist()] == [_entry(i) for i in b.infolist()]
                 for entry in a.namelist():
-                    if entry != "docProps/core.xml":
+                    if entry == "docProps/core.xml":
+                        stamped = a.read(entry).replace(
+                            b"2024-05-06T07:08:09Z", b"2025-01-02T03:04:05Z"
+                        )
+                        assert b"2025-01-02T03:04:05Z" in stamped
+                        assert stamped == b.read(entry)
+                    else:
                         assert a.read(entry) == b.read(entry), entry
-    build_report(example, tmp_path, timestamp=TIMESTAMP)
-    for name in files:
-        assert (first / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def _entry(info: zipfile.ZipInfo) -> tuple[Any, ...]:
+    return (info.filename, info.date_time, info.compress_type, info.external_attr, info.flag_bits)
 
 
 # --------------------------------------------------------------------------------------------
@@ -515,11 +536,11 @@ def test_no_suppress_is_explicit(small: dict[str, Any], tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_danish(example: jh.ExampleData, tmp_path: Path) -> None:
-    inputs = {"survey": example.survey, "cases": example.cases, "extracted": example.extracted}
-    build_report(inputs, tmp_path, lang="da")
-    page = _parse(tmp_path / "index.html")
-    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+@pytest.mark.slow
+def test_danish(danish_report: tuple[Any, Path]) -> None:
+    _, folder = danish_report
+    page = _parse(folder / "index.html")
+    html = (folder / "index.html").read_text(encoding="utf-8")
     assert '<html lang="da">' in html
     headings = set(page.headings)
     assert {"Jobcenterundersøgelsen", "Sagsbehandlingstid og bevillingsandel"} <= headings
@@ -532,7 +553,7 @@ def test_danish(example: jh.ExampleData, tmp_path: Path) -> None:
     assert "Sagsbehandlingstid efter ansøgningsår" in html
     assert re.search(r">\d+,\d %<", html), "Danish numbers have a decimal comma"
     # The exports are for a Danish spreadsheet: ";", decimal comma, Danish headers and labels.
-    text = (tmp_path / "tables" / "grant_rate.csv").read_text(encoding="utf-8-sig")
+    text = (folder / "tables" / "grant_rate.csv").read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert rows[0]["Ordning"] == "personlig assistance"
     assert re.fullmatch(r"0,\d{3}", rows[0]["Rate"])
@@ -622,6 +643,7 @@ def test_staff_scoring_error_is_a_note_not_an_abort(
     assert "could not be computed: the answers cannot be scored" in html
 
 
+@pytest.mark.slow
 def test_reads_files_and_records_their_hashes(example: jh.ExampleData, tmp_path: Path) -> None:
     source = tmp_path / "in"
     source.mkdir()
@@ -698,7 +720,7 @@ _LABELS = st.text(
 
 
 @pytest.mark.slow
-@settings(max_examples=15)  # each example builds two reports
+@settings(max_examples=examples(15))  # each example builds two reports
 @given(labels=st.lists(_LABELS, min_size=1, max_size=3, unique_by=lambda s: " ".join(s.split())))
 def test_any_item_label_is_safe(
     labels: list[str], tmp_path_factory: pytest.TempPathFactory
@@ -793,6 +815,7 @@ def _published_rows(published: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataF
     return outcomes[outcomes["jobcentre"].isin(shown)]
 
 
+@pytest.mark.slow
 def test_report_funnel_uses_overdispersed_limits_when_the_test_says_so(
     built: tuple[Any, Path], example: jh.ExampleData
 ) -> None:

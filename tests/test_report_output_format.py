@@ -21,10 +21,8 @@ from jobhandicap.report import _format as _report_format
 from jobhandicap.report import _html as _report_html
 from jobhandicap.report import _tables as _report_tables
 from jobhandicap.report import _text as _report_text
-from jobhandicap.report import build_report
 from jobhandicap.report._build import _is_example
 
-TIMESTAMP = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
 BOM = b"\xef\xbb\xbf"
 
 
@@ -287,10 +285,9 @@ def test_funnel_plot_labels_flagged_units_by_name_without_overlap(
 
 
 @pytest.fixture(scope="module")
-def danish(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
-    folder = tmp_path_factory.mktemp("danish")
-    result = build_report(jh.load_example(), folder, lang="da", timestamp=TIMESTAMP)
-    return result, folder
+def danish(danish_report: tuple[Any, Path]) -> tuple[Any, Path]:
+    """The session's Danish report of the example data (tests/conftest.py)."""
+    return danish_report
 
 
 @pytest.mark.slow

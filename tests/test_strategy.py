@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from typing import Any
 
 import numpy as np
@@ -633,7 +632,8 @@ def test_sensitivity_accepts_a_generator_seed() -> None:
     pd.testing.assert_frame_equal(first, second)
 
 
-def test_sensitivity_runs_fast_on_a_national_table() -> None:
+def test_sensitivity_on_a_national_table() -> None:
+    """98 units and every default indicator; the timing is benchmarks/run.py's "strategy"."""
     rng = np.random.default_rng(0)
     n = 98
     columns: dict[str, Any] = {"jobcentre": np.arange(n)}
@@ -647,13 +647,14 @@ def test_sensitivity_runs_fast_on_a_national_table() -> None:
     columns["staff_training"] = rng.random(n)
     columns["target_groups_covered"] = pd.array(rng.integers(0, 15, n), dtype="Int64")
     frame = pd.DataFrame(columns)
-    strategy_sensitivity(frame, draws=100, seed=0)  # warm up
-    start = time.perf_counter()
-    result = strategy_sensitivity(frame, draws=10_000, seed=0)
-    elapsed = time.perf_counter() - start
+    result = strategy_sensitivity(frame, draws=2_000, seed=0)
     assert len(result) == n
-    # The budget is 0.25 s; the margin allows for a busy shared CI machine.
-    assert elapsed < 2.5
+    assert result["jobcentre"].tolist() == list(range(n))
+    ranks = result[["rank_q05", "rank_q95"]].to_numpy()
+    assert ((ranks >= 1) & (ranks <= n)).all()
+    assert (result["rank_q05"] <= result["rank_q95"]).all()
+    np.testing.assert_allclose(result.filter(like="p_").sum(axis=1), 1.0)
+    pd.testing.assert_frame_equal(strategy_sensitivity(frame, draws=2_000, seed=0), result)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -931,3 +931,16 @@ def test_validate_kind_dispatches_checks_across_columns() -> None:
 def test_validate_kind_rejects_an_unknown_kind_with_close_matches() -> None:
     with pytest.raises(UnknownLabelError, match="case"):
         validate_kind(pd.DataFrame(), "casse")
+
+
+@pytest.mark.parametrize("value", ["blind", "some dificulty", "cannot d", "a lot of dificulty"])
+def test_a_hint_and_the_accepted_labels_read_as_sentences(value: str) -> None:
+    raw = pd.DataFrame(
+        {"age": [40], "sex": ["male"], "employed": [True], "wg_seeing": [value], "weight": [1.0]}
+    ).astype(object)
+    with pytest.raises(SchemaError) as info:
+        validate_people(raw)
+    message = text(info.value.problems)
+    assert "Accepted: 'no difficulty'" in message
+    assert "?." not in message  # "did you mean 'x'? Accepted: …", never "'x'?. Accepted"
+    assert ".." not in message

@@ -55,8 +55,8 @@ def check_columns(frame: pd.DataFrame, required: Sequence[str], what: str) -> No
     """
     if not isinstance(frame, pd.DataFrame):
         raise ArgumentTypeError(
-            f"{what} must be a pandas DataFrame (the canonical {what} frame), "
-            f"got {type(frame).__name__}"
+            f"{what} must be a pandas DataFrame with the columns "
+            f"{', '.join(map(repr, required))}, got {type(frame).__name__}"
         )
     missing = [c for c in required if c not in frame.columns]
     if missing:

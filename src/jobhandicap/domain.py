@@ -32,7 +32,7 @@ import functools
 import math
 import re
 from collections.abc import Iterable
-from enum import Enum, IntEnum, StrEnum
+from enum import IntEnum, StrEnum
 from importlib import resources
 from typing import Any, Self
 
@@ -396,10 +396,6 @@ def _to_optional_float(value: object) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return None if math.isnan(value) else float(value)
     raise _fail("value", value, "expected a number or None")
-
-
-def _member_list(enum: Iterable[Enum]) -> str:
-    return ", ".join(repr(m.value) for m in enum)
 
 
 # --------------------------------------------------------------------------------------------

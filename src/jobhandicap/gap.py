@@ -487,7 +487,7 @@ def employment_gap(
         columns (default: the six ``wg_*`` columns) holding *no difficulty*, *some
         difficulty*, *a lot of difficulty*, *cannot do at all* (or the WG codes 1–4; 7, 8, 9
         are missing); disabled when at least one domain is *a lot of difficulty* or worse, the
-        WG-SS "disability 3" cut-off (verify cut-off name).
+        cut-off the Washington Group recommends for international comparison.
     employed
         Column saying whether the person is employed (booleans, 1/0, "yes"/"no",
         "employed"/"unemployed"/"inactive").

@@ -4,7 +4,8 @@ r"""Bundled example data, the simulator that made it, and the published figures 
 work — every canonical frame the library analyses — so that every analysis, report and docs page
 can run without access to real (personal) data. :func:`simulate` builds such a world for any
 seed; the packaged example is ``simulate(seed=2018)``. :func:`published_figures` returns the
-figures published by the studies the library reproduces (``DOMAIN.md``), to compare against.
+figures published by the studies the library reproduces (listed in the docs' example-data
+page), to compare against.
 
 The simulated world
 -------------------

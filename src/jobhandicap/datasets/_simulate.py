@@ -14,7 +14,6 @@ below are the single place those truths are encoded.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 from typing import Any, Final, TypeAlias
 
 import attrs
@@ -37,14 +36,10 @@ IntArray: TypeAlias = npt.NDArray[np.int64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 
 # --------------------------------------------------------------------------------------------
-# Canonical dtypes (contract.md). Shared with the loader so that simulate() and load_example()
-# produce identical frames.
+# Canonical dtypes. Shared with the loader so that simulate() and load_example() produce
+# identical frames.
 
 STRING: Final = pd.StringDtype()
-
-
-def _enum_dtype(enum: type[Enum]) -> pd.CategoricalDtype:
-    return pd.CategoricalDtype([str(m.value) for m in enum], ordered=False)
 
 
 # The frames' columns and dtypes are the canonical schemas of jobhandicap.frames, so the
