@@ -7,22 +7,16 @@ import io
 import re
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap.domain import (
-    CompensationScheme,
-    Decision,
-    KeyPersonModel,
-    Likert,
-    Region,
-    StrategyType,
-    TargetGroup,
-)
-from jobhandicap.errors import JobhandicapError, MissingColumnsError, UnknownLabelError
+from jobhandicap import _texts
+from jobhandicap.domain import Likert
+from jobhandicap.errors import JobhandicapError, MissingColumnsError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -54,50 +48,51 @@ _INSTALL_HINT = (
     'jobhandicap.plots needs matplotlib; install it with pip install "jobhandicap[plot]"'
 )
 
-#: Every text the figures show, by key: ``(English, Danish)``. ``{}`` fields are filled in.
-TEXTS: Mapping[str, tuple[str, str]] = {
-    "answers_title": ("Distribution of answers", "Fordeling af svarene"),
-    "answers_x": ("Share of answers (%)", "Andel af svarene (%)"),
-    "dont_know": ("Don't know", "Ved ikke"),
-    "top_box_title": (
-        "Share answering to a high or very high degree",
-        "Andel der svarer i høj eller meget høj grad",
-    ),
-    "share_pct": ("Share (%)", "Andel (%)"),
-    "survival_title": ("Cases not yet decided", "Sager endnu ikke afgjort"),
-    "days": ("Days from application", "Dage fra ansøgning"),
-    "not_decided": ("Share not yet decided", "Andel ikke afgjort"),
-    "expenditure_title": ("Expenditure by scheme", "Udgifter fordelt på ordning"),
-    "expenditure_x": ("Share of the granted amount (%)", "Andel af det bevilgede beløb (%)"),
-    "scheme": ("Scheme", "Ordning"),
-    "funnel_title": ("Funnel plot", "Tragtdiagram"),
-    "funnel_x": ("Base (n)", "Antal (n)"),
-    "funnel_y": ("Rate (%)", "Andel (%)"),
-    "target": ("Target", "Referenceniveau"),
-    "limits": ("{} limits", "{}-grænser"),
-    "within": ("Within the limits", "Inden for grænserne"),
-    "outside": ("Outside the {} limits", "Uden for {}-grænserne"),
-    "strategy_title": ("Proactive-strategy score", "Score for proaktiv strategi"),
-    "score": ("Score", "Score"),
-    "rank": ("Rank (1 = most proactive)", "Placering (1 = mest proaktiv)"),
-    "rank_band": (
-        "Rank: 5–95 % of the alternative specifications",
-        "Placering: 5–95 % af de alternative specifikationer",
-    ),
-    "nominal_rank": ("Nominal rank", "Nominel placering"),
-    "median_rank": ("Median rank", "Medianplacering"),
-    "not_scored": ("{} not scored", "{} uden score"),
-    "missing": ("missing", "mangler"),
-    "jobcentre": ("Jobcentre", "Jobcenter"),
-    "strategy": ("Strategy type", "Strategitype"),
-    "wave": ("Wave", "Runde"),
-    "year": ("Year", "År"),
-    "item": ("Item", "Spørgsmål"),
-    "target_group": ("Target group", "Målgruppe"),
-    "municipality": ("Municipality", "Kommune"),
-    "region": ("Region", "Region"),
-    "decision": ("Decision", "Afgørelse"),
+#: The keys of :data:`TEXTS` (kept for compatibility) and the rows of ``data/texts.csv`` they are.
+_PUBLIC_KEYS: Mapping[str, str] = {
+    "answers_title": "fig:answers_title",
+    "answers_x": "fig:answers_x",
+    "dont_know": "col:dont_know_share",
+    "top_box_title": "fig:top_box_title",
+    "share_pct": "fig:share_pct",
+    "survival_title": "fig:survival_title",
+    "days": "fig:days",
+    "not_decided": "fig:not_decided",
+    "expenditure_title": "fig:expenditure_title",
+    "expenditure_x": "fig:expenditure_x",
+    "scheme": "col:scheme",
+    "funnel_title": "fig:funnel_title",
+    "funnel_x": "fig:funnel_x",
+    "funnel_y": "fig:funnel_y",
+    "target": "fig:target",
+    "limits": "fig:limits",
+    "within": "fig:within",
+    "outside": "fig:outside",
+    "strategy_title": "fig:strategy_title",
+    "score": "col:score",
+    "rank": "fig:rank",
+    "rank_band": "fig:rank_band",
+    "nominal_rank": "col:nominal_rank",
+    "median_rank": "col:median_rank",
+    "not_scored": "fig:not_scored",
+    "missing": "val:missing",
+    "jobcentre": "col:jobcentre",
+    "strategy": "col:strategy",
+    "wave": "col:wave",
+    "year": "col:year",
+    "item": "col:item",
+    "target_group": "col:target_group",
+    "municipality": "col:municipality",
+    "region": "col:region",
+    "decision": "col:decision",
 }
+
+#: Every text the figures show, by key: ``(English, Danish)``, read-only. ``{}`` fields are
+#: filled in. The texts are rows of the table the report's texts are in (``data/texts.csv``),
+#: so that a figure and a table name one thing alike.
+TEXTS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {key: _texts.TEXTS[row] for key, row in _PUBLIC_KEYS.items()}
+)
 
 #: Colours of the answers 1–5 (ColorBrewer PuOr, colour-blind safe) and 9 = don't know (grey).
 LIKERT_COLOURS: Mapping[int, str] = {
@@ -133,16 +128,6 @@ _GRID = "#e3e3e3"
 _LINESTYLES = ("-", "--", ":", "-.")
 _MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
 _ANSWER_CODES = (1, 2, 3, 4, 5, 9)
-
-# Columns whose values are enum members, translated with the enum's labels.
-_ENUM_COLUMNS: Mapping[str, Any] = {
-    "scheme": CompensationScheme,
-    "target_group": TargetGroup,
-    "strategy": StrategyType,
-    "decision": Decision,
-    "region": Region,
-    "key_person_model": KeyPersonModel,
-}
 
 _LIKERT_COLUMNS = ("answer", "label", "n", "count", "share", "ci_low", "ci_high")
 _TOP_BOX_COLUMNS = (
@@ -185,8 +170,7 @@ def _check_lang(lang: object) -> Lang:
 
 
 def _text(key: str, lang: Lang, *fields: object) -> str:
-    english, danish = TEXTS[key]
-    return (english if lang == "en" else danish).format(*fields)
+    return _texts.text(key, lang, *fields)
 
 
 def _check_frame(frame: object, required: Sequence[str], what: str) -> pd.DataFrame:
@@ -235,25 +219,20 @@ def _is_missing(value: Any) -> bool:
 def _value_label(column: str, value: object, lang: Lang) -> str:
     """The display text of one grouping value (enum members translated, ``1.0`` as ``1``)."""
     if _is_missing(value):
-        return _text("missing", lang)
-    enum = _ENUM_COLUMNS.get(column)
-    if enum is not None:
-        try:
-            member = enum.parse(value)
-        except UnknownLabelError:
-            pass
-        else:
-            return str(member.label_en if lang == "en" else member.label_da)
+        return _text("val:missing", lang)
+    label = _texts.enum_label(column, value, lang)
+    if label is not None:
+        return label
     if isinstance(value, float | np.floating) and float(value).is_integer():
         return str(int(value))
     if isinstance(value, str) and column == "item":
-        return value.replace("_", " ")
+        return _texts.item_label(value, lang) or value.replace("_", " ")
     return str(value)
 
 
 def _column_title(column: str, lang: Lang) -> str:
-    if column in TEXTS:
-        return _text(column, lang)
+    if f"col:{column}" in _texts.TEXTS:
+        return _text(f"col:{column}", lang)
     return column.replace("_", " ").capitalize()
 
 
@@ -566,17 +545,17 @@ def likert_bars(
     main.axvline(0.0, color="#444444", linewidth=0.8)
     main.set_yticks(y, labels)
     main.set_ylim(float(y[-1]) + 0.6, float(y[0]) - 0.6)
-    main.set_xlabel(_text("answers_x", lang), fontsize=9)
+    main.set_xlabel(_text("fig:answers_x", lang), fontsize=9)
     _percent_axis(main, "x", lang)
     _tidy(main)
     side.barh(y, matrix[:, 5], height=0.8, color=LIKERT_COLOURS[9])
     side.set_xlim(0.0, max(10.0, float(matrix[:, 5].max()) * 1.2))
-    side.set_title(_text("dont_know", lang), fontsize=9)
+    side.set_title(_text("col:dont_know_share", lang), fontsize=9)
     _percent_axis(side, "x", lang)
     _tidy(side)
     side.tick_params(axis="y", left=False)
     fig.legend(loc="outside lower center", ncols=5, fontsize=8, frameon=False)
-    default = _text("answers_title", lang)
+    default = _text("fig:answers_title", lang)
     if item is not None:
         shown = item_labels.get(item) if item_labels is not None else None
         default += ": " + (shown if shown is not None else _value_label("item", item, lang))
@@ -687,7 +666,7 @@ def top_box_plot(
     ax.set_yticks(np.arange(len(row_labels)), row_labels)
     ax.set_ylim(len(row_labels) - 0.5, -0.5)
     ax.set_xlim(0.0, 100.0)
-    ax.set_xlabel(_text("share_pct", lang), fontsize=9)
+    ax.set_xlabel(_text("fig:share_pct", lang), fontsize=9)
     _percent_axis(ax, "x", lang)
     _tidy(ax)
     if hue_columns:
@@ -699,7 +678,7 @@ def top_box_plot(
             title=", ".join(_column_title(c, lang) for c in hue_columns),
             title_fontsize=8,
         )
-    _title(fig, title, _text("top_box_title", lang))
+    _title(fig, title, _text("fig:top_box_title", lang))
     return fig
 
 
@@ -808,8 +787,8 @@ def survival_plot(
     ax.axhline(0.5, color="#666666", linewidth=0.7, linestyle=":")
     ax.set_ylim(0.0, 1.02)
     ax.set_xlim(0.0, _time_axis_end(codes, time, survival, max_days))
-    ax.set_xlabel(_text("days", lang), fontsize=9)
-    ax.set_ylabel(_text("not_decided", lang), fontsize=9)
+    ax.set_xlabel(_text("fig:days", lang), fontsize=9)
+    ax.set_ylabel(_text("fig:not_decided", lang), fontsize=9)
     _percent_axis(ax, "y", lang, scale=100.0)
     _tidy(ax, grid="both")
     if groups:
@@ -819,7 +798,7 @@ def survival_plot(
             title=", ".join(_column_title(c, lang) for c in groups),
             title_fontsize=8,
         )
-    _title(fig, title, _text("survival_title", lang))
+    _title(fig, title, _text("fig:survival_title", lang))
     return fig
 
 
@@ -920,8 +899,8 @@ def expenditure_plot(
     ax.set_ylim(len(row_labels) - 0.5, -0.5)
     top = float(np.nanmax(value)) if np.isfinite(value).any() else 100.0
     ax.set_xlim(0.0, min(100.0, max(top, 5.0) * 1.18) if top <= 85 else 105.0)
-    ax.set_xlabel(_text("expenditure_x", lang), fontsize=9)
-    ax.set_ylabel(_text("scheme", lang), fontsize=9)
+    ax.set_xlabel(_text("fig:expenditure_x", lang), fontsize=9)
+    ax.set_ylabel(_text("col:scheme", lang), fontsize=9)
     _percent_axis(ax, "x", lang)
     _tidy(ax)
     if groups:
@@ -932,7 +911,7 @@ def expenditure_plot(
             title=", ".join(_column_title(c, lang) for c in groups),
             title_fontsize=8,
         )
-    _title(fig, title, _text("expenditure_title", lang))
+    _title(fig, title, _text("fig:expenditure_title", lang))
     return fig
 
 
@@ -1091,7 +1070,7 @@ def funnel_plot(
     for j, (label, _, _) in enumerate(pairs):
         style = "--" if j < len(pairs) - 1 else "-"
         colour = "#777777"
-        for limits, name in ((lows, _text("limits", lang, label)), (highs, None)):
+        for limits, name in ((lows, _text("fig:limits", lang, label)), (highs, None)):
             ax.plot(
                 n[by_n],
                 limits[by_n, j] * 100.0,
@@ -1103,7 +1082,7 @@ def funnel_plot(
     target_value = _target(frame, n, rate, target)
     if isinstance(target_value, float):
         ax.axhline(
-            target_value * 100.0, color="#0072B2", linewidth=1.0, label=_text("target", lang)
+            target_value * 100.0, color="#0072B2", linewidth=1.0, label=_text("fig:target", lang)
         )
     else:
         ax.plot(
@@ -1111,7 +1090,7 @@ def funnel_plot(
             target_value[by_n] * 100.0,
             color="#0072B2",
             linewidth=1.0,
-            label=_text("target", lang),
+            label=_text("fig:target", lang),
         )
     level_colours = (_GREY, "#E69F00", "#D55E00", "#000000")
     for k in range(int(level.max()) + 1):
@@ -1119,9 +1098,9 @@ def funnel_plot(
         if not chosen.any():
             continue
         name = (
-            _text("within", lang)
+            _text("fig:within", lang)
             if k == 0
-            else _text("outside", lang, pairs[min(k, len(pairs)) - 1][0])
+            else _text("fig:outside", lang, pairs[min(k, len(pairs)) - 1][0])
         )
         ax.scatter(
             n[chosen],
@@ -1163,12 +1142,12 @@ def funnel_plot(
             note.set_in_layout(False)  # the layout must not move when labels move
             labels.append(note)
     ax.set_xlim(left=0.0)
-    ax.set_xlabel(_text("funnel_x", lang), fontsize=9)
-    ax.set_ylabel(_text("funnel_y", lang), fontsize=9)
+    ax.set_xlabel(_text("fig:funnel_x", lang), fontsize=9)
+    ax.set_ylabel(_text("fig:funnel_y", lang), fontsize=9)
     _percent_axis(ax, "y", lang)
     _tidy(ax, grid="both")
     ax.legend(fontsize=7, frameon=False, loc="best")
-    _title(fig, title, _text("funnel_title", lang))
+    _title(fig, title, _text("fig:funnel_title", lang))
     separate_labels(fig, labels)
     return fig
 
@@ -1409,17 +1388,17 @@ def strategy_plot(
             s=16 if count > 30 else 28,
             color=STRATEGY_COLOURS.get(kind, _GREY) if kind else _GREY,
             zorder=3,
-            label=_value_label("strategy", kind, lang) if kind else _text("missing", lang),
+            label=_value_label("strategy", kind, lang) if kind else _text("val:missing", lang),
         )
     left.set_yticks(y, labels, fontsize=fontsize)
     left.set_ylim(count - 0.5, -0.5)
     values = score[order]
     if values.min() >= 0.0 and values.max() <= 100.0:
         left.set_xlim(0.0, 100.0)
-    xlabel = _text("score", lang)
+    xlabel = _text("col:score", lang)
     skipped = len(frame) - count
     if skipped:
-        xlabel += f"\n({_text('not_scored', lang, skipped)})"
+        xlabel += f"\n({_text('fig:not_scored', lang, skipped)})"
     left.set_xlabel(xlabel, fontsize=9)
     left.set_ylabel(_column_title(unit, lang), fontsize=9)
     _tidy(left)
@@ -1433,10 +1412,10 @@ def strategy_plot(
             ncols=4,
             fontsize=8,
             frameon=False,
-            title=_text("strategy", lang),
+            title=_text("col:strategy", lang),
             title_fontsize=8,
         )
-    _title(fig, title, _text("strategy_title", lang))
+    _title(fig, title, _text("fig:strategy_title", lang))
     return fig
 
 
@@ -1476,7 +1455,7 @@ def _rank_bands(
             edgecolors=list(colours),
             linewidths=0.9,
             zorder=3,
-            label=_text("median_rank", lang),
+            label=_text("col:median_rank", lang),
         )
     if "nominal_rank" in frame.columns:
         ax.scatter(
@@ -1487,11 +1466,11 @@ def _rank_bands(
             color="#000000",
             linewidths=1.0,
             zorder=4,
-            label=_text("nominal_rank", lang),
+            label=_text("col:nominal_rank", lang),
         )
     top = np.nanmax(q95) if np.isfinite(q95).any() else float(count)
     ax.set_xlim(0.5, max(float(top), float(count)) + 0.5)
-    ax.set_xlabel(_text("rank", lang) + "\n" + _text("rank_band", lang), fontsize=9)
+    ax.set_xlabel(_text("fig:rank", lang) + "\n" + _text("fig:rank_band", lang), fontsize=9)
     _tidy(ax)
     ax.tick_params(axis="y", left=False)
     if "median_rank" in frame.columns or "nominal_rank" in frame.columns:
