@@ -209,7 +209,7 @@ def test_survey_items_are_packaged_data_with_both_wordings() -> None:
     assert _report_text.value_label("item", "political_focus", "da").startswith("Lokalpolitisk")
     assert _report_text.value_label("item", "my_own_item", "en") == "my_own_item"
     # The report takes the items from the data file, not from the simulator.
-    source = Path(_report_html.__file__).with_name("_report_surveys.py").read_text("utf-8")
+    source = Path(_report_html.__file__).with_name("_surveys.py").read_text("utf-8")
     assert "SURVEY_ITEMS" not in source
 
 

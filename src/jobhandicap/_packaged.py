@@ -26,7 +26,7 @@ import io
 from collections.abc import Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import BinaryIO
+from typing import IO
 
 __all__ = ["data_file", "open_binary", "read_csv_table", "read_text"]
 
@@ -58,7 +58,7 @@ def read_text(*parts: str) -> str:
         raise _missing(parts) from None
 
 
-def open_binary(*parts: str) -> BinaryIO:
+def open_binary(*parts: str) -> IO[bytes]:
     """Open the packaged file ``data/<parts>`` for reading bytes (the caller closes it).
 
     Raises

@@ -845,7 +845,8 @@ def membership_day(years: int | npt.ArrayLike) -> dt.date | npt.NDArray[np.datet
         return dt.date(int(years), month, day)
     first = np.asarray(years, dtype=np.int64) - 1970
     months = first.astype("datetime64[Y]").astype("datetime64[M]") + np.timedelta64(month - 1, "M")
-    return months.astype("datetime64[D]") + np.timedelta64(day - 1, "D")
+    shifted = months.astype("datetime64[D]") + np.timedelta64(day - 1, "D")
+    return np.asarray(shifted, dtype="datetime64[D]")
 
 
 # --------------------------------------------------------------------------------------------
