@@ -119,7 +119,7 @@ def test_figures_and_tables_share_their_texts() -> None:
 
 @pytest.mark.parametrize("lang", ["en", "da"])
 def test_values_are_labelled_alike_in_tables_and_figures(lang: _texts.Lang) -> None:
-    from jobhandicap.plots import _figures
+    from jobhandicap.plots import _common
 
     for column, value in (
         ("scheme", "aids"),
@@ -129,7 +129,7 @@ def test_values_are_labelled_alike_in_tables_and_figures(lang: _texts.Lang) -> N
         ("item", "political_focus"),
         ("item", "belief_4"),
     ):
-        assert report_text.value_label(column, value, lang) == _figures._value_label(
+        assert report_text.value_label(column, value, lang) == _common._value_label(
             column, value, lang
         ), (column, value)
-    assert _figures._value_label("item", "my_item", lang) == "my item"
+    assert _common._value_label("item", "my_item", lang) == "my item"
