@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jobhandicap import gap, reference
+from jobhandicap import _labels, gap, reference
 from jobhandicap.errors import OptionError, SchemaError
 from jobhandicap.frames import SCHEMAS, validate_people
+from jobhandicap.frames._schema import DANISH_LABELS
 
 
 def _people(gali: list[object]) -> pd.DataFrame:
@@ -36,6 +37,10 @@ def test_levels_are_the_canonical_categories() -> None:
     assert gap.GALI_LEVELS == reference.GALI_LEVELS == tuple(people["gali"].categories)
     assert gap.WG_LEVELS == reference.DIFFICULTY_LEVELS
     assert tuple(people["wg_seeing"].categories) == reference.DIFFICULTY_LEVELS
+    # The writers' Danish labels are the vocabulary's Danish labels.
+    for kind, levels in (("gali", gap.GALI_LEVELS), ("difficulty", gap.WG_LEVELS)):
+        for value in levels:
+            assert _labels.labels_of(kind, value, "da") == (DANISH_LABELS[value],)
 
 
 @pytest.mark.parametrize("kind", ["gali", "difficulty"])

@@ -44,7 +44,6 @@ _METADATA: Final = "metadata.json"
 
 STRING: Final = pd.StringDtype()
 
-
 # The frames' columns and dtypes are the canonical schemas of jobhandicap.frames, so the
 # simulated world cannot drift from what the validators produce.
 SCHEMAS: Final[dict[str, dict[str, Any]]] = {
@@ -73,7 +72,7 @@ STAFF_ITEMS: Final[dict[str, str]] = {
 
 #: Reverse-worded staff items: agreement means *less* knowledge or belief.
 REVERSED_STAFF_ITEMS: Final[tuple[str, ...]] = tuple(
-    item for _, (_, reverse) in reference.scale_items().items() for item in reverse
+    str(row.item) for row in reference.instruments("staff").itertuples(index=False) if row.reversed
 )
 
 
