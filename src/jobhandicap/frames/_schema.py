@@ -410,7 +410,11 @@ def _with_danish(categories: tuple[str, ...], aliases: Mapping[str, str]) -> dic
 # The answers of the GALI and Washington Group columns, and every label they are read from: one
 # vocabulary, shared with jobhandicap.gap (reference.answer_labels).
 _DIFFICULTY = reference.DIFFICULTY_LEVELS
-_DIFFICULTY_ALIASES = reference.answer_labels("difficulty")
+_DIFFICULTY_ALIASES = {
+    label: value
+    for label, value in reference.answer_labels("difficulty").items()
+    if label not in _DIFFICULTY
+}
 _GALI = reference.GALI_LEVELS
 
 PEOPLE_SCHEMA = FrameSchema(
@@ -432,7 +436,11 @@ PEOPLE_SCHEMA = FrameSchema(
             name="gali",
             kind="category",
             categories=_GALI,
-            aliases=reference.answer_labels("gali"),
+            aliases={
+                label: value
+                for label, value in reference.answer_labels("gali").items()
+                if label not in _GALI
+            },
             required=False,
             nullable=True,
             description="Global Activity Limitation Indicator",
