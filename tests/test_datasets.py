@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jobhandicap import reference
+from jobhandicap import _packaged, reference
 from jobhandicap.datasets import (
     EXAMPLE_SEED,
     REVERSED_STAFF_ITEMS,
@@ -26,7 +26,7 @@ from jobhandicap.datasets import (
     write_example,
 )
 from jobhandicap.datasets import _simulate as _simulate
-from jobhandicap.datasets._example import main
+from jobhandicap.datasets._generate import main
 from jobhandicap.domain import CompensationScheme, Decision, KeyPersonModel, TargetGroup
 from jobhandicap.errors import JobhandicapError
 
@@ -532,8 +532,7 @@ def test_write_example_command(written: Path) -> None:
     assert metadata["seed"] == EXAMPLE_SEED
     assert metadata["extracted"] == "2021-01-31"
     assert metadata["rows"]["cases"] == 20_000
-    packaged = Path(_simulate.__file__).parent.parent / "data" / "example" / "metadata.json"
-    assert json.loads(packaged.read_text(encoding="utf-8")) == metadata
+    assert json.loads(_packaged.read_text("example", "metadata.json")) == metadata
 
 
 def test_write_example_is_reproducible(written: Path, tmp_path: Path) -> None:

@@ -271,7 +271,7 @@ def test_funnel_plot_labels_flagged_units_by_name_without_overlap(
     assert sorted(texts) == [f"Jobcentre number {k}" for k in range(5)]  # names, not codes
     assert _overlaps(_label_boxes(fig)) == 0
     # The same labels at their first places overlap: the stacking is what separates them.
-    monkeypatch.setattr(plots._figures, "separate_labels", lambda fig, labels, gap=1.0: None)
+    monkeypatch.setattr(plots._comparisons, "separate_labels", lambda fig, labels, gap=1.0: None)
     crowded = plots.funnel_plot(frame, unit="jobcentre")
     assert _overlaps(_label_boxes(crowded)) > 0
     # Given names win over the name column.

@@ -9,12 +9,12 @@ with whitespace, hyphens, underscores, full stops and apostrophes removed, so th
 
 from __future__ import annotations
 
-import csv
 import difflib
 import functools
 import re
 import unicodedata
-from importlib import resources
+
+from jobhandicap._packaged import read_csv_table
 
 __all__ = ["close_matches", "label_key", "labels_of", "lookup"]
 
@@ -38,8 +38,7 @@ def label_key(text: str) -> str:
 def _table() -> dict[str, dict[str, list[tuple[str, str]]]]:
     """Map kind -> value -> [(language, label), ...] in file order."""
     table: dict[str, dict[str, list[tuple[str, str]]]] = {}
-    text = resources.files("jobhandicap").joinpath("data", "labels.csv").read_text("utf-8")
-    for row in csv.DictReader(text.splitlines()):
+    for row in read_csv_table("labels.csv"):
         table.setdefault(row["kind"], {}).setdefault(row["value"], []).append(
             (row["language"], row["label"])
         )

@@ -26,19 +26,18 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import math
 import re
 from collections.abc import Iterable
 from enum import IntEnum, StrEnum
-from importlib import resources
 from typing import Any, Self
 
 import attrs
 
 from jobhandicap import _labels
+from jobhandicap._packaged import read_csv_table
 from jobhandicap.errors import SchemaError, UnknownLabelError, problems_frame
 
 __all__ = [
@@ -280,8 +279,7 @@ _NUMBER_TEXT = re.compile(r"[-+]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
 
 @functools.cache
 def _municipality_codes() -> frozenset[int]:
-    text = resources.files("jobhandicap").joinpath("data", "municipalities.csv").read_text("utf-8")
-    return frozenset(int(row["code"]) for row in csv.DictReader(text.splitlines()))
+    return frozenset(int(row["code"]) for row in read_csv_table("municipalities.csv"))
 
 
 def _fail(field: str, value: object, message: str) -> SchemaError:

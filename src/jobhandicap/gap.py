@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap import reference
 from jobhandicap._grouping import as_by, check_columns
 from jobhandicap.errors import JobhandicapError, SchemaError, SmallSampleWarning, problems_frame
 from jobhandicap.stats import newcombe_difference
@@ -60,10 +61,10 @@ DEFINITIONS: dict[str, tuple[int, int]] = {
 }
 
 #: GALI answers in canonical form, from no limitation to severe limitation.
-GALI_LEVELS = ("not limited", "limited but not severely", "severely limited")
+GALI_LEVELS = reference.GALI_LEVELS
 
 #: Washington Group answers in canonical form, from no difficulty to cannot do at all.
-WG_LEVELS = ("no difficulty", "some difficulty", "a lot of difficulty", "cannot do at all")
+WG_LEVELS = reference.DIFFICULTY_LEVELS
 
 #: The six Washington Group Short Set domains in the canonical ``people`` frame.
 WG_COLUMNS = (
@@ -79,109 +80,6 @@ WG_COLUMNS = (
 _MISSING_TEXT = frozenset(
     {"", "don't know", "dont know", "do not know", "refused", "not stated", "ved ikke", "uoplyst"}
 )
-
-#: Accepted GALI labels (normalised: lower case, punctuation as spaces) -> level 0, 1, 2.
-_GALI_LABELS: dict[str, int] = {
-    **dict.fromkeys(
-        (
-            "not limited",
-            "not limited at all",
-            "no not limited",
-            "no limitation",
-            "no limitations",
-            "none",
-            "ikke begrænset",
-            "slet ikke begrænset",
-            "nej ikke begrænset",
-            "ingen begrænsning",
-        ),
-        0,
-    ),
-    **dict.fromkeys(
-        (
-            "limited but not severely",
-            "limited but not severely limited",
-            "yes limited",
-            "yes limited but not severely",
-            "some",
-            "some limitation",
-            "some limitations",
-            "limited",
-            "moderately limited",
-            "begrænset men ikke alvorligt",
-            "begrænset men ikke alvorligt begrænset",
-            "ja begrænset men ikke alvorligt",
-            "i nogen grad begrænset",
-            "noget begrænset",
-        ),
-        1,
-    ),
-    **dict.fromkeys(
-        (
-            "severely limited",
-            "yes severely limited",
-            "yes strongly limited",
-            "strongly limited",
-            "severe",
-            "severe limitation",
-            "severe limitations",
-            "alvorligt begrænset",
-            "ja alvorligt begrænset",
-            "stærkt begrænset",
-            "i høj grad begrænset",
-        ),
-        2,
-    ),
-}
-
-#: Accepted Washington Group labels (normalised) -> level 0 … 3.
-_WG_LABELS: dict[str, int] = {
-    **dict.fromkeys(
-        (
-            "no difficulty",
-            "no no difficulty",
-            "no",
-            "ingen vanskeligheder",
-            "ingen vanskelighed",
-            "nej ingen vanskeligheder",
-        ),
-        0,
-    ),
-    **dict.fromkeys(
-        (
-            "some difficulty",
-            "yes some difficulty",
-            "some",
-            "nogle vanskeligheder",
-            "nogen vanskelighed",
-            "ja nogle vanskeligheder",
-        ),
-        1,
-    ),
-    **dict.fromkeys(
-        (
-            "a lot of difficulty",
-            "yes a lot of difficulty",
-            "a lot",
-            "lots of difficulty",
-            "mange vanskeligheder",
-            "store vanskeligheder",
-            "ja mange vanskeligheder",
-        ),
-        2,
-    ),
-    **dict.fromkeys(
-        (
-            "cannot do at all",
-            "cannot do it at all",
-            "cannot do",
-            "unable to do",
-            "kan slet ikke",
-            "kan ikke",
-        ),
-        3,
-    ),
-}
 
 #: Washington Group numeric codes: 1–4 the answers, 7 refused, 8 don't know, 9 not stated.
 _WG_CODES = {1: 0, 2: 1, 3: 2, 4: 3, 7: -1, 8: -1, 9: -1}
@@ -234,6 +132,18 @@ def _normalise(text: str) -> str:
     for mark in "-–—_,.;:()/":
         cleaned = cleaned.replace(mark, " ")
     return " ".join(cleaned.replace("’", "'").split())
+
+
+#: Accepted GALI and Washington Group labels (normalised: lower case, punctuation as spaces) ->
+#: level: the vocabulary validate_people reads too (reference.answer_labels).
+_GALI_LABELS: dict[str, int] = {
+    _normalise(label): GALI_LEVELS.index(value)
+    for label, value in reference.answer_labels("gali").items()
+}
+_WG_LABELS: dict[str, int] = {
+    _normalise(label): WG_LEVELS.index(value)
+    for label, value in reference.answer_labels("difficulty").items()
+}
 
 
 def _whole_number(value: object) -> int | None:

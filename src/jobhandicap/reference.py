@@ -31,26 +31,37 @@ import datetime as dt
 import difflib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from importlib import resources
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap import _labels
 from jobhandicap._labels import label_key
+from jobhandicap._options import check_choice
+from jobhandicap._packaged import read_csv_table
 from jobhandicap.domain import CompensationScheme, Jobcentre, Municipality, Region, TargetGroup
 from jobhandicap.errors import JobhandicapError, SchemaError, UnknownLabelError, problems_frame
 
 __all__ = [
+    "DIFFICULTY_LEVELS",
+    "GALI_LEVELS",
+    "MEMBERSHIP_DAY",
+    "answer_labels",
+    "instrument_items",
+    "instruments",
+    "item_labels",
     "jobcentre_codes",
     "jobcentre_of",
     "jobcentres",
+    "membership_day",
     "municipalities",
     "municipality",
     "municipality_codes",
+    "scale_items",
     "schemes",
     "target_groups",
 ]
@@ -88,8 +99,10 @@ _UNITS = frozenset({"D", "h", "m", "s", "ms", "us", "ns"})
 
 def _read(name: str) -> pd.DataFrame:
     """Read a packaged CSV file with every column as text (empty cells as "")."""
-    with resources.files("jobhandicap").joinpath("data", name).open("r", encoding="utf-8") as f:
-        return pd.read_csv(f, dtype="string", keep_default_na=False)
+    rows = read_csv_table(name)
+    return pd.DataFrame({column: [row[column] for row in rows] for column in rows[0]}).astype(
+        "string"
+    )
 
 
 def _categorical(values: Iterable[str], enum: type[StrEnum]) -> pd.Categorical[str]:
@@ -783,3 +796,232 @@ def target_groups() -> pd.DataFrame:
     (14, 'sygedagpenge', 'sickness benefit')
     """
     return _target_group_table().copy(deep=True)
+
+
+# --------------------------------------------------------------------------------------------
+# The membership rule of a year
+# --------------------------------------------------------------------------------------------
+
+
+@overload
+def membership_day(years: int) -> dt.date: ...
+
+
+@overload
+def membership_day(years: npt.ArrayLike) -> npt.NDArray[np.datetime64]: ...
+
+
+def membership_day(years: int | npt.ArrayLike) -> dt.date | npt.NDArray[np.datetime64]:
+    """Return the day on which jobcentre membership counts for the whole of a year: 1 July.
+
+    A municipality belongs, for a whole year, to the jobcentre that served it on this day
+    (:data:`MEMBERSHIP_DAY`, the middle of the year). The rule is used wherever a yearly figure
+    is put on jobcentres: rates per population, counts of cases per jobcentre and year, the
+    jobcentre a survey respondent names in a wave, and the simulated example world.
+
+    Parameters
+    ----------
+    years
+        One year (an ``int``), or an array of years.
+
+    Returns
+    -------
+    datetime.date or numpy.ndarray
+        The day for one year, or ``datetime64[D]`` days for an array (same shape).
+
+    Notes
+    -----
+    A reform that takes effect mid-year changes the jobcentre of the whole year in which it
+    takes effect on or before 1 July, and of the following year otherwise.
+
+    Examples
+    --------
+    >>> membership_day(2018)
+    datetime.date(2018, 7, 1)
+    >>> membership_day([2017, 2020]).tolist()
+    [datetime.date(2017, 7, 1), datetime.date(2020, 7, 1)]
+    >>> jobcentre_of("Ishøj", membership_day(2022)).name
+    'Jobcenter Ishøj'
+    """
+    month, day = MEMBERSHIP_DAY
+    if isinstance(years, int | np.integer) and not isinstance(years, bool):
+        return dt.date(int(years), month, day)
+    first = np.asarray(years, dtype=np.int64) - 1970
+    months = first.astype("datetime64[Y]").astype("datetime64[M]") + np.timedelta64(month - 1, "M")
+    shifted = months.astype("datetime64[D]") + np.timedelta64(day - 1, "D")
+    return np.asarray(shifted, dtype="datetime64[D]")
+
+
+# --------------------------------------------------------------------------------------------
+# Answer vocabularies of the people table
+# --------------------------------------------------------------------------------------------
+
+#: The Global Activity Limitation Indicator's answers (EU-SILC PH030), from none to severe.
+GALI_LEVELS: Final = ("not limited", "limited but not severely", "severely limited")
+
+#: The Washington Group short set's answers, from no difficulty to cannot do at all.
+DIFFICULTY_LEVELS: Final = (
+    "no difficulty",
+    "some difficulty",
+    "a lot of difficulty",
+    "cannot do at all",
+)
+
+_LEVELS: Final = {"gali": GALI_LEVELS, "difficulty": DIFFICULTY_LEVELS}
+
+
+def answer_labels(kind: str) -> dict[str, str]:
+    """Return every accepted label of a GALI or Washington Group answer and what it means.
+
+    The one vocabulary of these answers: :func:`jobhandicap.frames.validate_people` and
+    :func:`jobhandicap.gap.employment_gap` both read it (from ``data/labels.csv``, kinds
+    ``gali`` and ``difficulty``), so a label one accepts the other accepts with the same
+    meaning.
+
+    Parameters
+    ----------
+    kind
+        ``"gali"`` (:data:`GALI_LEVELS`) or ``"difficulty"`` (:data:`DIFFICULTY_LEVELS`, the
+        six ``wg_*`` columns).
+
+    Returns
+    -------
+    dict of str to str
+        Label (as written in the data file: the canonical value, English, Danish and aliases)
+        to the canonical answer. Callers match them case-insensitively, ignoring punctuation.
+
+    Raises
+    ------
+    OptionError
+        When ``kind`` is neither.
+
+    Notes
+    -----
+    *Some* is a GALI answer only as Eurostat's short name for *limited but not severely*
+    (its tables speak of "some or severe" limitation; the gap's ``severity`` column of
+    :func:`~jobhandicap.gap.employment_gap` uses the same words); in a Washington Group column
+    *some* is *some difficulty*. *None* is not a GALI label: readers take it for an empty cell,
+    so it is left out rather than read as *not limited*.
+
+    References
+    ----------
+    Eurostat, *Disability employment gap by level of activity limitation* (``hlth_dlm200``);
+    Washington Group on Disability Statistics, *Short Set on Functioning*.
+
+    Examples
+    --------
+    >>> answer_labels("gali")["some"]
+    'limited but not severely'
+    >>> answer_labels("difficulty")["some"]
+    'some difficulty'
+    """
+    check_choice("kind", kind, tuple(_LEVELS))
+    return {
+        label: value
+        for value in _LEVELS[kind]
+        for label in (value, *_labels.labels_of(kind, value))
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Survey instruments
+# --------------------------------------------------------------------------------------------
+
+_INSTRUMENTS: Final = ("survey", "staff")
+
+
+def _instrument_rows(instrument: str | None) -> tuple[Mapping[str, str], ...]:
+    if instrument is not None:
+        check_choice("instrument", instrument, _INSTRUMENTS)
+    rows = read_csv_table("instruments.csv")
+    return tuple(row for row in rows if instrument is None or row["instrument"] == instrument)
+
+
+def instruments(instrument: str | None = None) -> pd.DataFrame:
+    """Return the items of the packaged survey instruments, with their wording and scales.
+
+    Parameters
+    ----------
+    instrument
+        ``"survey"`` (the yearly jobcentre survey), ``"staff"`` (the caseworkers' survey), or
+        ``None`` for both.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item in questionnaire order, string columns ``instrument``, ``item`` (the
+        item code of the long survey and staff frames), ``scale`` (the staff scale the item
+        belongs to; ``<NA>`` for none), ``reversed`` (bool: agreement means *less* of the
+        scale, score it ``minimum + maximum − x``), ``label_en``, ``label_da`` (short labels
+        for tables and figures), ``question_en``, ``question_da`` (the wording as asked). A
+        new frame on every call.
+
+    Raises
+    ------
+    OptionError
+        When ``instrument`` is not one of the above.
+
+    Notes
+    -----
+    The items are in ``data/instruments.csv``: a new item, a better wording or another scale
+    is a data change. The simulator of :mod:`jobhandicap.datasets` and the report both take
+    the items from here. Survey answers are Likert codes (1 not at all … 5 to a very high
+    degree, 9 don't know); staff answers 1 (strongly disagree) … 5 (strongly agree).
+
+    Examples
+    --------
+    >>> table = instruments("staff")
+    >>> table.loc[table["reversed"], "item"].tolist()
+    ['knowledge_5', 'belief_4']
+    >>> instruments()["instrument"].value_counts().to_dict()
+    {'survey': 19, 'staff': 11}
+    """
+    rows = _instrument_rows(instrument)
+    columns = read_csv_table("instruments.csv")[0]
+    frame = pd.DataFrame({c: [row[c] for row in rows] for c in columns}, columns=list(columns))
+    frame = frame.astype("string")
+    return frame.assign(
+        scale=frame["scale"].mask(frame["scale"] == ""),
+        reversed=(frame["reversed"] == "true").astype(bool),
+    )
+
+
+def instrument_items(instrument: str) -> tuple[str, ...]:
+    """Return the item codes of ``"survey"`` or ``"staff"`` in questionnaire order.
+
+    Examples
+    --------
+    >>> instrument_items("staff")[:2]
+    ('knowledge_1', 'knowledge_2')
+    """
+    return tuple(row["item"] for row in _instrument_rows(instrument))
+
+
+def item_labels(lang: str, instrument: str | None = None) -> dict[str, str]:
+    """Return the short label of every item (``lang`` ``"en"`` or ``"da"``), by item code.
+
+    Examples
+    --------
+    >>> item_labels("da")["political_focus"]
+    'Lokalpolitisk fokus på at få personer med handicap i beskæftigelse'
+    """
+    check_choice("lang", lang, ("en", "da"))
+    return {row["item"]: row[f"label_{lang}"] for row in _instrument_rows(instrument)}
+
+
+def scale_items() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Return the staff scales: name to (items, reverse-worded items), in file order.
+
+    Examples
+    --------
+    >>> scale_items()["belief"]
+    (('belief_1', 'belief_2', 'belief_3', 'belief_4', 'belief_5'), ('belief_4',))
+    """
+    scales: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for row in _instrument_rows("staff"):
+        if not row["scale"]:
+            continue
+        items, reverse = scales.get(row["scale"], ((), ()))
+        flipped = (*reverse, row["item"]) if row["reversed"] == "true" else reverse
+        scales[row["scale"]] = ((*items, row["item"]), flipped)
+    return scales

@@ -48,7 +48,7 @@ import pandas as pd
 from jobhandicap._grouping import as_by, check_columns, group_keys, rows_in
 from jobhandicap.domain import Decision
 from jobhandicap.errors import JobhandicapError, SmallSampleWarning, UnknownLabelError
-from jobhandicap.reference import MEMBERSHIP_DAY
+from jobhandicap.reference import MEMBERSHIP_DAY, membership_day
 from jobhandicap.reference import jobcentres as _jobcentre_memberships
 from jobhandicap.stats import poisson_interval
 from jobhandicap.stats._core import check_level, factorize_groups
@@ -137,9 +137,8 @@ def _describe_units(frame: pd.DataFrame, columns: list[str]) -> str:
 
 def _midyear(years: pd.Series[Any]) -> pd.Series[Any]:
     """The membership day (:data:`MEMBERSHIP_DAY`) of each year, as datetime64[ns]."""
-    month, day = MEMBERSHIP_DAY
-    parts = pd.DataFrame({"year": years.to_numpy(dtype=np.int64), "month": month, "day": day})
-    return pd.Series(pd.to_datetime(parts).to_numpy(dtype="datetime64[ns]"), index=years.index)
+    days = membership_day(years.to_numpy(dtype=np.int64))
+    return pd.Series(days.astype("datetime64[ns]"), index=years.index)
 
 
 # --------------------------------------------------------------------------------------------

@@ -95,10 +95,9 @@ from jobhandicap.datasets._example import (
     SURVEY_ITEMS,
     ExampleData,
     load_example,
-    published_figures,
-    simulate,
-    write_example,
 )
+from jobhandicap.datasets._generate import simulate, write_example
+from jobhandicap.datasets._published import published_figures
 
 __all__ = [
     "EXAMPLE_SEED",

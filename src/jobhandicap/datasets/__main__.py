@@ -1,5 +1,5 @@
 """Regenerate the packaged example files: ``python -m jobhandicap.datasets --write``."""
 
-from jobhandicap.datasets._example import main
+from jobhandicap.datasets._generate import main
 
 raise SystemExit(main())

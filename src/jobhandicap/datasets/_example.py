@@ -1,42 +1,97 @@
-"""The bundled example data, its files and the published figures."""
+"""The bundled example data: its frames, its files and its survey instruments.
+
+Reading the packaged example needs no simulator: :func:`load_example` parses the files under
+``jobhandicap/data/example``. The simulator that wrote them is :mod:`._generate`
+(:func:`~jobhandicap.datasets.simulate`), which imports this module, never the other way round,
+so that the report can read the example without importing the simulator.
+"""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import functools
 import json
-import sys
-from collections.abc import Sequence
-from importlib import resources
-from pathlib import Path
 from typing import Any, Final
 
 import attrs
-import numpy as np
 import pandas as pd
 
-from jobhandicap.datasets import _simulate
-from jobhandicap.datasets._simulate import REVERSED_STAFF_ITEMS, STAFF_ITEMS, SURVEY_ITEMS
+from jobhandicap import reference
+from jobhandicap._packaged import open_binary, read_text
 from jobhandicap.errors import JobhandicapError
+from jobhandicap.frames._schema import SCHEMAS as _FRAME_SCHEMAS
 
 __all__ = [
     "EXAMPLE_SEED",
+    "FRAME_NAMES",
     "REVERSED_STAFF_ITEMS",
+    "SCHEMAS",
     "STAFF_ITEMS",
     "SURVEY_ITEMS",
     "ExampleData",
+    "canonical",
     "load_example",
-    "published_figures",
-    "simulate",
-    "write_example",
 ]
 
 #: The seed of the packaged example: ``load_example()`` equals ``simulate(seed=EXAMPLE_SEED)``.
 EXAMPLE_SEED: Final = 2018
 
-_FRAME_NAMES: Final = _simulate.FRAME_NAMES
 _METADATA: Final = "metadata.json"
+
+# --------------------------------------------------------------------------------------------
+# Canonical dtypes (those of jobhandicap.frames). Shared with the simulator, so that simulate()
+# and load_example() produce identical frames.
+
+STRING: Final = pd.StringDtype()
+
+# The frames' columns and dtypes are the canonical schemas of jobhandicap.frames, so the
+# simulated world cannot drift from what the validators produce.
+SCHEMAS: Final[dict[str, dict[str, Any]]] = {
+    kind: schema.dtypes for kind, schema in _FRAME_SCHEMAS.items()
+}
+#: The frames of an example world, in the order of :class:`~jobhandicap.datasets.ExampleData`.
+FRAME_NAMES: Final[tuple[str, ...]] = tuple(SCHEMAS)
+
+
+# --------------------------------------------------------------------------------------------
+# The survey instruments of the example world (from data/instruments.csv)
+
+#: Survey items: id -> question (English), in questionnaire order. ``new_strategy`` is asked in
+#: 2018 only. See :func:`jobhandicap.reference.instruments` for the Danish wording.
+SURVEY_ITEMS: Final[dict[str, str]] = {
+    str(row.item): str(row.question_en)
+    for row in reference.instruments("survey").itertuples(index=False)
+}
+
+#: Staff-survey items: id -> statement (1 = strongly disagree … 5 = strongly agree); the
+#: reverse-worded ones end in "(reversed)".
+STAFF_ITEMS: Final[dict[str, str]] = {
+    str(row.item): str(row.question_en) + (" (reversed)" if row.reversed else "")
+    for row in reference.instruments("staff").itertuples(index=False)
+}
+
+#: Reverse-worded staff items: agreement means *less* knowledge or belief.
+REVERSED_STAFF_ITEMS: Final[tuple[str, ...]] = tuple(
+    str(row.item) for row in reference.instruments("staff").itertuples(index=False) if row.reversed
+)
+
+
+def canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with the canonical columns, order and dtypes of kind ``name``."""
+    schema = SCHEMAS[name]
+    columns: dict[str, Any] = {}
+    for column, dtype in schema.items():
+        if column not in frame.columns:  # an optional column the simulation does not draw
+            values = pd.Series(None, index=frame.index, dtype=object)
+        else:
+            values = frame[column]
+        if dtype == "datetime64[ns]":
+            columns[column] = pd.to_datetime(values, format="ISO8601").astype("datetime64[ns]")
+        elif dtype == "Int64" and values.dtype.kind == "f":
+            columns[column] = values.round().astype("Int64")
+        else:
+            columns[column] = values.astype(dtype)
+    return pd.DataFrame(columns).reset_index(drop=True)
 
 
 def _is_frame(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -107,7 +162,7 @@ class ExampleData:
     def __repr__(self) -> str:
         shapes = ", ".join(
             f"{name}={getattr(self, name).shape[0]}×{getattr(self, name).shape[1]}"
-            for name in _FRAME_NAMES
+            for name in FRAME_NAMES
         )
         return f"ExampleData({shapes}, extracted={self.extracted.isoformat()})"
 
@@ -125,93 +180,21 @@ class ExampleData:
         >>> list(load_example().frames())
         ['cases', 'survey', 'staff', 'profiles', 'population', 'outcomes', 'people']
         """
-        return {name: getattr(self, name) for name in _FRAME_NAMES}
-
-
-def _check_seed(seed: object) -> int | np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed >= 0:
-        return int(seed)
-    raise JobhandicapError(
-        f"seed={seed!r}: expected a non-negative whole number or a numpy.random.Generator"
-    )
-
-
-def simulate(seed: int | np.random.Generator = EXAMPLE_SEED) -> ExampleData:
-    r"""Simulate a realistic world of Danish jobcentres' disability work, 2017–2020.
-
-    The world and its documented truths (what later analyses should find) are described in the
-    module documentation of :mod:`jobhandicap.datasets` and on the *Example data* docs page.
-
-    Parameters
-    ----------
-    seed
-        A non-negative integer or a :class:`numpy.random.Generator`; the same integer always
-        gives the same world (on every platform, for a given numpy version). A generator is
-        advanced. ``simulate(seed=2018)`` is the packaged example of :func:`load_example`.
-
-    Returns
-    -------
-    ExampleData
-        Canonical frames ``cases``, ``survey``, ``staff``, ``profiles``, ``population``,
-        ``outcomes``, ``people`` and the extraction date of the case data.
-
-    Raises
-    ------
-    JobhandicapError
-        When ``seed`` is neither a non-negative integer nor a generator.
-
-    Notes
-    -----
-    Generation is vectorised numpy on independent child streams of
-    ``numpy.random.default_rng(seed)``, one per table. Each jobcentre :math:`j` has a latent
-    proactivity :math:`z_j \sim N(0, 1)`. A survey item's latent answer is
-    :math:`y_{jw} = a z_j + \sqrt{1 - a^2}\,(0.7 u_j + \sqrt{0.51}\, e_{jw})` with loading
-    :math:`a` between 0.4 and 0.75; answers are the ranks of :math:`y` cut into the published
-    (or assumed) category counts. Staff knowledge is :math:`0.5 z_j + u_j + e_i`, belief
-    :math:`0.45\,\text{knowledge} + v_j + e'_i`; item answers are
-    :math:`\operatorname{round}(3 \pm 0.9 \cdot \text{factor} + \delta + 0.7 \varepsilon)`
-    clipped to 1–5. Processing days are log-normal around the yearly medians 45, 35, 28;
-    job entry is binomial with :math:`\operatorname{logit} p = \operatorname{logit}(0.2)
-    + 0.4 z_j + 0.04 (t - 2017) + w_j`. Takes well under a second.
-
-    References
-    ----------
-    .. [1] Styrelsen for Arbejdsmarked og Rekruttering (STAR), jobcentre surveys on the
-       disability area, 2017 and 2018 waves.
-    .. [2] Kortlægning af kommunernes praksis på handicapområdet (mapping of municipal
-       practice), 2021.
-
-    Examples
-    --------
-    >>> from jobhandicap.datasets import simulate
-    >>> world = simulate(seed=7)
-    >>> world.cases.shape, world.profiles.shape, world.people.shape
-    ((20000, 10), (94, 10), (20000, 11))
-    >>> world.cases["scheme"].value_counts().head(2).to_dict()
-    {'aids': ..., 'personal assistance': ...}
-    """
-    world = _simulate.simulate_world(_check_seed(seed))
-    return ExampleData(**world.frames, extracted=world.extracted)
+        return {name: getattr(self, name) for name in FRAME_NAMES}
 
 
 # --------------------------------------------------------------------------------------------
 # The packaged example
 
 
-def _example_files() -> Any:
-    return resources.files("jobhandicap").joinpath("data", "example")
-
-
 def _read_frame(name: str, source: Any) -> pd.DataFrame:
-    schema = _simulate.SCHEMAS[name]
+    schema = SCHEMAS[name]
     read_as: dict[str, Any] = {}
     for column, dtype in schema.items():
         # Floats are parsed from text by astype (correctly rounded on every pandas version),
         # so that the round trip through CSV is exact.
         if isinstance(dtype, pd.CategoricalDtype) or dtype in ("datetime64[ns]", "float64"):
-            read_as[column] = _simulate.STRING
+            read_as[column] = STRING
         else:
             read_as[column] = dtype
     raw = pd.read_csv(
@@ -222,16 +205,15 @@ def _read_frame(name: str, source: Any) -> pd.DataFrame:
         na_values=[""],
         encoding="utf-8",
     )
-    return _simulate.canonical(name, raw)
+    return canonical(name, raw)
 
 
 @functools.cache
 def _packaged() -> ExampleData:
-    folder = _example_files()
-    metadata = json.loads(folder.joinpath(_METADATA).read_text(encoding="utf-8"))
+    metadata = json.loads(read_text("example", _METADATA))
     frames: dict[str, pd.DataFrame] = {}
-    for name in _FRAME_NAMES:
-        with folder.joinpath(f"{name}.csv.gz").open("rb") as handle:
+    for name in FRAME_NAMES:
+        with open_binary("example", f"{name}.csv.gz") as handle:
             frames[name] = _read_frame(name, handle)
     return ExampleData(**frames, extracted=dt.date.fromisoformat(metadata["extracted"]))
 
@@ -270,197 +252,3 @@ def load_example() -> ExampleData:
     data = _packaged()
     copies: dict[str, Any] = {name: frame.copy(deep=True) for name, frame in data.frames().items()}
     return attrs.evolve(data, **copies)
-
-
-def write_example(directory: str | Path, *, seed: int = EXAMPLE_SEED) -> list[Path]:
-    """Write the example files (``simulate(seed)``) to ``directory``, for maintainers.
-
-    Writes ``<frame>.csv.gz`` for every frame and ``metadata.json``. Output is byte-for-byte
-    reproducible (the gzip header carries no time stamp).
-
-    Parameters
-    ----------
-    directory
-        Where to write; created if missing. The packaged copy lives in
-        ``src/jobhandicap/data/example``.
-    seed
-        The seed to simulate with.
-
-    Returns
-    -------
-    list of pathlib.Path
-        The files written.
-
-    Raises
-    ------
-    JobhandicapError
-        When ``seed`` is invalid.
-
-    Notes
-    -----
-    Dates are written as ISO dates, missing values as empty fields, floats with their shortest
-    round-trip representation, so :func:`load_example` restores the frames exactly.
-
-    References
-    ----------
-    .. [1] See :func:`simulate`.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from jobhandicap.datasets import write_example
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     [path.name for path in write_example(folder)]
-    ['cases.csv.gz', 'survey.csv.gz', 'staff.csv.gz', 'profiles.csv.gz', 'population.csv.gz',
-     'outcomes.csv.gz', 'people.csv.gz', 'metadata.json']
-    """
-    checked = _check_seed(seed)
-    if not isinstance(checked, int):
-        raise JobhandicapError("write_example needs an integer seed, to record it")
-    data = simulate(checked)
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for name, frame in data.frames().items():
-        path = folder / f"{name}.csv.gz"
-        frame.to_csv(
-            path,
-            index=False,
-            date_format="%Y-%m-%d",
-            lineterminator="\n",
-            encoding="utf-8",
-            compression={"method": "gzip", "mtime": 0, "compresslevel": 6},
-        )
-        written.append(path)
-    metadata = {
-        "description": "Synthetic example data of jobhandicap: jobhandicap.datasets.simulate",
-        "seed": checked,
-        "extracted": data.extracted.isoformat(),
-        "rows": {name: int(frame.shape[0]) for name, frame in data.frames().items()},
-    }
-    path = folder / _METADATA
-    path.write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
-    written.append(path)
-    return written
-
-
-# --------------------------------------------------------------------------------------------
-# Published figures
-
-_SURVEY_2017: Final = "STAR jobcentre survey 2017"
-_SURVEY_2018: Final = "STAR jobcentre survey 2018"
-_MAPPING: Final = "Mapping of municipal practice 2021"
-_GRANTS: Final = "Grant statistics 2018"
-_NATIONAL: Final = "Danish national survey 2022 (ages 16–64)"
-_JOBCENTRES: Final = 94
-
-# measure, year, count, share, n, population, source
-_FIGURES: Final[tuple[tuple[str, int, int | None, float, int | None, int | None, str], ...]] = (
-    ("political_focus_top2", 2017, 30, 0.36, 84, _JOBCENTRES, _SURVEY_2017),
-    ("political_focus_top2", 2018, 35, 0.43, 82, _JOBCENTRES, _SURVEY_2018),
-    ("new_strategy_top2", 2018, 39, 0.48, 82, _JOBCENTRES, _SURVEY_2018),
-    ("expected_focus_top2", 2018, 41, 0.50, 82, _JOBCENTRES, _SURVEY_2018),
-    ("scheme_focus_very_high", 2017, 17, 0.20, 84, _JOBCENTRES, _SURVEY_2017),
-    ("scheme_focus_high", 2017, 45, 0.54, 84, _JOBCENTRES, _SURVEY_2017),
-    ("scheme_focus_some", 2017, 18, 0.21, 84, _JOBCENTRES, _SURVEY_2017),
-    ("scheme_focus_low", 2017, 4, 0.05, 84, _JOBCENTRES, _SURVEY_2017),
-    ("scheme_focus_not_at_all", 2017, 0, 0.0, 84, _JOBCENTRES, _SURVEY_2017),
-    ("scheme_focus_dont_know", 2017, 0, 0.0, 84, _JOBCENTRES, _SURVEY_2017),
-    ("expenditure_share_personal_assistance", 2021, None, 0.89, None, None, _MAPPING),
-    ("grants_aids", 2018, 14_900, float("nan"), None, None, _GRANTS),
-    ("grants_personal_assistance", 2018, 4_700, float("nan"), None, None, _GRANTS),
-    ("grants_age_40_64_share_aids", 2018, None, 0.63, 14_900, None, _GRANTS),
-    ("grants_age_40_64_share_personal_assistance", 2018, None, 0.65, 4_700, None, _GRANTS),
-    ("employment_rate_major_disability", 2022, None, 0.36, None, None, _NATIONAL),
-    ("employment_rate_minor_disability", 2022, None, 0.763, None, None, _NATIONAL),
-    ("employment_rate_no_disability", 2022, None, 0.859, None, None, _NATIONAL),
-)
-
-
-def published_figures() -> pd.DataFrame:
-    r"""Return the figures published by the studies the library reproduces, as a tidy frame.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per figure, columns
-
-        - ``measure`` (string): what is measured, e.g. ``political_focus_top2`` (share of
-          jobcentres answering high or very high; survey measures are named after the items
-          of :data:`SURVEY_ITEMS`);
-        - ``year`` (int64): survey wave or statistics year; for the 2021 mapping of municipal
-          practice, its publication year;
-        - ``count`` (Int64): the count, where published or exactly implied by a share of a small
-          base (``round(share × n)`` for the survey figures); ``<NA>`` otherwise;
-        - ``share`` (float64): the published share (as published, e.g. 0.36 for 36 %); NaN for
-          counts;
-        - ``n`` (Int64): the base of the share (respondents, grants), where known;
-        - ``population`` (Int64): the size of the surveyed population (94 jobcentres), for
-          finite-population intervals and nonresponse bounds;
-        - ``source`` (string): the study.
-
-    Notes
-    -----
-    The survey shares are of all respondents, "don't know" included in the base
-    (:math:`\hat p = \text{count} / n`). The grant statistics' counts are rounded national
-    totals ("about 14,900"). The Danish national survey figures (self-rated disability) are not
-    comparable with the GALI-based Eurostat indicator.
-
-    References
-    ----------
-    .. [1] STAR jobcentre surveys on the disability area, 2017 and 2018.
-    .. [2] Mapping of municipal practice on the disability area, 2021.
-    .. [3] Municipal grant statistics for the compensation schemes, 2018.
-
-    Examples
-    --------
-    >>> from jobhandicap.datasets import published_figures
-    >>> figures = published_figures()
-    >>> figures.loc[figures["measure"] == "political_focus_top2", ["year", "count", "n"]]
-       year  count   n
-    0  2017     30  84
-    1  2018     35  82
-    """
-    columns = list(zip(*_FIGURES, strict=True))
-    return pd.DataFrame(
-        {
-            "measure": pd.array(columns[0], dtype="string"),
-            "year": np.asarray(columns[1], dtype=np.int64),
-            "count": pd.array(columns[2], dtype="Int64"),
-            "share": np.asarray(columns[3], dtype=np.float64),
-            "n": pd.array(columns[4], dtype="Int64"),
-            "population": pd.array(columns[5], dtype="Int64"),
-            "source": pd.array(columns[6], dtype="string"),
-        }
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Maintainer command: python -m jobhandicap.datasets --write [DIRECTORY]
-
-
-def _package_folder() -> Path:
-    return Path(__file__).resolve().parent.parent / "data" / "example"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Regenerate the packaged example files (maintainers): ``--write [DIRECTORY]``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m jobhandicap.datasets",
-        description="Regenerate the packaged example data from simulate(seed).",
-    )
-    parser.add_argument(
-        "--write",
-        nargs="?",
-        const=str(_package_folder()),
-        metavar="DIRECTORY",
-        help="write the example files (default: the package's data/example folder)",
-    )
-    parser.add_argument("--seed", type=int, default=EXAMPLE_SEED)
-    args = parser.parse_args(argv)
-    if args.write is None:
-        parser.print_help()
-        return 2
-    written = write_example(args.write, seed=args.seed)
-    sys.stdout.write("".join(f"{path}\n" for path in written))
-    return 0

@@ -14,7 +14,7 @@ below are the single place those truths are encoded.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final, TypeAlias
+from typing import Final, TypeAlias
 
 import attrs
 import numpy as np
@@ -22,6 +22,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap import reference
+from jobhandicap.datasets._example import (
+    FRAME_NAMES,
+    REVERSED_STAFF_ITEMS,
+    SCHEMAS,
+    STAFF_ITEMS,
+    SURVEY_ITEMS,
+    canonical,
+)
 from jobhandicap.domain import (
     CompensationScheme,
     Decision,
@@ -29,34 +37,18 @@ from jobhandicap.domain import (
     Likert,
     TargetGroup,
 )
-from jobhandicap.frames._schema import SCHEMAS as _FRAME_SCHEMAS
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 
-# --------------------------------------------------------------------------------------------
-# Canonical dtypes. Shared with the loader so that simulate() and load_example() produce
-# identical frames.
-
-STRING: Final = pd.StringDtype()
-
-
-# The frames' columns and dtypes are the canonical schemas of jobhandicap.frames, so the
-# simulated world cannot drift from what the validators produce.
-SCHEMAS: Final[dict[str, dict[str, Any]]] = {
-    kind: schema.dtypes for kind, schema in _FRAME_SCHEMAS.items()
-}
-_PEOPLE_DTYPES = _FRAME_SCHEMAS["people"].dtypes
+_PEOPLE_DTYPES = SCHEMAS["people"]
 SEX_CATEGORIES: Final[tuple[str, ...]] = tuple(_PEOPLE_DTYPES["sex"].categories)
 GALI_CATEGORIES: Final[tuple[str, ...]] = tuple(_PEOPLE_DTYPES["gali"].categories)
 WG_CATEGORIES: Final[tuple[str, ...]] = tuple(_PEOPLE_DTYPES["wg_seeing"].categories)
 WG_DOMAINS: Final[tuple[str, ...]] = tuple(
     c.removeprefix("wg_") for c in _PEOPLE_DTYPES if c.startswith("wg_")
 )
-
-#: The frames of an example world, in the order of :class:`~jobhandicap.datasets.ExampleData`.
-FRAME_NAMES: Final[tuple[str, ...]] = tuple(SCHEMAS)
 
 # --------------------------------------------------------------------------------------------
 # Fixed facts of the simulated world.
@@ -69,41 +61,10 @@ CASE_YEARS: Final = (2018, 2019, 2020)
 PROFILE_YEAR: Final = 2018
 STAFF_YEAR: Final = 2020
 
-#: Survey items: id -> wording (translated). ``new_strategy`` is asked in 2018 only.
+#: Survey items: ``target_group_<group>`` for each benefit target group, in TargetGroup order.
 TARGET_GROUP_ITEMS: Final = tuple(
     "target_group_" + str(g.value).replace(" ", "_").replace("-", "_") for g in TargetGroup
 )
-SURVEY_ITEMS: Final[dict[str, str]] = {
-    "political_focus": "To what degree is there local political focus on getting people with "
-    "disabilities into work?",
-    "management_priority": "To what degree does the jobcentre's management prioritise the "
-    "disability area?",
-    "scheme_focus": "To what degree does the jobcentre focus on using the compensation schemes?",
-    "expected_focus": "To what degree do you expect more focus on the area in the next two years?",
-    "new_strategy": "To what degree has the 2018 national agreement led to a new local strategy? "
-    "(2018 only)",
-    **{
-        item: f"To what degree are the schemes brought into play for citizens on {g.label_en}?"
-        for item, g in zip(TARGET_GROUP_ITEMS, TargetGroup, strict=True)
-    },
-}
-
-#: Staff-survey items: id -> statement (1 = strongly disagree … 5 = strongly agree).
-STAFF_ITEMS: Final[dict[str, str]] = {
-    "knowledge_1": "I know which compensation schemes exist.",
-    "knowledge_2": "I know the conditions for granting personal assistance.",
-    "knowledge_3": "I know the conditions for granting aids and workplace adaptations.",
-    "knowledge_4": "I know how the schemes can be combined with a flex-job.",
-    "knowledge_5": "I often find the rules of the schemes hard to understand. (reversed)",
-    "knowledge_6": "I know where to get help with a case about the schemes.",
-    "belief_1": "Most citizens with a disability I meet can hold a job with the right support.",
-    "belief_2": "The schemes make a real difference to my citizens' chance of a job.",
-    "belief_3": "Employers can be persuaded to hire a citizen with a disability.",
-    "belief_4": "For many of my citizens with a disability, a job is unrealistic. (reversed)",
-    "belief_5": "I expect most of my citizens with a disability to be in work within two years.",
-}
-#: Reverse-worded staff items: agreement means *less* knowledge or belief.
-REVERSED_STAFF_ITEMS: Final = ("knowledge_5", "belief_4")
 
 #: Approximate total population (all ages) of each municipality around 2018, rounded; the
 #: simulator derives the 16–64 population from it. Not official statistics.
@@ -285,31 +246,13 @@ def simulate_world(seed: int | np.random.Generator) -> World:
     )
 
 
-def canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Return ``frame`` with the canonical columns, order and dtypes of kind ``name``."""
-    schema = SCHEMAS[name]
-    columns: dict[str, Any] = {}
-    for column, dtype in schema.items():
-        if column not in frame.columns:  # an optional column the simulation does not draw
-            values = pd.Series(None, index=frame.index, dtype=object)
-        else:
-            values = frame[column]
-        if dtype == "datetime64[ns]":
-            columns[column] = pd.to_datetime(values, format="ISO8601").astype("datetime64[ns]")
-        elif dtype == "Int64" and values.dtype.kind == "f":
-            columns[column] = values.round().astype("Int64")
-        else:
-            columns[column] = values.astype(dtype)
-    return pd.DataFrame(columns).reset_index(drop=True)
-
-
 # --------------------------------------------------------------------------------------------
 # Helpers
 
 
 def _mapping(year: int) -> pd.DataFrame:
     """Jobcentre memberships in force on 1 July of ``year``, sorted by municipality."""
-    frame = reference.jobcentres(on=dt.date(year, 7, 1))
+    frame = reference.jobcentres(on=reference.membership_day(year))
     frame = frame[["jobcentre", "jobcentre_name", "municipality"]]
     return frame.sort_values("municipality", kind="stable").reset_index(drop=True)
 

@@ -98,10 +98,7 @@ def respondent_jobcentres(
     code = unique_codes[codes]
     joint = unique_joint[codes]
     years = np.where(waves > 0, waves, 1970)
-    days = (
-        (years - 1970).astype("datetime64[Y]").astype("datetime64[M]")
-        + np.timedelta64(reference.MEMBERSHIP_DAY[0] - 1, "M")
-    ).astype("datetime64[D]") + np.timedelta64(reference.MEMBERSHIP_DAY[1] - 1, "D")
+    days = reference.membership_day(years)
     served = reference.jobcentre_codes(np.where(code > 0, code, -1), days)
     result = np.where(joint, code, served)
     return np.where((waves > 0) & (code > 0), result, -1).astype(np.int64)

@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from jobhandicap import _labels
+from jobhandicap import _labels, reference
 from jobhandicap.domain import (
     CompensationScheme,
     Decision,
@@ -407,18 +407,15 @@ def _with_danish(categories: tuple[str, ...], aliases: Mapping[str, str]) -> dic
     return {**{DANISH_LABELS[c]: c for c in categories}, **aliases}
 
 
-_DIFFICULTY = ("no difficulty", "some difficulty", "a lot of difficulty", "cannot do at all")
-_DIFFICULTY_ALIASES = _with_danish(
-    _DIFFICULTY,
-    {
-        "ingen": "no difficulty",
-        "nogen vanskeligheder": "some difficulty",
-        "some": "some difficulty",
-        "a lot": "a lot of difficulty",
-        "cannot do": "cannot do at all",
-    },
-)
-_GALI = ("not limited", "limited but not severely", "severely limited")
+# The answers of the GALI and Washington Group columns, and every label they are read from: one
+# vocabulary, shared with jobhandicap.gap (reference.answer_labels).
+_DIFFICULTY = reference.DIFFICULTY_LEVELS
+_DIFFICULTY_ALIASES = {
+    label: value
+    for label, value in reference.answer_labels("difficulty").items()
+    if label not in _DIFFICULTY
+}
+_GALI = reference.GALI_LEVELS
 
 PEOPLE_SCHEMA = FrameSchema(
     "people",
@@ -439,7 +436,11 @@ PEOPLE_SCHEMA = FrameSchema(
             name="gali",
             kind="category",
             categories=_GALI,
-            aliases=_with_danish(_GALI, {"limited": "limited but not severely"}),
+            aliases={
+                label: value
+                for label, value in reference.answer_labels("gali").items()
+                if label not in _GALI
+            },
             required=False,
             nullable=True,
             description="Global Activity Limitation Indicator",

@@ -9,14 +9,13 @@ target group: the readers refuse them, naming the choices, instead of guessing.
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 import shlex
-from importlib import resources
 
 from jobhandicap import _labels
 from jobhandicap._advice import in_command_line
+from jobhandicap._packaged import read_csv_table
 
 __all__ = [
     "DKK_UNITS",
@@ -46,9 +45,8 @@ _UNIT = re.compile(r"^(?P<base>[^(),]*?)\s*(?:\((?P<paren>[^()]*)\)|,(?P<comma>[
 @functools.cache
 def _ambiguous() -> dict[str, dict[str, tuple[str, ...]]]:
     """Map column -> label key -> the values the label may mean."""
-    text = resources.files("jobhandicap").joinpath("data", "ambiguous_labels.csv")
     table: dict[str, dict[str, list[str]]] = {}
-    for row in csv.DictReader(text.read_text("utf-8").splitlines()):
+    for row in read_csv_table("ambiguous_labels.csv"):
         key = _labels.label_key(row["label"])
         table.setdefault(row["column"], {}).setdefault(key, []).append(row["means"])
     return {c: {k: tuple(v) for k, v in labels.items()} for c, labels in table.items()}

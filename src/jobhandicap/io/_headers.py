@@ -16,12 +16,10 @@ columns the indicators use are absent (:class:`HeaderMatch`).
 
 from __future__ import annotations
 
-import csv
 import difflib
 import functools
 import shlex
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
@@ -30,6 +28,7 @@ import pandas as pd
 
 from jobhandicap._advice import in_command_line
 from jobhandicap._labels import label_key
+from jobhandicap._packaged import read_csv_table
 from jobhandicap.errors import (
     JobhandicapError,
     MissingColumnsError,
@@ -61,10 +60,9 @@ KINDS = tuple(SCHEMAS)
 
 @functools.cache
 def _rows() -> tuple[tuple[str, str, str, str], ...]:
-    text = resources.files("jobhandicap").joinpath("data", "header_aliases.csv").read_text("utf-8")
     return tuple(
         (row["kind"], row["column"], row["language"], row["header"])
-        for row in csv.DictReader(text.splitlines())
+        for row in read_csv_table("header_aliases.csv")
     )
 
 

@@ -19,7 +19,8 @@ The figures are made with :class:`matplotlib.figure.Figure` directly, never thro
 :mod:`matplotlib.pyplot`: nothing is registered with pyplot, no window opens, no global
 ``rcParams`` change, and the caller owns the figure (it is garbage-collected like any object).
 Every function takes ``lang="en"`` or ``lang="da"`` for its titles, axis labels and the labels of
-the schemes, answers and strategy types; all texts live in one table, :data:`TEXTS`.
+the schemes, answers and strategy types; the texts are rows of the table the report's texts
+are in (``data/texts.csv``), shown by key in :data:`TEXTS`.
 :func:`figure_to_svg` and :func:`figure_to_png_base64` render a figure reproducibly (the same
 figure gives the same bytes on every run, with no dates, versions or paths in the file); they
 render one figure at a time, so they are safe to call from several threads.
@@ -30,22 +31,16 @@ scale and Okabe & Ito's qualitative palette for groups.
 
 from __future__ import annotations
 
-from jobhandicap.plots._figures import (
-    LIKERT_COLOURS,
-    OKABE_ITO,
-    STRATEGY_COLOURS,
-    TEXTS,
-    expenditure_plot,
+from jobhandicap.plots._common import LIKERT_COLOURS, OKABE_ITO, STRATEGY_COLOURS, TEXTS
+from jobhandicap.plots._comparisons import funnel_plot, strategy_plot
+from jobhandicap.plots._registers import expenditure_plot, survival_plot
+from jobhandicap.plots._render import (
     figure_to_png_base64,
     figure_to_svg,
-    funnel_plot,
     label_box,
-    likert_bars,
     separate_labels,
-    strategy_plot,
-    survival_plot,
-    top_box_plot,
 )
+from jobhandicap.plots._survey import likert_bars, top_box_plot
 
 __all__ = [
     "LIKERT_COLOURS",

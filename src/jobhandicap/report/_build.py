@@ -16,7 +16,8 @@ from typing import Any, Final, Literal, ParamSpec, TypeVar
 import attrs
 import pandas as pd
 
-from jobhandicap.datasets import REVERSED_STAFF_ITEMS, ExampleData
+from jobhandicap import reference
+from jobhandicap.datasets._example import ExampleData, load_example
 from jobhandicap.errors import JobhandicapError
 from jobhandicap.report import _html, _output, _tables
 from jobhandicap.report._context import SectionSkippedError
@@ -35,19 +36,13 @@ from jobhandicap.staff import Scale
 
 __all__ = ["DEFAULT_SCALES", "KINDS", "ReportResult", "build_report"]
 
-#: The staff-survey scales of the example data: knowledge of the schemes (``knowledge_1`` …
+#: The staff-survey scales of the packaged staff instrument
+#: (:func:`jobhandicap.reference.scale_items`): knowledge of the schemes (``knowledge_1`` …
 #: ``knowledge_6``) and belief in the citizen's chance of a job (``belief_1`` … ``belief_5``),
-#: with the reverse-worded items of :data:`jobhandicap.datasets.REVERSED_STAFF_ITEMS`.
+#: with their reverse-worded items.
 DEFAULT_SCALES: Final[tuple[Scale, ...]] = tuple(
-    Scale(
-        name,
-        items,
-        reversed=[item for item in items if item in REVERSED_STAFF_ITEMS],
-    )
-    for name, items in (
-        ("knowledge", [f"knowledge_{i}" for i in range(1, 7)]),
-        ("belief", [f"belief_{i}" for i in range(1, 6)]),
-    )
+    Scale(name, list(items), reversed=list(reverse))
+    for name, (items, reverse) in reference.scale_items().items()
 )
 
 _DEFAULT_SEED: Final = 2018
@@ -437,8 +432,6 @@ def _is_example(frames: Mapping[str, pd.DataFrame]) -> bool:
     """Whether every input is the bundled example data's table of its kind (synthetic data)."""
     if not frames:
         return False
-    from jobhandicap.datasets import load_example
-
     example = load_example().frames()
     for kind, frame in frames.items():
         bundled = example.get(kind)

@@ -23,7 +23,7 @@ import attrs
 import pandas as pd
 
 from jobhandicap._advice import flag, in_command_line, option
-from jobhandicap.datasets import ExampleData
+from jobhandicap.datasets._example import ExampleData
 from jobhandicap.errors import JobhandicapError, SchemaError
 from jobhandicap.frames._schema import SCHEMAS
 from jobhandicap.report._context import Options, Section
