@@ -45,8 +45,6 @@ from jobhandicap.stats import kaplan_meier_from_counts, survival_quantiles, wils
 __all__ = [
     "grant_rate",
     "processing_time",
-    "reduce_decisions",
-    "reduce_grants",
     "survival_table",
 ]
 

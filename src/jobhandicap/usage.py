@@ -66,9 +66,7 @@ __all__ = [
     "MEMBERSHIP_DAY",
     "count_cases",
     "expenditure_shares",
-    "rate_column",
     "rates_per_population",
-    "reduce_usage",
     "scheme_usage",
     "target_group_coverage",
 ]

@@ -316,7 +316,7 @@ def gap_section(ctx: Context) -> Section:
     section.paragraphs.append(ctx.t("gap_lead"))
     with ctx.attempt(section, ctx.t("employment_gap")):
         weight = "weight" if "weight" in people.columns else None
-        result = employment_gap(people, weight=weight, split_severity=True)
+        result = employment_gap(people, weights=weight, split_severity=True)
         ctx.add_units("people", people_units(people, weight), weights="persons")
         both = ("gap_pp", "ci_low", "ci_high", "relative_rate")
         published = ctx.publish(
