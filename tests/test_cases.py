@@ -15,8 +15,8 @@ from jobhandicap.cases import grant_rate, processing_time, survival_table
 from jobhandicap.errors import (
     ArgumentTypeError,
     JobhandicapError,
-    OptionError,
     MissingColumnsError,
+    OptionError,
     SchemaError,
     SmallSampleWarning,
 )
@@ -209,7 +209,7 @@ def test_extraction_before_an_application_is_refused() -> None:
     with pytest.raises(OptionError, match="must be a date"):
         processing_time(reference_cases(), extracted="yesterday")
     with pytest.raises(ArgumentTypeError, match="must be a date"):
-        processing_time(reference_cases(), extracted=[2021, 1, 31])
+        processing_time(reference_cases(), extracted=[2021, 1, 31])  # type: ignore[arg-type]
 
 
 def test_unknown_grouping_columns_and_missing_columns() -> None:
@@ -220,7 +220,7 @@ def test_unknown_grouping_columns_and_missing_columns() -> None:
     with pytest.raises(OptionError, match="within"):
         processing_time(reference_cases(), extracted=EXTRACTED, within=-1)
     with pytest.raises(ArgumentTypeError, match="within"):
-        processing_time(reference_cases(), extracted=EXTRACTED, within="30")
+        processing_time(reference_cases(), extracted=EXTRACTED, within="30")  # type: ignore[arg-type]
     with pytest.raises(OptionError, match="level"):
         grant_rate(reference_cases(), level=95)
     # An unknown grouping column is the same error everywhere (it was a plain

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from jobhandicap.errors import (
     ArgumentTypeError,
     JobhandicapError,
-    OptionError,
     MissingColumnsError,
+    OptionError,
     SchemaError,
     SmallSampleWarning,
 )

@@ -815,9 +815,7 @@ def _assemble(
                 frame,
             ],
             axis=1,
-        ).assign(
-            n_missing=sums["n"][:, 0].astype(np.int64), definition=definition, age_band=band
-        )
+        ).assign(n_missing=sums["n"][:, 0].astype(np.int64), definition=definition, age_band=band)
         frames.append(frame)
     result = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if split_severity:

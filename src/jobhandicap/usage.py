@@ -277,9 +277,9 @@ def scheme_usage(
     With :math:`c_g` the selected cases in group :math:`g` (``count``) and :math:`G(g)` the
     groups sharing all grouping values of :math:`g` except the scheme,
     :math:`n_g = \sum_{h \in G(g)} c_h` and :math:`\text{share}_g = c_g / n_g`. The cases
-    are first reduced per group and jobcentre (:func:`reduce_usage`). Register data are a census of the
-    applications, so no sampling interval is attached; for uncertainty about a rate, relate
-    counts to the population with :func:`rates_per_population`.
+    are first reduced per group and jobcentre (:func:`reduce_usage`). Register data are a
+    census of the applications, so no sampling interval is attached; for uncertainty about a
+    rate, relate counts to the population with :func:`rates_per_population`.
 
     References
     ----------
@@ -829,9 +829,10 @@ def target_group_coverage(
     Notes
     -----
     The cases are reduced once to the distinct (group, scheme, target group) combinations
-    with their case counts (:func:`reduce_usage`); the counts and lists are taken from that small table. The survey
-    of jobcentres asks for which target groups the schemes are brought into play; the case
-    register answers the same question from the decisions actually made.
+    with their case counts (:func:`reduce_usage`); the counts and lists are taken from that
+    small table. The survey of jobcentres asks for which target groups the schemes are
+    brought into play; the case register answers the same question from the decisions
+    actually made.
 
     Examples
     --------

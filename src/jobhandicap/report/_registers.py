@@ -38,10 +38,12 @@ def cases_section(ctx: Context) -> Section:
     shown = "–" if extracted is None else extracted.isoformat()
     section.paragraphs.append(ctx.t("cases_lead", extracted=shown))
     with ctx.attempt(section, ctx.t("processing_time")):
-        # The published tables keep their column names: the report's files are a release.
+        # The published tables keep their columns and names: the report's files are a release.
         times = processing_time(cases, by="year", extracted=extracted).rename(
             columns={"ci_low": "median_ci_low", "ci_high": "median_ci_high"}
         )
+        counts = ["year", "n", "decided", "open", "withdrawn"]
+        times = times[[*counts, *(c for c in times.columns if c not in counts)]]
         estimates = tuple(
             c for c in times.columns if c not in ("year", "n", "decided", "open", "withdrawn")
         )
@@ -154,9 +156,9 @@ def usage_section(ctx: Context) -> Section:
             Table(
                 name="scheme_usage",
                 title=ctx.t("scheme_usage"),
-                frame=scheme_usage(cases)
-                .drop(columns="n")
-                .rename(columns={"count": "cases"}),
+                frame=scheme_usage(cases).rename(columns={"count": "cases"})[
+                    ["year", "scheme", "cases", "jobcentres", "share"]
+                ],
                 spec=TableSpec(
                     universe="cases",
                     by=("year", "scheme"),
@@ -317,6 +319,8 @@ def gap_section(ctx: Context) -> Section:
     with ctx.attempt(section, ctx.t("employment_gap")):
         weight = "weight" if "weight" in people.columns else None
         result = employment_gap(people, weights=weight, split_severity=True)
+        rates = ["rate_disabled", "rate_not_disabled"]
+        result = result[[*result.columns[:3], *rates, *result.columns[3:].drop(rates)]]
         ctx.add_units("people", people_units(people, weight), weights="persons")
         both = ("gap_pp", "ci_low", "ci_high", "relative_rate")
         published = ctx.publish(
