@@ -185,19 +185,20 @@ def reduce_usage(
     check_columns(cases, ("amount_dkk",) if amounts else (), "cases")
     keys = group_keys(cases, names)
     mask = _selected(cases, decision)
-    values: dict[str, npt.NDArray[np.float64]] = {}
+    # The selection is a sum (a count of the selected rows), not a copy of the selected rows:
+    # groups with no selected case are dropped from the small table afterwards.
+    values: dict[str, npt.NDArray[Any]] = {"n": mask}
     if amounts:
         amount = _amounts(cases)
-        known = ~np.isnan(amount)
-        values = {"amount_dkk": np.where(known, amount, 0.0)[mask], "n_with_amount": known[mask]}
-    selected = keys if mask.all() else keys.loc[mask]
-    if not values:
-        # Without keys or sums the primitive has nothing to count rows by.
-        values = {"_rows": np.ones(len(selected))}
-    table = grouped_sums({name: selected[name] for name in names}, values)
+        known = mask & ~np.isnan(amount)
+        values |= {"amount_dkk": np.where(known, amount, 0.0), "n_with_amount": known}
+    table = grouped_sums({name: keys[name] for name in names}, values, count="_rows")
+    table = table.drop(columns="_rows").astype({"n": "int64"})
     if amounts:
-        return table.astype({"n_with_amount": "int64"})
-    return table.drop(columns="_rows")
+        table = table.astype({"n_with_amount": "int64"})
+    if names:
+        table = table.loc[table["n"].to_numpy() > 0].reset_index(drop=True)
+    return table
 
 
 def _amounts(cases: pd.DataFrame) -> npt.NDArray[np.float64]:
