@@ -60,7 +60,13 @@ def _codes(
             remap[used + 1] = np.arange(used.size)
             return remap[codes + 1], categories[used]
         return codes, categories
-    if values.dtype.kind in "iu" and len(values):
+    dtype = values.dtype
+    # NumPy integers only: a nullable Int64 may hold <NA>, a uint64 may not fit an int64.
+    if (
+        isinstance(dtype, np.dtype)
+        and (dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize < 8))
+        and len(values)
+    ):
         # Integers over a modest range (codes, years, days) are their offset from the
         # minimum: no hashing, which is most of the cost of a reduction by such keys.
         numbers = values.to_numpy(dtype=np.int64)
@@ -69,14 +75,14 @@ def _codes(
         if span <= 4 * len(numbers) + 1_000_000:
             offsets = numbers - low
             if observed and not compact:
-                return offsets, pd.Index(np.arange(low, low + span).astype(values.dtype))
+                return offsets, pd.Index(np.arange(low, low + span).astype(dtype))
             seen = np.bincount(offsets, minlength=span) > 0
             used = np.flatnonzero(seen)
             if observed and 2 * used.size > span:  # dense enough: empty slots dropped later
-                return offsets, pd.Index(np.arange(low, low + span).astype(values.dtype))
+                return offsets, pd.Index(np.arange(low, low + span).astype(dtype))
             remap = np.full(span, -1, dtype=np.int64)
             remap[used] = np.arange(used.size)
-            return remap[offsets], pd.Index((used + low).astype(values.dtype))
+            return remap[offsets], pd.Index((used + low).astype(dtype))
     codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
     return codes.astype(np.int64), pd.Index(uniques)
 
