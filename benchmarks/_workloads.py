@@ -479,7 +479,7 @@ def usage_workload(sizes: Sizes, repeat: int, n: int) -> Result:
     # Sanity check against a plain pandas count (not timed: there is no peer library).
     granted = cases.loc[cases["decision"] == "granted"]
     expected = granted.groupby([granted["applied"].dt.year, "scheme"], observed=True).size()
-    got = results["scheme_usage"].set_index(["year", "scheme"])["cases"]
+    got = results["scheme_usage"].set_index(["year", "scheme"])["count"]
     same = np.array_equal(np.sort(expected.to_numpy()), np.sort(got.to_numpy()))
     return _timed_result(
         workload="all usage indicators",

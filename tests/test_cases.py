@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 from jobhandicap.cases import grant_rate, processing_time, survival_table
 from jobhandicap.errors import (
+    ArgumentTypeError,
     JobhandicapError,
     MissingColumnsError,
+    OptionError,
     SchemaError,
     SmallSampleWarning,
 )
@@ -62,8 +64,8 @@ def test_processing_time_reproduces_the_kaplan_meier_reference() -> None:
     assert row["decided"] == 7
     assert row["open"] == 5
     assert row["median_days"] == 30
-    assert row["median_ci_low"] == 8
-    assert row["median_ci_high"] == np.inf
+    assert row["ci_low"] == 8
+    assert row["ci_high"] == np.inf
     assert row["q25_days"] == 12
     assert row["q75_days"] == np.inf
 
@@ -134,7 +136,7 @@ def test_grant_rate_reference() -> None:
         {"decision": ["granted"] * 6 + ["refused"] * 4 + ["withdrawn", None], "scheme": "aids"}
     )
     row = grant_rate(cases).iloc[0]
-    assert (row["n"], row["granted"]) == (10, 6)
+    assert (row["n"], row["count"], row["share"]) == (10, 6, 0.6)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.312674, 0.831820), abs=1e-6)
 
 
@@ -202,10 +204,12 @@ def test_open_cases_need_an_extraction_date() -> None:
 
 
 def test_extraction_before_an_application_is_refused() -> None:
-    with pytest.raises(JobhandicapError, match="before the application date"):
+    with pytest.raises(OptionError, match="before the application date"):
         processing_time(reference_cases(), extracted="2019-12-31")
-    with pytest.raises(JobhandicapError, match="must be a date"):
+    with pytest.raises(OptionError, match="must be a date"):
         processing_time(reference_cases(), extracted="yesterday")
+    with pytest.raises(ArgumentTypeError, match="must be a date"):
+        processing_time(reference_cases(), extracted=[2021, 1, 31])  # type: ignore[arg-type]
 
 
 def test_unknown_grouping_columns_and_missing_columns() -> None:
@@ -213,8 +217,35 @@ def test_unknown_grouping_columns_and_missing_columns() -> None:
         processing_time(reference_cases(), by="region", extracted=EXTRACTED)
     with pytest.raises(MissingColumnsError, match="decided"):
         processing_time(reference_cases().drop(columns="decided"), extracted=EXTRACTED)
-    with pytest.raises(JobhandicapError, match="within"):
+    with pytest.raises(OptionError, match="within"):
         processing_time(reference_cases(), extracted=EXTRACTED, within=-1)
+    with pytest.raises(ArgumentTypeError, match="within"):
+        processing_time(reference_cases(), extracted=EXTRACTED, within="30")  # type: ignore[arg-type]
+    with pytest.raises(OptionError, match="level"):
+        grant_rate(reference_cases(), level=95)
+    # An unknown grouping column is the same error everywhere (it was a plain
+    # JobhandicapError in grant_rate).
+    for function in (processing_time, survival_table, grant_rate):
+        with pytest.raises(MissingColumnsError, match="region"):
+            function(reference_cases(), by="region")
+    with pytest.raises(ArgumentTypeError, match="DataFrame"):
+        grant_rate(reference_cases().to_dict())  # type: ignore[arg-type]
+
+
+def test_small_bases_warn_once_per_call_naming_the_groups() -> None:
+    few = make_cases([5, 8, 12], [1, 1, 0], groups=["aids", "aids", "job aids"])
+    for function in (processing_time, survival_table):
+        with pytest.warns(SmallSampleWarning, match="2 of 2 .* cases") as caught:
+            function(few, by="scheme", extracted=EXTRACTED)
+        assert len([w for w in caught if w.category is SmallSampleWarning]) == 1
+        assert "aids: 2" in str(caught[0].message)
+    many = make_cases([5] * 40, [1] * 40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SmallSampleWarning)
+        processing_time(many, extracted=EXTRACTED)
+        grant_rate(many)
+    with pytest.warns(SmallSampleWarning, match="decided cases"):
+        grant_rate(few, by="scheme")
 
 
 def test_within_share_when_every_case_is_decided() -> None:

@@ -11,8 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jobhandicap.errors import (
+    ArgumentTypeError,
     JobhandicapError,
     MissingColumnsError,
+    OptionError,
     SchemaError,
     SmallSampleWarning,
 )
@@ -22,11 +24,11 @@ from jobhandicap.stats import newcombe_difference, wilson_interval
 COLUMNS = [
     "n_disabled",
     "n_not_disabled",
-    "rate_disabled",
-    "rate_not_disabled",
     "gap_pp",
     "ci_low",
     "ci_high",
+    "rate_disabled",
+    "rate_not_disabled",
     "relative_rate",
     "n_eff_disabled",
     "n_eff_not_disabled",
@@ -125,7 +127,7 @@ def test_weighted_rates_and_interval_use_kish_effective_sizes() -> None:
     people = newcombe_people()
     weights = np.tile([1.0, 2.0, 3.0], 50)
     people = people.assign(weight=weights)
-    row = employment_gap(people, weight="weight").iloc[0]
+    row = employment_gap(people, weights="weight").iloc[0]
     disabled = people["gali"] != "not limited"
     for mask, suffix in ((disabled, "disabled"), (~disabled, "not_disabled")):
         w = weights[mask.to_numpy()]
@@ -152,7 +154,7 @@ def test_weighted_rates_and_interval_use_kish_effective_sizes() -> None:
 
 def test_equal_weights_give_the_unweighted_result() -> None:
     people = newcombe_people().assign(weight=7.5)
-    weighted = employment_gap(people, weight="weight")
+    weighted = employment_gap(people, weights="weight")
     unweighted = employment_gap(people)
     pd.testing.assert_frame_equal(weighted, unweighted, check_exact=False, rtol=1e-10)
 
@@ -230,19 +232,49 @@ def test_invalid_arguments_raise_clear_errors() -> None:
     with pytest.raises(MissingColumnsError, match="gali"):
         employment_gap(people.drop(columns="gali"))
     with pytest.raises(MissingColumnsError, match="weights"):
-        employment_gap(people, weight="weights")
+        employment_gap(people, weights="weights")
     with pytest.raises(JobhandicapError, match="positive"):
-        employment_gap(people.assign(weight=np.r_[0.0, np.ones(149)]), weight="weight")
+        employment_gap(people.assign(weight=np.r_[0.0, np.ones(149)]), weights="weight")
     with pytest.raises(JobhandicapError, match="positive"):
-        employment_gap(people.assign(weight=np.r_[np.nan, np.ones(149)]), weight="weight")
-    with pytest.raises(JobhandicapError, match="definition"):
+        employment_gap(people.assign(weight=np.r_[np.nan, np.ones(149)]), weights="weight")
+    with pytest.raises(OptionError, match="definition"):
         employment_gap(people, definition="oecd")  # type: ignore[arg-type]
-    with pytest.raises(JobhandicapError, match="age"):
+    with pytest.raises(OptionError, match="age"):
         employment_gap(people, age=(64, 20))
+    with pytest.raises(ArgumentTypeError, match="age"):
+        employment_gap(people, age=40)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="weights"):
+        employment_gap(people, weights=1.0)  # type: ignore[arg-type]
+    with pytest.raises(OptionError, match="level"):
+        employment_gap(people, level=95)
+    with pytest.raises(OptionError, match="split_severity"):
+        employment_gap(people, definition="uk", disabled="gali", split_severity=True)
     with pytest.raises(JobhandicapError, match="missing"):
         employment_gap(people.assign(age=np.r_[np.nan, np.full(149, 40.0)]))
-    with pytest.raises(JobhandicapError, match="washington"):
+    with pytest.raises(OptionError, match="washington"):
         employment_gap(people, disabled=["gali", "gali"])
+
+
+def test_the_old_weight_argument_still_works_with_a_deprecation_warning() -> None:
+    people = newcombe_people().assign(weight=np.linspace(0.5, 2.0, 150))
+    with pytest.warns(DeprecationWarning, match=r"weight=\.\.\.\) is deprecated"):
+        old = employment_gap(people, weight="weight")  # type: ignore[call-arg]
+    pd.testing.assert_frame_equal(old, employment_gap(people, weights="weight"))
+    with pytest.raises(ArgumentTypeError, match="both"):
+        employment_gap(people, weight="weight", weights="weight")  # type: ignore[call-arg]
+
+
+def test_small_bases_warn_once_per_call() -> None:
+    few = newcombe_people().iloc[50:100]  # 20 not limited, 30 limited
+    with pytest.warns(SmallSampleWarning, match="fewer than 30 persons") as caught:
+        employment_gap(few)
+    assert len([w for w in caught if w.category is SmallSampleWarning]) == 1
+    with pytest.warns(SmallSampleWarning) as caught:
+        employment_gap(few, split_severity=True)
+    assert len([w for w in caught if w.category is SmallSampleWarning]) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SmallSampleWarning)
+        employment_gap(newcombe_people())
 
 
 def test_empty_group_gives_nan_and_a_warning() -> None:
@@ -283,14 +315,14 @@ def test_gap_is_invariant_to_weight_scale_and_row_order(
 ) -> None:
     people = frame_of(rows)
     before = people.copy(deep=True)
-    table = quiet_gap(people, weight="weight", age="all", by="sex")
+    table = quiet_gap(people, weights="weight", age="all", by="sex")
     pd.testing.assert_frame_equal(people, before)
     scaled = quiet_gap(
-        people.assign(weight=people["weight"] * scale), weight="weight", age="all", by="sex"
+        people.assign(weight=people["weight"] * scale), weights="weight", age="all", by="sex"
     )
     pd.testing.assert_frame_equal(table, scaled, check_exact=False, rtol=1e-7, atol=1e-9)
     order = np.random.default_rng(seed).permutation(len(people))
-    shuffled = quiet_gap(people.iloc[order], weight="weight", age="all", by="sex")
+    shuffled = quiet_gap(people.iloc[order], weights="weight", age="all", by="sex")
     pd.testing.assert_frame_equal(table, shuffled, check_exact=False, rtol=1e-7, atol=1e-9)
 
 
@@ -298,7 +330,7 @@ def test_gap_is_invariant_to_weight_scale_and_row_order(
 def test_rates_lie_in_the_unit_interval_and_the_gap_in_its_interval(
     rows: list[tuple[int, str, bool, float, str]],
 ) -> None:
-    table = quiet_gap(frame_of(rows), weight="weight", split_severity=True, age=(16, 74))
+    table = quiet_gap(frame_of(rows), weights="weight", split_severity=True, age=(16, 74))
     for column in ("rate_disabled", "rate_not_disabled"):
         values = table[column].dropna()
         assert ((values >= 0) & (values <= 1)).all()

@@ -435,7 +435,7 @@ def _case_specs() -> dict[str, TableSpec]:
         "scheme_usage": TableSpec(
             universe="cases",
             by=["year", "scheme"],
-            measures=[Measure(column="cases", units="granted")],
+            measures=[Measure(column="count", units="granted")],
         ),
     }
 

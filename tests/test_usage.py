@@ -97,13 +97,13 @@ def small_cases() -> pd.DataFrame:
 
 def test_scheme_usage_counts_cases_jobcentres_and_shares() -> None:
     table = scheme_usage(small_cases())
-    assert list(table.columns) == ["year", "scheme", "cases", "jobcentres", "share"]
+    assert list(table.columns) == ["year", "scheme", "n", "count", "share", "jobcentres"]
     assert table[["year", "scheme"]].astype(str).values.tolist() == [
         ["2019", "personal assistance"],
         ["2019", "aids"],
         ["2020", "personal assistance"],
     ]
-    assert table["cases"].tolist() == [1, 3, 1]
+    assert table["count"].tolist() == [1, 3, 1]
     assert table["jobcentres"].tolist() == [1, 2, 1]
     assert table["share"].tolist() == pytest.approx([0.25, 0.75, 1.0], abs=1e-12)
     assert table["year"].dtype == np.int64
@@ -125,7 +125,7 @@ def test_scheme_usage_counts_cases_jobcentres_and_shares() -> None:
 )
 def test_scheme_usage_selects_decisions(decision: str | Decision | None, expected: int) -> None:
     table = scheme_usage(small_cases(), by=(), decision=decision)
-    assert table["cases"].tolist() == [expected]
+    assert table["count"].tolist() == [expected]
     assert table["share"].tolist() == [1.0]
 
 
@@ -137,7 +137,7 @@ def test_scheme_usage_counts_distinct_jobcentres_overall() -> None:
 
 def test_scheme_usage_share_without_scheme_is_share_of_all() -> None:
     table = scheme_usage(small_cases(), by="year")
-    assert table["cases"].tolist() == [4, 1]
+    assert table["count"].tolist() == [4, 1]
     assert table["share"].tolist() == pytest.approx([0.8, 0.2])
 
 
@@ -155,7 +155,7 @@ def test_scheme_usage_without_selected_cases_is_empty_not_an_error() -> None:
     assert len(table) == 1
     empty = scheme_usage(small_cases().iloc[:0])
     assert empty.empty
-    assert list(empty.columns) == ["year", "scheme", "cases", "jobcentres", "share"]
+    assert list(empty.columns) == ["year", "scheme", "n", "count", "share", "jobcentres"]
 
 
 @given(rows_strategy, st.integers(0, 1000))
@@ -170,10 +170,10 @@ def test_scheme_usage_matches_pandas_and_is_order_invariant(
     naive = (
         decided.assign(year=decided["applied"].dt.year)
         .groupby(["year", "scheme"], observed=True)
-        .agg(cases=("case_id", "size"), jobcentres=("jobcentre", "nunique"))
+        .agg(count=("case_id", "size"), jobcentres=("jobcentre", "nunique"))
         .reset_index()
     )
-    assert table["cases"].tolist() == naive["cases"].tolist()
+    assert table["count"].tolist() == naive["count"].tolist()
     assert table["jobcentres"].tolist() == naive["jobcentres"].tolist()
     sums = table.groupby("year")["share"].sum()
     assert np.allclose(sums, 1.0)
@@ -201,16 +201,16 @@ def test_expenditure_shares_reproduce_the_personal_assistance_share() -> None:
     table = expenditure_shares(cases)
     assert list(table.columns) == [
         "scheme",
-        "cases",
+        "n",
         "amount_dkk",
         "share",
         "total_dkk",
-        "cases_with_amount",
+        "n_with_amount",
     ]
     row = table.set_index(table["scheme"].astype(str))
     assert row.loc["personal assistance", "share"] == pytest.approx(0.89, abs=1e-12)
-    assert row.loc["aids", "cases"] == 2
-    assert row.loc["aids", "cases_with_amount"] == 1
+    assert row.loc["aids", "n"] == 2
+    assert row.loc["aids", "n_with_amount"] == 1
     assert row.loc["aids", "amount_dkk"] == 70_000.0
     assert row.loc["priority access", "amount_dkk"] == 0.0
     assert row.loc["priority access", "share"] == 0.0
@@ -257,9 +257,9 @@ def test_expenditure_shares_sum_to_one_within_groups(
     assert table.loc[~positive, "share"].isna().all()
     assert ((table["share"] >= 0) | table["share"].isna()).all()
     granted = cases[cases["decision"] == "granted"]
-    assert table["cases"].sum() == len(granted)
+    assert table["n"].sum() == len(granted)
     assert table["amount_dkk"].sum() == pytest.approx(granted["amount_dkk"].sum())
-    assert table["cases_with_amount"].sum() == granted["amount_dkk"].notna().sum()
+    assert table["n_with_amount"].sum() == granted["amount_dkk"].notna().sum()
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,16 +286,16 @@ def test_rates_per_population_reproduce_the_garwood_interval() -> None:
         "year",
         "count",
         "population",
-        "rate",
+        "rate_per_10000",
         "ci_low",
         "ci_high",
     ]
     # Exact Poisson limits for a count of 10: (4.795389, 18.390356); for 0: (0, 3.688879).
-    assert table["rate"].tolist() == pytest.approx([10.0, 0.0])
+    assert table["rate_per_10000"].tolist() == pytest.approx([10.0, 0.0])
     assert table["ci_low"].tolist() == pytest.approx([4.795389, 0.0], abs=1e-6)
     assert table["ci_high"].tolist() == pytest.approx([18.390356, 3.688879], abs=1e-6)
     per_thousand = rates_per_population(counts, population, per=1000, level=0.9)
-    assert per_thousand["rate"].iloc[0] == pytest.approx(1.0)
+    assert per_thousand["rate_per_1000"].iloc[0] == pytest.approx(1.0)
 
 
 def test_jobcentre_population_follows_the_membership_of_the_year() -> None:
@@ -309,7 +309,7 @@ def test_jobcentre_population_follows_the_membership_of_the_year() -> None:
     table = rates_per_population(counts, population)
     assert table["jobcentre"].tolist() == [183, 187, 187]
     assert table["population"].tolist() == [14_100, 24_000, 10_100]
-    assert table["rate"].tolist() == pytest.approx([7 / 1.41, 5.0, 5 / 1.01])
+    assert table["rate_per_10000"].tolist() == pytest.approx([7 / 1.41, 5.0, 5 / 1.01])
     with pytest.raises(JobhandicapError, match=r"jobcentre 183, year 2021"):
         rates_per_population(
             pd.DataFrame({"jobcentre": [183], "year": [2021], "count": [1]}), population
@@ -321,7 +321,7 @@ def test_joint_jobcentre_sums_its_members() -> None:
     counts = pd.DataFrame({"jobcentre": [561], "year": [2019], "count": [36]})
     row = rates_per_population(counts, population).iloc[0]
     assert row["population"] == 72_000
-    assert row["rate"] == pytest.approx(5.0)
+    assert row["rate_per_10000"] == pytest.approx(5.0)
 
 
 def test_missing_population_names_the_unit_and_year() -> None:
@@ -360,7 +360,7 @@ def test_rates_per_population_checks_its_input() -> None:
             pd.DataFrame({"municipality": [101], "year": [2019], "count": [0]}),
             population_frame({(101, 2019): 0}),
         )
-    assert np.isnan(zero["rate"].iloc[0])
+    assert np.isnan(zero["rate_per_10000"].iloc[0])
 
 
 def test_rates_per_population_keeps_further_grouping_columns() -> None:
@@ -377,7 +377,7 @@ def test_rates_per_population_keeps_further_grouping_columns() -> None:
     assert list(table.columns)[:4] == ["municipality", "year", "scheme", "count"]
     assert table["scheme"].astype(str).tolist() == ["personal assistance", "aids"]
     assert isinstance(table["scheme"].dtype, pd.CategoricalDtype)
-    assert table["rate"].tolist() == pytest.approx([2.0, 15.0])
+    assert table["rate_per_10000"].tolist() == pytest.approx([2.0, 15.0])
 
 
 @given(
@@ -398,8 +398,8 @@ def test_rates_lie_in_their_interval_and_ignore_row_order(
     table = rates_per_population(counts, population)
     pd.testing.assert_frame_equal(counts, before[0])
     pd.testing.assert_frame_equal(population, before[1])
-    assert (table["ci_low"] <= table["rate"]).all()
-    assert (table["rate"] <= table["ci_high"]).all()
+    assert (table["ci_low"] <= table["rate_per_10000"]).all()
+    assert (table["rate_per_10000"] <= table["ci_high"]).all()
     assert (table["ci_low"] >= 0).all()
     again = rates_per_population(shuffled(counts, seed), shuffled(population, seed + 1))
     pd.testing.assert_frame_equal(table, again)
@@ -441,7 +441,7 @@ def test_count_cases_feeds_rates_per_population() -> None:
     )
     population = population_frame({(561, 2019): 29_000, (563, 2019): 1_000, (101, 2019): 10_000})
     table = rates_per_population(count_cases(cases), population)
-    assert table["rate"].tolist() == pytest.approx([1.0, 1.0])
+    assert table["rate_per_10000"].tolist() == pytest.approx([1.0, 1.0])
 
 
 @given(rows_strategy)
@@ -462,7 +462,7 @@ def test_count_cases_total_equals_selected_cases(
 
 def test_target_group_coverage_lists_target_groups_per_scheme() -> None:
     table = target_group_coverage(small_cases(), by="jobcentre")
-    assert list(table.columns) == ["jobcentre", "scheme", "cases", "target_groups", "which"]
+    assert list(table.columns) == ["jobcentre", "scheme", "n", "target_groups", "which"]
     assert table["jobcentre"].tolist() == [101, 147, 147, 151]
     assert table["scheme"].astype(str).tolist() == [
         "aids",
@@ -470,7 +470,7 @@ def test_target_group_coverage_lists_target_groups_per_scheme() -> None:
         "aids",
         "personal assistance",
     ]
-    assert table["cases"].tolist() == [2, 1, 1, 1]
+    assert table["n"].tolist() == [2, 1, 1, 1]
     assert table["target_groups"].tolist() == [2, 1, 1, 1]
     assert table["which"].tolist() == ["employed; flex-job", "flex-job", "employed", "employed"]
     assert table["which"].dtype == pd.StringDtype()
@@ -498,7 +498,7 @@ def test_target_group_coverage_matches_naive_count(
     )
     assert table["which"].tolist() == naive.tolist()
     assert table["target_groups"].tolist() == [len(w.split("; ")) for w in naive]
-    assert table["cases"].sum() == len(cases)
+    assert table["n"].sum() == len(cases)
     assert (table["target_groups"] <= len(GROUPS)).all()
     again = target_group_coverage(shuffled(cases, seed), decision="all")
     pd.testing.assert_frame_equal(table, again)

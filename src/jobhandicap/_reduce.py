@@ -16,6 +16,7 @@ combined into one integer per row, and every count and sum is one :func:`numpy.b
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -25,24 +26,63 @@ from jobhandicap.errors import ArgumentTypeError, OptionError
 
 __all__ = ["combine", "grouped_sums"]
 
+_T = TypeVar("_T", bound=np.generic)
+FloatArray = npt.NDArray[np.float64]
+
 #: Above this many key combinations the codes are factorised again instead of being used as
 #: positions in the count arrays (which would then be mostly empty and large).
 _DENSE_LIMIT = 1 << 22
 
+#: Up to this many key combinations the keys are used uncompacted (unused values included).
+_CACHED_SLOTS = 1 << 16
 
-def _codes(values: pd.Series, observed: bool) -> tuple[npt.NDArray[np.int64], pd.Index]:
-    """Codes (−1 for missing) and the sorted distinct values of one key column."""
+
+def _codes(
+    values: pd.Series, observed: bool, compact: bool = True
+) -> tuple[npt.NDArray[np.int64], pd.Index]:
+    """Codes (−1 for missing) and the sorted distinct values of one key column.
+
+    With ``observed``, a categorical keeps all its categories and an integer column its whole
+    range, unused values included, when not ``compact`` or when at least half of them are used:
+    the caller drops the empty slots of the combined keys anyway, and the codes need no second
+    pass. Otherwise the used values are numbered 0, 1, … (fewer, smaller count arrays).
+    """
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy().astype(np.int64)
         categories = values.cat.categories
-        if observed:
+        if observed and compact:
             seen = np.zeros(len(categories) + 1, dtype=bool)
             seen[codes + 1] = True
             used = np.flatnonzero(seen[1:])
+            if 2 * used.size > len(categories):  # dense enough: empty slots are dropped later
+                return codes, categories
             remap = np.full(len(categories) + 1, -1, dtype=np.int64)
             remap[used + 1] = np.arange(used.size)
             return remap[codes + 1], categories[used]
         return codes, categories
+    dtype = values.dtype
+    # NumPy integers only: a nullable Int64 may hold <NA>, a uint64 may not fit an int64.
+    if (
+        isinstance(dtype, np.dtype)
+        and (dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize < 8))
+        and len(values)
+    ):
+        # Integers over a modest range (codes, years, days) are their offset from the
+        # minimum: no hashing, which is most of the cost of a reduction by such keys.
+        numbers = values.to_numpy(dtype=np.int64)
+        low = int(numbers.min())
+        span = int(numbers.max()) - low + 1
+        if span <= 4 * len(numbers) + 1_000_000:
+            offsets = numbers - low
+            if observed and not compact:
+                return offsets, pd.Index(np.arange(low, low + span).astype(dtype))
+            seen = np.bincount(offsets, minlength=span) > 0
+            used = np.flatnonzero(seen)
+            if observed and 2 * used.size > span:  # dense enough: empty slots dropped later
+                return offsets, pd.Index(np.arange(low, low + span).astype(dtype))
+            remap = np.full(span, -1, dtype=np.int64)
+            remap[used] = np.arange(used.size)
+            return remap[offsets], pd.Index((used + low).astype(dtype))
     codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
     return codes.astype(np.int64), pd.Index(uniques)
 
@@ -104,14 +144,26 @@ def grouped_sums(
         raise OptionError(f"the count column {count!r} has the name of a key or value column")
     rows = lengths.pop() if lengths else 0
 
-    coded = [_codes(column, observed) for column in columns.values()]
+    # Observed keys first uncompacted (one pass fewer); compacted when their product of sizes
+    # would make the count arrays outgrow the cache (random access into them is then slower
+    # than the extra pass).
+    coded = [_codes(column, observed, compact=False) for column in columns.values()]
     sizes = [max(len(uniques), 1) for _, uniques in coded]
+    if observed and np.prod(sizes, dtype=np.float64) > _CACHED_SLOTS:
+        coded = [_codes(column, observed) for column in columns.values()]
+        sizes = [max(len(uniques), 1) for _, uniques in coded]
     valid = np.ones(rows, dtype=bool)
     for codes, _ in coded:
         valid &= codes >= 0
+    # Without a missing key (the usual case) no column is copied out through the mask.
+    every = bool(valid.all())
+
+    def usable(column: npt.NDArray[_T]) -> npt.NDArray[_T]:
+        return column if every else column[valid]
+
     combined = np.zeros(int(valid.sum()), dtype=np.int64)
     for (codes, _), size in zip(coded, sizes, strict=True):
-        combined = combined * size + codes[valid]
+        combined = combined * size + usable(codes)
     total = int(np.prod(sizes, dtype=np.float64)) if coded else 1
     if total <= _DENSE_LIMIT:
         slots, group = total, combined
@@ -121,10 +173,7 @@ def grouped_sums(
         slots, occupied = len(distinct), np.asarray(distinct, dtype=np.int64)
 
     counts = np.bincount(group, minlength=slots).astype(np.int64)
-    totals = {
-        name: np.bincount(group, weights=v[valid], minlength=slots).astype(np.float64)
-        for name, v in sums.items()
-    }
+    totals = {name: _summed(group, usable(v), slots) for name, v in sums.items()}
     if occupied is None:
         kept = np.flatnonzero(counts > 0) if observed and coded else np.arange(slots)
         if any(len(uniques) == 0 for _, uniques in coded):
@@ -184,6 +233,13 @@ def combine(parts: Sequence[pd.DataFrame], by: Sequence[str], *, count: str = "n
     return table.assign(**{count: table[count].round().astype(np.int64)})
 
 
+def _summed(group: npt.NDArray[np.int64], values: npt.NDArray[Any], slots: int) -> FloatArray:
+    """Sum ``values`` per group; a 0/1 column is a count of its true rows (no weights)."""
+    if values.dtype == np.bool_:
+        return np.bincount(group[values], minlength=slots).astype(np.float64)
+    return np.bincount(group, weights=values, minlength=slots).astype(np.float64)
+
+
 def _as_series(name: str, column: pd.Series | npt.ArrayLike) -> pd.Series:
     if isinstance(column, pd.Series):
         return column.reset_index(drop=True)
@@ -192,7 +248,8 @@ def _as_series(name: str, column: pd.Series | npt.ArrayLike) -> pd.Series:
     return pd.Series(column)
 
 
-def _as_values(name: str, column: npt.ArrayLike) -> npt.NDArray[np.float64]:
+def _as_values(name: str, column: npt.ArrayLike) -> npt.NDArray[Any]:
+    """One number per row: float64, or a boolean column kept as it is (summed as a count)."""
     values = np.asarray(column)
     if values.ndim != 1 or not (
         np.issubdtype(values.dtype, np.number) or values.dtype == np.bool_
@@ -200,4 +257,6 @@ def _as_values(name: str, column: npt.ArrayLike) -> npt.NDArray[np.float64]:
         raise ArgumentTypeError(
             f"value {name!r} must be one number per row, got an array of {values.dtype}"
         )
+    if values.dtype == np.bool_:
+        return values
     return values.astype(np.float64, copy=False)

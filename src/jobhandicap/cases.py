@@ -11,14 +11,16 @@ open, like a case decided after it. A case decided before it was applied for has
 time; it is refused with a :class:`~jobhandicap.errors.SchemaError` naming its row, also on
 frames that were never validated.
 
-As everywhere in jobhandicap, the cases are first reduced to counts of decisions and
-censorings per group and day (:func:`jobhandicap.stats.reduce_survival`, one group-by over all
-cases) and the curves and quantiles of every group are computed from that small table at once.
+As everywhere in jobhandicap, the cases are first reduced to counts of decisions, censorings
+and withdrawals per group and day (:func:`reduce_decisions`, one grouped count over all cases;
+:func:`reduce_grants` for the grant rates), and the curves, quantiles and shares of every group
+are computed from that small table alone, at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,28 +28,40 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._advice import option
+from jobhandicap._defaults import DEFAULT_LEVEL
 from jobhandicap._grouping import as_by, check_columns, group_keys, rows_in
+from jobhandicap._options import check_level, warn_small_bases
+from jobhandicap._reduce import grouped_sums
 from jobhandicap.domain import Decision
-from jobhandicap.errors import JobhandicapError, SchemaError, problems_frame
+from jobhandicap.errors import (
+    ArgumentTypeError,
+    JobhandicapError,
+    OptionError,
+    SchemaError,
+    problems_frame,
+)
 from jobhandicap.stats import kaplan_meier_from_counts, survival_quantiles, wilson_interval
-from jobhandicap.stats._core import check_level, factorize_groups
-from jobhandicap.stats.survival import reduce_coded
 
-__all__ = ["grant_rate", "processing_time", "survival_table"]
+__all__ = [
+    "grant_rate",
+    "processing_time",
+    "survival_table",
+]
 
 DateLike = dt.date | str | pd.Timestamp | np.datetime64
 _DAY = np.timedelta64(1, "D")
 
 
 def _as_timestamp(value: DateLike, name: str) -> np.datetime64[int]:
+    accepted = "a date (datetime.date, 'YYYY-MM-DD' or a Timestamp)"
     try:
         stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise JobhandicapError(
-            f"{name} must be a date (datetime.date, 'YYYY-MM-DD' or a Timestamp), got {value!r}"
-        ) from exc
+    except TypeError as exc:
+        raise ArgumentTypeError(f"{name} must be {accepted}, got {value!r}") from exc
+    except ValueError as exc:
+        raise OptionError(f"{name} must be {accepted}, got {value!r}") from exc
     if pd.isna(stamp):
-        raise JobhandicapError(f"{name} must be a date, got {value!r}")
+        raise OptionError(f"{name} must be a date, got {value!r}")
     return np.datetime64(stamp.normalize().to_pydatetime(), "ns")
 
 
@@ -136,7 +150,7 @@ class _Durations:
             early = applied > cut
             if early.any():
                 first = int(np.flatnonzero(early)[0])
-                raise JobhandicapError(
+                raise OptionError(
                     f"{option('extracted', str(pd.Timestamp(cut).date()))} is before the "
                     "application date of "
                     f"{int(early.sum())} case(s) (first at {_where(first)}, applied "
@@ -152,46 +166,165 @@ class _Durations:
         self.days = (end - applied) / _DAY
 
 
-class _Groups:
-    """The cases' groups, coded once: every reduction below is a bincount over the codes."""
-
-    def __init__(self, cases: pd.DataFrame, by: list[str]) -> None:
-        if by:
-            self.codes, self.frame = factorize_groups(group_keys(cases, by))
-        else:
-            self.codes = np.zeros(len(cases), dtype=np.int64)
-            self.frame = pd.DataFrame(index=pd.RangeIndex(1))
-
-    def counts(self, columns: dict[str, npt.NDArray[np.bool_]]) -> pd.DataFrame:
-        """Count the true rows of each indicator per group (one row when ungrouped)."""
-        size = len(self.frame)
-        counted = {
-            name: np.bincount(self.codes[flags], minlength=size).astype(np.int64)
-            for name, flags in columns.items()
-        }
-        return self.frame.assign(**counted)
-
-    def statuses(self, status: npt.NDArray[np.int64], names: Sequence[str]) -> pd.DataFrame:
-        """Count each status (0, 1, … naming ``names``) per group in one bincount."""
-        size, kinds = len(self.frame), len(names)
-        table = np.bincount(self.codes * kinds + status, minlength=size * kinds)
-        table = table.reshape(size, kinds).astype(np.int64)
-        return self.frame.assign(**{name: table[:, i] for i, name in enumerate(names)})
+#: The counts of a reduced table of decisions, besides its group keys and ``time``.
+_DECISION_COUNTS = ("events", "censored", "withdrawn")
 
 
-def _km_table(
-    cases: pd.DataFrame, by: list[str], extracted: DateLike | None, level: float
-) -> tuple[pd.DataFrame, _Groups, _Durations]:
+def reduce_decisions(
+    cases: pd.DataFrame,
+    by: str | Sequence[str] = (),
+    extracted: DateLike | None = None,
+) -> pd.DataFrame:
+    r"""Reduce cases to decisions, censorings and withdrawals per group and day.
+
+    The reduction step of :func:`processing_time` and :func:`survival_table`: the only step
+    whose cost grows with the number of cases (one grouped count,
+    :func:`jobhandicap._reduce.grouped_sums`). Both indicators infer from its table alone.
+
+    Parameters
+    ----------
+    cases
+        Canonical cases frame (``applied``, ``decided``, ``decision`` and the ``by`` columns).
+    by
+        Grouping columns of the cases frame, or ``"year"`` (the application year).
+    extracted
+        The extraction date; see :func:`processing_time`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and day on which something happened, sorted by group and day:
+
+        ========================  ====================================================
+        column                    content
+        ========================  ====================================================
+        the ``by`` columns        the group (categorical columns keep their categories)
+        ``time``                  days from application (float64)
+        ``n``                     cases of the group ending on that day (int64)
+        ``events``                cases decided that day (by the extraction date)
+        ``censored``              cases open at the extraction date, censored that day
+        ``withdrawn``             cases withdrawn that day (by the extraction date)
+        ========================  ====================================================
+
+        ``n = events + censored + withdrawn``. Every column but the keys and ``time`` is a
+        count, so tables of parts of the cases add up to the table of the whole
+        (:func:`jobhandicap._reduce.combine` over the ``by`` columns and ``time``).
+
+    Raises
+    ------
+    SchemaError, JobhandicapError
+        As :func:`processing_time`.
+
+    Notes
+    -----
+    For group :math:`g` and day :math:`t`, ``events`` is
+    :math:`d_{gt} = \#\{i \in g : T_i = t, \delta_i = 1\}`, ``censored``
+    :math:`c_{gt} = \#\{i \in g : T_i = t, \delta_i = 0\}` among the cases not withdrawn;
+    these are sufficient for the Kaplan–Meier estimator (Kaplan & Meier 1958).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cases = pd.DataFrame({
+    ...     "applied": pd.to_datetime(["2020-01-01"] * 4),
+    ...     "decided": pd.to_datetime(["2020-01-11", "2020-01-11", None, "2020-01-31"]),
+    ...     "decision": ["granted", "refused", None, "withdrawn"]})
+    >>> reduce_decisions(cases, extracted="2020-03-01")
+       time  n  events  censored  withdrawn
+    0  10.0  2       2         0          0
+    1  30.0  1       0         0          1
+    2  60.0  1       0         1          0
+    """
+    names = as_by(by)
+    check_columns(cases, (), "cases")
+    keys = group_keys(cases, names)
     durations = _Durations(cases, extracted)
-    groups = _Groups(cases, by)
-    counts = reduce_coded(
-        durations.days,
-        durations.decided.astype(np.int64),
-        groups.codes,
-        groups.frame,
-        keep=~durations.withdrawn,
+    days = durations.days
+    # Whole days (dates at midnight) are grouped as integers: no hashing of floats.
+    whole = bool(np.all(days == np.floor(days)))
+    table = grouped_sums(
+        {**{name: keys[name] for name in names}, "time": days.astype(np.int64) if whole else days},
+        {"events": durations.decided, "censored": durations.open},
     )
-    return kaplan_meier_from_counts(counts, level=level), groups, durations
+    # Every case is decided, open or withdrawn: the third count needs no pass over the cases.
+    table = table.assign(withdrawn=table["n"] - table["events"] - table["censored"])
+    return table.astype({"time": "float64", **dict.fromkeys(_DECISION_COUNTS, "int64")})
+
+
+def reduce_grants(cases: pd.DataFrame, by: str | Sequence[str] = ()) -> pd.DataFrame:
+    """Reduce cases to the granted and refused applications per group.
+
+    The reduction step of :func:`grant_rate` (which needs no dates, so it has its own).
+
+    Parameters
+    ----------
+    cases
+        Canonical cases frame (``decision`` and the ``by`` columns).
+    by
+        Grouping columns of the cases frame, or ``"year"`` (the application year).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group with at least one case, sorted by the groups: the ``by`` columns,
+        ``n`` (cases, whatever their status), ``granted`` and ``refused`` (int64). All
+        counts: tables of parts add up to the table of the whole.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cases = pd.DataFrame({"decision": ["granted", "refused", "granted", None],
+    ...                       "scheme": ["aids", "aids", "job aids", "aids"]})
+    >>> reduce_grants(cases, "scheme")
+         scheme  n  granted  refused
+    0      aids  3        1        1
+    1  job aids  1        1        0
+    """
+    names = as_by(by)
+    check_columns(cases, ("decision",), "cases")
+    keys = group_keys(cases, names)
+    table = grouped_sums(
+        {name: keys[name] for name in names},
+        {
+            "granted": rows_in(cases["decision"], {Decision.GRANTED.value}),
+            "refused": rows_in(cases["decision"], {Decision.REFUSED.value}),
+        },
+    )
+    return table.astype({"granted": "int64", "refused": "int64"})
+
+
+def _km_table(reduced: pd.DataFrame, names: list[str], level: float) -> pd.DataFrame:
+    """Kaplan–Meier curves of every group from a reduced table of decisions."""
+    at_risk = (reduced["events"] + reduced["censored"]).to_numpy() > 0
+    counts = reduced.loc[at_risk, [*names, "time", "events", "censored"]].reset_index(drop=True)
+    return kaplan_meier_from_counts(counts, level=level)
+
+
+def _statuses(reduced: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Decided, open and withdrawn cases per group (one row when ungrouped), from the days."""
+    totals = grouped_sums(
+        {name: reduced[name] for name in names},
+        {
+            "decided": reduced["events"].to_numpy(),
+            "open": reduced["censored"].to_numpy(),
+            "withdrawn": reduced["withdrawn"].to_numpy(),
+        },
+        count="_days",
+    ).drop(columns="_days")
+    totals = totals.astype({"decided": "int64", "open": "int64", "withdrawn": "int64"})
+    return totals
+
+
+def _labels(table: pd.DataFrame, names: list[str]) -> list[str]:
+    """A label per row naming its group, for warnings (``"all"`` when ungrouped)."""
+    if not names:
+        return ["all"] * len(table)
+    return [", ".join(map(str, row)) for row in table[names].itertuples(index=False)]
+
+
+def _quantile_name(p: float) -> str:
+    """``q25_days`` for 0.25; a decimal point becomes ``_`` (``q12_5_days``)."""
+    return f"q{100 * p:g}".replace(".", "_") + "_days"
 
 
 def processing_time(
@@ -200,8 +333,8 @@ def processing_time(
     by: str | Sequence[str] = (),
     extracted: DateLike | None = None,
     quantiles: Sequence[float] = (0.25, 0.5, 0.75),
-    within: int | None = None,
-    level: float = 0.95,
+    within: float | None = None,
+    level: float = DEFAULT_LEVEL,
 ) -> pd.DataFrame:
     r"""Processing time (application to decision) per group, open cases censored.
 
@@ -225,15 +358,15 @@ def processing_time(
     Returns
     -------
     pandas.DataFrame
-        The grouping columns; ``n`` (cases in the estimate: decided and open), ``decided``
-        (by the extraction date), ``open`` (at the extraction date, censored there),
-        ``withdrawn`` (by the extraction date; left out of the estimate); ``median_days``,
-        ``median_ci_low``, ``median_ci_high``; ``q{100p}_days`` for every other quantile;
-        and with ``within`` the columns ``within_days``, ``share_within``,
-        ``share_within_ci_low``, ``share_within_ci_high`` (the lower limit is undefined, NaN,
-        when every case of the group is decided by then: the log-log band does not exist at
-        :math:`\hat S = 0`). A time the curve never reaches
-        (too many open cases) is ``inf``.
+        The grouping columns; ``n`` (cases in the estimate: decided and open);
+        ``median_days`` with its interval ``ci_low``, ``ci_high``; ``decided`` (by the
+        extraction date), ``open`` (at the extraction date, censored there), ``withdrawn``
+        (by the extraction date; left out of the estimate); ``q{100p}_days`` for every other
+        quantile (``q25_days``; a decimal point becomes ``_``: ``q12_5_days``); and with
+        ``within`` the columns ``within_days``, ``share_within``, ``share_within_ci_low``,
+        ``share_within_ci_high`` (the lower limit is undefined, NaN, when every case of the
+        group is decided by then: the log-log band does not exist at :math:`\hat S = 0`). A
+        time the curve never reaches (too many open cases) is ``inf``.
 
     Raises
     ------
@@ -242,15 +375,32 @@ def processing_time(
         negative duration); every such case is listed in ``problems``, its ``row`` as a
         spreadsheet shows it (the frame's row position + 2) and its message naming the row
         position and the ``case_id``.
+    MissingColumnsError
+        When a needed or grouping column is missing.
+    OptionError
+        When ``extracted`` is before an application, ``level`` is not between 0 and 1 or
+        ``within`` is negative (:class:`~jobhandicap.errors.ArgumentTypeError` when it is
+        not a number).
     JobhandicapError
-        When open cases exist but ``extracted`` is not given, when ``extracted`` is before an
-        application, or a grouping column is unknown.
+        When open cases exist but ``extracted`` is not given.
+
+    Warns
+    -----
+    SmallSampleWarning
+        Once, when some group has fewer than :data:`~jobhandicap._defaults.SMALL_BASE` cases
+        in the estimate.
+
+    See Also
+    --------
+    reduce_decisions : the reduced table the estimates are computed from.
 
     Notes
     -----
-    Kaplan–Meier :math:`\hat S(t) = \prod_{t_i \le t}(1 - d_i/n_i)` of the share not yet
-    decided, Greenwood variance, log-log band. The :math:`p`-quantile is the first :math:`t`
-    with :math:`1 - \hat S(t) \ge p`; its interval (Brookmeyer & Crowley) is where the band
+    The cases are first reduced to decisions and censorings per group and day
+    (:func:`reduce_decisions`); everything else is computed from that table. Kaplan–Meier
+    :math:`\hat S(t) = \prod_{t_i \le t}(1 - d_i/n_i)` of the share not yet decided,
+    Greenwood variance, log-log band. The :math:`p`-quantile is the first :math:`t` with
+    :math:`1 - \hat S(t) \ge p`; its interval (Brookmeyer & Crowley) is where the band
     crosses :math:`1 - p`. The share decided within :math:`w` days is
     :math:`1 - \hat S(w)` with the band's limits.
 
@@ -267,40 +417,51 @@ def processing_time(
     ...     "applied": applied,
     ...     "decided": pd.to_datetime(["2020-01-11", "2020-01-21", None, "2020-01-31"]),
     ...     "decision": ["granted", "refused", None, "withdrawn"]})
-    >>> processing_time(cases, extracted="2020-03-01")[["n", "decided", "open", "withdrawn",
-    ...                                                 "median_days"]]
-       n  decided  open  withdrawn  median_days
-    0  3        2     1          1         20.0
+    >>> processing_time(cases, extracted="2020-03-01")[["n", "median_days", "decided", "open",
+    ...                                                 "withdrawn"]]
+       n  median_days  decided  open  withdrawn
+    0  3         20.0        2     1          1
     """
     level = check_level(level)
     names = as_by(by)
     probabilities = sorted({*map(float, quantiles), 0.5})
-    if within is not None and (isinstance(within, bool) or not np.isfinite(within) or within < 0):
-        raise JobhandicapError(f"within must be a number of days of 0 or more, got {within!r}")
-    table, groups, durations = _km_table(cases, names, extracted, level)
-    status = np.where(durations.withdrawn, 2, np.where(durations.decided, 0, 1))
-    counts = groups.statuses(status.astype(np.int64), ("decided", "open", "withdrawn"))
+    days = _within(within)
+    reduced = reduce_decisions(cases, names, extracted)
+    table = _km_table(reduced, names, level)
+    counts = _statuses(reduced, names)
     counts.insert(len(names), "n", counts["decided"] + counts["open"])
+    warn_small_bases(counts["n"], "cases", labels=_labels(counts, names))
     quantile_table = survival_quantiles(table, probabilities)
-    renames = {
-        "q50": "median_days",
-        "q50_ci_low": "median_ci_low",
-        "q50_ci_high": "median_ci_high",
-    }
-    columns = ["median_days", "median_ci_low", "median_ci_high"]
+    renames = {"q50": "median_days", "q50_ci_low": "ci_low", "q50_ci_high": "ci_high"}
+    others = []
     for p in probabilities:
         if p != 0.5:
-            renames[f"q{100 * p:g}"] = f"q{100 * p:g}_days"
-            columns.append(f"q{100 * p:g}_days")
-    quantile_table = quantile_table.rename(columns=renames)[[*names, *columns]]
+            renames[f"q{100 * p:g}"] = _quantile_name(p)
+            others.append(_quantile_name(p))
+    quantile_table = quantile_table.rename(columns=renames)[
+        [*names, "median_days", "ci_low", "ci_high", *others]
+    ]
     result = (
         counts.merge(quantile_table, on=names, how="left")
         if names
         else counts.join(quantile_table)
     )
-    if within is not None:
-        result = _add_within(result, table, names, float(within))
+    order = [*names, "n", "median_days", "ci_low", "ci_high", "decided", "open", "withdrawn"]
+    result = result[[*order, *others]]
+    if days is not None:
+        result = _add_within(result, table, names, days)
     return result
+
+
+def _within(within: object) -> float | None:
+    """Check ``within``: ``None`` or a number of days of 0 or more."""
+    if within is None:
+        return None
+    if isinstance(within, bool) or not isinstance(within, numbers.Real):
+        raise ArgumentTypeError(f"within must be a number of days, got {within!r}")
+    if not (np.isfinite(float(within)) and float(within) >= 0):
+        raise OptionError(f"within must be a number of days of 0 or more, got {within!r}")
+    return float(within)
 
 
 def _add_within(
@@ -338,9 +499,9 @@ def survival_table(
     *,
     by: str | Sequence[str] = (),
     extracted: DateLike | None = None,
-    level: float = 0.95,
+    level: float = DEFAULT_LEVEL,
 ) -> pd.DataFrame:
-    """Kaplan–Meier table of the share of cases not yet decided, per group, for plotting.
+    r"""Kaplan–Meier table of the share of cases not yet decided, per group, for plotting.
 
     Parameters
     ----------
@@ -363,11 +524,20 @@ def survival_table(
 
     Raises
     ------
-    SchemaError
-        When a case has no application date or is decided before it was applied for; see
-        :func:`processing_time`.
-    JobhandicapError
+    SchemaError, MissingColumnsError, OptionError, JobhandicapError
         As for :func:`processing_time`.
+
+    Warns
+    -----
+    SmallSampleWarning
+        Once, when some group's curve starts with fewer than
+        :data:`~jobhandicap._defaults.SMALL_BASE` cases at risk.
+
+    Notes
+    -----
+    The Kaplan–Meier estimate :math:`\hat S(t) = \prod_{t_i \le t}(1 - d_i/n_i)` with
+    Greenwood's variance and a log-log band, computed from :func:`reduce_decisions` by
+    :func:`jobhandicap.stats.kaplan_meier_from_counts` (Kaplan & Meier 1958).
 
     Examples
     --------
@@ -382,12 +552,16 @@ def survival_table(
     1  31.0        1       0       0.5
     """
     level = check_level(level)
-    table, _, _ = _km_table(cases, as_by(by), extracted, level)
+    names = as_by(by)
+    table = _km_table(reduce_decisions(cases, names, extracted), names, level)
+    starts = ~table.duplicated(subset=names, keep="first") if names else table.index == 0
+    firsts = table.loc[np.asarray(starts, dtype=bool)]
+    warn_small_bases(firsts["at_risk"], "cases", labels=_labels(firsts, names))
     return table
 
 
 def grant_rate(
-    cases: pd.DataFrame, *, by: str | Sequence[str] = (), level: float = 0.95
+    cases: pd.DataFrame, *, by: str | Sequence[str] = (), level: float = DEFAULT_LEVEL
 ) -> pd.DataFrame:
     r"""Share of decided applications that were granted, per group.
 
@@ -404,33 +578,56 @@ def grant_rate(
     Returns
     -------
     pandas.DataFrame
-        The grouping columns, ``n`` (granted + refused), ``granted``, ``rate``, ``ci_low``,
-        ``ci_high``.
+        The grouping columns, ``n`` (granted + refused), ``count`` (granted), ``share``
+        (granted of decided), ``ci_low``, ``ci_high``.
+
+    Raises
+    ------
+    MissingColumnsError
+        When ``decision`` or a grouping column is missing.
+    OptionError
+        When ``level`` is not strictly between 0 and 1.
+
+    Warns
+    -----
+    SmallSampleWarning
+        Once, when some group has fewer than :data:`~jobhandicap._defaults.SMALL_BASE`
+        decided cases.
+
+    See Also
+    --------
+    reduce_grants : the reduced table the shares are computed from.
 
     Notes
     -----
-    ``rate = granted / (granted + refused)`` with the Wilson score interval.
+    :math:`\text{share} = \text{granted} / (\text{granted} + \text{refused})` with the
+    Wilson (1927) score interval, from the counts of :func:`reduce_grants`.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. *JASA* 22, 209–212.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> cases = pd.DataFrame({"decision": ["granted"] * 6 + ["refused"] * 4 + [None],
+    >>> cases = pd.DataFrame({"decision": ["granted"] * 36 + ["refused"] * 24 + [None],
     ...                       "scheme": "aids"})
     >>> grant_rate(cases, by="scheme").round(6)
-      scheme   n  granted  rate    ci_low   ci_high
-    0   aids  10        6   0.6  0.312674  0.831820
+      scheme   n  count  share    ci_low   ci_high
+    0   aids  60     36    0.6  0.473661  0.714305
     """
     level = check_level(level)
     names = as_by(by)
-    check_columns(cases, ("decision",), "cases")
-    granted = rows_in(cases["decision"], {Decision.GRANTED.value})
-    refused = rows_in(cases["decision"], {Decision.REFUSED.value})
-    counts = _Groups(cases, names).counts({"n": granted | refused, "granted": granted})
+    reduced = reduce_grants(cases, names)
+    n = (reduced["granted"] + reduced["refused"]).astype("int64")
+    counts = reduced[names].assign(n=n, count=reduced["granted"])
+    warn_small_bases(counts["n"], "decided cases", labels=_labels(counts, names))
     estimate = wilson_interval(
-        counts["granted"].to_numpy(np.float64), counts["n"].to_numpy(np.float64), level=level
+        counts["count"].to_numpy(np.float64), counts["n"].to_numpy(np.float64), level=level
     )
     return counts.assign(
-        rate=np.asarray(estimate.estimate, dtype=np.float64),
+        share=np.asarray(estimate.estimate, dtype=np.float64),
         ci_low=np.asarray(estimate.ci_low, dtype=np.float64),
         ci_high=np.asarray(estimate.ci_high, dtype=np.float64),
     )

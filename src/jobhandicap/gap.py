@@ -38,10 +38,19 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap import reference
+from jobhandicap._defaults import DEFAULT_LEVEL
 from jobhandicap._grouping import as_by, check_columns
-from jobhandicap.errors import JobhandicapError, SchemaError, SmallSampleWarning, problems_frame
+from jobhandicap._options import check_choice, check_level, renamed, warn_small_bases
+from jobhandicap._reduce import grouped_sums
+from jobhandicap.errors import (
+    ArgumentTypeError,
+    JobhandicapError,
+    OptionError,
+    SchemaError,
+    SmallSampleWarning,
+    problems_frame,
+)
 from jobhandicap.stats import newcombe_difference
-from jobhandicap.stats._core import check_level
 
 __all__ = [
     "DEFINITIONS",
@@ -264,13 +273,13 @@ def _disability_status(
 # --------------------------------------------------------------------------------------------
 
 
-def _definition(definition: str) -> str:
-    key = _normalise(definition) if isinstance(definition, str) else definition
-    if key not in DEFINITIONS:
-        raise JobhandicapError(
-            f"unknown definition {definition!r}; give one of {', '.join(map(repr, DEFINITIONS))}"
+def _definition(definition: object) -> str:
+    if not isinstance(definition, str):
+        raise ArgumentTypeError(
+            f"definition must be one of {', '.join(map(repr, DEFINITIONS))}; "
+            f"got {type(definition).__name__}"
         )
-    return str(key)
+    return check_choice("definition", _normalise(definition), tuple(DEFINITIONS))
 
 
 def _disabled_columns(disabled: str | Sequence[str] | None, definition: str) -> list[str]:
@@ -279,19 +288,26 @@ def _disabled_columns(disabled: str | Sequence[str] | None, definition: str) -> 
             return ["gali"]
         if definition == "washington":
             return list(WG_COLUMNS)
-        raise JobhandicapError(
+        raise OptionError(
             "definition='uk' needs disabled= naming a yes/no column (disabled = a condition of "
             "12 months or more that reduces day-to-day activities)"
         )
     columns = [disabled] if isinstance(disabled, str) else list(disabled)
     if not columns or not all(isinstance(c, str) for c in columns):
-        raise JobhandicapError(f"disabled must name a column or columns, got {disabled!r}")
+        raise ArgumentTypeError(f"disabled must name a column or columns, got {disabled!r}")
     if definition != "washington" and len(columns) != 1:
-        raise JobhandicapError(
+        raise OptionError(
             f"definition={definition!r} reads one column for disability, got {columns}; "
             "several columns (the Washington Group domains) need definition='washington'"
         )
     return columns
+
+
+def _column_name(value: object, name: str) -> str | None:
+    """Check an argument naming one column (``None`` allowed)."""
+    if value is not None and not isinstance(value, str):
+        raise ArgumentTypeError(f"{name} must name a column (a string), got {value!r}")
+    return value
 
 
 def _age_band(
@@ -303,16 +319,20 @@ def _age_band(
     if isinstance(age, str):
         if age == "all":
             return None
-        raise JobhandicapError(f"age must be (lowest, highest) or 'all', got {age!r}")
+        raise OptionError(f"age must be (lowest, highest) or 'all', got {age!r}")
     try:
         bounds = [float(a) for a in age]
         low, high = bounds
-    except (TypeError, ValueError):
-        raise JobhandicapError(
+    except TypeError:
+        raise ArgumentTypeError(
+            f"age must be (lowest, highest), both inclusive, such as (20, 64), got {age!r}"
+        ) from None
+    except ValueError:
+        raise OptionError(
             f"age must be (lowest, highest), both inclusive, such as (20, 64), got {age!r}"
         ) from None
     if not low <= high:
-        raise JobhandicapError(f"age must be (lowest, highest) with lowest ≤ highest, got {age!r}")
+        raise OptionError(f"age must be (lowest, highest) with lowest ≤ highest, got {age!r}")
     return low, high
 
 
@@ -368,17 +388,18 @@ def _band_label(band: tuple[float, float] | None) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+@renamed(weight="weights")
 def employment_gap(
     people: pd.DataFrame,
     *,
     disabled: str | Sequence[str] | None = None,
     employed: str = "employed",
-    weight: str | None = None,
+    weights: str | None = None,
     age: tuple[float, float] | Literal["all"] | None = None,
     by: str | Sequence[str] = (),
     definition: Definition = "eurostat",
     split_severity: bool = False,
-    level: float = 0.95,
+    level: float = DEFAULT_LEVEL,
 ) -> pd.DataFrame:
     r"""Disability employment gap: employment rate without minus with a disability, in pp.
 
@@ -401,14 +422,16 @@ def employment_gap(
     employed
         Column saying whether the person is employed (booleans, 1/0, "yes"/"no",
         "employed"/"unemployed"/"inactive").
-    weight
-        Column of survey weights (positive). ``None``: every person weighs 1.
+    weights
+        Column of survey weights (positive). ``None``: every person weighs 1. (Called
+        ``weight`` before 0.2; the old name still works, with a ``DeprecationWarning``.)
     age
         Age band ``(lowest, highest)``, both inclusive, over the ``age`` column; ``None``
         takes the definition's band (Eurostat 20–64, UK 16–64, Washington 20–64); ``"all"``
         uses everybody.
     by
-        Grouping columns of ``people`` (for example ``"sex"``).
+        Grouping columns of ``people`` (for example ``"sex"``). A person with a missing
+        value in a grouping column is left out, as in a pandas group-by.
     definition
         ``"eurostat"`` (default), ``"uk"`` or ``"washington"``; see the module documentation.
     split_severity
@@ -422,10 +445,10 @@ def employment_gap(
     -------
     pandas.DataFrame
         One row per group (and severity): the grouping columns, ``severity`` (with
-        ``split_severity``), ``n_disabled``, ``n_not_disabled`` (unweighted counts),
-        ``rate_disabled``, ``rate_not_disabled`` (weighted employment rates, 0–1),
-        ``gap_pp`` (not disabled minus disabled, percentage points), ``ci_low``, ``ci_high``
-        (its interval, pp), ``relative_rate`` (disabled ÷ not disabled),
+        ``split_severity``), ``n_disabled``, ``n_not_disabled`` (unweighted counts, the two
+        bases), ``gap_pp`` (not disabled minus disabled, percentage points), ``ci_low``,
+        ``ci_high`` (its interval, pp), ``rate_disabled``, ``rate_not_disabled`` (weighted
+        employment rates, 0–1), ``relative_rate`` (disabled ÷ not disabled),
         ``n_eff_disabled``, ``n_eff_not_disabled`` (Kish's effective sizes), ``n_missing``
         (people in the band and group left out because their employment or disability
         answer is missing), ``definition``, ``age_band`` (e.g. ``"20-64"``).
@@ -437,15 +460,25 @@ def employment_gap(
     SchemaError
         When a disability or employment column holds values that are not understood (the
         ``problems`` frame lists each value with the first row holding it).
+    OptionError
+        On an unknown definition, a bad age band, ``split_severity`` with another definition
+        than Eurostat's, or a ``level`` outside (0, 1);
+        :class:`~jobhandicap.errors.ArgumentTypeError` when a column argument is not a
+        string.
     JobhandicapError
-        On an unknown definition, a bad age band, a missing age, or a weight that is not a
-        positive finite number.
+        On a missing age, or a weight that is not a positive finite number.
 
     Warns
     -----
     SmallSampleWarning
-        When a group has nobody disabled or nobody not disabled (after the age band): its
-        rate, gap and interval are NaN.
+        Once per call: when a group has nobody disabled or nobody not disabled (after the
+        age band) — its rate, gap and interval are NaN —, when nobody is in the age band,
+        or else when some row rests on fewer than :data:`~jobhandicap._defaults.SMALL_BASE`
+        persons disabled or not disabled.
+
+    See Also
+    --------
+    reduce_people : the reduced table the estimates are computed from.
 
     Notes
     -----
@@ -465,6 +498,10 @@ def employment_gap(
     is Kish's effective sample size (the plain count without weights). This accounts for the
     unequal weights but not for clustering or stratification of the survey design; with a
     complex design a replicate-weight or linearisation variance is more accurate.
+
+    The persons are first reduced to sums per group and disability status
+    (:func:`reduce_people`: :math:`n`, :math:`\sum w`, :math:`\sum w e`, :math:`\sum w^2`);
+    the rates, effective sizes and intervals are computed from that table alone.
 
     The rows of a group with a missing employment or disability answer are left out
     (counted in ``n_missing``), as Eurostat leaves out non-response to GALI. With the
@@ -497,26 +534,120 @@ def employment_gap(
     ...     "gali": ["not limited"] * 70 + ["severely limited"] * 80,
     ...     "employed": [True] * 56 + [False] * 14 + [True] * 48 + [False] * 32})
     >>> gap = employment_gap(people)
-    >>> gap[["n_disabled", "n_not_disabled", "rate_disabled", "rate_not_disabled"]]
-       n_disabled  n_not_disabled  rate_disabled  rate_not_disabled
-    0          80              70            0.6                0.8
-    >>> gap[["gap_pp", "ci_low", "ci_high", "relative_rate"]].round(4)
-       gap_pp  ci_low  ci_high  relative_rate
-    0    20.0  5.2431  33.3873           0.75
+    >>> gap[["n_disabled", "n_not_disabled", "gap_pp", "ci_low", "ci_high"]].round(4)
+       n_disabled  n_not_disabled  gap_pp  ci_low  ci_high
+    0          80              70    20.0  5.2431  33.3873
+    >>> gap[["rate_disabled", "rate_not_disabled", "relative_rate"]]
+       rate_disabled  rate_not_disabled  relative_rate
+    0            0.6                0.8           0.75
     """
     level = check_level(level)
-    definition = _definition(definition)  # type: ignore[assignment]
-    columns = _disabled_columns(disabled, definition)
     names = as_by(by)
+    definition = _definition(definition)  # type: ignore[assignment]
     if split_severity and definition != "eurostat":
-        raise JobhandicapError(
+        raise OptionError(
             "split_severity needs definition='eurostat' (the GALI levels 'limited but not "
             f"severely' and 'severely limited'); got definition={definition!r}"
         )
+    age_band = _age_band(age, definition)
+    reduced = reduce_people(
+        people,
+        names,
+        disabled=disabled,
+        employed=employed,
+        weights=weights,
+        age=age_band if age_band is not None else "all",
+        definition=definition,
+    )
+    return _assemble(reduced, names, split_severity, level, definition, _band_label(age_band))
+
+
+#: The sums of a reduced table of persons, besides its group keys and ``status``.
+_PERSON_SUMS = ("weight", "weight_employed", "weight_squared")
+
+
+def reduce_people(
+    people: pd.DataFrame,
+    by: str | Sequence[str] = (),
+    *,
+    disabled: str | Sequence[str] | None = None,
+    employed: str = "employed",
+    weights: str | None = None,
+    age: tuple[float, float] | Literal["all"] | None = None,
+    definition: Definition = "eurostat",
+) -> pd.DataFrame:
+    r"""Reduce persons to counts and weighted sums per group and disability status.
+
+    The reduction step of :func:`employment_gap`, the only step whose cost grows with the
+    number of persons (one grouped sum, :func:`jobhandicap._reduce.grouped_sums`): the rates,
+    Kish's effective sizes and the Newcombe interval are computed from its table alone.
+    Reading the coded answers (GALI, yes/no, the Washington Group domains) into a status is a
+    lookup per distinct answer before the reduction.
+
+    Parameters
+    ----------
+    people
+        Person-level survey data; see :func:`employment_gap`.
+    by, disabled, employed, weights, age, definition
+        As for :func:`employment_gap`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and status among the persons in the age band, sorted by group and
+        status (a person with a missing ``by`` value is left out):
+
+        ======================  ======================================================
+        column                  content
+        ======================  ======================================================
+        the ``by`` columns      the group
+        ``status``              -1 employment or disability unknown, 0 not disabled,
+                                1 disabled (Eurostat: some limitation), 2 severe
+                                limitation (Eurostat only); int64
+        ``n``                   persons (int64)
+        ``weight``              :math:`\sum w`
+        ``weight_employed``     :math:`\sum w e` (:math:`e = 1` when employed)
+        ``weight_squared``      :math:`\sum w^2`
+        ======================  ======================================================
+
+        Without ``weights`` every :math:`w = 1`. Counts and sums only: tables of parts of the
+        persons add up to the table of the whole (:func:`jobhandicap._reduce.combine` over
+        the ``by`` columns and ``status``).
+
+    Raises
+    ------
+    MissingColumnsError, SchemaError, OptionError, JobhandicapError
+        As for :func:`employment_gap`.
+
+    Notes
+    -----
+    These sums are sufficient for the weighted rate
+    :math:`\hat p = \sum w e / \sum w`, Kish's (1965) effective sample size
+    :math:`n^* = (\sum w)^2 / \sum w^2` and hence the interval of :func:`employment_gap`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> people = pd.DataFrame({
+    ...     "age": [30, 40, 50, 60],
+    ...     "gali": ["not limited", "severely limited", "not limited", None],
+    ...     "employed": [True, False, True, True],
+    ...     "weight": [1.0, 2.0, 3.0, 1.0]})
+    >>> reduce_people(people, weights="weight")
+       status  n  weight  weight_employed  weight_squared
+    0      -1  1     1.0              1.0             1.0
+    1       0  2     4.0              4.0            10.0
+    2       2  1     2.0              0.0             4.0
+    """
+    names = as_by(by)
+    definition = _definition(definition)  # type: ignore[assignment]
+    columns = _disabled_columns(disabled, definition)
+    employed = _column_name(employed, "employed") or "employed"
+    weights = _column_name(weights, "weights")
     check_columns(people, [*columns, employed, *names], "people")
     band = _age_band(age, definition)
     inside = _in_band(people, band)
-    weights = _weights(people, weight)
+    weight = _weights(people, weights)
     status = _disability_status(people, definition, columns)
     works = _levels(
         people,
@@ -525,88 +656,66 @@ def employment_gap(
         "true/false, 1/0, 'yes'/'no', 'employed'/'unemployed'/'inactive' (or Danish)",
     )
     status = np.where(works < 0, -1, status)
-    sums = _reduce(people, names, inside, status, works, weights)
-    return _assemble(sums, names, split_severity, level, definition, _band_label(band))
+    employment = np.where(works > 0, 1.0, 0.0)
+    everyone = bool(inside.all())
 
+    def kept(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        return values if everyone else values[inside]
 
-def _reduce(
-    people: pd.DataFrame,
-    names: list[str],
-    inside: npt.NDArray[np.bool_],
-    status: npt.NDArray[np.int64],
-    works: npt.NDArray[np.int64],
-    weights: npt.NDArray[np.float64],
-) -> dict[str, Any]:
-    """Sums of 1, w, w·e and w² per group and disability status (one group-by).
-
-    Returns the group keys (a frame, one row per group) and, per statistic, an array of shape
-    (groups, 4) over the statuses -1 (missing), 0, 1, 2.
-    """
-    employed = np.where(works > 0, 1.0, 0.0)
-    keys = [f"_key{i}" for i in range(len(names))] or ["_all"]
-    scratch = pd.DataFrame(
+    keys: dict[str, pd.Series | npt.NDArray[Any]] = {
+        name: people[name] if everyone else people[name].loc[inside] for name in names
+    }
+    weight = kept(weight)
+    table = grouped_sums(
+        {**keys, "status": kept(status)},
         {
-            **{f"_key{i}": people[c].reset_index(drop=True) for i, c in enumerate(names)},
-            "_all": np.zeros(len(people), dtype=np.int64),
-            "_status": status,
-            "n": np.ones(len(people)),
-            "w": weights,
-            "we": weights * employed,
-            "w2": weights * weights,
-        }
-    ).loc[inside]
-    table = (
-        scratch.groupby([*keys, "_status"], observed=True, sort=True, dropna=False)[
-            ["n", "w", "we", "w2"]
-        ]
-        .sum()
-        .reset_index()
+            "weight": weight,
+            "weight_employed": weight * kept(employment),
+            "weight_squared": weight * weight,
+        },
     )
-    group = table.groupby(keys, observed=True, sort=True, dropna=False).ngroup().to_numpy()
-    starts = np.flatnonzero(np.diff(group, prepend=-1))
-    groups = table.iloc[starts][keys].reset_index(drop=True)
-    if names:
-        groups.columns = pd.Index(names)
-    elif groups.empty:  # nobody in the band: one row of zeros
-        groups = pd.DataFrame({"_all": [0]})
-    groups = groups.drop(columns="_all", errors="ignore")
-    slot = table["_status"].to_numpy(dtype=np.int64) + 1
-    stats = {}
-    for stat in ("n", "w", "we", "w2"):
-        array = np.zeros((len(groups), 4))
-        array[group, slot] = table[stat].to_numpy(dtype=np.float64)
-        stats[stat] = array
-    return {"groups": groups, **stats}
+    return table.astype({"status": "int64"})
 
 
 def _assemble(
-    sums: dict[str, Any],
+    reduced: pd.DataFrame,
     names: list[str],
     split_severity: bool,
     level: float,
     definition: str,
     band: str,
 ) -> pd.DataFrame:
-    groups: pd.DataFrame = sums["groups"]
+    """The gap of every group (and severity) from the reduced table of :func:`reduce_people`."""
+    # The groups in order (the table is sorted by them): one row, the whole sample, when
+    # ungrouped — even with nobody in the band.
+    if names:
+        starts = ~reduced.duplicated(subset=names).to_numpy()
+        group = np.cumsum(starts) - 1
+        groups = reduced.loc[starts, names].reset_index(drop=True)
+    else:
+        group = np.zeros(len(reduced), dtype=np.int64)
+        groups = pd.DataFrame(index=pd.RangeIndex(1))
+    slot = reduced["status"].to_numpy(dtype=np.int64) + 1  # column 0: the missing status
+    sums: dict[str, npt.NDArray[np.float64]] = {}
+    for stat in ("n", *_PERSON_SUMS):
+        array = np.zeros((len(groups), 4))
+        array[group, slot] = reduced[stat].to_numpy(dtype=np.float64)
+        sums[stat] = array
     severities = _SEVERITY if split_severity else {"some or severe": (1, 2)}
     frames = []
     for severity, statuses in severities.items():
-        columns = [1 + s for s in statuses]  # column 0 is the missing status (-1)
+        columns = [1 + s for s in statuses]
 
-        def pick(stat: str, cols: list[int] = columns) -> npt.NDArray[np.float64]:
-            return np.asarray(sums[stat][:, cols].sum(axis=1), dtype=np.float64)
-
-        def not_disabled(stat: str) -> npt.NDArray[np.float64]:
-            return np.asarray(sums[stat][:, 1], dtype=np.float64)
+        def pair(stat: str, cols: list[int] = columns) -> tuple[Any, Any]:
+            return sums[stat][:, cols].sum(axis=1), sums[stat][:, 1]
 
         frame = _estimate(
-            n=(pick("n"), not_disabled("n")),
-            w=(pick("w"), not_disabled("w")),
-            we=(pick("we"), not_disabled("we")),
-            w2=(pick("w2"), not_disabled("w2")),
+            n=pair("n"),
+            w=pair("weight"),
+            we=pair("weight_employed"),
+            w2=pair("weight_squared"),
             level=level,
         )
-        missing = np.asarray(sums["n"][:, 0], dtype=np.float64)
         frame = pd.concat(
             [
                 groups.reset_index(drop=True),
@@ -616,7 +725,7 @@ def _assemble(
                 frame,
             ],
             axis=1,
-        ).assign(n_missing=missing.astype(np.int64), definition=definition, age_band=band)
+        ).assign(n_missing=sums["n"][:, 0].astype(np.int64), definition=definition, age_band=band)
         frames.append(frame)
     result = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if split_severity:
@@ -625,13 +734,21 @@ def _assemble(
             severity=pd.Categorical(result["severity"], categories=order)
         ).sort_values([*names, "severity"], kind="stable")
         result = result.reset_index(drop=True)
+    _warn(result, names, band)
+    return result
+
+
+def _warn(result: pd.DataFrame, names: list[str], band: str) -> None:
+    """One :class:`SmallSampleWarning` per call: nobody in the band, an empty side, or few."""
     if result.empty:
         warnings.warn(
             f"nobody in the people table is in the age band {band}; the result is empty",
             SmallSampleWarning,
-            stacklevel=3,
+            stacklevel=5,
         )
-    empty = (result["n_disabled"] == 0) | (result["n_not_disabled"] == 0)
+        return
+    smaller = np.minimum(result["n_disabled"].to_numpy(), result["n_not_disabled"].to_numpy())
+    empty = smaller == 0
     if empty.any():
         where = (
             "; ".join(
@@ -645,9 +762,17 @@ def _assemble(
             f"nobody disabled or nobody not disabled in the age band in {where}; the rates, "
             "gap and interval are NaN there",
             SmallSampleWarning,
-            stacklevel=3,
+            stacklevel=5,
         )
-    return result
+        return
+    shown = [*names, "severity"] if "severity" in result.columns else names
+    labels = (
+        [", ".join(map(str, row)) for row in result[shown].itertuples(index=False)]
+        if shown
+        else ["all"] * len(result)
+    )
+    # The smaller side (disabled or not) is the base of the comparison.
+    warn_small_bases(smaller, "persons", labels=labels, stacklevel=6)
 
 
 def _estimate(
@@ -691,11 +816,11 @@ def _estimate(
         {
             "n_disabled": n[0].astype(np.int64),
             "n_not_disabled": n[1].astype(np.int64),
-            "rate_disabled": rate[0],
-            "rate_not_disabled": rate[1],
             "gap_pp": gap,
             "ci_low": low,
             "ci_high": high,
+            "rate_disabled": rate[0],
+            "rate_not_disabled": rate[1],
             "relative_rate": relative,
             "n_eff_disabled": n_eff[0],
             "n_eff_not_disabled": n_eff[1],

@@ -37,6 +37,7 @@ Single decisions are read with :meth:`jobhandicap.Decision.parse`, so Danish lab
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -45,13 +46,21 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap._defaults import DEFAULT_LEVEL
 from jobhandicap._grouping import as_by, check_columns, group_keys, rows_in
+from jobhandicap._options import check_choice, check_level
+from jobhandicap._reduce import grouped_sums
 from jobhandicap.domain import Decision
-from jobhandicap.errors import JobhandicapError, SmallSampleWarning, UnknownLabelError
+from jobhandicap.errors import (
+    ArgumentTypeError,
+    JobhandicapError,
+    OptionError,
+    SmallSampleWarning,
+    UnknownLabelError,
+)
 from jobhandicap.reference import MEMBERSHIP_DAY, membership_day
 from jobhandicap.reference import jobcentres as _jobcentre_memberships
 from jobhandicap.stats import poisson_interval
-from jobhandicap.stats._core import check_level, factorize_groups
 
 __all__ = [
     "MEMBERSHIP_DAY",
@@ -103,26 +112,107 @@ def _selected(cases: pd.DataFrame, decision: object) -> npt.NDArray[np.bool_]:
     return rows_in(cases["decision"], wanted)
 
 
-def _reduce(
-    keys: pd.DataFrame,
-    mask: npt.NDArray[np.bool_],
-    sums: dict[str, npt.NDArray[np.float64]] | None = None,
+def reduce_usage(
+    cases: pd.DataFrame,
+    by: str | Sequence[str] = (),
+    *,
+    decision: str | Decision | None = "granted",
+    amounts: bool = False,
 ) -> pd.DataFrame:
-    """Rows (``n``) and sums per observed combination of the key columns, sorted by the keys.
+    r"""Reduce cases to the selected cases (and their granted amounts) per group.
 
-    The reduction step of every indicator here, equivalent to
-    ``keys[mask].groupby(list(keys), observed=True, sort=True)`` with ``size`` and ``sum``
-    (rows with a missing key are dropped, as pandas does) but several times faster: the keys
-    are coded once by :func:`~jobhandicap.stats._core.factorize_groups` (category codes and
-    offset integers need no hashing) and counted and summed with :func:`numpy.bincount`.
+    The reduction step of every indicator of this module: the only step whose cost grows with
+    the number of cases (one grouped count, :func:`jobhandicap._reduce.grouped_sums`). The
+    indicators infer from its table alone — a distinct count (of jobcentres, of target
+    groups) is a count of the table's rows.
+
+    Parameters
+    ----------
+    cases
+        Canonical cases frame (``decision`` unless every case is selected, ``amount_dkk``
+        with ``amounts``, and the ``by`` columns).
+    by
+        Grouping columns of the cases frame, or ``"year"`` (the application year).
+    decision
+        Which applications count, as in :func:`scheme_usage` (default: granted ones).
+    amounts
+        Add the sums of the known amounts and the number of cases with a known amount.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per combination of ``by`` values among the selected cases (a row with a
+        missing value in a ``by`` column is left out), sorted by the ``by`` columns:
+
+        ====================  ========================================================
+        column                content
+        ====================  ========================================================
+        the ``by`` columns    the group (categorical columns keep their categories)
+        ``n``                 selected cases (int64)
+        ``amount_dkk``        with ``amounts``: sum of the known amounts (float64)
+        ``n_with_amount``     with ``amounts``: selected cases with a known amount
+        ====================  ========================================================
+
+        Counts and sums only: tables of parts of the cases add up to the table of the whole
+        (:func:`jobhandicap._reduce.combine` over the ``by`` columns).
+
+    Raises
+    ------
+    MissingColumnsError
+        When a needed or grouping column is missing.
+    UnknownLabelError
+        When ``decision`` names no decision.
+
+    Notes
+    -----
+    For group :math:`g` with selected cases :math:`C_g`: :math:`n_g = |C_g|`,
+    :math:`A_g = \sum_{i \in C_g,\, a_i \text{ known}} a_i` and
+    :math:`k_g = \#\{i \in C_g : a_i \text{ known}\}`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cases = pd.DataFrame({
+    ...     "scheme": ["aids", "aids", "personal assistance", "aids"],
+    ...     "decision": ["granted", "granted", "granted", "refused"],
+    ...     "amount_dkk": [10_000.0, float("nan"), 90_000.0, float("nan")]})
+    >>> reduce_usage(cases, "scheme", amounts=True)
+                    scheme  n  amount_dkk  n_with_amount
+    0                 aids  2     10000.0              1
+    1  personal assistance  1     90000.0              1
     """
-    usable = mask & keys.notna().all(axis=1).to_numpy(dtype=bool)
-    codes, groups = factorize_groups(keys.loc[usable])
-    size = len(groups)
-    columns = {"n": np.bincount(codes, minlength=size).astype(np.int64)}
-    for name, values in (sums or {}).items():
-        columns[name] = np.bincount(codes, weights=values[usable], minlength=size)
-    return groups.assign(**columns)
+    names = as_by(by)
+    check_columns(cases, ("amount_dkk",) if amounts else (), "cases")
+    keys = group_keys(cases, names)
+    mask = _selected(cases, decision)
+    # The selection is a sum (a count of the selected rows), not a copy of the selected rows:
+    # groups with no selected case are dropped from the small table afterwards.
+    values: dict[str, npt.NDArray[Any]] = {"n": mask}
+    if amounts:
+        amount = _amounts(cases)
+        known = mask & ~np.isnan(amount)
+        values |= {"amount_dkk": np.where(known, amount, 0.0), "n_with_amount": known}
+    table = grouped_sums({name: keys[name] for name in names}, values, count="_rows")
+    table = table.drop(columns="_rows").astype({"n": "int64"})
+    if amounts:
+        table = table.astype({"n_with_amount": "int64"})
+    if names:
+        table = table.loc[table["n"].to_numpy() > 0].reset_index(drop=True)
+    return table
+
+
+def _amounts(cases: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """The ``amount_dkk`` column as float64 (NaN when unknown)."""
+    try:
+        amount: npt.NDArray[np.float64] = cases["amount_dkk"].to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
+    except (TypeError, ValueError) as exc:
+        raise JobhandicapError(
+            "amount_dkk must hold numbers (amounts in DKK, NaN when unknown); validate the "
+            "cases with jobhandicap.frames.validate_cases first"
+        ) from exc
+    return amount
 
 
 def _describe_units(frame: pd.DataFrame, columns: list[str]) -> str:
@@ -168,12 +258,12 @@ def scheme_usage(
     Returns
     -------
     pandas.DataFrame
-        The grouping columns (groups without a selected case are not listed); ``cases``
-        (selected cases), ``jobcentres`` (distinct jobcentres with a selected case in the
-        group) and ``share``: the group's share of the selected cases of all groups that agree
-        on the other grouping columns — with the default ``by=("year", "scheme")`` each
-        scheme's share of the year's cases. Without ``scheme`` in ``by`` it is the group's share
-        of all selected cases.
+        The grouping columns (groups without a selected case are not listed); ``n`` (the
+        share's base: the selected cases of all groups that agree on the other grouping
+        columns — with the default ``by=("year", "scheme")`` the year's cases; without
+        ``scheme`` in ``by`` all selected cases), ``count`` (the group's selected cases),
+        ``share`` (``count / n``: with the default each scheme's share of the year's cases)
+        and ``jobcentres`` (distinct jobcentres with a selected case in the group).
 
     Raises
     ------
@@ -184,11 +274,12 @@ def scheme_usage(
 
     Notes
     -----
-    With :math:`c_g` the selected cases in group :math:`g` and :math:`G(g)` the groups sharing
-    all grouping values of :math:`g` except the scheme,
-    :math:`\text{share}_g = c_g / \sum_{h \in G(g)} c_h`. Register data are a census of the
-    applications, so no sampling interval is attached; for uncertainty about a rate, relate
-    counts to the population with :func:`rates_per_population`.
+    With :math:`c_g` the selected cases in group :math:`g` (``count``) and :math:`G(g)` the
+    groups sharing all grouping values of :math:`g` except the scheme,
+    :math:`n_g = \sum_{h \in G(g)} c_h` and :math:`\text{share}_g = c_g / n_g`. The cases
+    are first reduced per group and jobcentre (:func:`reduce_usage`). Register data are a
+    census of the applications, so no sampling interval is attached; for uncertainty about a
+    rate, relate counts to the population with :func:`rates_per_population`.
 
     References
     ----------
@@ -204,34 +295,43 @@ def scheme_usage(
     ...     "applied": pd.to_datetime(["2019-02-01"] * 5),
     ...     "decision": ["granted", "granted", "granted", "granted", "refused"]})
     >>> scheme_usage(cases).round(3)
-       year               scheme  cases  jobcentres  share
-    0  2019                 aids      3           2   0.75
-    1  2019  personal assistance      1           1   0.25
+       year               scheme  n  count  share  jobcentres
+    0  2019                 aids  4      3   0.75           2
+    1  2019  personal assistance  4      1   0.25           1
     """
     names = as_by(by)
     check_columns(cases, ("jobcentre",), "cases")
-    keys = group_keys(cases, names).assign(_jobcentre=cases["jobcentre"])
-    per_jobcentre = _reduce(keys, _selected(cases, decision))
-    if names:
-        table = (
-            per_jobcentre.groupby(names, observed=True, sort=True)["n"]
-            .agg(cases="sum", jobcentres="size")
-            .reset_index()
-        )
-    else:
-        table = pd.DataFrame(
-            {"cases": [int(per_jobcentre["n"].sum())], "jobcentres": [len(per_jobcentre)]}
-        )
-    table = table.astype({"cases": "int64", "jobcentres": "int64"})
+    inner = names if "jobcentre" in names else [*names, "jobcentre"]
+    per_jobcentre = reduce_usage(cases, inner, decision=decision)
+    # Inference on the reduced table: a jobcentre is a row of it.
+    table = grouped_sums(
+        {name: per_jobcentre[name] for name in names},
+        {"count": per_jobcentre["n"].to_numpy()},
+        count="jobcentres",
+    )
+    table = table.astype({"count": "int64", "jobcentres": "int64"})
     others = [name for name in names if name != "scheme"]
-    counted = table["cases"].astype("float64")
+    counted = table["count"].to_numpy(dtype=np.float64)
     if others and "scheme" in names:
-        total = counted.groupby([table[c] for c in others], observed=True).transform("sum")
+        total = (
+            table["count"]
+            .groupby([table[c] for c in others], observed=True)
+            .transform("sum")
+            .to_numpy(dtype=np.float64)
+        )
     else:
-        total = pd.Series(float(counted.sum()), index=table.index)
+        total = np.full(len(table), counted.sum())
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(total.to_numpy() > 0, counted.to_numpy() / total.to_numpy(), np.nan)
-    return table.assign(share=share)
+        share = np.where(total > 0, counted / total, np.nan)
+    return pd.DataFrame(
+        {
+            **{name: table[name] for name in names},
+            "n": total.astype(np.int64),
+            "count": table["count"],
+            "share": share,
+            "jobcentres": table["jobcentres"],
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -256,9 +356,9 @@ def expenditure_shares(cases: pd.DataFrame, *, by: str | Sequence[str] = ()) -> 
     -------
     pandas.DataFrame
         The grouping columns, ``scheme`` (schemes granted at least once in the group);
-        ``cases`` (granted cases), ``amount_dkk`` (sum of the known granted amounts),
+        ``n`` (granted cases), ``amount_dkk`` (sum of the known granted amounts),
         ``share`` (of the group's total), ``total_dkk`` (the group's total) and
-        ``cases_with_amount`` (granted cases whose amount is known). Within each group with
+        ``n_with_amount`` (granted cases whose amount is known). Within each group with
         a positive total the shares sum to 1.
 
     Raises
@@ -279,7 +379,8 @@ def expenditure_shares(cases: pd.DataFrame, *, by: str | Sequence[str] = ()) -> 
     :math:`\text{share}_{g,s} = A_{g,s} / \sum_{s'} A_{g,s'}` with :math:`A_{g,s}` the sum of
     the known amounts granted under scheme :math:`s` in group :math:`g`. Missing amounts
     (NaN) are left out of the sums — they are not taken as zero and not imputed —, so compare
-    ``cases_with_amount`` with ``cases`` to see how complete a sum is. Priority access costs
+    ``n_with_amount`` with ``n`` to see how complete a sum is. The sums come from
+    :func:`reduce_usage` (one row per group and scheme). Priority access costs
     nothing, so its amounts are missing and its sum is 0. As for :func:`scheme_usage`, the
     register is a census: no sampling interval is attached.
 
@@ -296,32 +397,18 @@ def expenditure_shares(cases: pd.DataFrame, *, by: str | Sequence[str] = ()) -> 
     ...     "decision": ["granted", "granted", "granted", "refused"],
     ...     "amount_dkk": [10_000.0, float("nan"), 90_000.0, float("nan")]})
     >>> expenditure_shares(cases).round(3)
-                    scheme  cases  amount_dkk  share  total_dkk  cases_with_amount
-    0                 aids      2     10000.0    0.1   100000.0                  1
-    1  personal assistance      1     90000.0    0.9   100000.0                  1
+                    scheme  n  amount_dkk  share  total_dkk  n_with_amount
+    0                 aids  2     10000.0    0.1   100000.0              1
+    1  personal assistance  1     90000.0    0.9   100000.0              1
     """
     names = as_by(by)
     if "scheme" in names:
-        raise JobhandicapError(
+        raise OptionError(
             "expenditure_shares always computes shares of schemes within groups; drop "
             f"'scheme' from by (got {names})"
         )
     check_columns(cases, ("scheme", "decision", "amount_dkk"), "cases")
-    keys = group_keys(cases, [*names, "scheme"])
-    granted = _selected(cases, Decision.GRANTED)
-    try:
-        amount = cases["amount_dkk"].to_numpy(dtype=np.float64, na_value=np.nan)
-    except (TypeError, ValueError) as exc:
-        raise JobhandicapError(
-            "amount_dkk must hold numbers (amounts in DKK, NaN when unknown); validate the "
-            "cases with jobhandicap.frames.validate_cases first"
-        ) from exc
-    known = ~np.isnan(amount)
-    table = _reduce(
-        keys,
-        granted,
-        {"amount_dkk": np.where(known, amount, 0.0), "cases_with_amount": known.astype(float)},
-    ).rename(columns={"n": "cases"})
+    table = reduce_usage(cases, [*names, "scheme"], decision=Decision.GRANTED, amounts=True)
     amounts = table["amount_dkk"].astype("float64")
     if names:
         total = amounts.groupby([table[c] for c in names], observed=True).transform("sum")
@@ -342,11 +429,11 @@ def expenditure_shares(cases: pd.DataFrame, *, by: str | Sequence[str] = ()) -> 
     return pd.DataFrame(
         {
             **{c: table[c] for c in [*names, "scheme"]},
-            "cases": table["cases"].astype("int64"),
+            "n": table["n"],
             "amount_dkk": amounts,
             "share": share,
             "total_dkk": total_values,
-            "cases_with_amount": table["cases_with_amount"].astype("int64"),
+            "n_with_amount": table["n_with_amount"],
         }
     )
 
@@ -359,8 +446,7 @@ def expenditure_shares(cases: pd.DataFrame, *, by: str | Sequence[str] = ()) -> 
 def _unit_of(counts: pd.DataFrame, unit: str | None) -> str:
     """Return the unit column of a counts frame: ``jobcentre`` or ``municipality``."""
     if unit is not None:
-        if unit not in _UNITS:
-            raise JobhandicapError(f"unit must be 'jobcentre' or 'municipality', got {unit!r}")
+        check_choice("unit", unit, _UNITS)
         check_columns(counts, (unit,), "counts")
         return unit
     present = [u for u in _UNITS if u in counts.columns]
@@ -368,7 +454,7 @@ def _unit_of(counts: pd.DataFrame, unit: str | None) -> str:
         return present[0]
     if not present:
         check_columns(counts, ("jobcentre",), "counts")
-    raise JobhandicapError(
+    raise OptionError(
         "counts has both a 'jobcentre' and a 'municipality' column; say which is the unit with "
         "unit='jobcentre' or unit='municipality' (or drop the other column)"
     )
@@ -453,12 +539,32 @@ def _unit_population(needed: pd.DataFrame, population: pd.DataFrame, unit: str) 
     return needed.merge(summed, on=["jobcentre", "year"], how="left")
 
 
+def rate_column(per: float) -> str:
+    """The name of the rate column of :func:`rates_per_population` for ``per`` residents.
+
+    Examples
+    --------
+    >>> rate_column(10_000), rate_column(1000), rate_column(2.5)
+    ('rate_per_10000', 'rate_per_1000', 'rate_per_2_5')
+    """
+    per = float(per)
+    return "rate_per_" + (str(int(per)) if per.is_integer() else f"{per:g}".replace(".", "_"))
+
+
+def _check_per(per: object) -> float:
+    if isinstance(per, bool) or not isinstance(per, numbers.Real):
+        raise ArgumentTypeError(f"per must be a number of residents, got {per!r}")
+    if not (np.isfinite(float(per)) and float(per) > 0):
+        raise OptionError(f"per must be a positive number of residents, got {per!r}")
+    return float(per)
+
+
 def rates_per_population(
     counts: pd.DataFrame,
     population: pd.DataFrame,
     *,
     per: float = 10_000,
-    level: float = 0.95,
+    level: float = DEFAULT_LEVEL,
     unit: str | None = None,
 ) -> pd.DataFrame:
     r"""Counts per ``per`` residents with the exact (Garwood) Poisson interval.
@@ -484,7 +590,9 @@ def rates_per_population(
     -------
     pandas.DataFrame
         The unit column, ``year``, any further grouping columns of ``counts``, ``count``,
-        ``population``, ``rate``, ``ci_low``, ``ci_high`` (per ``per`` residents), sorted by
+        ``population``, the rate ``rate_per_10000`` (named for ``per``: ``rate_per_1000``
+        with ``per=1000``; see :func:`rate_column`), ``ci_low``, ``ci_high`` (per ``per``
+        residents), sorted by
         unit, year and the further columns.
 
     Raises
@@ -533,11 +641,12 @@ def rates_per_population(
     ...                            "year": [2021, 2021, 2022, 2022],
     ...                            "population": [10_000, 14_000, 10_100, 14_100]})
     >>> rates_per_population(counts, population).round(2)
-       jobcentre  year  count  population  rate  ci_low  ci_high
-    0        187  2021     12       24000   5.0    2.58     8.73
-    1        187  2022      5       10100   4.95   1.61    11.55
+       jobcentre  year  count  population  rate_per_10000  ci_low  ci_high
+    0        187  2021     12       24000            5.00    2.58     8.73
+    1        187  2022      5       10100            4.95    1.61    11.55
     """
     level = check_level(level)
+    per = _check_per(per)
     name = _unit_of(counts, unit)
     check_columns(counts, (name, "year", "count"), "counts")
     check_columns(population, ("municipality", "year", "population"), "population")
@@ -566,7 +675,7 @@ def rates_per_population(
             **{c: counts[c].reset_index(drop=True) for c in extras},
             "count": count.astype(np.int64),
             "population": residents.astype(np.int64),
-            "rate": np.asarray(estimate.estimate, dtype=np.float64),
+            rate_column(per): np.asarray(estimate.estimate, dtype=np.float64),
             "ci_low": np.asarray(estimate.ci_low, dtype=np.float64),
             "ci_high": np.asarray(estimate.ci_high, dtype=np.float64),
         }
@@ -633,21 +742,20 @@ def count_cases(
     2        147  2019      0
     3        147  2020      0
     """
-    if unit not in _UNITS:
-        raise JobhandicapError(f"unit must be 'jobcentre' or 'municipality', got {unit!r}")
+    check_choice("unit", unit, _UNITS)
     names = as_by(by)
     if unit in names or "year" in names:
-        raise JobhandicapError(
+        raise OptionError(
             f"the unit ({unit!r}) and 'year' are always grouping columns; drop them from by "
             f"(got {names})"
         )
     check_columns(cases, (unit,), "cases")
-    keys = group_keys(cases, [unit, "year", *names])
-    mask = _selected(cases, decision)
-    counted = _reduce(keys, mask).rename(columns={"n": "count"})
+    counted = reduce_usage(cases, [unit, "year", *names], decision=decision).rename(
+        columns={"n": "count"}
+    )
     if not complete:
         return counted
-    grid = _grid(keys, unit, names)
+    grid = _grid(group_keys(cases, [unit, "year", *names]), unit, names)
     table = grid.merge(counted, on=[unit, "year", *names], how="left")
     return table.assign(count=table["count"].fillna(0).astype("int64"))
 
@@ -707,7 +815,7 @@ def target_group_coverage(
     Returns
     -------
     pandas.DataFrame
-        The grouping columns (and ``scheme``), ``cases`` (selected cases), ``target_groups``
+        The grouping columns (and ``scheme``), ``n`` (selected cases), ``target_groups``
         (distinct target groups among them) and ``which`` (their values sorted alphabetically
         and joined with ``"; "``, a string).
 
@@ -721,9 +829,10 @@ def target_group_coverage(
     Notes
     -----
     The cases are reduced once to the distinct (group, scheme, target group) combinations
-    with their case counts; the counts and lists are taken from that small table. The survey
-    of jobcentres asks for which target groups the schemes are brought into play; the case
-    register answers the same question from the decisions actually made.
+    with their case counts (:func:`reduce_usage`); the counts and lists are taken from that
+    small table. The survey of jobcentres asks for which target groups the schemes are
+    brought into play; the case register answers the same question from the decisions
+    actually made.
 
     Examples
     --------
@@ -734,26 +843,25 @@ def target_group_coverage(
     ...     "target_group": ["flex-job", "employed", "flex-job", "employed"],
     ...     "decision": "granted"})
     >>> target_group_coverage(cases, by="jobcentre")
-       jobcentre scheme  cases  target_groups               which
-    0        101   aids      3              2  employed; flex-job
-    1        147   aids      1              1            employed
+       jobcentre scheme  n  target_groups               which
+    0        101   aids  3              2  employed; flex-job
+    1        147   aids  1              1            employed
     """
     names = as_by(by)
     if "target_group" in names:
-        raise JobhandicapError(
+        raise OptionError(
             f"target_group_coverage counts target groups within groups; drop 'target_group' "
             f"from by (got {names})"
         )
     inner = [*names, "scheme"] if per_scheme and "scheme" not in names else names
     check_columns(cases, ("target_group",), "cases")
-    keys = group_keys(cases, [*inner, "target_group"])
-    distinct = _reduce(keys, _selected(cases, decision))
+    distinct = reduce_usage(cases, [*inner, "target_group"], decision=decision)
     labels = distinct["target_group"].astype("string").to_numpy(dtype=object, na_value="")
     if not inner:
         values = sorted(labels.tolist())
         return pd.DataFrame(
             {
-                "cases": [int(distinct["n"].sum())],
+                "n": [int(distinct["n"].sum())],
                 "target_groups": [len(values)],
                 "which": pd.array(["; ".join(values)], dtype="string"),
             }
@@ -763,7 +871,7 @@ def target_group_coverage(
     return pd.DataFrame(
         {
             **{c: distinct[c].iloc[starts].reset_index(drop=True) for c in inner},
-            "cases": np.add.reduceat(distinct["n"].to_numpy(), starts).astype(np.int64),
+            "n": np.add.reduceat(distinct["n"].to_numpy(), starts).astype(np.int64),
             "target_groups": np.diff(np.append(starts, len(distinct))).astype(np.int64),
             "which": pd.array(_joined(labels, starts), dtype="string"),
         }

@@ -36,7 +36,17 @@ if TYPE_CHECKING:
 __all__ = ["expenditure_plot", "survival_plot"]
 
 _SURVIVAL_COLUMNS = ("time", "at_risk", "events", "censored", "survival", "ci_low", "ci_high")
-_EXPENDITURE_COLUMNS = ("scheme", "cases", "amount_dkk", "share", "total_dkk", "cases_with_amount")
+_EXPENDITURE_COLUMNS = (
+    "scheme",
+    "n",
+    "amount_dkk",
+    "share",
+    "total_dkk",
+    "n_with_amount",
+    # The names before 0.2, which the report's published table keeps.
+    "cases",
+    "cases_with_amount",
+)
 
 
 # --------------------------------------------------------------------------------------------

@@ -38,7 +38,12 @@ def cases_section(ctx: Context) -> Section:
     shown = "–" if extracted is None else extracted.isoformat()
     section.paragraphs.append(ctx.t("cases_lead", extracted=shown))
     with ctx.attempt(section, ctx.t("processing_time")):
-        times = processing_time(cases, by="year", extracted=extracted)
+        # The published tables keep their columns and names: the report's files are a release.
+        times = processing_time(cases, by="year", extracted=extracted).rename(
+            columns={"ci_low": "median_ci_low", "ci_high": "median_ci_high"}
+        )
+        counts = ["year", "n", "decided", "open", "withdrawn"]
+        times = times[[*counts, *(c for c in times.columns if c not in counts)]]
         estimates = tuple(
             c for c in times.columns if c not in ("year", "n", "decided", "open", "withdrawn")
         )
@@ -84,7 +89,9 @@ def cases_section(ctx: Context) -> Section:
                 lambda plots: plots.survival_plot(curves, by="year", lang=ctx.lang, title=""),
             )
     with ctx.attempt(section, ctx.t("grant_rate")):
-        rates = grant_rate(cases, by="scheme")
+        rates = grant_rate(cases, by="scheme").rename(
+            columns={"count": "granted", "share": "rate"}
+        )
         ctx.publish(
             section,
             Table(
@@ -151,7 +158,9 @@ def usage_section(ctx: Context) -> Section:
             Table(
                 name="scheme_usage",
                 title=ctx.t("scheme_usage"),
-                frame=scheme_usage(cases),
+                frame=scheme_usage(cases).rename(columns={"count": "cases"})[
+                    ["year", "scheme", "cases", "jobcentres", "share"]
+                ],
                 spec=TableSpec(
                     universe="cases",
                     by=("year", "scheme"),
@@ -167,7 +176,9 @@ def usage_section(ctx: Context) -> Section:
         if not (cases["amount_dkk"].gt(0) & cases["decision"].eq("granted")).any():
             # Publishing 0 DKK for every scheme would say nothing was spent.
             raise JobhandicapError(ctx.t("usage_no_amounts"))
-        shares = expenditure_shares(cases)
+        shares = expenditure_shares(cases).rename(
+            columns={"n": "cases", "n_with_amount": "cases_with_amount"}
+        )
         published = ctx.publish(
             section,
             Table(
@@ -215,7 +226,9 @@ def usage_section(ctx: Context) -> Section:
     else:
         with ctx.attempt(section, ctx.t("rates_per_population")):
             counts = count_cases(cases)
-            rates = rates_per_population(counts, ctx.frames["population"])
+            rates = rates_per_population(counts, ctx.frames["population"]).rename(
+                columns={"rate_per_10000": "rate"}
+            )
             ctx.publish(
                 section,
                 Table(
@@ -231,7 +244,9 @@ def usage_section(ctx: Context) -> Section:
                 ),
             )
     with ctx.attempt(section, ctx.t("target_group_coverage")):
-        coverage = target_group_coverage(cases, by=("jobcentre", "year"), per_scheme=False)
+        coverage = target_group_coverage(cases, by=("jobcentre", "year"), per_scheme=False).rename(
+            columns={"n": "cases"}
+        )
         ctx.publish(
             section,
             Table(
@@ -305,7 +320,9 @@ def gap_section(ctx: Context) -> Section:
     section.paragraphs.append(ctx.t("gap_lead"))
     with ctx.attempt(section, ctx.t("employment_gap")):
         weight = "weight" if "weight" in people.columns else None
-        result = employment_gap(people, weight=weight, split_severity=True)
+        result = employment_gap(people, weights=weight, split_severity=True)
+        rates = ["rate_disabled", "rate_not_disabled"]
+        result = result[[*result.columns[:3], *rates, *result.columns[3:].drop(rates)]]
         ctx.add_units("people", people_units(people, weight), weights="persons")
         both = ("gap_pp", "ci_low", "ci_high", "relative_rate")
         published = ctx.publish(

@@ -126,7 +126,7 @@ def people_units(people: pd.DataFrame, weight: str | None) -> pd.DataFrame:
     from jobhandicap.gap import employment_gap
 
     del weight  # counts are unweighted whatever the table's rates
-    plain = employment_gap(people, weight=None, split_severity=True)
+    plain = employment_gap(people, weights=None, split_severity=True)
     rows: list[tuple[str, str, bool, float]] = []
     for record in plain.to_dict("records"):
         severity = str(record["severity"])
