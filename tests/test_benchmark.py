@@ -322,8 +322,9 @@ def test_benchmark_options_raise_value_and_type_errors() -> None:
         shrink_rates(frame, count="entered_job", total="persons", per=-1)
     with pytest.raises(MissingColumnsError):
         funnel(frame, count="entered_job", total="persons", unit="municipality")
+    renamed = group_frame().rename(columns={"type": "reference"})
     with pytest.raises(OptionError, match="reference"):
-        compare_groups(group_frame().rename(columns={"type": "reference"}), value="rate", by="reference")
+        compare_groups(renamed, value="rate", by="reference")
 
 
 # funnel: properties --------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Funnel-plot data: each unit's rate against control limits that depend on its size.
 
-This module computes, per unit, the rate with its Wilson interval, the p-value against the
+This module computes, per unit, the share with its Wilson interval, the p-value against the
 target, and for each control-limit level (``limits=``) the exact binomial (or overdispersed
-arcsine) control limits and a ``"below"``/``"within"``/``"above"`` flag, optionally by false-discovery-rate control over all
-units (:func:`funnel`, with the flag categories :data:`FLAGS`).
+arcsine) control limits and a ``"below"``/``"within"``/``"above"`` flag, optionally by
+false-discovery-rate control over all units (:func:`funnel`, with the flag categories
+:data:`FLAGS`).
 """
 
 from __future__ import annotations
@@ -218,9 +219,7 @@ def funnel(
     >>> round(result.attrs["phi"], 3), result.attrs["target"]
     (10.053, 0.6)
     """
-    units, x, n = _unit_counts(
-        frame, count, total, unit, what="frame", binomial=True, whole=True
-    )
+    units, x, n = _unit_counts(frame, count, total, unit, what="frame", binomial=True, whole=True)
     if target is None:
         p0 = float(x.sum() / n.sum())
     else:

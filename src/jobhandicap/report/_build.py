@@ -16,11 +16,11 @@ from typing import Any, Final, Literal, ParamSpec, TypeVar
 import attrs
 import pandas as pd
 
-from jobhandicap.report import _html
-from jobhandicap.report import _output
-from jobhandicap.report import _tables
-from jobhandicap.report._input_check import check_title
+from jobhandicap.datasets import REVERSED_STAFF_ITEMS, ExampleData
+from jobhandicap.errors import JobhandicapError
+from jobhandicap.report import _html, _output, _tables
 from jobhandicap.report._context import SectionSkippedError
+from jobhandicap.report._input_check import check_title
 from jobhandicap.report._inputs import KINDS, check_open_cases, provenance, read_inputs
 from jobhandicap.report._sections import (
     BUILDERS,
@@ -31,8 +31,6 @@ from jobhandicap.report._sections import (
 )
 from jobhandicap.report._tables import MARKER, SECONDARY, THRESHOLD, Published, protect_release
 from jobhandicap.report._text import Lang, listing, text
-from jobhandicap.datasets import REVERSED_STAFF_ITEMS, ExampleData
-from jobhandicap.errors import JobhandicapError
 from jobhandicap.staff import Scale
 
 __all__ = ["DEFAULT_SCALES", "KINDS", "ReportResult", "build_report"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from jobhandicap.disclosure import Measure, TableSpec
+from jobhandicap.errors import JobhandicapError
 from jobhandicap.report._context import (
     Context,
     Section,
@@ -12,8 +14,6 @@ from jobhandicap.report._context import (
 )
 from jobhandicap.report._tables import Published, Table
 from jobhandicap.report._text import number, p_text
-from jobhandicap.disclosure import Measure, TableSpec
-from jobhandicap.errors import JobhandicapError
 
 # --------------------------------------------------------------------------------------------
 # Strategy typology

@@ -19,14 +19,14 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from jobhandicap.report._tables import Published, Table, republish, unprotected
-from jobhandicap.report._text import Lang, number, percent, text, value_label
 from jobhandicap.errors import (
     DataQualityWarning,
     DisclosureError,
     JobhandicapError,
     SmallSampleWarning,
 )
+from jobhandicap.report._tables import Published, Table, republish, unprotected
+from jobhandicap.report._text import Lang, number, percent, text, value_label
 from jobhandicap.staff import Scale
 
 _SVG_START = re.compile(r"<svg\b")

@@ -26,8 +26,8 @@ from typing import Final, Literal
 
 import pandas as pd
 
-from jobhandicap.report._text import Lang, column_label, text, value_label
 from jobhandicap.domain import TargetGroup
+from jobhandicap.report._text import Lang, column_label, text, value_label
 
 Kind = Literal["text", "bool", "code", "count", "dkk", "share", "number"]
 

@@ -27,11 +27,11 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from jobhandicap.frames._schema import SCHEMAS
 from jobhandicap._personal_numbers import scrub_text
 from jobhandicap.disclosure._identifiers import _hits
 from jobhandicap.disclosure._pseudonyms import MIN_KEY_BYTES
 from jobhandicap.errors import DataQualityWarning, DisclosureError
+from jobhandicap.frames._schema import SCHEMAS
 
 __all__ = ["PUBLISHED", "Advice", "check_file", "check_frame", "check_title", "shown_name"]
 
@@ -237,8 +237,8 @@ def check_file(
         Naming the file (its name hidden if it holds a personal number), the column and the
         first row, and what to do in the interface given by ``advice``.
     """
-    from jobhandicap.io._readers import read_source
     from jobhandicap.io._headers import resolve_headers, user_headers
+    from jobhandicap.io._readers import read_source
 
     user = user_headers(kind, headers)
 

@@ -23,13 +23,13 @@ import attrs
 import pandas as pd
 
 from jobhandicap._advice import flag, in_command_line, option
-from jobhandicap.frames._schema import SCHEMAS
-from jobhandicap.report._input_check import check_file, check_frame, shown_name
-from jobhandicap.report._context import Options, Section
-from jobhandicap.report._tables import MARKER, SECONDARY, THRESHOLD, Published
-from jobhandicap.report._text import Lang, text
 from jobhandicap.datasets import ExampleData
 from jobhandicap.errors import JobhandicapError, SchemaError
+from jobhandicap.frames._schema import SCHEMAS
+from jobhandicap.report._context import Options, Section
+from jobhandicap.report._input_check import check_file, check_frame, shown_name
+from jobhandicap.report._tables import MARKER, SECONDARY, THRESHOLD, Published
+from jobhandicap.report._text import Lang, text
 from jobhandicap.staff import Scale
 
 #: The kinds of input table a report reads, in report order (that of the schemas).

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from jobhandicap.disclosure import Measure, TableSpec
+from jobhandicap.errors import JobhandicapError
 from jobhandicap.report._context import (
     Context,
     Section,
@@ -14,8 +16,6 @@ from jobhandicap.report._context import (
 from jobhandicap.report._tables import THRESHOLD, Published, Table
 from jobhandicap.report._text import number, percent
 from jobhandicap.report._units import case_units, people_units
-from jobhandicap.disclosure import Measure, TableSpec
-from jobhandicap.errors import JobhandicapError
 
 # --------------------------------------------------------------------------------------------
 # Processing time and grant rates

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from jobhandicap.disclosure import Measure, TableSpec
+from jobhandicap.errors import DisclosureError, JobhandicapError
 from jobhandicap.report._context import (
     Context,
     Section,
@@ -20,8 +22,6 @@ from jobhandicap.report._context import (
 from jobhandicap.report._tables import Published, Table
 from jobhandicap.report._text import listing, number, survey_items
 from jobhandicap.report._units import staff_units
-from jobhandicap.disclosure import Measure, TableSpec
-from jobhandicap.errors import DisclosureError, JobhandicapError
 from jobhandicap.staff import Scale
 
 #: The survey figures and the wave change show at most this many items.

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from jobhandicap import _safe_text, disclosure
+from jobhandicap.disclosure._suppression import blank
 from jobhandicap.report import _format
 from jobhandicap.report._text import Lang
-from jobhandicap.disclosure._suppression import blank
 
 #: Counts from 1 to THRESHOLD - 1 are hidden.
 THRESHOLD = 5

@@ -11,7 +11,7 @@ import pandas as pd
 
 from jobhandicap._defaults import DEFAULT_SEED
 from jobhandicap._options import Seed, check_count, generator
-from jobhandicap.errors import ArgumentTypeError, JobhandicapError, OptionError
+from jobhandicap.errors import ArgumentTypeError, OptionError
 from jobhandicap.strategy._scoring import (
     _as_int64,
     _classify,
