@@ -165,7 +165,7 @@ def test_funnel_sums_rows_of_a_unit_first() -> None:
 
 def test_funnel_without_units_takes_each_row_as_a_unit() -> None:
     frame = reference_units().drop(columns="jobcentre")
-    result = funnel(frame, count="entered_job", total="persons", by=None)
+    result = funnel(frame, count="entered_job", total="persons", unit=None)
     assert result.columns[0] == "n"
     assert result["n"].tolist() == DEN
 
@@ -285,15 +285,15 @@ def test_funnel_refuses_missing_columns_units_and_options() -> None:
 def test_funnel_and_shrink_rates_keep_their_old_argument_names_with_a_warning() -> None:
     frame = reference_units()
     with pytest.warns(DeprecationWarning, match=r"funnel\(levels=\.\.\.\) is deprecated"):
-        old = funnel(frame, count="entered_job", total="persons", levels=0.95)
+        old = funnel(frame, count="entered_job", total="persons", levels=0.95)  # type: ignore[call-arg]
     new = funnel(frame, count="entered_job", total="persons", limits=0.95)
     pd.testing.assert_frame_equal(old, new)
     with pytest.warns(DeprecationWarning, match=r"funnel\(by=\.\.\.\)"):
-        funnel(frame, count="entered_job", total="persons", by="jobcentre")
+        funnel(frame, count="entered_job", total="persons", by="jobcentre")  # type: ignore[call-arg]
     with pytest.warns(DeprecationWarning, match=r"shrink_rates\(by=\.\.\.\)"):
-        shrink_rates(frame, count="entered_job", total="persons", by="jobcentre")
+        shrink_rates(frame, count="entered_job", total="persons", by="jobcentre")  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="both"):
-        funnel(frame, count="entered_job", total="persons", levels=0.95, limits=0.95)
+        funnel(frame, count="entered_job", total="persons", levels=0.95, limits=0.95)  # type: ignore[call-arg]
 
 
 def test_funnel_warns_once_for_units_with_few_persons() -> None:
@@ -384,8 +384,8 @@ def test_funnel_ignores_row_order_and_keeps_its_input(frame: pd.DataFrame, seed:
 def test_funnel_permuting_units_permutes_results(frame: pd.DataFrame, seed: int) -> None:
     order = np.random.default_rng(seed).permutation(len(frame))
     rows = frame.drop(columns="jobcentre")
-    result = funnel(rows, count="entered_job", total="persons", by=None)
-    permuted = funnel(rows.iloc[order], count="entered_job", total="persons", by=None)
+    result = funnel(rows, count="entered_job", total="persons", unit=None)
+    permuted = funnel(rows.iloc[order], count="entered_job", total="persons", unit=None)
     expected = result.iloc[order].reset_index(drop=True)
     pd.testing.assert_frame_equal(permuted, expected, check_exact=False, rtol=1e-12)
 
@@ -413,7 +413,7 @@ def test_shrink_rates_reproduces_the_poisson_reference_per_thousand() -> None:
         }
     )
     result = shrink_rates(
-        frame, count="cases", total="population", by="municipality", family="poisson", per=1000
+        frame, count="cases", total="population", unit="municipality", family="poisson", per=1000
     )
     expected = [2.9908, 2.8133, 2.9023, 2.9443, 3.1379, 3.0758, 3.2422]
     assert result["shrunk"].to_numpy() == pytest.approx(expected, abs=1e-4)
@@ -560,7 +560,7 @@ def test_compare_groups_refuses_bad_input() -> None:
     with pytest.raises(ArgumentTypeError, match="seed"):
         compare_groups(frame, value="rate", by="type", seed="one")  # type: ignore[arg-type]
     with pytest.warns(DeprecationWarning, match=r"compare_groups\(group=\.\.\.\)"):
-        old = compare_groups(frame, value="rate", group="type", n_boot=50)
+        old = compare_groups(frame, value="rate", group="type", n_boot=50)  # type: ignore[call-arg]
     pd.testing.assert_frame_equal(old, compare_groups(frame, value="rate", by="type", n_boot=50))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,16 +188,18 @@ def public_indicators() -> dict[str, Callable[..., Any]]:
     return found
 
 
-def cases(check: str, option: str | None = None) -> Iterator[Any]:
+def cases(check: str, option: str | None = None) -> list[Any]:
     """One parameter per indicator (with ``option``, if any), marked xfail where another lane
     still fixes ``check``."""
+    found = []
     for name, case in CASES.items():
         if option is not None and option not in parameters(name):
             continue
         marks = (
             [pytest.mark.xfail(reason=OTHER_LANE, strict=False)] if check in case.pending else []
         )
-        yield pytest.param(name, marks=marks, id=name)
+        found.append(pytest.param(name, marks=marks, id=name))
+    return found
 
 
 @pytest.fixture(scope="module")

@@ -954,7 +954,7 @@ def test_strategy_option_and_type_errors_are_value_and_type_errors() -> None:
     with pytest.raises(OptionError, match="normalisation"):
         strategy_sensitivity(frame, spec, draws=10, normalisations=("log",))
     with pytest.raises(ArgumentTypeError, match="seed"):
-        strategy_sensitivity(frame, spec, draws=10, seed="1")  # type: ignore[arg-type]
+        strategy_sensitivity(frame, spec, draws=10, seed="1")  # type: ignore[call-overload]
     with pytest.raises(ArgumentTypeError, match="spec"):
         score_strategies(frame, "default")  # type: ignore[arg-type]
     with pytest.raises(ArgumentTypeError, match="DataFrame"):

@@ -10,7 +10,7 @@ false-discovery-rate control over all units (:func:`funnel`, with the flag categ
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +41,7 @@ def _suffix(level: float) -> str:
 
 
 def _limits(limits: float | Sequence[float]) -> tuple[float, ...]:
-    if isinstance(limits, str):
+    if isinstance(cast(object, limits), str):  # a str is a Sequence: "95" would be 9 and 5
         raise ArgumentTypeError(f"limits must be a level or a sequence of levels, got {limits!r}")
     listed = [limits] if isinstance(limits, int | float | np.floating) else list(limits)
     if not listed:
