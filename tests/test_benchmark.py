@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from jobhandicap.benchmark import FLAGS, best_practice, compare_groups, funnel, shrink_rates
 from jobhandicap.datasets import ExampleData, load_example
 from jobhandicap.errors import (
+    ArgumentTypeError,
     JobhandicapError,
     MissingColumnsError,
+    OptionError,
     SchemaError,
     SmallSampleWarning,
     UnknownLabelError,
@@ -88,7 +90,7 @@ def test_funnel_reproduces_the_exact_binomial_limits_around_a_target() -> None:
     assert (low[0], high[0]) == pytest.approx((0.229918, 0.852982), abs=1e-6)
     assert (low[1], high[1]) == pytest.approx((0.451665, 0.724055), abs=1e-6)
     assert (low[2], high[2]) == pytest.approx((0.529118, 0.664856), abs=1e-6)
-    wide = (result["low_99.8"].iloc[0], result["high_99.8"].iloc[0])
+    wide = (result["low_99_8"].iloc[0], result["high_99_8"].iloc[0])
     assert wide == pytest.approx((0.056912, 0.983462), abs=1e-6)
     assert result.attrs["target"] == 0.6
 
@@ -112,15 +114,15 @@ def test_funnel_reports_the_estimates_even_when_the_limits_do_not_use_them() -> 
     result = funnel(reference_units(), count="entered_job", total="persons")
     assert result.attrs["phi"] == pytest.approx(1.320474, abs=1e-6)
     assert result.attrs["overdispersion"] is False
-    assert result.attrs["levels"] == (0.95, 0.998)
+    assert result.attrs["limits"] == (0.95, 0.998)
     assert result.attrs["adjust"] is None
 
 
 def test_funnel_columns_wilson_interval_and_p_values() -> None:
     result = funnel(units([35, 6], [82, 10]), count="entered_job", total="persons", target=0.6)
     assert list(result.columns) == [
-        "jobcentre", "n", "count", "rate", "ci_low", "ci_high", "p_value",
-        "low_95", "high_95", "flag_95", "low_99.8", "high_99.8", "flag_99.8",
+        "jobcentre", "n", "count", "share", "ci_low", "ci_high", "p_value",
+        "low_95", "high_95", "flag_95", "low_99_8", "high_99_8", "flag_99_8",
     ]  # fmt: skip
     assert (result["ci_low"].iloc[0], result["ci_high"].iloc[0]) == pytest.approx(
         (0.325419, 0.534788), abs=1e-6
@@ -135,11 +137,11 @@ def test_funnel_columns_wilson_interval_and_p_values() -> None:
 
 
 def test_funnel_names_the_level_columns_by_per_cent() -> None:
-    result = funnel(reference_units(), count="entered_job", total="persons", levels=[0.9, 0.999])
-    assert {"low_90", "high_90", "flag_90", "low_99.9", "high_99.9", "flag_99.9"} <= set(
+    result = funnel(reference_units(), count="entered_job", total="persons", limits=[0.9, 0.999])
+    assert {"low_90", "high_90", "flag_90", "low_99_9", "high_99_9", "flag_99_9"} <= set(
         result.columns
     )
-    single = funnel(reference_units(), count="entered_job", total="persons", levels=0.95)
+    single = funnel(reference_units(), count="entered_job", total="persons", limits=0.95)
     assert [c for c in single.columns if c.startswith("flag")] == ["flag_95"]
 
 
@@ -163,7 +165,7 @@ def test_funnel_sums_rows_of_a_unit_first() -> None:
 
 def test_funnel_without_units_takes_each_row_as_a_unit() -> None:
     frame = reference_units().drop(columns="jobcentre")
-    result = funnel(frame, count="entered_job", total="persons", by=None)
+    result = funnel(frame, count="entered_job", total="persons", unit=None)
     assert result.columns[0] == "n"
     assert result["n"].tolist() == DEN
 
@@ -181,7 +183,7 @@ def test_funnel_fdr_flags_follow_benjamini_hochberg() -> None:
     plain = funnel(frame, count="entered_job", total="persons", target=0.5)
     fdr = funnel(frame, count="entered_job", total="persons", target=0.5, adjust="fdr")
     pd.testing.assert_series_equal(plain["p_value"], fdr["p_value"])
-    for level, suffix in ((0.95, "95"), (0.998, "99.8")):
+    for level, suffix in ((0.95, "95"), (0.998, "99_8")):
         rejected = benjamini_hochberg(fdr["p_value"].to_numpy(), alpha=1 - level)
         flagged = fdr[f"flag_{suffix}"].to_numpy() != "within"
         assert (flagged == rejected).all()
@@ -268,16 +270,61 @@ def test_funnel_refuses_missing_columns_units_and_options() -> None:
         funnel(frame, count="entered_job", total="persons")
     with pytest.raises(JobhandicapError, match="adjust"):
         funnel(reference_units(), count="entered_job", total="persons", adjust="bonferroni")  # type: ignore[arg-type]
-    with pytest.raises(JobhandicapError, match="level"):
-        funnel(reference_units(), count="entered_job", total="persons", levels=(0.95, 1.2))
+    with pytest.raises(OptionError, match="limits"):
+        funnel(reference_units(), count="entered_job", total="persons", limits=(0.95, 1.2))
     with pytest.raises(JobhandicapError, match="differ"):
-        funnel(reference_units(), count="entered_job", total="persons", levels=(0.95, 0.95))
+        funnel(reference_units(), count="entered_job", total="persons", limits=(0.95, 0.95))
     with pytest.raises(SchemaError, match="numbers"):
         funnel(
             reference_units().astype({"persons": "string"}), count="entered_job", total="persons"
         )
     with pytest.raises(JobhandicapError, match="same column"):
         funnel(reference_units(), count="persons", total="persons")
+
+
+def test_funnel_and_shrink_rates_keep_their_old_argument_names_with_a_warning() -> None:
+    frame = reference_units()
+    with pytest.warns(DeprecationWarning, match=r"funnel\(levels=\.\.\.\) is deprecated"):
+        old = funnel(frame, count="entered_job", total="persons", levels=0.95)  # type: ignore[call-arg]
+    new = funnel(frame, count="entered_job", total="persons", limits=0.95)
+    pd.testing.assert_frame_equal(old, new)
+    with pytest.warns(DeprecationWarning, match=r"funnel\(by=\.\.\.\)"):
+        funnel(frame, count="entered_job", total="persons", by="jobcentre")  # type: ignore[call-arg]
+    with pytest.warns(DeprecationWarning, match=r"shrink_rates\(by=\.\.\.\)"):
+        shrink_rates(frame, count="entered_job", total="persons", by="jobcentre")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="both"):
+        funnel(frame, count="entered_job", total="persons", levels=0.95, limits=0.95)  # type: ignore[call-arg]
+
+
+def test_funnel_warns_once_for_units_with_few_persons() -> None:
+    frame = units([35, 6, 150], [82, 10, 200])
+    with pytest.warns(SmallSampleWarning, match=r"1 of 3 .* fewer than 30 persons") as caught:
+        funnel(frame, count="entered_job", total="persons")
+    assert len([w for w in caught if w.category is SmallSampleWarning]) == 1
+    assert caught[0].filename == __file__  # points at the caller, not the library
+    large = units([35, 60, 150], [82, 100, 200])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SmallSampleWarning)
+        funnel(large, count="entered_job", total="persons")
+
+
+def test_benchmark_options_raise_value_and_type_errors() -> None:
+    frame = reference_units()
+    with pytest.raises(OptionError):
+        funnel(frame, count="entered_job", total="persons", target=1.5)
+    with pytest.raises(ArgumentTypeError):
+        funnel(frame, count="entered_job", total="persons", target="half")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError):
+        funnel(frame, count="entered_job", total="persons", limits="95")  # type: ignore[arg-type]
+    with pytest.raises(OptionError):
+        shrink_rates(frame, count="entered_job", total="persons", family="normal")  # type: ignore[arg-type]
+    with pytest.raises(OptionError):
+        shrink_rates(frame, count="entered_job", total="persons", per=-1)
+    with pytest.raises(MissingColumnsError):
+        funnel(frame, count="entered_job", total="persons", unit="municipality")
+    renamed = group_frame().rename(columns={"type": "reference"})
+    with pytest.raises(OptionError, match="reference"):
+        compare_groups(renamed, value="rate", by="reference")
 
 
 # funnel: properties --------------------------------------------------------------------------
@@ -287,20 +334,20 @@ def test_funnel_refuses_missing_columns_units_and_options() -> None:
 def test_funnel_limits_lie_in_zero_one_around_the_target_and_nest(frame: pd.DataFrame) -> None:
     result = funnel(frame, count="entered_job", total="persons")
     p0 = result.attrs["target"]
-    for suffix in ("95", "99.8"):
+    for suffix in ("95", "99_8"):
         low, high = result[f"low_{suffix}"].to_numpy(), result[f"high_{suffix}"].to_numpy()
         assert ((low >= 0) & (low <= p0 + 1e-12) & (high >= p0 - 1e-12) & (high <= 1)).all()
-    assert (result["low_99.8"] <= result["low_95"] + 1e-12).all()
-    assert (result["high_99.8"] >= result["high_95"] - 1e-12).all()
+    assert (result["low_99_8"] <= result["low_95"] + 1e-12).all()
+    assert (result["high_99_8"] >= result["high_95"] - 1e-12).all()
     assert ((result["p_value"] >= 0) & (result["p_value"] <= 1)).all()
-    assert ((result["ci_low"] <= result["rate"]) & (result["rate"] <= result["ci_high"])).all()
+    assert ((result["ci_low"] <= result["share"]) & (result["share"] <= result["ci_high"])).all()
 
 
 @given(unit_tables(), st.booleans())
 def test_funnel_flags_agree_with_the_limits(frame: pd.DataFrame, wide: bool) -> None:
     result = funnel(frame, count="entered_job", total="persons", overdispersion=wide)
-    for suffix in ("95", "99.8"):
-        rate = result["rate"].to_numpy()
+    for suffix in ("95", "99_8"):
+        rate = result["share"].to_numpy()
         expected = np.where(
             rate > result[f"high_{suffix}"].to_numpy(),
             "above",
@@ -314,7 +361,7 @@ def test_funnel_fdr_flags_only_units_on_the_right_side(frame: pd.DataFrame) -> N
     result = funnel(frame, count="entered_job", total="persons", adjust="fdr")
     p0 = result.attrs["target"]
     flag = result["flag_95"].astype(str).to_numpy()
-    rate = result["rate"].to_numpy()
+    rate = result["share"].to_numpy()
     assert (rate[flag == "above"] > p0).all()
     assert (rate[flag == "below"] < p0).all()
     rejected = benjamini_hochberg(result["p_value"].to_numpy(), alpha=0.05)
@@ -337,8 +384,8 @@ def test_funnel_ignores_row_order_and_keeps_its_input(frame: pd.DataFrame, seed:
 def test_funnel_permuting_units_permutes_results(frame: pd.DataFrame, seed: int) -> None:
     order = np.random.default_rng(seed).permutation(len(frame))
     rows = frame.drop(columns="jobcentre")
-    result = funnel(rows, count="entered_job", total="persons", by=None)
-    permuted = funnel(rows.iloc[order], count="entered_job", total="persons", by=None)
+    result = funnel(rows, count="entered_job", total="persons", unit=None)
+    permuted = funnel(rows.iloc[order], count="entered_job", total="persons", unit=None)
     expected = result.iloc[order].reset_index(drop=True)
     pd.testing.assert_frame_equal(permuted, expected, check_exact=False, rtol=1e-12)
 
@@ -366,7 +413,7 @@ def test_shrink_rates_reproduces_the_poisson_reference_per_thousand() -> None:
         }
     )
     result = shrink_rates(
-        frame, count="cases", total="population", by="municipality", family="poisson", per=1000
+        frame, count="cases", total="population", unit="municipality", family="poisson", per=1000
     )
     expected = [2.9908, 2.8133, 2.9023, 2.9443, 3.1379, 3.0758, 3.2422]
     assert result["shrunk"].to_numpy() == pytest.approx(expected, abs=1e-4)
@@ -435,11 +482,11 @@ def test_larger_units_keep_more_of_their_own_rate(frame: pd.DataFrame) -> None:
 
 def test_compare_groups_reproduces_the_welch_reference() -> None:
     result = compare_groups(
-        group_frame(), value="rate", group="type", reference="other", n_boot=2000, seed=42
+        group_frame(), value="rate", by="type", reference="other", n_boot=2000, seed=42
     )
     assert len(result) == 1
     row = result.iloc[0]
-    assert (row["group"], row["reference"]) == ("pro", "other")
+    assert (row["type"], row["reference"]) == ("pro", "other")
     assert (row["n"], row["n_reference"]) == (12, 16)
     assert row["difference"] == pytest.approx(0.11, abs=1e-6)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.067158, 0.152842), abs=1e-6)
@@ -450,14 +497,14 @@ def test_compare_groups_reproduces_the_welch_reference() -> None:
     pooled = np.sqrt((11 * np.var(PRO, ddof=1) + 15 * np.var(OTHER, ddof=1)) / 26)
     assert row["hedges_g"] == pytest.approx(0.11 / pooled * (1 - 3 / (4 * 28 - 9)), abs=1e-6)
     assert list(result.columns) == [
-        "group", "reference", "n", "n_reference", "mean", "mean_reference", "difference",
-        "ci_low", "ci_high", "boot_ci_low", "boot_ci_high", "hedges_g",
+        "type", "reference", "n", "n_reference", "difference", "ci_low", "ci_high",
+        "boot_ci_low", "boot_ci_high", "hedges_g", "mean", "mean_reference",
     ]  # fmt: skip
-    assert result["group"].dtype == "string"
+    assert result["type"].dtype == "string"
 
 
 def test_compare_groups_default_reference_is_the_first_sorted_group() -> None:
-    result = compare_groups(group_frame(), value="rate", group="type", n_boot=200, seed=1)
+    result = compare_groups(group_frame(), value="rate", by="type", n_boot=200, seed=1)
     assert result["reference"].tolist() == ["other"]
     assert result["difference"].iloc[0] == pytest.approx(0.11)
 
@@ -472,13 +519,13 @@ def test_compare_groups_follows_categorical_order_and_keeps_the_dtype() -> None:
             ),
         }
     )
-    result = compare_groups(frame, value="rate", group="strategy", n_boot=200, seed=1)
+    result = compare_groups(frame, value="rate", by="strategy", n_boot=200, seed=1)
     assert result["reference"].astype(str).tolist() == ["proactive", "proactive"]
-    assert result["group"].astype(str).tolist() == ["diffuse", "reactive"]
-    assert isinstance(result["group"].dtype, pd.CategoricalDtype)
+    assert result["strategy"].astype(str).tolist() == ["diffuse", "reactive"]
+    assert isinstance(result["strategy"].dtype, pd.CategoricalDtype)
     assert result["n"].tolist() == [2, 3]  # the missing rate is left out
     against_reactive = compare_groups(
-        frame, value="rate", group="strategy", reference="reactive", n_boot=200, seed=1
+        frame, value="rate", by="strategy", reference="reactive", n_boot=200, seed=1
     )
     assert (against_reactive["difference"] > 0).all()
 
@@ -486,7 +533,7 @@ def test_compare_groups_follows_categorical_order_and_keeps_the_dtype() -> None:
 def test_compare_groups_warns_and_gives_nan_for_a_single_value() -> None:
     frame = pd.DataFrame({"rate": [0.1, 0.2, 0.3, 0.5], "g": ["a", "a", "a", "b"]})
     with pytest.warns(SmallSampleWarning):
-        result = compare_groups(frame, value="rate", group="g", n_boot=100, seed=1)
+        result = compare_groups(frame, value="rate", by="g", n_boot=100, seed=1)
     row = result.iloc[0]
     assert row["difference"] == pytest.approx(0.3)
     assert np.isnan(row["ci_low"])
@@ -497,26 +544,38 @@ def test_compare_groups_warns_and_gives_nan_for_a_single_value() -> None:
 def test_compare_groups_refuses_bad_input() -> None:
     frame = group_frame()
     with pytest.raises(UnknownLabelError, match="middle"):
-        compare_groups(frame, value="rate", group="type", reference="middle")
+        compare_groups(frame, value="rate", by="type", reference="middle")
     with pytest.raises(JobhandicapError, match="two groups"):
-        compare_groups(frame[frame["type"] == "pro"], value="rate", group="type")
+        compare_groups(frame[frame["type"] == "pro"], value="rate", by="type")
     with pytest.raises(MissingColumnsError):
-        compare_groups(frame, value="entry", group="type")
+        compare_groups(frame, value="entry", by="type")
     with pytest.raises(SchemaError, match="finite"):
         compare_groups(
-            frame.assign(rate=frame["rate"].replace(0.52, np.inf)), value="rate", group="type"
+            frame.assign(rate=frame["rate"].replace(0.52, np.inf)), value="rate", by="type"
         )
-    with pytest.raises(JobhandicapError, match="n_boot"):
-        compare_groups(frame, value="rate", group="type", n_boot=0)
-    with pytest.raises(JobhandicapError, match="method"):
-        compare_groups(frame, value="rate", group="type", method="normal")  # type: ignore[arg-type]
-    with pytest.raises(JobhandicapError, match="seed"):
-        compare_groups(frame, value="rate", group="type", seed="one")  # type: ignore[arg-type]
+    with pytest.raises(OptionError, match="n_boot"):
+        compare_groups(frame, value="rate", by="type", n_boot=0)
+    with pytest.raises(OptionError, match="method"):
+        compare_groups(frame, value="rate", by="type", method="normal")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="seed"):
+        compare_groups(frame, value="rate", by="type", seed="one")  # type: ignore[arg-type]
+    with pytest.warns(DeprecationWarning, match=r"compare_groups\(group=\.\.\.\)"):
+        old = compare_groups(frame, value="rate", group="type", n_boot=50)  # type: ignore[call-arg]
+    pd.testing.assert_frame_equal(old, compare_groups(frame, value="rate", by="type", n_boot=50))
+
+
+def test_compare_groups_is_reproducible_by_default_and_warns_on_small_groups() -> None:
+    frame = group_frame()  # 12 and 16 units: below the small-base threshold of 30
+    with pytest.warns(SmallSampleWarning, match="fewer than 30 units"):
+        first = compare_groups(frame, value="rate", by="type", n_boot=200)
+    with pytest.warns(SmallSampleWarning):
+        second = compare_groups(frame, value="rate", by="type", n_boot=200)
+    pd.testing.assert_frame_equal(first, second)
 
 
 def test_compare_groups_bca_gives_an_interval_around_the_difference() -> None:
     result = compare_groups(
-        group_frame(), value="rate", group="type", n_boot=1000, seed=3, method="bca"
+        group_frame(), value="rate", by="type", n_boot=1000, seed=3, method="bca"
     )
     row = result.iloc[0]
     assert row["boot_ci_low"] < row["difference"] < row["boot_ci_high"]
@@ -536,10 +595,10 @@ def test_compare_groups_is_reproducible_and_ignores_row_order(
     before = frame.copy(deep=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallSampleWarning)
-        first = compare_groups(frame, value="value", group="g", n_boot=200, seed=seed)
-        second = compare_groups(frame, value="value", group="g", n_boot=200, seed=seed)
+        first = compare_groups(frame, value="value", by="g", n_boot=200, seed=seed)
+        second = compare_groups(frame, value="value", by="g", n_boot=200, seed=seed)
         permuted = compare_groups(
-            shuffled(frame, seed), value="value", group="g", n_boot=200, seed=seed
+            shuffled(frame, seed), value="value", by="g", n_boot=200, seed=seed
         )
     pd.testing.assert_frame_equal(frame, before)
     pd.testing.assert_frame_equal(first, second)
@@ -558,8 +617,8 @@ def test_compare_groups_difference_shifts_with_the_group(
     moved = frame.assign(value=frame["value"] + np.where(frame["g"] == "b", shift, 0.0))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallSampleWarning)
-        base = compare_groups(frame, value="value", group="g", n_boot=50, seed=1)
-        after = compare_groups(moved, value="value", group="g", n_boot=50, seed=1)
+        base = compare_groups(frame, value="value", by="g", n_boot=50, seed=1)
+        after = compare_groups(moved, value="value", by="g", n_boot=50, seed=1)
     assert after["difference"].iloc[0] == pytest.approx(
         base["difference"].iloc[0] + shift, abs=1e-9
     )
@@ -573,7 +632,7 @@ def test_best_practice_on_the_example_data(example: ExampleData) -> None:
     assert len(result) == example.profiles["jobcentre"].nunique()
     assert result["jobcentre"].is_monotonic_increasing
     assert list(result.columns) == [
-        "jobcentre", "n", "count", "rate", "ci_low", "ci_high", "shrunk", "weight",
+        "jobcentre", "n", "count", "share", "ci_low", "ci_high", "shrunk", "weight",
         "high_95", "positive_deviant", "score", "rank", "strategy",
     ]  # fmt: skip
     deviants = result[result["positive_deviant"]]
@@ -581,7 +640,7 @@ def test_best_practice_on_the_example_data(example: ExampleData) -> None:
     assert (deviants["shrunk"] > deviants["high_95"]).all()
     # Every positive deviant is above the funnel on its raw rate too.
     year = example.outcomes[example.outcomes["year"] == 2019]
-    flags = funnel(year, count="entered_job", total="persons", levels=0.95)
+    flags = funnel(year, count="entered_job", total="persons", limits=0.95)
     above = set(flags.loc[flags["flag_95"] == "above", "jobcentre"])
     assert set(deviants["jobcentre"]) <= above
     # The strategy columns are score_strategies' own.

@@ -642,7 +642,7 @@ def test_funnel_plot_limit_columns_and_target_option() -> None:
 def test_funnel_plot_bad_input() -> None:
     with pytest.raises(MissingColumnsError, match="low_95"):
         funnel_plot(small_funnel().drop(columns=["low_95", "low_998"]))
-    with pytest.raises(MissingColumnsError, match="rate"):
+    with pytest.raises(MissingColumnsError, match="share"):
         funnel_plot(small_funnel().drop(columns="rate"))
     with pytest.raises(MissingColumnsError, match="unit"):
         funnel_plot(small_funnel(), unit="unit")

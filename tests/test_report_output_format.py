@@ -102,7 +102,7 @@ def test_column_kinds_follow_the_table() -> None:
     assert _report_format.column_kind("survey_top_box", "ci_low", share) == "share"
     # A rate per 1,000 residents is not a share; its interval neither.
     assert _report_format.column_kind("rates_per_population", "rate", share) == "number"
-    assert _report_format.column_kind("funnel", "high_99.8", share) == "share"
+    assert _report_format.column_kind("funnel", "high_99_8", share) == "share"
     years = pd.Series([2018], dtype="int64")
     assert _report_format.column_kind("processing_time", "year", years) == "code"
     assert _report_format.column_kind("processing_time", "n", years) == "count"

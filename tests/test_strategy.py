@@ -12,7 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobhandicap.errors import JobhandicapError, MissingColumnsError, SchemaError
+from jobhandicap.errors import (
+    ArgumentTypeError,
+    JobhandicapError,
+    MissingColumnsError,
+    OptionError,
+    SchemaError,
+)
 from jobhandicap.strategy import (
     DEFAULT_SPEC,
     STRATEGY_TYPES,
@@ -934,3 +940,29 @@ def test_scoring_in_blocks_gives_the_same_result(monkeypatch: pytest.MonkeyPatch
     blocks = strategy_sensitivity(frame, reference_spec(), return_draws=True, **options)
     pd.testing.assert_frame_equal(whole[0], blocks[0])
     pd.testing.assert_frame_equal(whole[1], blocks[1])
+
+
+def test_sensitivity_is_reproducible_by_default() -> None:
+    first = strategy_sensitivity(reference_frame(), reference_spec(), draws=200)
+    second = strategy_sensitivity(reference_frame(), reference_spec(), draws=200)
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_strategy_option_and_type_errors_are_value_and_type_errors() -> None:
+    frame, spec = reference_frame(), reference_spec()
+    with pytest.raises(OptionError, match="draws"):
+        strategy_sensitivity(frame, spec, draws=0)
+    with pytest.raises(OptionError, match="normalisation"):
+        strategy_sensitivity(frame, spec, draws=10, normalisations=("log",))
+    with pytest.raises(ArgumentTypeError, match="seed"):
+        strategy_sensitivity(frame, spec, draws=10, seed="1")  # type: ignore[call-overload]
+    with pytest.raises(ArgumentTypeError, match="spec"):
+        score_strategies(frame, "default")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="DataFrame"):
+        score_strategies(frame.to_dict(), spec)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="unit"):
+        score_strategies(frame, spec, unit=1)  # type: ignore[arg-type]
+    with pytest.raises(OptionError, match="may not be called"):
+        score_strategies(frame.rename(columns={"jobcentre": "score"}), spec, unit="score")
+    with pytest.raises(MissingColumnsError):
+        score_strategies(frame, spec, unit="municipality")

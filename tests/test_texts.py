@@ -68,7 +68,7 @@ def _is_used(key: str, code: str, instruments: str) -> bool:
     contribution = re.fullmatch(r"col:contribution_(\w+)", key)
     if contribution:
         return contribution.group(1) in {i.column for i in DEFAULT_SPEC.indicators}
-    return re.fullmatch(r"col:(flag|low|high)_(95|99\.8)", key) is not None
+    return re.fullmatch(r"col:(flag|low|high)_(95|99_8)", key) is not None
 
 
 def test_no_text_is_unused() -> None:

@@ -44,7 +44,13 @@ from jobhandicap._labels import label_key
 from jobhandicap._options import check_choice
 from jobhandicap._packaged import read_csv_table
 from jobhandicap.domain import CompensationScheme, Jobcentre, Municipality, Region, TargetGroup
-from jobhandicap.errors import JobhandicapError, SchemaError, UnknownLabelError, problems_frame
+from jobhandicap.errors import (
+    ArgumentTypeError,
+    OptionError,
+    SchemaError,
+    UnknownLabelError,
+    problems_frame,
+)
 
 __all__ = [
     "DIFFICULTY_LEVELS",
@@ -674,8 +680,11 @@ def jobcentre_codes(
 
     Raises
     ------
-    JobhandicapError
-        When the dates cannot be read as dates or the lengths do not match.
+    ArgumentTypeError
+        When the dates are not dates or date strings (a ``TypeError``).
+    OptionError
+        When a date string cannot be read as a date or the lengths do not match (a
+        ``ValueError``).
 
     Notes
     -----
@@ -699,7 +708,7 @@ def jobcentre_codes(
     try:
         codes, instants = np.broadcast_arrays(codes, instants)
     except ValueError:
-        raise JobhandicapError(
+        raise OptionError(
             f"municipalities ({codes.shape[0]} values) and dates ({instants.shape[0]} values) "
             "must have the same length (or give a single date)"
         ) from None
@@ -725,16 +734,17 @@ def _as_instants(values: Any) -> tuple[npt.NDArray[np.int64], str]:
     array = np.atleast_1d(np.asarray(values))
     if array.dtype.kind == "M" and np.datetime_data(array.dtype)[0] in _UNITS:
         return array.view(np.int64), np.datetime_data(array.dtype)[0]
+    first = array.reshape(-1)[:1]
+    expected = (
+        "dates must be dates (datetime64 values, datetime.date objects or ISO strings such as "
+        f"'2018-01-01'), got values of type {array.dtype} such as {first!r}"
+    )
+    if array.dtype.kind not in "MUSO":
+        raise ArgumentTypeError(expected)
     try:
-        if array.dtype.kind not in "MUSO":
-            raise TypeError
         return array.astype("datetime64[D]").astype(np.int64), "D"
     except (TypeError, ValueError):
-        first = array.reshape(-1)[:1]
-        raise JobhandicapError(
-            f"dates must be dates (datetime64 values, datetime.date objects or ISO strings "
-            f"such as '2018-01-01'), got values of type {array.dtype} such as {first!r}"
-        ) from None
+        raise OptionError(expected) from None
 
 
 def schemes() -> pd.DataFrame:

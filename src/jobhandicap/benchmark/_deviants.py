@@ -14,11 +14,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from jobhandicap._defaults import DEFAULT_LEVEL
 from jobhandicap._grouping import check_columns
+from jobhandicap._options import check_level
 from jobhandicap.benchmark._funnel import _suffix, funnel
 from jobhandicap.benchmark._shrinkage import shrink_rates
 from jobhandicap.errors import JobhandicapError
-from jobhandicap.stats._core import check_level
 from jobhandicap.strategy import DEFAULT_SPEC, StrategySpec, score_strategies
 
 __all__ = ["best_practice"]
@@ -32,7 +33,7 @@ def best_practice(
     total: str = "persons",
     year: int | Sequence[int] | None = None,
     spec: StrategySpec | None = None,
-    level: float = 0.95,
+    level: float = DEFAULT_LEVEL,
     overdispersion: bool | float = False,
 ) -> pd.DataFrame:
     r"""Positive deviants: jobcentres doing better than chance allows, with their strategy.
@@ -55,7 +56,8 @@ def best_practice(
     spec
         The strategy specification; :data:`jobhandicap.strategy.DEFAULT_SPEC` by default.
     level
-        Level of the upper funnel limit a positive deviant must exceed.
+        Level of the upper funnel limit a positive deviant must exceed, and of the Wilson
+        interval of each jobcentre's share.
     overdispersion
         Use Spiegelhalter's overdispersed limits (see :func:`funnel`): a positive deviant
         must then beat the ordinary spread *between* jobcentres, not just chance. A number is
@@ -66,7 +68,7 @@ def best_practice(
     pandas.DataFrame
         Every jobcentre of ``outcomes`` (sorted by code), not just the deviants, so that the
         deviants can be set against the rest (for example ``pd.crosstab(result["strategy"],
-        result["positive_deviant"])``): ``jobcentre``, ``n``, ``count``, ``rate``,
+        result["positive_deviant"])``): ``jobcentre``, ``n``, ``count``, ``share``,
         ``ci_low``, ``ci_high`` (Wilson), ``shrunk``, ``weight`` (from
         :func:`shrink_rates`), ``high_<L>`` (the upper funnel limit at ``level``, named as in
         :func:`funnel`), ``positive_deviant`` (bool), ``score``, ``rank`` and ``strategy``
@@ -122,7 +124,10 @@ def best_practice(
     --------
     >>> from jobhandicap.datasets import load_example
     >>> data = load_example()
-    >>> result = best_practice(data.outcomes, data.profiles, year=2019)
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # some jobcentres have fewer than 30 persons
+    ...     result = best_practice(data.outcomes, data.profiles, year=2019)
     >>> len(result), result["positive_deviant"].dtype
     (94, dtype('bool'))
     >>> deviants = result[result["positive_deviant"]]
@@ -148,15 +153,15 @@ def best_practice(
         selected,
         count=count,
         total=total,
-        by="jobcentre",
-        levels=(level,),
+        unit="jobcentre",
+        limits=(level,),
         overdispersion=overdispersion,
         level=level,
     )
-    shrunk = shrink_rates(selected, count=count, total=total, by="jobcentre")
+    shrunk = shrink_rates(selected, count=count, total=total, unit="jobcentre")
     scores = score_strategies(profiles, DEFAULT_SPEC if spec is None else spec)
     high = f"high_{_suffix(level)}"
-    result = funnelled[["jobcentre", "n", "count", "rate", "ci_low", "ci_high"]].assign(
+    result = funnelled[["jobcentre", "n", "count", "share", "ci_low", "ci_high"]].assign(
         shrunk=shrunk["shrunk"].to_numpy(),
         weight=shrunk["weight"].to_numpy(),
         **{high: funnelled[high].to_numpy()},

@@ -1,22 +1,25 @@
 """Funnel-plot data: each unit's rate against control limits that depend on its size.
 
-This module computes, per unit, the rate with its Wilson interval, the p-value against the
-target, and for each level the exact binomial (or overdispersed arcsine) control limits and a
-``"below"``/``"within"``/``"above"`` flag, optionally by false-discovery-rate control over all
-units (:func:`funnel`, with the flag categories :data:`FLAGS`).
+This module computes, per unit, the share with its Wilson interval, the p-value against the
+target, and for each control-limit level (``limits=``) the exact binomial (or overdispersed
+arcsine) control limits and a ``"below"``/``"within"``/``"above"`` flag, optionally by
+false-discovery-rate control over all units (:func:`funnel`, with the flag categories
+:data:`FLAGS`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap.benchmark._units import _unit_counts
-from jobhandicap.errors import JobhandicapError
+from jobhandicap._defaults import DEFAULT_LEVEL
+from jobhandicap._options import check_choice, check_level, renamed, warn_small_bases
+from jobhandicap.benchmark._units import _unit_counts, unit_labels
+from jobhandicap.errors import ArgumentTypeError, OptionError
 from jobhandicap.stats import (
     benjamini_hochberg,
     funnel_limits,
@@ -24,7 +27,7 @@ from jobhandicap.stats import (
     wilson_interval,
 )
 from jobhandicap.stats import overdispersion as _overdispersion
-from jobhandicap.stats._core import check_level, lazy_module
+from jobhandicap.stats._core import lazy_module
 
 if TYPE_CHECKING:
     from scipy import special as _special
@@ -38,18 +41,20 @@ FLAGS = ("below", "within", "above")
 
 
 def _suffix(level: float) -> str:
-    """Column suffix of a level: 0.95 -> '95', 0.998 -> '99.8'."""
-    return f"{round(100.0 * level, 6):g}"
+    """Column suffix of a level: 0.95 -> '95', 0.998 -> '99_8' (no dots in column names)."""
+    return f"{round(100.0 * level, 6):g}".replace(".", "_")
 
 
-def _levels(levels: float | Sequence[float]) -> tuple[float, ...]:
-    listed = [levels] if isinstance(levels, int | float | np.floating) else list(levels)
+def _limits(limits: float | Sequence[float]) -> tuple[float, ...]:
+    if isinstance(cast(object, limits), str):  # a str is a Sequence: "95" would be 9 and 5
+        raise ArgumentTypeError(f"limits must be a level or a sequence of levels, got {limits!r}")
+    listed = [limits] if isinstance(limits, int | float | np.floating) else list(limits)
     if not listed:
-        raise JobhandicapError("levels must name at least one level, such as (0.95, 0.998)")
-    checked = tuple(check_level(level) for level in listed)
+        raise OptionError("limits must name at least one level, such as (0.95, 0.998)")
+    checked = tuple(check_level(level, "limits") for level in listed)
     suffixes = [_suffix(level) for level in checked]
     if len(set(suffixes)) != len(suffixes):
-        raise JobhandicapError(f"levels must differ from each other, got {listed}")
+        raise OptionError(f"limits must differ from each other, got {listed}")
     return checked
 
 
@@ -57,17 +62,18 @@ def _flags(codes: npt.NDArray[np.int8]) -> pd.Categorical[str]:
     return pd.Categorical.from_codes(codes.astype(np.int64), categories=pd.Index(FLAGS))
 
 
+@renamed(by="unit", levels="limits")
 def funnel(
     frame: pd.DataFrame,
     *,
     count: str,
     total: str,
-    by: str | Sequence[str] | None = "jobcentre",
+    unit: str | Sequence[str] | None = "jobcentre",
     target: float | None = None,
-    levels: float | Sequence[float] = (0.95, 0.998),
+    limits: float | Sequence[float] = (0.95, 0.998),
     overdispersion: bool | float = False,
     adjust: Literal["fdr"] | None = None,
-    level: float = 0.95,
+    level: float = DEFAULT_LEVEL,
 ) -> pd.DataFrame:
     r"""Funnel-plot data: each unit's rate against control limits at its size.
 
@@ -79,15 +85,18 @@ def funnel(
     count, total
         Names of the count (numerator) and total (denominator) columns: whole numbers,
         ``0 <= count <= total``.
-    by
-        The unit column(s). Rows of the same unit are summed first (so select one year of the
-        outcomes frame, or pass several to pool them). ``None``: every row is a unit.
+    unit
+        The unit column(s), the compared entity. Rows of the same unit are summed first (so
+        select one year of the outcomes frame, or pass several to pool them). ``None``: every
+        row is a unit. (``by=``, its name before 0.2, still works with a
+        ``DeprecationWarning``.)
     target
         The target proportion :math:`p_0`, strictly between 0 and 1; by default the pooled
         rate :math:`\sum_i x_i / \sum_i n_i`.
-    levels
-        Coverage of the control limits; 95 % and 99.8 % (about 2 and 3 standard errors) are
-        Spiegelhalter's usual pair.
+    limits
+        Coverage of the control limits, one level or several; 95 % and 99.8 % (about 2 and 3
+        standard errors) are Spiegelhalter's usual pair. (``levels=``, its name before 0.2,
+        still works with a ``DeprecationWarning``.)
     overdispersion
         If ``True``, estimate the between-unit variance :math:`\hat\tau^2` and use Spiegelhalter's
         random-effects limits on the arcsine scale, widened by it (see Notes). Use it when the
@@ -98,28 +107,29 @@ def funnel(
     adjust
         ``None`` (default): a unit is flagged when its rate lies outside the limits.
         ``"fdr"``: flag by the Benjamini–Hochberg procedure over all units instead, controlling
-        the false discovery rate at :math:`1 - \text{level}` for each level.
+        the false discovery rate at :math:`1 - L` for each level :math:`L` of ``limits``.
     level
         Confidence level of each unit's own Wilson interval (``ci_low``, ``ci_high``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per unit (sorted by the unit columns; in input order when ``by`` is None):
+        One row per unit (sorted by the unit columns; in input order when ``unit`` is None):
 
         - the unit column(s);
-        - ``n`` (the summed total), ``count``, ``rate`` (:math:`x/n`), ``ci_low``,
-          ``ci_high`` (Wilson interval of the rate at ``level``);
-        - ``p_value``: two-sided p-value of the rate against the target (see Notes);
-        - for each level, ``low_<L>``, ``high_<L>`` (the limits at the unit's ``n``) and
-          ``flag_<L>`` (categorical ``"below"``, ``"within"``, ``"above"``), where ``<L>`` is
-          the level in per cent without trailing zeros: ``low_95``, ``high_95``,
-          ``flag_95``, ``low_99.8``, ``high_99.8``, ``flag_99.8``.
+        - ``n`` (the summed total), ``count``, ``share`` (:math:`x/n`), ``ci_low``,
+          ``ci_high`` (Wilson interval of the share at ``level``);
+        - ``p_value``: two-sided p-value of the share against the target (see Notes);
+        - for each level of ``limits``, ``low_<L>``, ``high_<L>`` (the limits at the unit's
+          ``n``) and ``flag_<L>`` (categorical ``"below"``, ``"within"``, ``"above"``), where
+          ``<L>`` is the level in per cent without trailing zeros and with ``_`` for the
+          decimal point: ``low_95``, ``high_95``, ``flag_95``, ``low_99_8``, ``high_99_8``,
+          ``flag_99_8``.
 
         ``DataFrame.attrs`` holds the settings and the overdispersion estimates, which
         concern all units rather than one: ``target`` (:math:`p_0`), ``phi``
         (:math:`\hat\phi`), ``tau2`` (:math:`\hat\tau^2`), ``overdispersion`` (whether the
-        limits use :math:`\hat\tau^2`), ``adjust`` and ``levels``. :math:`\hat\phi` and
+        limits use :math:`\hat\tau^2`), ``adjust``, ``limits`` and ``level``. :math:`\hat\phi` and
         :math:`\hat\tau^2` are always estimated, so they can tell you whether to ask for
         ``overdispersion=True``. (``attrs`` survive ``round`` and selections but not every
         pandas operation: read them from the result directly.)
@@ -132,9 +142,18 @@ def funnel(
         If a count or total is missing, not a number, negative, not whole, or a count
         exceeds its total (``problems`` lists every such row), a unit is missing, or a unit's
         total is 0.
+    OptionError
+        If ``target`` is not strictly between 0 and 1, a level is not in (0, 1), or
+        ``adjust`` is unknown (an :class:`~jobhandicap.errors.OptionError` is a
+        ``ValueError``).
     JobhandicapError
-        If there are fewer than two units, ``target`` is not strictly between 0 and 1, a
-        level is not in (0, 1), or ``adjust`` is unknown.
+        If there are fewer than two units.
+
+    Warns
+    -----
+    SmallSampleWarning
+        When a unit's total is below :data:`~jobhandicap._defaults.SMALL_BASE` (30): its
+        share moves by several points with one person more or less.
 
     Notes
     -----
@@ -192,9 +211,12 @@ def funnel(
     >>> import pandas as pd
     >>> units = pd.DataFrame({"jobcentre": [101, 147, 151, 153],
     ...                       "entered_job": [6, 20, 150, 35], "persons": [10, 50, 200, 40]})
-    >>> result = funnel(units, count="entered_job", total="persons", target=0.6, levels=0.95)
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # two units have fewer than 30 persons
+    ...     result = funnel(units, count="entered_job", total="persons", target=0.6, limits=0.95)
     >>> result.round(3)
-       jobcentre    n  count   rate  ci_low  ci_high  p_value  low_95  high_95 flag_95
+       jobcentre    n  count  share  ci_low  ci_high  p_value  low_95  high_95 flag_95
     0        101   10      6  0.600   0.313    0.832    0.985   0.230    0.853  within
     1        147   50     20  0.400   0.276    0.538    0.005   0.452    0.724   below
     2        151  200    150  0.750   0.686    0.805    0.000   0.529    0.665   above
@@ -202,23 +224,23 @@ def funnel(
     >>> round(result.attrs["phi"], 3), result.attrs["target"]
     (10.053, 0.6)
     """
-    units, x, n = _unit_counts(frame, count, total, by, what="frame", binomial=True, whole=True)
+    units, x, n = _unit_counts(frame, count, total, unit, what="frame", binomial=True, whole=True)
     if target is None:
         p0 = float(x.sum() / n.sum())
     else:
         try:
             p0 = float(target)
         except (TypeError, ValueError) as exc:
-            raise JobhandicapError(
+            raise ArgumentTypeError(
                 f"target must be a proportion strictly between 0 and 1, got {target!r}"
             ) from exc
         if not 0.0 < p0 < 1.0:
-            raise JobhandicapError(
+            raise OptionError(
                 f"target must be a proportion strictly between 0 and 1, got {target!r}"
             )
-    checked_levels = _levels(levels)
-    if adjust not in (None, "fdr"):
-        raise JobhandicapError(f"adjust must be None or 'fdr', got {adjust!r}")
+    checked_limits = _limits(limits)
+    if adjust is not None:
+        check_choice("adjust", adjust, ("fdr",))
     given: float | None = None
     if not isinstance(overdispersion, bool | np.bool_):
         try:
@@ -226,11 +248,13 @@ def funnel(
         except (TypeError, ValueError):
             given = None
         if given is None or not np.isfinite(given) or given < 0:
-            raise JobhandicapError(
+            raise OptionError(
                 "overdispersion must be True, False or a between-unit variance tau2 >= 0 on the "
                 f"arcsine scale, got {overdispersion!r}"
             )
-    check_level(level)
+    level = check_level(level)
+    # stacklevel 4: past this function and the renamed() wrapper, to the caller
+    warn_small_bases(n, "persons", labels=unit_labels(units), stacklevel=4)
 
     rate = x / n
     share = wilson_interval(x, n, level=level)
@@ -248,12 +272,12 @@ def funnel(
     columns: dict[str, Any] = {
         "n": n.astype(np.int64),
         "count": x.astype(np.int64),
-        "rate": rate,
+        "share": rate,
         "ci_low": share.ci_low,
         "ci_high": share.ci_high,
         "p_value": p_value,
     }
-    for lv in checked_levels:
+    for lv in checked_limits:
         if widened:
             low, high = funnel_limits(p0, n, level=lv, overdispersion=tau2)
         else:
@@ -275,6 +299,7 @@ def funnel(
         "tau2": float(tau2),
         "overdispersion": widened,
         "adjust": adjust,
-        "levels": checked_levels,
+        "limits": checked_limits,
+        "level": level,
     }
     return result

@@ -10,15 +10,27 @@ from __future__ import annotations
 import contextlib
 import warnings
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from jobhandicap._defaults import DEFAULT_LEVEL, DEFAULT_N_BOOT, DEFAULT_SEED
 from jobhandicap._grouping import check_columns
+from jobhandicap._options import (
+    Seed,
+    check_choice,
+    check_count,
+    check_level,
+    generator,
+    renamed,
+    warn_small_bases,
+)
 from jobhandicap.benchmark._units import _numbers, _row_problems
 from jobhandicap.errors import (
+    ArgumentTypeError,
     JobhandicapError,
+    OptionError,
     SchemaError,
     SmallSampleWarning,
     UnknownLabelError,
@@ -26,7 +38,24 @@ from jobhandicap.errors import (
 )
 from jobhandicap.stats import bootstrap_difference, hedges_g, welch_difference
 from jobhandicap.stats._core import FloatArray
-from jobhandicap.stats.resampling import Method, Seed, _check_options, _generator
+
+#: The bootstrap intervals :func:`compare_groups` offers.
+Method = Literal["percentile", "bca"]
+
+#: The result's own columns; the grouping column may not be called like one of them.
+_COLUMNS = (
+    "reference",
+    "n",
+    "n_reference",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "boot_ci_low",
+    "boot_ci_high",
+    "hedges_g",
+    "mean",
+    "mean_reference",
+)
 
 __all__ = ["compare_groups"]
 
@@ -61,15 +90,16 @@ def _groups(
     return names, samples
 
 
+@renamed(group="by")
 def compare_groups(
     frame: pd.DataFrame,
     *,
     value: str,
-    group: str,
+    by: str,
     reference: Any = None,
-    n_boot: int = 9_999,
-    seed: Seed = None,
-    level: float = 0.95,
+    n_boot: int = DEFAULT_N_BOOT,
+    seed: Seed = DEFAULT_SEED,
+    level: float = DEFAULT_LEVEL,
     method: Method = "percentile",
 ) -> pd.DataFrame:
     r"""Difference in means of a unit-level value between each group and a reference group.
@@ -82,19 +112,23 @@ def compare_groups(
     value
         The numeric column to compare. Missing values are left out; infinite ones are an
         error.
-    group
-        The column holding each unit's group. Rows with a missing group are left out (a unit
-        without a strategy type, for example).
+    by
+        The grouping column: each unit's group. Rows with a missing group are left out (a unit
+        without a strategy type, for example). (``group=``, its name before 0.2, still works
+        with a ``DeprecationWarning``.)
     reference
         The group the others are compared with. Default: the first group in sorted order —
         for a categorical column the first category present (``"proactive"`` for the
         strategy types, so pass ``reference="reactive"`` to measure how much better the
         others do), for ``True``/``False`` ``False``.
     n_boot
-        Bootstrap resamples per comparison.
+        Bootstrap resamples per comparison (resampling with replacement: a bootstrap, not a
+        permutation test); :data:`~jobhandicap._defaults.DEFAULT_N_BOOT` (1,999) by default.
     seed
         An integer or :class:`numpy.random.Generator` for the bootstrap; the comparisons use
-        one generator in the order of the result's rows. ``None`` is not reproducible.
+        one generator in the order of the result's rows. The default
+        (:data:`~jobhandicap._defaults.DEFAULT_SEED`) makes the result reproducible; ``None``
+        draws fresh entropy (a different bootstrap interval on every call).
     level
         Confidence level of both intervals.
     method
@@ -103,29 +137,36 @@ def compare_groups(
     Returns
     -------
     pandas.DataFrame
-        One row per non-reference group, in group order: ``group``, ``reference`` (both with
-        the dtype of the group column), ``n``, ``n_reference``, ``mean``,
-        ``mean_reference``, ``difference`` (mean minus reference mean), ``ci_low``,
-        ``ci_high`` (Welch interval), ``boot_ci_low``, ``boot_ci_high`` (bootstrap interval)
-        and ``hedges_g``. Intervals are NaN when either group has fewer than two values;
-        ``hedges_g`` is NaN when it is undefined (no variation within the groups).
+        One row per non-reference group, in group order: the group, in a column named like
+        ``by``, and ``reference`` (both with the dtype of the grouping column), ``n`` and
+        ``n_reference`` (units with a value), ``difference`` (mean minus reference mean),
+        ``ci_low``, ``ci_high`` (Welch interval), ``boot_ci_low``, ``boot_ci_high`` (bootstrap
+        interval), ``hedges_g``, ``mean`` and ``mean_reference``. Intervals are NaN when
+        either group has fewer than two values; ``hedges_g`` is NaN when it is undefined (no
+        variation within the groups).
 
     Raises
     ------
     MissingColumnsError
-        If ``value`` or ``group`` is missing.
+        If ``value`` or ``by`` is missing.
     SchemaError
         If ``value`` is not numeric or holds infinite values.
     UnknownLabelError
         If ``reference`` is not one of the groups.
+    OptionError
+        If ``n_boot``, ``level``, ``method`` or ``seed`` has a bad value, or ``by`` is named
+        like a column of the result (a ``ValueError``).
+    ArgumentTypeError
+        If ``by``, ``n_boot``, ``level`` or ``seed`` has the wrong type (a ``TypeError``).
     JobhandicapError
-        If fewer than two groups have values, or ``n_boot``, ``level``, ``method`` or
-        ``seed`` is invalid.
+        If fewer than two groups have values.
 
     Warns
     -----
     SmallSampleWarning
-        When a group has fewer than two values (its intervals are NaN).
+        Once, when a compared group has fewer than
+        :data:`~jobhandicap._defaults.SMALL_BASE` (30) units with a value; with fewer than two
+        its intervals are NaN.
 
     Notes
     -----
@@ -162,18 +203,33 @@ def compare_groups(
     ...          0.48, 0.42, 0.51, 0.40]
     >>> units = pd.DataFrame({"rate": pro + other,
     ...                       "proactive": [True] * len(pro) + [False] * len(other)})
-    >>> result = compare_groups(units, value="rate", group="proactive", n_boot=2000, seed=1)
-    >>> columns = ["group", "reference", "n", "n_reference", "difference", "ci_low", "ci_high"]
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # groups of 12 and 16 jobcentres are small
+    ...     result = compare_groups(units, value="rate", by="proactive", n_boot=2000, seed=1)
+    >>> columns = ["proactive", "reference", "n", "n_reference", "difference", "ci_low", "ci_high"]
     >>> result[columns].round(6)
-       group  reference   n  n_reference  difference    ci_low   ci_high
-    0   True      False  12           16        0.11  0.067158  0.152842
+       proactive  reference   n  n_reference  difference    ci_low   ci_high
+    0       True      False  12           16        0.11  0.067158  0.152842
     >>> row = result.iloc[0]
     >>> round(float(row["hedges_g"]), 4), bool(row["boot_ci_low"] < 0.11 < row["boot_ci_high"])
     (2.0394, True)
     """
-    check_columns(frame, [value, group], "frame")
-    _check_options(n_boot, level, method)
-    rng = _generator(seed)
+    if not isinstance(by, str) or not isinstance(value, str):
+        raise ArgumentTypeError(
+            f"value and by must each name one column, got {value!r} and {by!r}"
+        )
+    if by in _COLUMNS:
+        raise OptionError(
+            f"the grouping column may not be called {by!r}: the result has a column of that "
+            "name; rename it first"
+        )
+    check_columns(frame, [value, by], "frame")
+    n_boot = check_count(n_boot, "n_boot", minimum=1)
+    level = check_level(level)
+    check_choice("method", method, ("percentile", "bca"))
+    rng = generator(seed)
+    group = by
     names, samples = _groups(frame, value, group)
     if len(names) < 2:
         raise JobhandicapError(
@@ -191,27 +247,33 @@ def compare_groups(
         ref = matches[0]
     base = samples[ref]
     others = [i for i in range(len(names)) if i != ref]
+    warn_small_bases(
+        [samples[i].size for i in [ref, *others]],
+        "units",
+        labels=[str(names[i]) for i in [ref, *others]],
+        stacklevel=4,  # past this function and the renamed() wrapper, to the caller
+    )
     rows: list[dict[str, Any]] = []
     for i in others:
         sample = samples[i]
         row: dict[str, Any] = {
             "n": sample.size,
             "n_reference": base.size,
-            "mean": float(sample.mean()),
-            "mean_reference": float(base.mean()),
             "difference": float(sample.mean() - base.mean()),
             "ci_low": np.nan,
             "ci_high": np.nan,
             "boot_ci_low": np.nan,
             "boot_ci_high": np.nan,
             "hedges_g": np.nan,
+            "mean": float(sample.mean()),
+            "mean_reference": float(base.mean()),
         }
         if min(sample.size, base.size) < 2:
             warnings.warn(
                 f"group {names[i]!r} ({sample.size} values) or reference {names[ref]!r} "
                 f"({base.size} values) has fewer than two values; its intervals are NaN",
                 SmallSampleWarning,
-                stacklevel=2,
+                stacklevel=3,  # past the renamed() wrapper, to the caller
             )
         else:
             welch = welch_difference(sample, base, level=level)
@@ -230,7 +292,7 @@ def compare_groups(
     dtype = frame[group].dtype
     labels = pd.DataFrame(
         {
-            "group": pd.Series([names[i] for i in others], dtype=dtype),
+            by: pd.Series([names[i] for i in others], dtype=dtype),
             "reference": pd.Series([names[ref]] * len(others), dtype=dtype),
         }
     )

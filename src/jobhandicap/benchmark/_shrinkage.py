@@ -13,8 +13,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from jobhandicap._options import check_choice, renamed
 from jobhandicap.benchmark._units import _unit_counts
-from jobhandicap.errors import JobhandicapError
+from jobhandicap.errors import ArgumentTypeError, OptionError
 from jobhandicap.stats import shrink_binomial, shrink_poisson
 
 __all__ = ["shrink_rates"]
@@ -22,12 +23,13 @@ __all__ = ["shrink_rates"]
 Family = Literal["binomial", "poisson"]
 
 
+@renamed(by="unit")
 def shrink_rates(
     frame: pd.DataFrame,
     *,
     count: str,
     total: str,
-    by: str | Sequence[str] | None = "jobcentre",
+    unit: str | Sequence[str] | None = "jobcentre",
     family: Family = "binomial",
     per: float | None = None,
 ) -> pd.DataFrame:
@@ -46,8 +48,10 @@ def shrink_rates(
         column: the people at risk for ``family="binomial"`` (``count <= total``), the
         population or person-time for ``family="poisson"``. Counts non-negative, totals
         positive per unit; whole numbers are not required.
-    by
-        The unit column(s); rows of one unit are summed first. ``None``: every row is a unit.
+    unit
+        The unit column(s), the compared entity; rows of one unit are summed first. ``None``:
+        every row is a unit. (``by=``, its name before 0.2, still works with a
+        ``DeprecationWarning``.)
     family
         ``"binomial"`` for a share of the total, ``"poisson"`` for a rate per population.
     per
@@ -58,7 +62,7 @@ def shrink_rates(
     Returns
     -------
     pandas.DataFrame
-        One row per unit (sorted; input order when ``by`` is None): the unit column(s),
+        One row per unit (sorted; input order when ``unit`` is None): the unit column(s),
         ``n`` (summed total), ``count`` (summed count), ``raw`` (:math:`r_i`), ``shrunk``
         (:math:`\tilde r_i`) and ``weight`` (:math:`C_i`, 1 = the unit's own rate is kept,
         0 = fully shrunk to the mean). ``attrs`` holds ``family``, ``per``, ``mean``
@@ -72,8 +76,10 @@ def shrink_rates(
     SchemaError
         If a count or total is missing, not a number or negative, a count exceeds its total
         (binomial), a unit is missing, or a unit's total is 0.
+    OptionError
+        If ``family`` is unknown or ``per`` is not positive (a ``ValueError``).
     JobhandicapError
-        If there are fewer than two units, ``family`` is unknown or ``per`` is not positive.
+        If there are fewer than two units.
 
     Notes
     -----
@@ -91,7 +97,7 @@ def shrink_rates(
     The between-unit variance :math:`\hat A` is truncated at 0; then every unit is shrunk
     all the way to :math:`m`. A small unit's rate is mostly noise, so it is pulled most;
     a large unit keeps nearly its own rate. :math:`\tilde r_i` always lies between
-    :math:`r_i` and :math:`m`.
+    :math:`r_i` and :math:`m`. Small units are what shrinkage is for, so they do not warn.
 
     References
     ----------
@@ -110,20 +116,19 @@ def shrink_rates(
     2        151  200    150  0.750   0.747   0.946
     3        153   40     35  0.875   0.837   0.778
     """
-    if family not in ("binomial", "poisson"):
-        raise JobhandicapError(f"family must be 'binomial' or 'poisson', got {family!r}")
+    check_choice("family", family, ("binomial", "poisson"))
     scale = 1.0
     if per is not None:
         try:
             scale = float(per)
         except (TypeError, ValueError) as exc:
-            raise JobhandicapError(
+            raise ArgumentTypeError(
                 f"per must be a positive number such as 1000, got {per!r}"
             ) from exc
         if not (np.isfinite(scale) and scale > 0.0):
-            raise JobhandicapError(f"per must be a positive number such as 1000, got {per!r}")
+            raise OptionError(f"per must be a positive number such as 1000, got {per!r}")
     units, x, n = _unit_counts(
-        frame, count, total, by, what="frame", binomial=family == "binomial", whole=False
+        frame, count, total, unit, what="frame", binomial=family == "binomial", whole=False
     )
     if family == "binomial":
         fitted = shrink_binomial(x, n)

@@ -18,7 +18,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._grouping import as_by, check_columns
-from jobhandicap.errors import JobhandicapError, SchemaError, problems_frame
+from jobhandicap.errors import (
+    ArgumentTypeError,
+    JobhandicapError,
+    OptionError,
+    SchemaError,
+    problems_frame,
+)
 from jobhandicap.stats._core import FloatArray
 
 _COUNT = "__count__"
@@ -80,15 +86,15 @@ def _unit_counts(
     """
     keys = as_by(by)
     if not isinstance(count, str) or not isinstance(total, str):
-        raise JobhandicapError(
+        raise ArgumentTypeError(
             f"count and total must name columns of the {what}, got {count!r} and {total!r}"
         )
     if count == total:
-        raise JobhandicapError(f"count and total name the same column {count!r}")
+        raise OptionError(f"count and total name the same column {count!r}")
     clash = [key for key in keys if key in (count, total)]
     if clash:
-        raise JobhandicapError(
-            f"column {clash[0]!r} cannot be both a unit column (by) and the count or total"
+        raise OptionError(
+            f"column {clash[0]!r} cannot be both a unit column (unit) and the count or total"
         )
     check_columns(frame, [*keys, count, total], what)
     x = _numbers(frame, count, what)
@@ -144,6 +150,14 @@ def _unit_counts(
     if x.size < 2:
         raise JobhandicapError(
             f"comparing units needs at least two of them; the {what} has {x.size}"
-            + (f" (by {keys})" if keys else "")
+            + (f" (units {keys})" if keys else "")
         )
     return units.reset_index(drop=True), x, n
+
+
+def unit_labels(units: pd.DataFrame) -> list[str]:
+    """A label per unit for messages: its key values joined by "/", or its position."""
+    if units.columns.empty:
+        return [f"row {i}" for i in range(len(units))]
+    parts = [units[column].astype("object").astype(str).to_numpy() for column in units.columns]
+    return ["/".join(values) for values in zip(*parts, strict=True)]

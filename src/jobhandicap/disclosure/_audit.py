@@ -23,9 +23,9 @@ from jobhandicap.disclosure._problem import (
     _Problem,
     build,
 )
-from jobhandicap.disclosure._spec import TableSpec, _Error
+from jobhandicap.disclosure._spec import TableSpec
 from jobhandicap.disclosure._suppression import DEFAULT_TOTAL_LABELS
-from jobhandicap.errors import DisclosureError, JobhandicapError
+from jobhandicap.errors import ArgumentTypeError, DisclosureError, OptionError
 
 if TYPE_CHECKING:
     from jobhandicap.disclosure._release import Release
@@ -49,9 +49,9 @@ def _check_options(
     threshold: object, dominance: object, min_width: object, amount_protection: object
 ) -> tuple[int, tuple[int, float], float, float]:
     if isinstance(threshold, bool) or not isinstance(threshold, int | np.integer):
-        raise JobhandicapError(f"threshold must be a whole number of persons, got {threshold!r}")
+        raise ArgumentTypeError(f"threshold must be a whole number of persons, got {threshold!r}")
     if threshold < 3:
-        raise _Error(
+        raise OptionError(
             f"threshold must be at least 3, got {threshold}: below that the small-count marker "
             "itself would tell the value"
         )
@@ -61,18 +61,20 @@ def _check_options(
         or dominance[0] not in (1, 2)
         or not 0 < float(dominance[1]) <= 1
     ):
-        raise _Error(
+        raise OptionError(
             f"dominance must be (n, k) with n 1 or 2 and 0 < k <= 1, e.g. (2, 0.85); got "
             f"{dominance!r}"
         )
     width = default_min_width(int(threshold)) if min_width is None else float(str(min_width))
     if not 0 <= width <= threshold - 2:
-        raise _Error(
+        raise OptionError(
             f"min_width must be between 0 and threshold - 2 = {threshold - 2}, got {min_width!r}"
         )
     protection = float(str(amount_protection))
     if not 0 <= protection <= 1:
-        raise _Error(f"amount_protection must be a share from 0 to 1, got {amount_protection!r}")
+        raise OptionError(
+            f"amount_protection must be a share from 0 to 1, got {amount_protection!r}"
+        )
     return int(threshold), (int(dominance[0]), float(dominance[1])), width, protection
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from jobhandicap import _personal_numbers as _pn
 from jobhandicap.disclosure._pseudonyms import MIN_KEY_BYTES
-from jobhandicap.errors import DisclosureError, JobhandicapError
+from jobhandicap.errors import ArgumentTypeError, DisclosureError
 
 __all__ = ["assert_no_personal_ids", "find_personal_ids", "hide_personal_ids"]
 
@@ -29,7 +29,7 @@ _NUMERIC_OBJECT_KINDS = frozenset({"integer", "floating", "mixed-integer-float",
 _MIXED_OBJECT_KINDS = frozenset({"mixed", "mixed-integer"})
 
 
-class _WrongTypeError(JobhandicapError, TypeError):
+class _WrongTypeError(ArgumentTypeError):
     """An argument of the wrong type (a list where a Series is needed)."""
 
 

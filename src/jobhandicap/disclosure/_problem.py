@@ -19,7 +19,7 @@ from jobhandicap.disclosure import _linear
 from jobhandicap.disclosure._linear import COUNT, Family, Structure, Universe
 from jobhandicap.disclosure._spec import DEFAULT_UNIVERSE, Measure, TableSpec, _as_tuple, _Error
 from jobhandicap.disclosure._suppression import DEFAULT_TOTAL_LABELS
-from jobhandicap.errors import JobhandicapError, MissingColumnsError
+from jobhandicap.errors import ArgumentTypeError, MissingColumnsError
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -338,7 +338,7 @@ def build(
     if not isinstance(tables, Mapping) or not all(
         isinstance(t, pd.DataFrame) for t in tables.values()
     ):
-        raise JobhandicapError("tables must be a mapping of names to pandas DataFrames")
+        raise ArgumentTypeError("tables must be a mapping of names to pandas DataFrames")
     if set(specs) != set(tables):
         raise _Error(
             f"give one TableSpec per table: tables {sorted(tables)}, specs {sorted(specs)}"
@@ -347,7 +347,7 @@ def build(
     clean = {name: table.reset_index(drop=True) for name, table in tables.items()}
     for name, table in clean.items():
         if not isinstance(specs[name], TableSpec):
-            raise JobhandicapError(f"the spec of table {name!r} must be a TableSpec")
+            raise ArgumentTypeError(f"the spec of table {name!r} must be a TableSpec")
         _check_spec(name, table, specs[name])
     if isinstance(microdata, pd.DataFrame):
         unit_frames: Mapping[str, pd.DataFrame] = {DEFAULT_UNIVERSE: microdata}

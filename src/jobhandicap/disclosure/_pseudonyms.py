@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jobhandicap.errors import DisclosureError, JobhandicapError
+from jobhandicap.errors import ArgumentTypeError, DisclosureError, OptionError
 
 __all__ = ["MIN_KEY_BYTES", "pseudonymise"]
 
@@ -131,15 +131,15 @@ def pseudonymise(series: pd.Series, key: bytes | str, *, length: int = 16) -> pd
     Name: person, dtype: string
     """
     if not isinstance(series, pd.Series):
-        raise JobhandicapError(
+        raise ArgumentTypeError(
             "pseudonymise needs one column as a pandas Series (e.g. frame['cpr']), got "
             f"{type(series).__name__}"
         )
     raw_key = _key_bytes(key)
     if isinstance(length, bool) or not isinstance(length, int | np.integer):
-        raise JobhandicapError(f"length must be an integer from 8 to 52, got {length!r}")
+        raise ArgumentTypeError(f"length must be an integer from 8 to 52, got {length!r}")
     if not 8 <= int(length) <= _DIGEST_CHARACTERS:
-        raise JobhandicapError(
+        raise OptionError(
             f"length must be from 8 to {_DIGEST_CHARACTERS} base32 characters, got {length}"
         )
     size = int(length)

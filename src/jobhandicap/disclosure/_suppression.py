@@ -25,8 +25,10 @@ from jobhandicap.disclosure._secondary import (
     _unprotectable,
 )
 from jobhandicap.errors import (
+    ArgumentTypeError,
     JobhandicapError,
     MissingColumnsError,
+    OptionError,
     SchemaError,
     problems_frame,
 )
@@ -331,20 +333,20 @@ def suppress(
     total         52   34    86
     """
     if not isinstance(table, pd.DataFrame):
-        raise JobhandicapError(f"suppress needs a pandas DataFrame, got {type(table).__name__}")
+        raise ArgumentTypeError(f"suppress needs a pandas DataFrame, got {type(table).__name__}")
     if not table.columns.is_unique:
         duplicated = sorted({str(c) for c in table.columns[table.columns.duplicated()]})
         raise JobhandicapError(
             f"the table has duplicate column names {duplicated}; give every column a unique name"
         )
     if isinstance(threshold, bool) or not isinstance(threshold, int | np.integer):
-        raise JobhandicapError(f"threshold must be a whole number of persons, got {threshold!r}")
+        raise ArgumentTypeError(f"threshold must be a whole number of persons, got {threshold!r}")
     if threshold < 1:
-        raise JobhandicapError(f"threshold must be at least 1, got {threshold}")
+        raise OptionError(f"threshold must be at least 1, got {threshold}")
     counts = _listify(count_columns, table.columns)
     groups = _listify(by, table.columns)
     if not counts:
-        raise JobhandicapError("count_columns must name at least one column of counts")
+        raise OptionError("count_columns must name at least one column of counts")
     if linked_columns is None:
         roles = set(counts) | set(groups)
         auto = [
@@ -362,13 +364,13 @@ def suppress(
         raise MissingColumnsError(missing, list(table.columns), "table to suppress")
     overlap = (set(counts) & set(groups)) | (set(linked) & (set(counts) | set(groups)))
     if overlap:
-        raise JobhandicapError(
+        raise OptionError(
             f"column(s) {sorted(map(str, overlap))} cannot be both a count and a grouping or "
             "linked column"
         )
     not_counts = [c for c in links if c not in counts]
     if not_counts:
-        raise JobhandicapError(
+        raise OptionError(
             f"linked_columns keys {sorted(map(str, not_counts))} are not count columns; the "
             f"count columns are {[str(c) for c in counts]}"
         )
@@ -377,7 +379,7 @@ def suppress(
     accepted = {"row", *groups} if groups else {"row", "column"}
     unknown_totals = [t for t in declared if t not in accepted]
     if unknown_totals:
-        raise JobhandicapError(
+        raise OptionError(
             f"unknown entries in totals: {unknown_totals}; accepted are "
             f"{sorted(map(str, accepted))}"
         )
@@ -553,7 +555,7 @@ def render_suppressed(
     1  12   0.4
     """
     if not isinstance(table, pd.DataFrame) or not isinstance(mask, pd.DataFrame):
-        raise JobhandicapError("render_suppressed needs a table and a mask, both DataFrames")
+        raise ArgumentTypeError("render_suppressed needs a table and a mask, both DataFrames")
     if not mask.index.equals(table.index):
         raise JobhandicapError(
             "the mask's index differs from the table's; pass the mask that suppress() returned "

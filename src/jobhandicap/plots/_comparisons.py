@@ -49,7 +49,11 @@ _LIMIT_PATTERN = re.compile(r"^low_(.+)$")
 
 
 def _level_text(suffix: str, lang: Lang) -> str:
-    """``"95"`` -> ``"95 %"``, ``"998"`` -> ``"99.8 %"`` (Danish ``"99,8 %"``)."""
+    """``"95"`` -> ``"95 %"``; ``"99_8"`` (funnel's columns) or ``"998"`` -> ``"99.8 %"``."""
+    whole, _, decimals = suffix.partition("_")
+    if whole.isdigit() and decimals.isdigit():
+        number = f"{whole}.{decimals}" if lang == "en" else f"{whole},{decimals}"
+        return number + ("%" if lang == "en" else " %")
     if suffix.isdigit() and len(suffix) >= 2:
         digits = suffix[:2] + ("." + suffix[2:] if len(suffix) > 2 else "")
         number = digits if lang == "en" else digits.replace(".", ",")
@@ -104,10 +108,11 @@ def funnel_plot(
     Parameters
     ----------
     funnel
-        The frame of :func:`jobhandicap.benchmark.funnel`: a unit column, ``n``, ``rate`` and
-        the limits (pairs of columns ``low_<level>``, ``high_<level>`` such as ``low_95``,
-        ``high_95``, ``low_998``, ``high_998``). ``count`` and ``target`` are used when
-        present. Not modified.
+        The frame of :func:`jobhandicap.benchmark.funnel`: a unit column, ``n``, ``share``
+        (``rate``, its name before 0.2, is read when there is no ``share``) and the limits
+        (pairs of columns ``low_<level>``, ``high_<level>`` such as ``low_95``, ``high_95``,
+        ``low_99_8``, ``high_99_8``). ``count`` and ``target`` are used when present. Not
+        modified.
     lang
         ``"en"`` or ``"da"``.
     unit
@@ -117,7 +122,7 @@ def funnel_plot(
         Display names of the units (``{101: "København"}``); by default the identifier.
     limit_columns
         The limits to draw, as ``{label: (low column, high column)}``; by default every
-        ``low_<level>``/``high_<level>`` pair, labelled with the level (``"998"`` reads
+        ``low_<level>``/``high_<level>`` pair, labelled with the level (``"99_8"`` reads
         99.8 %).
     target
         The target rate (a share) drawn as a horizontal line; by default the ``target``
@@ -142,7 +147,7 @@ def funnel_plot(
     Raises
     ------
     MissingColumnsError
-        When ``n``, ``rate``, a limit column or ``unit`` is missing, or when no limit columns
+        When ``n``, ``share``, a limit column or ``unit`` is missing, or when no limit columns
         are found.
     JobhandicapError
         For an empty frame, non-numeric values or a malformed ``limit_columns``.
@@ -163,14 +168,16 @@ def funnel_plot(
     --------
     >>> import pandas as pd
     >>> funnel = pd.DataFrame({"jobcentre": [101, 147, 751], "n": [10, 50, 200],
-    ...                        "count": [9, 30, 110], "rate": [0.9, 0.6, 0.55],
+    ...                        "count": [9, 30, 110], "share": [0.9, 0.6, 0.55],
     ...                        "low_95": [0.23, 0.45, 0.53], "high_95": [0.85, 0.72, 0.66]})
     >>> fig = funnel_plot(funnel)
     >>> len(fig.axes[0].lines), [t.get_text() for t in fig.axes[0].texts]
     (3, ['101'])
     """
     lang = _check_lang(lang)
-    frame = _check_frame(funnel, ["n", "rate"], "funnel")
+    columns = funnel.columns if isinstance(funnel, pd.DataFrame) else pd.Index([])
+    estimate = "share" if "share" in columns or "rate" not in columns else "rate"
+    frame = _check_frame(funnel, ["n", estimate], "funnel")
     if unit is None:
         first = str(frame.columns[0])
         unit = None if first == "n" else first
@@ -181,7 +188,7 @@ def funnel_plot(
     if needed:
         raise MissingColumnsError(needed, list(frame.columns), "funnel")
     n = _numbers(frame, "n", "funnel")
-    rate = _numbers(frame, "rate", "funnel")
+    rate = _numbers(frame, estimate, "funnel")
     lows = np.column_stack([_numbers(frame, low, "funnel") for _, low, _ in pairs])
     highs = np.column_stack([_numbers(frame, high, "funnel") for _, _, high in pairs])
     width = np.nanmean(highs - lows, axis=0) if np.isfinite(highs - lows).any() else None

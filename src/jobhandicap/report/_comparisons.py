@@ -238,7 +238,7 @@ def benchmark_section(ctx: Context) -> Section:
                 title=ctx.t("funnel", year=year),
                 frame=ctx.with_names(result),
                 spec=_outcome_spec(
-                    row=("rate", "ci_low", "ci_high", "p_value", *flags),
+                    row=("share", "ci_low", "ci_high", "p_value", *flags),
                     base=tuple(c for c in result.columns if str(c).startswith(("low_", "high_"))),
                 ),
                 html_columns=(
@@ -246,7 +246,7 @@ def benchmark_section(ctx: Context) -> Section:
                     "jobcentre_name",
                     "n",
                     "count",
-                    "rate",
+                    "share",
                     "ci_low",
                     "ci_high",
                     *flags,
@@ -258,7 +258,7 @@ def benchmark_section(ctx: Context) -> Section:
         if outer is not None:
             shown = published.table[outer].astype("object")
             above, below = int((shown == "above").sum()), int((shown == "below").sum())
-        visible = published.table[published.table["rate"].notna()]
+        visible = published.table[published.table["share"].notna()]
         ctx.figure(
             section,
             ctx.t("benchmark_fig", year=year),
@@ -294,7 +294,7 @@ def benchmark_section(ctx: Context) -> Section:
                 title=ctx.t("best_practice", year=year),
                 frame=ctx.with_names(best),
                 spec=_outcome_spec(
-                    row=("rate", "ci_low", "ci_high", "shrunk", "positive_deviant"),
+                    row=("share", "ci_low", "ci_high", "shrunk", "positive_deviant"),
                     base=("weight", "high_95"),
                 ),
                 html_columns=(
@@ -302,7 +302,7 @@ def benchmark_section(ctx: Context) -> Section:
                     "jobcentre_name",
                     "n",
                     "count",
-                    "rate",
+                    "share",
                     "ci_low",
                     "ci_high",
                     "shrunk",
@@ -318,13 +318,13 @@ def benchmark_section(ctx: Context) -> Section:
         )
     if practice is not None:
         with ctx.attempt(section, ctx.t("outcomes_by_strategy")):
-            units = practice.table[["jobcentre", "rate", "strategy"]]
+            units = practice.table[["jobcentre", "share", "strategy"]]
             present = set(units["strategy"].dropna().astype("object"))
             reference = "reactive" if "reactive" in present else None
             compared = compare_groups(
                 units,
-                value="rate",
-                group="strategy",
+                value="share",
+                by="strategy",
                 reference=reference,
                 n_boot=opts.n_boot,
                 seed=opts.seed,

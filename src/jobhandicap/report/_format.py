@@ -70,8 +70,8 @@ _SHARES: Final[Mapping[str, frozenset[str]]] = {
         "grant_rate": ("rate", "ci_low", "ci_high"),
         "scheme_usage": ("share",),
         "expenditure_shares": ("share",),
-        "funnel": ("rate", "ci_low", "ci_high"),
-        "best_practice": ("rate", "ci_low", "ci_high", "shrunk"),
+        "funnel": ("share", "ci_low", "ci_high"),
+        "best_practice": ("share", "ci_low", "ci_high", "shrunk"),
         "outcomes_by_strategy": (
             "mean",
             "mean_reference",

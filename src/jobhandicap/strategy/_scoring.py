@@ -8,7 +8,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap.errors import JobhandicapError, MissingColumnsError, SchemaError, problems_frame
+from jobhandicap._grouping import check_columns
+from jobhandicap.errors import (
+    ArgumentTypeError,
+    JobhandicapError,
+    OptionError,
+    SchemaError,
+    problems_frame,
+)
 from jobhandicap.strategy._spec import (
     _COMPARE_DECIMALS,
     _RESULT_COLUMNS,
@@ -27,21 +34,21 @@ from jobhandicap.strategy._spec import (
 
 def _check_frame(frame: object, what: str) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
-        raise JobhandicapError(f"the {what} must be a pandas DataFrame, got {type(frame)!r}")
+        raise ArgumentTypeError(
+            f"the {what} must be a pandas DataFrame, got {type(frame).__name__}"
+        )
     return frame
 
 
 def _check_spec(spec: object) -> StrategySpec:
     if not isinstance(spec, StrategySpec):
-        raise JobhandicapError(f"spec must be a StrategySpec, got {type(spec)!r}")
+        raise ArgumentTypeError(f"spec must be a StrategySpec, got {type(spec).__name__}")
     return spec
 
 
 def _check_columns(frame: pd.DataFrame, required: Sequence[str], what: str) -> None:
+    check_columns(frame, list(dict.fromkeys(required)), what)
     available = list(frame.columns)
-    missing = [column for column in dict.fromkeys(required) if column not in available]
-    if missing:
-        raise MissingColumnsError(missing, available, what)
     duplicated = [column for column in dict.fromkeys(required) if available.count(column) > 1]
     if duplicated:
         raise JobhandicapError(f"the {what} table has more than one column named {duplicated!r}")
@@ -292,7 +299,7 @@ def _prepare(
     frame = _check_frame(profiles, "profiles")
     checked = _check_spec(spec)
     if not isinstance(unit, str):
-        raise JobhandicapError(f"unit must be a column name (text), got {unit!r}")
+        raise ArgumentTypeError(f"unit must be a column name (text), got {unit!r}")
     _check_columns(frame, [unit, *checked.columns], "profiles")
     units = _check_units(frame, unit)
     return checked, frame, units, _indicator_matrix(frame, checked)
@@ -461,7 +468,7 @@ def score_strategies(
     """
     checked, _, units, matrix = _prepare(profiles, spec, unit)
     if unit in _RESULT_COLUMNS:
-        raise JobhandicapError(
+        raise OptionError(
             f"the unit column may not be called {unit!r}: the result has a column of that "
             "name; rename it first"
         )

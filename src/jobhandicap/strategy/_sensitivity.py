@@ -9,8 +9,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap.errors import JobhandicapError
-from jobhandicap.stats.resampling import _generator
+from jobhandicap._defaults import DEFAULT_SEED
+from jobhandicap._options import Seed, check_count, generator
+from jobhandicap.errors import ArgumentTypeError, OptionError
 from jobhandicap.strategy._scoring import (
     _as_int64,
     _classify,
@@ -39,16 +40,16 @@ def _check_options(options: object, known: tuple[str, ...], name: str) -> tuple[
     try:
         chosen = tuple(cast(Iterable[object], options))
     except TypeError:
-        raise JobhandicapError(
+        raise ArgumentTypeError(
             f"{name} must be a sequence drawn from {list(known)}, got {options!r}"
         ) from None
     if not chosen:
-        raise JobhandicapError(f"{name} must name at least one of {list(known)}")
+        raise OptionError(f"{name} must name at least one of {list(known)}")
     for option in chosen:
         if option not in known:
-            raise JobhandicapError(f"unknown {name[:-1]} {option!r} in {name}; use {list(known)}")
+            raise OptionError(f"unknown {name[:-1]} {option!r} in {name}; use {list(known)}")
     if len(set(chosen)) != len(chosen):
-        raise JobhandicapError(f"{name} lists an option twice: {list(chosen)!r}")
+        raise OptionError(f"{name} lists an option twice: {list(chosen)!r}")
     return cast(tuple[str, ...], chosen)
 
 
@@ -62,7 +63,7 @@ def strategy_sensitivity(
     normalisations: Sequence[str] = ("goalposts", "minmax", "rank"),
     aggregations: Sequence[str] = ("arithmetic", "geometric"),
     drop_indicator: bool = False,
-    seed: int | np.random.Generator | None = None,
+    seed: Seed = DEFAULT_SEED,
     unit: str = "jobcentre",
     return_draws: Literal[False] = False,
 ) -> pd.DataFrame: ...
@@ -78,7 +79,7 @@ def strategy_sensitivity(
     normalisations: Sequence[str] = ("goalposts", "minmax", "rank"),
     aggregations: Sequence[str] = ("arithmetic", "geometric"),
     drop_indicator: bool = False,
-    seed: int | np.random.Generator | None = None,
+    seed: Seed = DEFAULT_SEED,
     unit: str = "jobcentre",
     return_draws: Literal[True],
 ) -> tuple[pd.DataFrame, pd.DataFrame]: ...
@@ -94,7 +95,7 @@ def strategy_sensitivity(
     normalisations: Sequence[str] = ("goalposts", "minmax", "rank"),
     aggregations: Sequence[str] = ("arithmetic", "geometric"),
     drop_indicator: bool = False,
-    seed: int | np.random.Generator | None = None,
+    seed: Seed = DEFAULT_SEED,
     unit: str = "jobcentre",
     return_draws: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]: ...
@@ -109,7 +110,7 @@ def strategy_sensitivity(
     normalisations: Sequence[str] = ("goalposts", "minmax", "rank"),
     aggregations: Sequence[str] = ("arithmetic", "geometric"),
     drop_indicator: bool = False,
-    seed: int | np.random.Generator | None = None,
+    seed: Seed = DEFAULT_SEED,
     unit: str = "jobcentre",
     return_draws: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
@@ -141,7 +142,9 @@ def strategy_sensitivity(
         If true, each draw also drops one indicator (weight 0) or none, uniformly among these
         ``k + 1`` choices, as COINr's indicator-exclusion uncertainty. Needs two indicators.
     seed
-        Seed or :class:`numpy.random.Generator` for the draws (same seed, same result).
+        Seed or :class:`numpy.random.Generator` for the draws (same seed, same result). The
+        default (:data:`~jobhandicap._defaults.DEFAULT_SEED`) makes the result reproducible;
+        ``None`` draws fresh entropy (different draws on every call).
     unit
         The column identifying the units.
     return_draws
@@ -167,9 +170,13 @@ def strategy_sensitivity(
     Raises
     ------
     MissingColumnsError, SchemaError, JobhandicapError
-        As :func:`score_strategies`; also for invalid ``draws``, ``weight_noise``, options or
-        ``seed``, and when a listed normalisation is impossible for the data (a constant
-        indicator under ``"minmax"``, for example).
+        As :func:`score_strategies`; also when a listed normalisation is impossible for the
+        data (a constant indicator under ``"minmax"``, for example).
+    OptionError
+        For a bad value of ``draws``, ``weight_noise``, ``normalisations``,
+        ``aggregations`` or ``seed`` (a ``ValueError``).
+    ArgumentTypeError
+        For an argument of the wrong type (a ``TypeError``).
 
     Notes
     -----
@@ -225,27 +232,25 @@ def strategy_sensitivity(
     """
     checked, _, units, matrix = _prepare(profiles, spec, unit)
     if unit in _SENSITIVITY_COLUMNS:
-        raise JobhandicapError(
+        raise OptionError(
             f"the unit column may not be called {unit!r}: the result has a column of that "
             "name; rename it first"
         )
-    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
-        raise JobhandicapError(f"draws must be a whole number >= 1, got {draws!r}")
+    n_draws = check_count(draws, "draws", minimum=1)
     noise = _as_float(weight_noise)
     if not _is_number(noise) or not 0.0 <= noise < 1.0:
-        raise JobhandicapError(
+        raise OptionError(
             f"weight_noise must be a number in [0, 1) (each weight times 1 + U(-f, f)), "
             f"got {weight_noise!r}"
         )
     norms = _check_options(normalisations, NORMALISATIONS, "normalisations")
     aggs = _check_options(aggregations, AGGREGATIONS, "aggregations")
     if "zscore" in norms and "arithmetic" not in aggs:
-        raise JobhandicapError(_ZSCORE_GEOMETRIC + "; add 'arithmetic' to aggregations")
+        raise OptionError(_ZSCORE_GEOMETRIC + "; add 'arithmetic' to aggregations")
     k = len(checked.indicators)
     if drop_indicator and k < 2:
-        raise JobhandicapError("drop_indicator needs a specification with at least two indicators")
-    rng = _generator(seed)
-    n_draws = int(draws)
+        raise OptionError("drop_indicator needs a specification with at least two indicators")
+    rng = generator(seed)
 
     # Nominal ranks, exactly as score_strategies computes them.
     nominal_rank = _min_ranks(spec_scores(matrix, checked)[0])
