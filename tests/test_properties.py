@@ -337,7 +337,7 @@ def test_best_practice_bounds(outcomes: pd.DataFrame, overdispersion: bool) -> N
     totals = outcomes.groupby("jobcentre")[["persons", "entered_job"]].sum()
     assert result["n"].tolist() == totals["persons"].tolist()
     assert result["count"].tolist() == totals["entered_job"].tolist()
-    rate, low, high = result["rate"], result["ci_low"], result["ci_high"]
+    rate, low, high = result["share"], result["ci_low"], result["ci_high"]
     assert ((low >= 0) & (low <= rate + 1e-12) & (rate <= high + 1e-12) & (high <= 1)).all()
     # The shrunk rate lies between the raw rate and the pooled target.
     target = result.attrs["target"]

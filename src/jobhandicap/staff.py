@@ -392,7 +392,8 @@ def _correlation_of_sums(sums: FloatArray) -> FloatArray:
         dyy = syy - sy * sy / n
         dxy = sxy - sx * sy / n
         flat = (dxx <= _ROUNDING * sxx) | (dyy <= _ROUNDING * syy)
-        r = dxy / np.sqrt(dxx * dyy)
+        # |r| <= 1 exactly (Cauchy-Schwarz); sums of squares can round it past 1.
+        r = np.clip(dxy / np.sqrt(dxx * dyy), -1.0, 1.0)
     return np.where(flat, np.nan, r)
 
 
@@ -713,7 +714,7 @@ def association(
     flat_x = dev[:, 0, 0] <= _ROUNDING * squares[:, 0, 0]
     flat_y = dev[:, 1, 1] <= _ROUNDING * squares[:, 1, 1]
     with np.errstate(invalid="ignore", divide="ignore"):
-        r_all = dev[:, 0, 1] / np.sqrt(dev[:, 0, 0] * dev[:, 1, 1])
+        r_all = np.clip(dev[:, 0, 1] / np.sqrt(dev[:, 0, 0] * dev[:, 1, 1]), -1.0, 1.0)
     per_cluster = (
         _Moments.of(
             reduce_cross_products(frame, [x, y], [*groups, cluster]), [*groups, cluster], [x, y]
