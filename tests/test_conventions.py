@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -52,18 +52,6 @@ FORBIDDEN_NAMES: Mapping[str, str] = {
 #: Columns that must not hold the base: it is always ``n``.
 BASE_ALIASES = ("cases", "respondents", "persons", "base", "total")
 
-OTHER_LANE = "renamed in the survey/cases lane"
-
-# Checks an indicator of another lane fails on this branch; they pass once that lane is merged.
-#: A bad level raises stats' plain JobhandicapError (not yet _options.check_level's OptionError).
-LEVEL = frozenset({"level"})
-#: The base is not yet a column ``n`` (``cases``, ``respondents``, ``n_disabled``, …).
-BASE = frozenset({"base"})
-#: ``seed`` defaults to None (not reproducible) instead of DEFAULT_SEED.
-SEED = frozenset({"defaults", "reproducible"})
-#: An argument is still spelled the old way (``weight=``).
-NAMES = frozenset({"names"})
-
 
 @dataclass(frozen=True)
 class Case:
@@ -72,10 +60,9 @@ class Case:
     call: Callable[[ExampleData], tuple[tuple[Any, ...], dict[str, Any]]]
     #: Columns that must come first, in this order (the ``by=`` or ``unit=`` columns passed).
     keys: tuple[str, ...] = ()
-    #: Whether the result has a base (a count of the units an estimate rests on).
-    base: bool = True
-    #: Checks this indicator fails on this branch (fixed in another lane), by check name.
-    pending: frozenset[str] = field(default_factory=frozenset)
+    #: The base columns (counts of the units an estimate rests on): ``n``, or, where an
+    #: estimate rests on several bases, their names (docs/conventions.md lists these).
+    bases: tuple[str, ...] = ("n",)
 
 
 def _year(data: ExampleData) -> pd.DataFrame:
@@ -96,67 +83,59 @@ CASES: Mapping[str, Case] = {
     "likert_distribution": Case(
         lambda d: ((d.survey,), {"by": ("wave", "item")}),
         keys=("wave", "item"),
-        pending=LEVEL,
     ),
-    "top_box": Case(
-        lambda d: ((d.survey,), {"by": ("wave", "item")}), keys=("wave", "item"), pending=LEVEL
-    ),
+    "top_box": Case(lambda d: ((d.survey,), {"by": ("wave", "item")}), keys=("wave", "item")),
     "wave_change": Case(
         lambda d: ((d.survey,), {"item": str(d.survey["item"].iloc[0])}),
         keys=("item",),
-        pending=LEVEL | BASE,
+        bases=("n_earlier", "n_later", "n_paired"),
     ),
-    "response_rate": Case(lambda d: ((d.survey, "jobcentres"), {}), pending=BASE),
-    "scale_scores": Case(lambda d: ((d.staff, DEFAULT_SCALES), {}), base=False),
-    "reliability": Case(lambda d: ((d.staff, DEFAULT_SCALES[0]), {}), pending=LEVEL),
+    "response_rate": Case(lambda d: ((d.survey, "jobcentres"), {})),
+    "scale_scores": Case(lambda d: ((d.staff, DEFAULT_SCALES), {}), bases=()),
+    "reliability": Case(lambda d: ((d.staff, DEFAULT_SCALES[0]), {})),
     "association": Case(
         lambda d: ((_scores(d), "knowledge", "belief"), {"cluster": "jobcentre", "n_boot": 99}),
-        pending=LEVEL | SEED,
     ),
     "scale_means": Case(
         lambda d: ((_scores(d), ["knowledge", "belief"]), {"cluster": "jobcentre", "n_boot": 99}),
-        pending=LEVEL | SEED,
     ),
     "processing_time": Case(
         lambda d: ((d.cases,), {"by": "year", "extracted": d.extracted}),
         keys=("year",),
-        pending=LEVEL,
     ),
-    "grant_rate": Case(lambda d: ((d.cases,), {"by": "scheme"}), keys=("scheme",), pending=LEVEL),
+    "grant_rate": Case(lambda d: ((d.cases,), {"by": "scheme"}), keys=("scheme",)),
     "survival_table": Case(
         lambda d: ((d.cases,), {"by": "scheme", "extracted": d.extracted}),
         keys=("scheme",),
-        pending=LEVEL | BASE,
+        bases=("at_risk",),
     ),
     "scheme_usage": Case(
         lambda d: ((d.cases,), {"by": ("year", "scheme")}),
         keys=("year", "scheme"),
-        pending=BASE,
     ),
-    "expenditure_shares": Case(
-        lambda d: ((d.cases,), {"by": "year"}), keys=("year",), pending=BASE
-    ),
+    "expenditure_shares": Case(lambda d: ((d.cases,), {"by": "year"}), keys=("year",)),
     # Counts per unit and year, without a base: the numerator of rates_per_population.
     "count_cases": Case(
-        lambda d: ((d.cases,), {"unit": "jobcentre"}), keys=("jobcentre", "year"), base=False
+        lambda d: ((d.cases,), {"unit": "jobcentre"}), keys=("jobcentre", "year"), bases=()
     ),
     "rates_per_population": Case(
         lambda d: ((jh.count_cases(d.cases), d.population), {}),
         keys=("jobcentre",),
-        pending=LEVEL | BASE,
+        bases=("population",),
     ),
     "target_group_coverage": Case(
         lambda d: ((d.cases,), {"by": ("jobcentre", "year")}),
         keys=("jobcentre", "year"),
-        pending=BASE,
     ),
     "employment_gap": Case(
-        lambda d: ((d.people,), {"by": "sex"}), keys=("sex",), pending=LEVEL | BASE | NAMES
+        lambda d: ((d.people,), {"by": "sex"}),
+        keys=("sex",),
+        bases=("n_disabled", "n_not_disabled"),
     ),
-    "normalise": Case(lambda d: ((d.profiles,), {}), base=False),
-    "score_strategies": Case(lambda d: ((d.profiles,), {}), keys=("jobcentre",), base=False),
+    "normalise": Case(lambda d: ((d.profiles,), {}), bases=()),
+    "score_strategies": Case(lambda d: ((d.profiles,), {}), keys=("jobcentre",), bases=()),
     "strategy_sensitivity": Case(
-        lambda d: ((d.profiles,), {"draws": 200}), keys=("jobcentre",), base=False
+        lambda d: ((d.profiles,), {"draws": 200}), keys=("jobcentre",), bases=()
     ),
     "funnel": Case(
         lambda d: ((_year(d),), {"count": "entered_job", "total": "persons"}),
@@ -188,18 +167,13 @@ def public_indicators() -> dict[str, Callable[..., Any]]:
     return found
 
 
-def cases(check: str, option: str | None = None) -> list[Any]:
-    """One parameter per indicator (with ``option``, if any), marked xfail where another lane
-    still fixes ``check``."""
-    found = []
-    for name, case in CASES.items():
-        if option is not None and option not in parameters(name):
-            continue
-        marks = (
-            [pytest.mark.xfail(reason=OTHER_LANE, strict=False)] if check in case.pending else []
-        )
-        found.append(pytest.param(name, marks=marks, id=name))
-    return found
+def cases(option: str | None = None) -> list[Any]:
+    """One parameter per indicator (that has the parameter ``option``, if given)."""
+    return [
+        pytest.param(name, id=name)
+        for name in CASES
+        if option is None or option in parameters(name)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -253,13 +227,13 @@ def test_every_public_indicator_is_covered() -> None:
 # Signatures
 
 
-@pytest.mark.parametrize("name", cases("names"))
+@pytest.mark.parametrize("name", cases())
 def test_argument_names_come_from_the_vocabulary(name: str) -> None:
     wrong = {p: FORBIDDEN_NAMES[p] for p in parameters(name) if p in FORBIDDEN_NAMES}
     assert not wrong, f"{name}: rename {wrong} (old names stay as renamed() aliases)"
 
 
-@pytest.mark.parametrize("name", cases("defaults"))
+@pytest.mark.parametrize("name", cases())
 def test_seed_n_boot_and_level_default_to_the_library_constants(name: str) -> None:
     params = parameters(name)
     expected = {"seed": DEFAULT_SEED, "n_boot": DEFAULT_N_BOOT, "level": DEFAULT_LEVEL}
@@ -269,7 +243,7 @@ def test_seed_n_boot_and_level_default_to_the_library_constants(name: str) -> No
             assert params[option].kind is inspect.Parameter.KEYWORD_ONLY, f"{name}({option}=)"
 
 
-@pytest.mark.parametrize("name", cases("reproducible", "seed"))
+@pytest.mark.parametrize("name", cases("seed"))
 def test_random_results_are_reproducible_by_default(
     name: str, data: ExampleData, results: dict[str, pd.DataFrame]
 ) -> None:
@@ -280,13 +254,13 @@ def test_random_results_are_reproducible_by_default(
 # Columns
 
 
-@pytest.mark.parametrize("name", cases("dots"))
+@pytest.mark.parametrize("name", cases())
 def test_no_dots_in_column_names(name: str, results: dict[str, pd.DataFrame]) -> None:
     dotted = [c for c in results[name].columns if "." in str(c)]
     assert not dotted, f"{name}: {dotted}"
 
 
-@pytest.mark.parametrize("name", cases("interval"))
+@pytest.mark.parametrize("name", cases())
 def test_interval_columns_are_adjacent_and_ordered(
     name: str, results: dict[str, pd.DataFrame]
 ) -> None:
@@ -303,19 +277,19 @@ def test_interval_columns_are_adjacent_and_ordered(
     assert not orphans, f"{name}: {orphans} without their ci_low"
 
 
-@pytest.mark.parametrize("name", cases("base"))
+@pytest.mark.parametrize("name", cases())
 def test_the_base_is_called_n(name: str, results: dict[str, pd.DataFrame]) -> None:
     columns = [str(c) for c in results[name].columns]
     aliases = [c for c in columns if c in BASE_ALIASES]
     assert not aliases, f"{name}: the base is called n, not {aliases}"
-    if CASES[name].base:
-        assert "n" in columns, f"{name}: no base column n in {columns}"
-    if "count" in columns and CASES[name].base:
+    missing = [base for base in CASES[name].bases if base not in columns]
+    assert not missing, f"{name}: no base column {missing} in {columns}"
+    if "count" in columns and CASES[name].bases == ("n",):
         assert "n" in columns, f"{name}: count is the numerator; its base is n"
         assert columns.index("count") == columns.index("n") + 1, f"{name}: n, count apart"
 
 
-@pytest.mark.parametrize("name", cases("keys"))
+@pytest.mark.parametrize("name", cases())
 def test_grouping_columns_come_first_in_the_given_order(
     name: str, results: dict[str, pd.DataFrame]
 ) -> None:
@@ -328,7 +302,7 @@ def test_grouping_columns_come_first_in_the_given_order(
 # Errors
 
 
-@pytest.mark.parametrize("name", cases("level", "level"))
+@pytest.mark.parametrize("name", cases("level"))
 @pytest.mark.parametrize("level", [95, 1.0, 0.0])
 def test_a_bad_level_is_a_value_error_of_the_library(
     name: str, level: float, data: ExampleData
@@ -338,7 +312,7 @@ def test_a_bad_level_is_a_value_error_of_the_library(
     assert isinstance(caught.value, JobhandicapError)
 
 
-@pytest.mark.parametrize("name", cases("unknown_column", "by"))
+@pytest.mark.parametrize("name", cases("by"))
 def test_an_unknown_grouping_column_is_a_missing_columns_error(
     name: str, data: ExampleData
 ) -> None:
