@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobhandicap import disclosure
 from jobhandicap.disclosure import (
     SuppressedTable,
     assert_no_personal_ids,
@@ -23,6 +22,7 @@ from jobhandicap.disclosure import (
     render_suppressed,
     suppress,
 )
+from jobhandicap.disclosure._secondary import across_pairs, determined_cells, line_pairs
 from jobhandicap.errors import (
     DisclosureError,
     JobhandicapError,
@@ -693,12 +693,12 @@ def test_suppress_determinacy_check_catches_bridges() -> None:
     for r, c in [(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3), (0, 2)]:
         unknown[r * n_cols + c] = True
     is_total = np.array([False, False, False, False, True])
-    down = disclosure._line_pairs(is_total, np.zeros(n_rows, np.int64), False, n_cols, 0)
-    across = disclosure._across_pairs(n_rows, n_cols, n_cols - 1, down[3])
+    down = line_pairs(is_total, np.zeros(n_rows, np.int64), False, n_cols, 0)
+    across = across_pairs(n_rows, n_cols, n_cols - 1, down[3])
     equation = np.concatenate([down[0], across[0]])
     cell = np.concatenate([down[1], across[1]])
     coef = np.concatenate([down[2], across[2]])
-    assert disclosure._determined(equation, cell, coef, unknown).tolist() == [2]
+    assert determined_cells(equation, cell, coef, unknown).tolist() == [2]
     hidden = unknown.reshape(n_rows, n_cols)
     assert algebra_attack(hidden, lines_of((n_rows, n_cols)))[0, 2]
 

@@ -936,7 +936,7 @@ def test_scoring_in_blocks_gives_the_same_result(monkeypatch: pytest.MonkeyPatch
     frame = reference_frame().assign(a=[0.2, np.nan, 0.9, 0.4, 0.7])
     options: dict[str, Any] = {"draws": 101, "seed": 8, "drop_indicator": True}
     whole = strategy_sensitivity(frame, reference_spec(), return_draws=True, **options)
-    monkeypatch.setattr(module, "_BLOCK_CELLS", 30)  # three draws per block
+    monkeypatch.setattr(module, "BLOCK_CELLS", 30)  # three draws per block
     blocks = strategy_sensitivity(frame, reference_spec(), return_draws=True, **options)
     pd.testing.assert_frame_equal(whole[0], blocks[0])
     pd.testing.assert_frame_equal(whole[1], blocks[1])

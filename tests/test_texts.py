@@ -129,7 +129,7 @@ def test_values_are_labelled_alike_in_tables_and_figures(lang: _texts.Lang) -> N
         ("item", "political_focus"),
         ("item", "belief_4"),
     ):
-        assert report_text.value_label(column, value, lang) == _common._value_label(
+        assert report_text.value_label(column, value, lang) == _common.value_label(
             column, value, lang
         ), (column, value)
-    assert _common._value_label("item", "my_item", lang) == "my item"
+    assert _common.value_label("item", "my_item", lang) == "my item"

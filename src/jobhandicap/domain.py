@@ -278,7 +278,7 @@ _NUMBER_TEXT = re.compile(r"[-+]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
 
 
 @functools.cache
-def _municipality_codes() -> frozenset[int]:
+def known_municipality_codes() -> frozenset[int]:
     return frozenset(int(row["code"]) for row in read_csv_table("municipalities.csv"))
 
 
@@ -362,7 +362,7 @@ def _check_int(field: str, value: object) -> None:
 
 def _check_municipality(field: str, value: object) -> None:
     _check_int(field, value)
-    if value not in _municipality_codes():
+    if value not in known_municipality_codes():
         raise _fail(
             field,
             value,

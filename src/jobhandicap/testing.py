@@ -45,7 +45,7 @@ from jobhandicap.domain import (
     StaffAnswer,
     SurveyAnswer,
     TargetGroup,
-    _municipality_codes,
+    known_municipality_codes,
 )
 
 __all__ = [
@@ -69,7 +69,7 @@ LAST_DAY = dt.date(2026, 12, 31)
 
 def municipality_codes() -> st.SearchStrategy[int]:
     """Codes of the 98 Danish municipalities."""
-    return st.sampled_from(sorted(_municipality_codes()))
+    return st.sampled_from(sorted(known_municipality_codes()))
 
 
 def dates(

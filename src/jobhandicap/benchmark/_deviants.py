@@ -17,7 +17,7 @@ import pandas as pd
 from jobhandicap._defaults import DEFAULT_LEVEL
 from jobhandicap._grouping import check_columns
 from jobhandicap._options import check_level
-from jobhandicap.benchmark._funnel import _suffix, funnel
+from jobhandicap.benchmark._funnel import funnel, limit_suffix
 from jobhandicap.benchmark._shrinkage import shrink_rates
 from jobhandicap.errors import JobhandicapError
 from jobhandicap.strategy import DEFAULT_SPEC, StrategySpec, score_strategies
@@ -160,7 +160,7 @@ def best_practice(
     )
     shrunk = shrink_rates(selected, count=count, total=total, unit="jobcentre")
     scores = score_strategies(profiles, DEFAULT_SPEC if spec is None else spec)
-    high = f"high_{_suffix(level)}"
+    high = f"high_{limit_suffix(level)}"
     result = funnelled[["jobcentre", "n", "count", "share", "ci_low", "ci_high"]].assign(
         shrunk=shrunk["shrunk"].to_numpy(),
         weight=shrunk["weight"].to_numpy(),

@@ -18,7 +18,7 @@ import pandas as pd
 
 from jobhandicap._defaults import DEFAULT_LEVEL
 from jobhandicap._options import check_choice, check_level, renamed, warn_small_bases
-from jobhandicap.benchmark._units import _unit_counts, unit_labels
+from jobhandicap.benchmark._units import unit_counts, unit_labels
 from jobhandicap.errors import ArgumentTypeError, OptionError
 from jobhandicap.stats import (
     benjamini_hochberg,
@@ -40,7 +40,7 @@ __all__ = ["FLAGS", "funnel"]
 FLAGS = ("below", "within", "above")
 
 
-def _suffix(level: float) -> str:
+def limit_suffix(level: float) -> str:
     """Column suffix of a level: 0.95 -> '95', 0.998 -> '99_8' (no dots in column names)."""
     return f"{round(100.0 * level, 6):g}".replace(".", "_")
 
@@ -52,7 +52,7 @@ def _limits(limits: float | Sequence[float]) -> tuple[float, ...]:
     if not listed:
         raise OptionError("limits must name at least one level, such as (0.95, 0.998)")
     checked = tuple(check_level(level, "limits") for level in listed)
-    suffixes = [_suffix(level) for level in checked]
+    suffixes = [limit_suffix(level) for level in checked]
     if len(set(suffixes)) != len(suffixes):
         raise OptionError(f"limits must differ from each other, got {listed}")
     return checked
@@ -224,7 +224,7 @@ def funnel(
     >>> round(result.attrs["phi"], 3), result.attrs["target"]
     (10.053, 0.6)
     """
-    units, x, n = _unit_counts(frame, count, total, unit, what="frame", binomial=True, whole=True)
+    units, x, n = unit_counts(frame, count, total, unit, what="frame", binomial=True, whole=True)
     if target is None:
         p0 = float(x.sum() / n.sum())
     else:
@@ -288,7 +288,7 @@ def funnel(
         else:
             above, below = rate > high, rate < low
         codes = np.where(above, 2, np.where(below, 0, 1)).astype(np.int8)
-        suffix = _suffix(lv)
+        suffix = limit_suffix(lv)
         columns[f"low_{suffix}"] = np.asarray(low, dtype=np.float64)
         columns[f"high_{suffix}"] = np.asarray(high, dtype=np.float64)
         columns[f"flag_{suffix}"] = _flags(codes)

@@ -26,7 +26,7 @@ from jobhandicap._options import (
     renamed,
     warn_small_bases,
 )
-from jobhandicap.benchmark._units import _numbers, _row_problems
+from jobhandicap.benchmark._units import numeric_column, row_problems
 from jobhandicap.errors import (
     ArgumentTypeError,
     JobhandicapError,
@@ -64,13 +64,13 @@ def _groups(
     frame: pd.DataFrame, value: str, group: str
 ) -> tuple[list[Hashable], list[FloatArray]]:
     """The groups (in sorted or categorical order) and each group's sorted values."""
-    values = _numbers(frame, value, "frame")
+    values = numeric_column(frame, value, "frame")
     infinite = np.isinf(values)
     if infinite.any():
         raise SchemaError(
             f"column {value!r} must hold finite numbers",
             problems_frame(
-                _row_problems(frame, [(value, values, infinite, "the value is infinite")])
+                row_problems(frame, [(value, values, infinite, "the value is infinite")])
             ),
         )
     keep = ~np.isnan(values) & frame[group].notna().to_numpy(dtype=bool)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from jobhandicap._options import check_choice, renamed
-from jobhandicap.benchmark._units import _unit_counts
+from jobhandicap.benchmark._units import unit_counts
 from jobhandicap.errors import ArgumentTypeError, OptionError
 from jobhandicap.stats import shrink_binomial, shrink_poisson
 
@@ -127,7 +127,7 @@ def shrink_rates(
             ) from exc
         if not (np.isfinite(scale) and scale > 0.0):
             raise OptionError(f"per must be a positive number such as 1000, got {per!r}")
-    units, x, n = _unit_counts(
+    units, x, n = unit_counts(
         frame, count, total, unit, what="frame", binomial=family == "binomial", whole=False
     )
     if family == "binomial":

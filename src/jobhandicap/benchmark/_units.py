@@ -4,7 +4,7 @@ This module validates the count and total columns that :func:`~jobhandicap.bench
 and :func:`~jobhandicap.benchmark.shrink_rates` compare (numbers, finite, non-negative, whole
 where required, count not above total, unit present), reports every offending row in one
 :class:`~jobhandicap.errors.SchemaError`, and sums the counts and totals per unit with one
-vectorised group-by (:func:`_unit_counts`); its column and row checks are shared with
+vectorised group-by (:func:`unit_counts`); its column and row checks are shared with
 :func:`~jobhandicap.benchmark.compare_groups`.
 """
 
@@ -31,7 +31,7 @@ _COUNT = "__count__"
 _TOTAL = "__total__"
 
 
-def _numbers(frame: pd.DataFrame, column: str, what: str) -> FloatArray:
+def numeric_column(frame: pd.DataFrame, column: str, what: str) -> FloatArray:
     """A column as float64 (NaN where missing), or a SchemaError if it does not hold numbers."""
     series = frame[column]
     if pd.api.types.is_bool_dtype(series.dtype) or not (
@@ -57,7 +57,7 @@ def _row(index: pd.Index, position: int) -> tuple[int | None, str]:
     return None, f" (row {label!r})"
 
 
-def _row_problems(
+def row_problems(
     frame: pd.DataFrame, checks: Sequence[tuple[str, FloatArray, npt.NDArray[np.bool_], str]]
 ) -> list[tuple[Any, ...]]:
     """Problems ``(row, column, value, message)`` for every offending row of every check."""
@@ -69,7 +69,7 @@ def _row_problems(
     return problems
 
 
-def _unit_counts(
+def unit_counts(
     frame: pd.DataFrame,
     count: str,
     total: str,
@@ -97,8 +97,8 @@ def _unit_counts(
             f"column {clash[0]!r} cannot be both a unit column (unit) and the count or total"
         )
     check_columns(frame, [*keys, count, total], what)
-    x = _numbers(frame, count, what)
-    n = _numbers(frame, total, what)
+    x = numeric_column(frame, count, what)
+    n = numeric_column(frame, total, what)
     checks: list[tuple[str, FloatArray, npt.NDArray[np.bool_], str]] = [
         (count, x, ~np.isfinite(x), "a count must be a finite number, not missing"),
         (total, n, ~np.isfinite(n), "a total must be a finite number, not missing"),
@@ -117,7 +117,7 @@ def _unit_counts(
         checks.append(
             (key, np.full(len(frame), np.nan), missing, "the unit is missing; every row needs one")
         )
-    problems = _row_problems(frame, checks)
+    problems = row_problems(frame, checks)
     if problems:
         raise SchemaError(f"the {what} cannot be compared", problems_frame(problems))
 

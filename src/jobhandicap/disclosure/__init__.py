@@ -43,11 +43,6 @@ from jobhandicap.disclosure._identifiers import (
 )
 from jobhandicap.disclosure._pseudonyms import MIN_KEY_BYTES, pseudonymise
 from jobhandicap.disclosure._release import SECONDARY_MARKER, Release, protect
-
-# The next three private helpers are re-exported for the tests that check them directly.
-from jobhandicap.disclosure._secondary import _across_pairs as _across_pairs
-from jobhandicap.disclosure._secondary import _determined as _determined
-from jobhandicap.disclosure._secondary import _line_pairs as _line_pairs
 from jobhandicap.disclosure._spec import Measure, TableSpec
 from jobhandicap.disclosure._suppression import (
     DEFAULT_TOTAL_LABELS,

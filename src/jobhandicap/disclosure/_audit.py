@@ -1,7 +1,7 @@
 """The attacker's verdict on a release, and the public audit.
 
 For every hidden quantity the attacker's range comes from :mod:`~jobhandicap.disclosure._attack`;
-this module decides when it is too narrow (:func:`_verdict`) and reports it (:func:`audit`,
+this module decides when it is too narrow (:func:`audit_verdict`) and reports it (:func:`audit`,
 :func:`check`).
 """
 
@@ -16,12 +16,12 @@ import pandas as pd
 
 from jobhandicap.disclosure import _attack
 from jobhandicap.disclosure._problem import (
-    _hidden_virtual,
-    _infer_specs,
-    _is_count,
-    _premissing,
-    _Problem,
+    Problem,
     build,
+    count_quantities,
+    hidden_before_protection,
+    hidden_virtual,
+    infer_specs,
 )
 from jobhandicap.disclosure._spec import TableSpec
 from jobhandicap.disclosure._suppression import DEFAULT_TOTAL_LABELS
@@ -45,7 +45,7 @@ def default_min_width(threshold: int) -> float:
     return float(max(1, -(-(threshold - 2) // 2)))
 
 
-def _check_options(
+def check_options(
     threshold: object, dominance: object, min_width: object, amount_protection: object
 ) -> tuple[int, tuple[int, float], float, float]:
     if isinstance(threshold, bool) or not isinstance(threshold, int | np.integer):
@@ -78,22 +78,22 @@ def _check_options(
     return int(threshold), (int(dominance[0]), float(dominance[1])), width, protection
 
 
-def _attack_release(
-    problem: _Problem,
+def attack_release(
+    problem: Problem,
     published: BoolArray,
     small: BoolArray,
     threshold: int,
     targets: IntArray,
 ) -> tuple[FloatArray, FloatArray, list[IntArray]]:
     s = problem.structure
-    is_count = _is_count(s)
+    is_count = count_quantities(s)
     lower = np.where(small & is_count, 1.0, 0.0)
     upper = np.where(small & is_count, float(threshold - 1), np.inf)
     return _attack.ranges(s, published & problem.known, problem.truth, lower, upper, targets)
 
 
-def _required(
-    problem: _Problem,
+def required_hidden(
+    problem: Problem,
     small: BoolArray,
     threshold: int,
     targets: IntArray,
@@ -107,14 +107,14 @@ def _required(
     range the markers leave when nothing else is published.
     """
     nothing = np.zeros(problem.structure.n_quantities, dtype=bool)
-    low, high, _ = _attack_release(problem, nothing, small, threshold, targets)
+    low, high, _ = attack_release(problem, nothing, small, threshold, targets)
     low_in = np.maximum(low, 1.0)
     high_in = np.minimum(high, float(threshold - 1))
     return np.asarray(np.minimum(float(min_width), np.maximum(high_in - low_in, 0.0)))
 
 
-def _verdict(
-    problem: _Problem,
+def audit_verdict(
+    problem: Problem,
     low: FloatArray,
     high: FloatArray,
     targets: IntArray,
@@ -126,7 +126,7 @@ def _verdict(
 
     ``required`` is, per target, the width (within the small range) its range must keep.
     """
-    is_count = _is_count(problem.structure)[targets]
+    is_count = count_quantities(problem.structure)[targets]
     amount = problem.truth[targets]
     has_truth = problem.known[targets]
     sensitive = problem.sensitive[targets]
@@ -162,8 +162,8 @@ def _verdict(
 _AUDIT_COLUMNS = ("table", "row", "column", "marker", "low", "high", "sensitive", "safe", "reason")
 
 
-def _audit_problem(
-    problem: _Problem,
+def audit_problem(
+    problem: Problem,
     *,
     published: BoolArray,
     small: BoolArray,
@@ -172,9 +172,11 @@ def _audit_problem(
     amount_protection: float,
 ) -> pd.DataFrame:
     targets = np.flatnonzero(~published & (problem.structure.size > 0))
-    low, high, _ = _attack_release(problem, published, small, threshold, targets)
-    required = _required(problem, small, threshold, targets, min_width)
-    bad, reasons = _verdict(problem, low, high, targets, threshold, required, amount_protection)
+    low, high, _ = attack_release(problem, published, small, threshold, targets)
+    required = required_hidden(problem, small, threshold, targets, min_width)
+    bad, reasons = audit_verdict(
+        problem, low, high, targets, threshold, required, amount_protection
+    )
     has_truth = problem.known[targets]
     records: list[tuple[Any, ...]] = []
     position = {int(q): i for i, q in enumerate(targets)}
@@ -285,16 +287,16 @@ total_labels
     """
     if not isinstance(tables, Mapping):
         return tables.audit()
-    threshold, dominance, width, protection = _check_options(
+    threshold, dominance, width, protection = check_options(
         threshold, dominance, min_width, amount_protection
     )
     if specs is None:
-        specs = _infer_specs(tables, counts, microdata)
+        specs = infer_specs(tables, counts, microdata)
     problem = build(tables, specs, microdata, weights, total_labels, threshold, dominance)
-    hidden = _premissing(problem) | ~problem.known
-    hidden |= _hidden_virtual(problem)
+    hidden = hidden_before_protection(problem) | ~problem.known
+    hidden |= hidden_virtual(problem)
     small = _marked_small(problem, markers, threshold) & hidden
-    return _audit_problem(
+    return audit_problem(
         problem,
         published=~hidden,
         small=small,
@@ -305,7 +307,7 @@ total_labels
 
 
 def _marked_small(
-    problem: _Problem, markers: Mapping[str, pd.DataFrame] | None, threshold: int
+    problem: Problem, markers: Mapping[str, pd.DataFrame] | None, threshold: int
 ) -> BoolArray:
     n = problem.structure.n_quantities
     out = np.zeros(n, dtype=bool)

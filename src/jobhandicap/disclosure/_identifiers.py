@@ -83,12 +83,12 @@ def _number_hits(values: FloatArray, replacement: bool) -> BoolArray:
     return np.asarray(whole & good_day & (month >= 1) & (month <= 12), dtype=bool)
 
 
-def _hits(series: pd.Series, replacement: bool, lost_zero: str = "cell") -> BoolArray:
+def personal_id_hits(series: pd.Series, replacement: bool, lost_zero: str = "cell") -> BoolArray:
     """Flag the values of one column (any dtype) that hold a personal number."""
     dtype = series.dtype
     n = len(series)
     if isinstance(dtype, pd.CategoricalDtype):
-        categories = _hits(pd.Series(dtype.categories), replacement, lost_zero)
+        categories = personal_id_hits(pd.Series(dtype.categories), replacement, lost_zero)
         if not categories.any():
             return np.zeros(n, dtype=bool)
         codes = np.asarray(series.cat.codes.to_numpy(), dtype=np.int64)
@@ -140,13 +140,13 @@ def _scan(
         except TypeError:
             continue
     labels = list(frame.columns)
-    header_hits = _hits(pd.Series(labels, dtype=object), replacement)
+    header_hits = personal_id_hits(pd.Series(labels, dtype=object), replacement)
 
     if not isinstance(frame.index, pd.RangeIndex):
         index_names = list(frame.index.names)
-        name_hits = _hits(pd.Series(index_names, dtype=object), replacement)
+        name_hits = personal_id_hits(pd.Series(index_names, dtype=object), replacement)
         for level, name in enumerate(index_names):
-            flags = _hits(pd.Series(frame.index.get_level_values(level)), replacement)
+            flags = personal_id_hits(pd.Series(frame.index.get_level_values(level)), replacement)
             if flags.any() or name_hits[level]:
                 shown = (
                     f"<index level {level}>"
@@ -166,7 +166,7 @@ def _scan(
             skip = False
         if skip:
             continue
-        flags = _hits(frame.iloc[:, position], replacement)
+        flags = personal_id_hits(frame.iloc[:, position], replacement)
         count = int(flags.sum())
         if count:
             shown = f"<column {position}>" if header_hits[position] else str(label)
@@ -207,7 +207,7 @@ def hide_personal_ids(values: pd.Series, *, replacement: bool = True) -> tuple[p
             f"hide_personal_ids needs a pandas Series, got {type(values).__name__}; wrap a list "
             "or an array as pd.Series(values)"
         )
-    hits = _hits(values, replacement, lost_zero="text")
+    hits = personal_id_hits(values, replacement, lost_zero="text")
     shown = values.astype(object).copy()
     shown[hits] = HIDDEN
     return shown, int(hits.sum())

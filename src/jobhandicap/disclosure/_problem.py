@@ -17,7 +17,7 @@ import pandas as pd
 
 from jobhandicap.disclosure import _linear
 from jobhandicap.disclosure._linear import COUNT, Family, Structure, Universe
-from jobhandicap.disclosure._spec import DEFAULT_UNIVERSE, Measure, TableSpec, _as_tuple, _Error
+from jobhandicap.disclosure._spec import DEFAULT_UNIVERSE, Error, Measure, TableSpec, as_tuple
 from jobhandicap.disclosure._suppression import DEFAULT_TOTAL_LABELS
 from jobhandicap.errors import ArgumentTypeError, MissingColumnsError
 
@@ -30,7 +30,7 @@ _GRID_LIMIT = 2_000_000
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class _Problem:
+class Problem:
     """A release's tables, specifications, structure and cell positions."""
 
     tables: Mapping[str, pd.DataFrame]
@@ -77,7 +77,7 @@ def _check_spec(name: str, table: pd.DataFrame, spec: TableSpec) -> None:
         named.extend(measure.describes)
         missing_over = [d for d in measure.over if d not in spec.by]
         if missing_over:
-            raise _Error(
+            raise Error(
                 f"table {name!r}: measure {measure.column!r} sums over {missing_over}, which "
                 f"are not key columns of the table (by={list(spec.by)})"
             )
@@ -85,7 +85,7 @@ def _check_spec(name: str, table: pd.DataFrame, spec: TableSpec) -> None:
     if missing:
         raise MissingColumnsError(missing, list(table.columns), f"release table {name!r}")
     if not spec.measures:
-        raise _Error(f"table {name!r}: give at least one measure (a count or amount column)")
+        raise Error(f"table {name!r}: give at least one measure (a count or amount column)")
 
 
 def _reduce_units(
@@ -101,7 +101,7 @@ def _reduce_units(
     largest single contributions (for the dominance rule).
     """
     columns = list(dict.fromkeys([*dims, *flags]))
-    missing = [c for c in [*columns, *amounts, *_as_tuple(weights)] if c not in frame.columns]
+    missing = [c for c in [*columns, *amounts, *as_tuple(weights)] if c not in frame.columns]
     if missing:
         raise MissingColumnsError(missing, list(frame.columns), "unit data (microdata)")
     keys = pd.DataFrame({c: _canonical(frame[c]) for c in dims})
@@ -120,7 +120,7 @@ def _reduce_units(
             dtype=np.float64, na_value=np.nan
         )
         if not np.isfinite(unit_weight).all() or (unit_weight < 0).any():
-            raise _Error(f"unit data: weights column {weights!r} must hold counts of zero or more")
+            raise Error(f"unit data: weights column {weights!r} must hold counts of zero or more")
     sums = np.bincount(group, weights=unit_weight, minlength=n_groups).astype(np.float64)
     amount_sums: dict[str, FloatArray] = {}
     largest: dict[str, FloatArray] = {}
@@ -130,7 +130,7 @@ def _reduce_units(
         )
         values = np.where(np.isfinite(values), values, 0.0)
         if (values < 0).any():
-            raise _Error(f"unit data: amounts in {amount!r} must be zero or more")
+            raise Error(f"unit data: amounts in {amount!r} must be zero or more")
         amount_sums[amount] = np.bincount(group, weights=values, minlength=n_groups).astype(
             np.float64
         )
@@ -154,7 +154,7 @@ def _flag(series: pd.Series, name: str) -> BoolArray:
     if pd.api.types.is_numeric_dtype(series.dtype):
         values = series.to_numpy(dtype=np.float64, na_value=0.0)
         return np.asarray(values != 0, dtype=bool)
-    raise _Error(f"unit data: column {name!r} (named in units=) must be true/false or 0/1")
+    raise Error(f"unit data: column {name!r} (named in units=) must be true/false or 0/1")
 
 
 def _grid(
@@ -199,7 +199,7 @@ def _grid(
             else grid.merge(combos, how="cross")
         )
         if len(grid) * max(1, len(categories)) > _GRID_LIMIT:
-            raise _Error(
+            raise Error(
                 f"the tables' key columns span more than {_GRID_LIMIT:,} combinations, more "
                 "than can be protected without unit data; pass the unit data with microdata= "
                 "so that only combinations that occur are considered"
@@ -254,7 +254,7 @@ def _families_of(
     for d in spec.by:
         missing = np.flatnonzero(pd.isna(pd.Series(keys[d], dtype=object)).to_numpy())
         if missing.size:
-            raise _Error(
+            raise Error(
                 f"table {name!r}: key column {d!r} is empty in row {int(missing[0])} (from 0); "
                 "every row needs a value (or a total label such as 'total') in its keys"
             )
@@ -296,7 +296,7 @@ def _families_of(
                 n_cells = 1
                 label = np.where(chosen, 0, -1).astype(np.int64)
             if measure.column is not None and measure.over == () and _duplicates(cell_of_row):
-                raise _Error(
+                raise Error(
                     f"table {name!r}: rows with the same keys {exact} appear twice; give each "
                     "row unique key values (or name the columns that tell them apart in by=)"
                 )
@@ -334,13 +334,13 @@ def build(
     total_labels: Iterable[str],
     threshold: int,
     dominance: tuple[int, float],
-) -> _Problem:
+) -> Problem:
     if not isinstance(tables, Mapping) or not all(
         isinstance(t, pd.DataFrame) for t in tables.values()
     ):
         raise ArgumentTypeError("tables must be a mapping of names to pandas DataFrames")
     if set(specs) != set(tables):
-        raise _Error(
+        raise Error(
             f"give one TableSpec per table: tables {sorted(tables)}, specs {sorted(specs)}"
         )
     labels = frozenset(str(t).strip().casefold() for t in total_labels)
@@ -373,7 +373,7 @@ def build(
     structure = _linear.build(families, universes)
     values, known = _values(clean, families, structure)
     sensitive = _sensitive(structure, values, threshold, dominance)
-    return _Problem(
+    return Problem(
         tables=clean,
         specs=dict(specs),
         families=tuple(families),
@@ -400,7 +400,7 @@ def _values(
         if not pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(
             column.dtype
         ):
-            raise _Error(
+            raise Error(
                 f"table {family.table!r}: column {family.column!r} must hold numbers (counts or "
                 "amounts)"
             )
@@ -415,7 +415,7 @@ def _values(
             )
         if wrong.any():
             i = int(np.flatnonzero(wrong)[0])
-            raise _Error(
+            raise Error(
                 f"table {family.table!r}, row {int(rows[i])} (from 0), column "
                 f"{family.column!r}: the table shows {table_values[i]:g} but the units its keys "
                 f"name add up to {expected[i]:g}; the table and its specification (keys, units, "
@@ -425,7 +425,7 @@ def _values(
         clash &= np.abs(shown_value[q] - table_values) > 1e-9 * np.maximum(1.0, table_values)
         if clash.any():
             i = int(np.flatnonzero(clash)[0])
-            raise _Error(
+            raise Error(
                 f"table {family.table!r}, row {int(rows[i])} (from 0), column "
                 f"{family.column!r} shows {table_values[i]:g}, but another table shows the same "
                 f"quantity (same keys and units) as {shown_value[q[i]]:g}"
@@ -480,14 +480,14 @@ def _sensitive(
 # --------------------------------------------------------------------------------------------
 
 
-def _infer_specs(
+def infer_specs(
     tables: Mapping[str, pd.DataFrame],
     counts: Sequence[str],
     microdata: pd.DataFrame | Mapping[str, pd.DataFrame] | None,
 ) -> dict[str, TableSpec]:
     """One spec per table: the named count columns, other float columns derived from them."""
     if not counts:
-        raise _Error(
+        raise Error(
             "say which columns count persons: pass specs={name: TableSpec(...)} or counts=[...]"
         )
     unit_columns: set[str] = set()
@@ -520,12 +520,12 @@ def _infer_specs(
     return specs
 
 
-def _is_count(structure: Structure) -> BoolArray:
+def count_quantities(structure: Structure) -> BoolArray:
     flags = np.array([m == COUNT for _, m in structure.groups], dtype=bool)
     return np.asarray(flags[structure.quantity_group], dtype=bool)
 
 
-def _premissing(problem: _Problem) -> BoolArray:
+def hidden_before_protection(problem: Problem) -> BoolArray:
     """Quantities that every table showing them leaves empty (hidden before protection)."""
     n = problem.structure.n_quantities
     shown = np.zeros(n)
@@ -540,7 +540,7 @@ def _premissing(problem: _Problem) -> BoolArray:
     return np.asarray((shown > 0) & (empty == shown), dtype=bool)
 
 
-def _hidden_virtual(problem: _Problem) -> BoolArray:
+def hidden_virtual(problem: Problem) -> BoolArray:
     """Quantities shown only through derived cells, all of which are missing."""
     n = problem.structure.n_quantities
     shown = np.zeros(n)

@@ -20,18 +20,18 @@ import pandas as pd
 
 from jobhandicap.disclosure import _optimise
 from jobhandicap.disclosure._audit import (
-    _attack_release,
-    _audit_problem,
-    _check_options,
-    _required,
-    _verdict,
+    attack_release,
+    audit_problem,
+    audit_verdict,
+    check_options,
+    required_hidden,
 )
 from jobhandicap.disclosure._problem import (
-    _infer_specs,
-    _is_count,
-    _premissing,
-    _Problem,
+    Problem,
     build,
+    count_quantities,
+    hidden_before_protection,
+    infer_specs,
 )
 from jobhandicap.disclosure._spec import TableSpec
 from jobhandicap.disclosure._suppression import DEFAULT_TOTAL_LABELS, blank
@@ -71,7 +71,7 @@ class Release:
     markers: Mapping[str, pd.DataFrame]
     threshold: int
     status: str
-    _problem: _Problem
+    _problem: Problem
     _hidden: BoolArray
     _options: Mapping[str, Any]
 
@@ -113,7 +113,7 @@ class Release:
 
     def audit(self) -> pd.DataFrame:
         """Attack this release (see :func:`audit`)."""
-        return _audit_problem(
+        return audit_problem(
             self._problem,
             published=~self._hidden,
             small=self._problem.sensitive & self._hidden,
@@ -121,7 +121,7 @@ class Release:
         )
 
 
-def _cell_cost(problem: _Problem) -> FloatArray:
+def _cell_cost(problem: Problem) -> FloatArray:
     """Per quantity: the published cells (own and derived) that hiding it blanks."""
     n = problem.structure.n_quantities
     cells = np.zeros(n)
@@ -135,7 +135,7 @@ def _cell_cost(problem: _Problem) -> FloatArray:
     return cells
 
 
-def _cut(problem: _Problem, hidden: BoolArray, allowed: BoolArray, target: int) -> IntArray:
+def _cut(problem: Problem, hidden: BoolArray, allowed: BoolArray, target: int) -> IntArray:
     """Quantities of which at least one more must be hidden to widen ``target``'s range.
 
     Published quantities sharing an equation with ``target`` or with a hidden quantity that
@@ -158,7 +158,7 @@ def _cut(problem: _Problem, hidden: BoolArray, allowed: BoolArray, target: int) 
     return np.asarray(overlapping[open_[overlapping]], dtype=np.int64)
 
 
-def _locate(problem: _Problem, quantity: int) -> str:
+def _locate(problem: Problem, quantity: int) -> str:
     """Where a quantity is shown, for a message: table, spreadsheet-like row and column."""
     for family, cells in zip(problem.families, problem.structure.cell_quantity, strict=True):
         positions = [(c, r) for c, r in family.shown if cells[c] == quantity]
@@ -316,15 +316,15 @@ def protect(
     >>> bool(release.audit()["safe"].all())
     True
     """
-    threshold, dominance, width, protection = _check_options(
+    threshold, dominance, width, protection = check_options(
         threshold, dominance, min_width, amount_protection
     )
     if specs is None:
-        specs = _infer_specs(tables, counts, microdata)
+        specs = infer_specs(tables, counts, microdata)
     problem = build(tables, specs, microdata, weights, total_labels, threshold, dominance)
     s = problem.structure
     n = s.n_quantities
-    premissing = _premissing(problem)
+    premissing = hidden_before_protection(problem)
     forced = problem.sensitive | premissing | ~problem.known
     allowed = s.size > 0
     cost = _optimise.weights(_cell_cost(problem), problem.truth)
@@ -336,14 +336,14 @@ def protect(
         "amount_protection": protection,
     }
     status = ""
-    required = _required(problem, problem.sensitive, threshold, targets, width)
+    required = required_hidden(problem, problem.sensitive, threshold, targets, width)
     for round_ in range(1, _MAX_ROUNDS + 1):
         hidden, status = _optimise.choose(
             n, s.equations, cost, forced, allowed, cuts, time_limit=time_limit
         )
         small = problem.sensitive & hidden
-        low, high, binding = _attack_release(problem, ~hidden, small, threshold, targets)
-        bad, _ = _verdict(problem, low, high, targets, threshold, required, protection)
+        low, high, binding = attack_release(problem, ~hidden, small, threshold, targets)
+        bad, _ = audit_verdict(problem, low, high, targets, threshold, required, protection)
         if not bad.any():
             status = f"{status}; audit passed after {round_} round(s)"
             break
@@ -368,7 +368,7 @@ def protect(
 
 
 def _release(
-    problem: _Problem,
+    problem: Problem,
     hidden: BoolArray,
     premissing: BoolArray,
     threshold: int,
@@ -376,7 +376,7 @@ def _release(
     options: Mapping[str, Any],
 ) -> Release:
     small_marker = f"<{threshold}"
-    is_count = _is_count(problem.structure)
+    is_count = count_quantities(problem.structure)
     markers: dict[str, npt.NDArray[np.object_]] = {
         name: np.full(table.shape, "", dtype=object) for name, table in problem.tables.items()
     }

@@ -25,7 +25,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
-def _line_pairs(
+def line_pairs(
     is_total: BoolArray, key: IntArray, declared: bool, n_count: int, start: int
 ) -> tuple[IntArray, IntArray, IntArray, int]:
     """Equations of one row dimension: each total row equals the sum of its line's members.
@@ -68,7 +68,7 @@ def _line_pairs(
     return equation, cell, np.repeat(coef, n_count), n_lines * n_count
 
 
-def _across_pairs(
+def across_pairs(
     n_rows: int, n_count: int, total_column: int | None, start: int
 ) -> tuple[IntArray, IntArray, IntArray, int]:
     """Equations across the count columns of each row: members sum to the total column.
@@ -111,7 +111,7 @@ def _smallest(
     return g[first], c[first]
 
 
-def _unprotectable(cell: int, n_count: int, columns: list[Hashable]) -> str:
+def unprotectable(cell: int, n_count: int, columns: list[Hashable]) -> str:
     """Explain why a suppressed cell cannot be protected (by position, never by value)."""
     row, column = divmod(int(cell), n_count)
     return (
@@ -168,7 +168,7 @@ def _components(eq_local: IntArray, cell_local: IntArray, n_eq: int) -> IntArray
         label = new
 
 
-def _determined(
+def determined_cells(
     equation: IntArray, cell: IntArray, coef: IntArray, unknown: BoolArray
 ) -> IntArray:
     """Unknown cells whose value the published cells and totals determine exactly.
@@ -216,10 +216,10 @@ def _protected(
     n_unknown = np.bincount(equation, weights=unknown[cell], minlength=n_equations)
     if (n_unknown == 1).any():
         return False
-    return _determined(equation, cell, coef, unknown).size == 0
+    return determined_cells(equation, cell, coef, unknown).size == 0
 
 
-def _secondary(
+def secondary_suppression(
     equation: IntArray,
     cell: IntArray,
     coef: IntArray,
@@ -237,7 +237,7 @@ def _secondary(
     fixed = unknown.copy()  # primary and missing cells are never published again
     while True:
         unknown = _line_rule(equation, cell, n_equations, values, unknown, describe)
-        determined = _determined(equation, cell, coef, unknown)
+        determined = determined_cells(equation, cell, coef, unknown)
         if determined.size == 0:
             break
         # Candidates: published cells sharing a line with a determined cell.

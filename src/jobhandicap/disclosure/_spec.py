@@ -20,11 +20,11 @@ __all__ = ["DEFAULT_UNIVERSE", "Measure", "TableSpec"]
 DEFAULT_UNIVERSE = "units"
 
 
-class _Error(JobhandicapError, ValueError):
+class Error(JobhandicapError, ValueError):
     """A bad specification or option (also a ``ValueError``)."""
 
 
-def _as_tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
+def as_tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
@@ -63,9 +63,9 @@ class Measure:
     column: str | None
     units: str | None = None
     amount: str | None = None
-    over: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple)
-    derived: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple)
-    describes: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple)
+    over: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    derived: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    describes: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 def _as_measures(value: Iterable[Measure | str]) -> tuple[Measure, ...]:
@@ -98,7 +98,7 @@ class TableSpec:
     """
 
     measures: tuple[Measure, ...] = attrs.field(converter=_as_measures)
-    by: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple)
+    by: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
     fixed: Mapping[str, Any] = attrs.field(factory=dict)
     universe: str = DEFAULT_UNIVERSE
-    totals: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple)
+    totals: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)

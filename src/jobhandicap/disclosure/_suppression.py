@@ -19,10 +19,10 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap.disclosure._secondary import (
-    _across_pairs,
-    _line_pairs,
-    _secondary,
-    _unprotectable,
+    across_pairs,
+    line_pairs,
+    secondary_suppression,
+    unprotectable,
 )
 from jobhandicap.errors import (
     ArgumentTypeError,
@@ -421,7 +421,7 @@ def suppress(
                 key: IntArray = np.asarray(grouped.ngroup().to_numpy(), dtype=np.int64)
             else:
                 key = np.zeros(n_rows, dtype=np.int64)
-            add(_line_pairs(is_total, key, group in declared, n_count, n_equations))
+            add(line_pairs(is_total, key, group in declared, n_count, n_equations))
     else:
         is_total = np.zeros(n_rows, dtype=bool)
         index = table.index
@@ -445,14 +445,14 @@ def suppress(
                 "which columns group the rows with by=[...] (long layout)"
             )
         add(
-            _line_pairs(
+            line_pairs(
                 is_total, np.zeros(n_rows, np.int64), "column" in declared, n_count, n_equations
             )
         )
     if total_columns.size == 1:
-        add(_across_pairs(n_rows, n_count, int(total_columns[0]), n_equations))
+        add(across_pairs(n_rows, n_count, int(total_columns[0]), n_equations))
     elif "row" in declared:
-        add(_across_pairs(n_rows, n_count, None, n_equations))
+        add(across_pairs(n_rows, n_count, None, n_equations))
 
     unknown = primary | ~finite
     if secondary and n_equations:
@@ -461,9 +461,9 @@ def suppress(
         coef = np.concatenate(coef_parts)
 
         def describe(bad_cell: int) -> str:
-            return _unprotectable(bad_cell, n_count, counts)
+            return unprotectable(bad_cell, n_count, counts)
 
-        unknown = _secondary(equation, cell, coef, n_equations, flat, unknown, describe)
+        unknown = secondary_suppression(equation, cell, coef, n_equations, flat, unknown, describe)
     suppressed = (unknown & finite).reshape(n_rows, n_count)
     primary_grid = primary.reshape(n_rows, n_count)
 

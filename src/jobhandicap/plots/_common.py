@@ -23,7 +23,7 @@ Lang = Literal["en", "da"]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-_INSTALL_HINT = (
+INSTALL_HINT = (
     'jobhandicap.plots needs matplotlib; install it with pip install "jobhandicap[plot]"'
 )
 
@@ -102,10 +102,10 @@ STRATEGY_COLOURS: Mapping[str, str] = {
     "reactive": "#D55E00",
 }
 
-_GREY = "#999999"
+GREY = "#999999"
 _GRID = "#e3e3e3"
-_LINESTYLES = ("-", "--", ":", "-.")
-_MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
+LINESTYLES = ("-", "--", ":", "-.")
+MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
 
 
 # --------------------------------------------------------------------------------------------
@@ -113,16 +113,16 @@ _MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
 # --------------------------------------------------------------------------------------------
 
 
-def _figure(width: float, height: float) -> Figure:
+def new_figure(width: float, height: float) -> Figure:
     """A new figure that pyplot knows nothing about, with constrained layout."""
     try:
         from matplotlib.figure import Figure
     except ImportError as exc:  # pragma: no cover - exercised only without matplotlib
-        raise ImportError(_INSTALL_HINT) from exc
+        raise ImportError(INSTALL_HINT) from exc
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _check_lang(lang: object) -> Lang:
+def check_lang(lang: object) -> Lang:
     if lang == "en":
         return "en"
     if lang == "da":
@@ -130,11 +130,11 @@ def _check_lang(lang: object) -> Lang:
     raise JobhandicapError(f"lang must be 'en' (English) or 'da' (Danish), got {lang!r}")
 
 
-def _text(key: str, lang: Lang, *fields: object) -> str:
+def figure_text(key: str, lang: Lang, *fields: object) -> str:
     return _texts.text(key, lang, *fields)
 
 
-def _check_frame(frame: object, required: Sequence[str], what: str) -> pd.DataFrame:
+def check_frame(frame: object, required: Sequence[str], what: str) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
         raise JobhandicapError(
             f"the {what} must be a pandas DataFrame, got {type(frame).__name__}"
@@ -147,7 +147,7 @@ def _check_frame(frame: object, required: Sequence[str], what: str) -> pd.DataFr
     return frame
 
 
-def _numbers(frame: pd.DataFrame, column: str, what: str) -> FloatArray:
+def numeric_column(frame: pd.DataFrame, column: str, what: str) -> FloatArray:
     """A column as floats (missing values as NaN), or an error naming the first bad value."""
     values = frame[column]
     converted = pd.to_numeric(values.astype("object"), errors="coerce")
@@ -161,11 +161,11 @@ def _numbers(frame: pd.DataFrame, column: str, what: str) -> FloatArray:
     return np.asarray(converted.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
 
 
-def _group_columns(frame: pd.DataFrame, known: Sequence[str]) -> list[str]:
+def group_columns(frame: pd.DataFrame, known: Sequence[str]) -> list[str]:
     return [str(c) for c in frame.columns if c not in known]
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     """True for ``None``, NaN, ``pd.NA`` and ``NaT``; False for anything else."""
     if value is None:
         return True
@@ -177,10 +177,10 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
-def _value_label(column: str, value: object, lang: Lang) -> str:
+def value_label(column: str, value: object, lang: Lang) -> str:
     """The display text of one grouping value (enum members translated, ``1.0`` as ``1``)."""
-    if _is_missing(value):
-        return _text("val:missing", lang)
+    if is_missing(value):
+        return figure_text("val:missing", lang)
     label = _texts.enum_label(column, value, lang)
     if label is not None:
         return label
@@ -191,13 +191,13 @@ def _value_label(column: str, value: object, lang: Lang) -> str:
     return str(value)
 
 
-def _column_title(column: str, lang: Lang) -> str:
+def column_title(column: str, lang: Lang) -> str:
     if f"col:{column}" in _texts.TEXTS:
-        return _text(f"col:{column}", lang)
+        return figure_text(f"col:{column}", lang)
     return column.replace("_", " ").capitalize()
 
 
-def _codes(
+def answer_codes(
     frame: pd.DataFrame,
     columns: Sequence[str],
     lang: Lang,
@@ -219,12 +219,12 @@ def _codes(
             if names is not None and value in names:
                 parts.append(str(names[value]))
             else:
-                parts.append(_value_label(column, value, lang))
+                parts.append(value_label(column, value, lang))
         labels.append(", ".join(parts))
     return codes, labels
 
 
-def _percent(lang: Lang, decimals: int = 0) -> Callable[[float], str]:
+def percent(lang: Lang, decimals: int = 0) -> Callable[[float], str]:
     """Format a percentage the English (``40%``) or Danish (``40 %``, ``40,5 %``) way."""
 
     def show(value: float) -> str:
@@ -234,16 +234,16 @@ def _percent(lang: Lang, decimals: int = 0) -> Callable[[float], str]:
     return show
 
 
-def _percent_axis(ax: Axes, axis: Literal["x", "y"], lang: Lang, scale: float = 1.0) -> None:
+def percent_axis(ax: Axes, axis: Literal["x", "y"], lang: Lang, scale: float = 1.0) -> None:
     """Show tick values (times ``scale``) as unsigned whole percentages."""
     from matplotlib.ticker import FuncFormatter
 
-    show = _percent(lang)
+    show = percent(lang)
     formatter = FuncFormatter(lambda value, _pos: show(abs(value) * scale + 0.0))
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(formatter)
 
 
-def _tidy(ax: Axes, grid: Literal["x", "y", "both"] = "x") -> None:
+def tidy(ax: Axes, grid: Literal["x", "y", "both"] = "x") -> None:
     ax.grid(axis=grid, color=_GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     ax.spines["top"].set_visible(False)
@@ -251,11 +251,11 @@ def _tidy(ax: Axes, grid: Literal["x", "y", "both"] = "x") -> None:
     ax.tick_params(labelsize=8)
 
 
-def _title(fig: Figure, title: str | None, default: str) -> None:
+def set_title(fig: Figure, title: str | None, default: str) -> None:
     text = default if title is None else title
     if text:
         fig.suptitle(text, fontsize=11)
 
 
-def _colour(k: int) -> str:
+def group_colour(k: int) -> str:
     return OKABE_ITO[k % len(OKABE_ITO)]

@@ -12,22 +12,22 @@ import pandas as pd
 
 from jobhandicap.errors import JobhandicapError, MissingColumnsError
 from jobhandicap.plots._common import (
-    _GREY,
+    GREY,
     STRATEGY_COLOURS,
     FloatArray,
     IntArray,
     Lang,
-    _check_frame,
-    _check_lang,
-    _column_title,
-    _figure,
-    _is_missing,
-    _numbers,
-    _percent_axis,
-    _text,
-    _tidy,
-    _title,
-    _value_label,
+    check_frame,
+    check_lang,
+    column_title,
+    figure_text,
+    is_missing,
+    new_figure,
+    numeric_column,
+    percent_axis,
+    set_title,
+    tidy,
+    value_label,
 )
 from jobhandicap.plots._render import (
     separate_labels,
@@ -174,10 +174,10 @@ def funnel_plot(
     >>> len(fig.axes[0].lines), [t.get_text() for t in fig.axes[0].texts]
     (3, ['101'])
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     columns = funnel.columns if isinstance(funnel, pd.DataFrame) else pd.Index([])
     estimate = "share" if "share" in columns or "rate" not in columns else "rate"
-    frame = _check_frame(funnel, ["n", estimate], "funnel")
+    frame = check_frame(funnel, ["n", estimate], "funnel")
     if unit is None:
         first = str(frame.columns[0])
         unit = None if first == "n" else first
@@ -187,10 +187,10 @@ def funnel_plot(
     needed = [c for _, low, high in pairs for c in (low, high) if c not in frame.columns]
     if needed:
         raise MissingColumnsError(needed, list(frame.columns), "funnel")
-    n = _numbers(frame, "n", "funnel")
-    rate = _numbers(frame, estimate, "funnel")
-    lows = np.column_stack([_numbers(frame, low, "funnel") for _, low, _ in pairs])
-    highs = np.column_stack([_numbers(frame, high, "funnel") for _, _, high in pairs])
+    n = numeric_column(frame, "n", "funnel")
+    rate = numeric_column(frame, estimate, "funnel")
+    lows = np.column_stack([numeric_column(frame, low, "funnel") for _, low, _ in pairs])
+    highs = np.column_stack([numeric_column(frame, high, "funnel") for _, _, high in pairs])
     width = np.nanmean(highs - lows, axis=0) if np.isfinite(highs - lows).any() else None
     order = np.argsort(width, kind="stable") if width is not None else np.arange(len(pairs))
     lows, highs = lows[:, order], highs[:, order]
@@ -199,13 +199,13 @@ def funnel_plot(
         outside = (rate[:, None] < lows) | (rate[:, None] > highs)
     level = outside.sum(axis=1)
 
-    fig = _figure(7.0, 4.6)
+    fig = new_figure(7.0, 4.6)
     ax = fig.subplots()
     by_n = np.argsort(n, kind="stable")
     for j, (label, _, _) in enumerate(pairs):
         style = "--" if j < len(pairs) - 1 else "-"
         colour = "#777777"
-        for limits, name in ((lows, _text("fig:limits", lang, label)), (highs, None)):
+        for limits, name in ((lows, figure_text("fig:limits", lang, label)), (highs, None)):
             ax.plot(
                 n[by_n],
                 limits[by_n, j] * 100.0,
@@ -217,7 +217,10 @@ def funnel_plot(
     target_value = _target(frame, n, rate, target)
     if isinstance(target_value, float):
         ax.axhline(
-            target_value * 100.0, color="#0072B2", linewidth=1.0, label=_text("fig:target", lang)
+            target_value * 100.0,
+            color="#0072B2",
+            linewidth=1.0,
+            label=figure_text("fig:target", lang),
         )
     else:
         ax.plot(
@@ -225,17 +228,17 @@ def funnel_plot(
             target_value[by_n] * 100.0,
             color="#0072B2",
             linewidth=1.0,
-            label=_text("fig:target", lang),
+            label=figure_text("fig:target", lang),
         )
-    level_colours = (_GREY, "#E69F00", "#D55E00", "#000000")
+    level_colours = (GREY, "#E69F00", "#D55E00", "#000000")
     for k in range(int(level.max()) + 1):
         chosen = level == k
         if not chosen.any():
             continue
         name = (
-            _text("fig:within", lang)
+            figure_text("fig:within", lang)
             if k == 0
-            else _text("fig:outside", lang, pairs[min(k, len(pairs)) - 1][0])
+            else figure_text("fig:outside", lang, pairs[min(k, len(pairs)) - 1][0])
         )
         ax.scatter(
             n[chosen],
@@ -255,10 +258,10 @@ def funnel_plot(
             name = names[i]
             if unit_labels is not None and name in unit_labels:
                 shown = str(unit_labels[name])
-            elif own_names is not None and not _is_missing(frame[own_names].iloc[i]):
+            elif own_names is not None and not is_missing(frame[own_names].iloc[i]):
                 shown = str(frame[own_names].iloc[i])
             else:
-                shown = _value_label(unit, name, lang)
+                shown = value_label(unit, name, lang)
             note = ax.annotate(
                 shown,
                 (float(n[i]), float(rate[i]) * 100.0),
@@ -277,12 +280,12 @@ def funnel_plot(
             note.set_in_layout(False)  # the layout must not move when labels move
             labels.append(note)
     ax.set_xlim(left=0.0)
-    ax.set_xlabel(_text("fig:funnel_x", lang), fontsize=9)
-    ax.set_ylabel(_text("fig:funnel_y", lang), fontsize=9)
-    _percent_axis(ax, "y", lang)
-    _tidy(ax, grid="both")
+    ax.set_xlabel(figure_text("fig:funnel_x", lang), fontsize=9)
+    ax.set_ylabel(figure_text("fig:funnel_y", lang), fontsize=9)
+    percent_axis(ax, "y", lang)
+    tidy(ax, grid="both")
     ax.legend(fontsize=7, frameon=False, loc="best")
-    _title(fig, title, _text("fig:funnel_title", lang))
+    set_title(fig, title, figure_text("fig:funnel_title", lang))
     separate_labels(fig, labels)
     return fig
 
@@ -321,14 +324,14 @@ def _target(
             raise JobhandicapError(f"target must be a share in [0, 1], got {target!r}")
         return float(target)
     if "target" in frame.columns:
-        values = _numbers(frame, "target", "funnel")
+        values = numeric_column(frame, "target", "funnel")
         finite = values[np.isfinite(values)]
         if finite.size and np.all(finite == finite[0]):
             return float(finite[0])
         return values
     known = np.isfinite(n) & np.isfinite(rate)
     if "count" in frame.columns:
-        count = _numbers(frame, "count", "funnel")
+        count = numeric_column(frame, "count", "funnel")
         known &= np.isfinite(count)
         return float(count[known].sum() / n[known].sum()) if n[known].sum() > 0 else np.nan
     return float(np.average(rate[known], weights=n[known])) if n[known].sum() > 0 else np.nan
@@ -409,9 +412,9 @@ def strategy_plot(
     >>> len(fig.axes), [t.get_text() for t in fig.axes[0].get_yticklabels()]
     (2, ['751', '101', '147'])
     """
-    lang = _check_lang(lang)
-    frame = _check_frame(scores, [unit, "score"], "strategy scores")
-    score = _numbers(frame, "score", "strategy scores")
+    lang = check_lang(lang)
+    frame = check_frame(scores, [unit, "score"], "strategy scores")
+    score = numeric_column(frame, "score", "strategy scores")
     scored = np.flatnonzero(np.isfinite(score))
     if scored.size == 0:
         raise JobhandicapError("no unit has a score; there is nothing to plot")
@@ -422,20 +425,20 @@ def strategy_plot(
     else:
         types = np.full(len(order), None, dtype=object)
     colours = np.array(
-        [STRATEGY_COLOURS.get(str(t), _GREY) if isinstance(t, str) else _GREY for t in types],
+        [STRATEGY_COLOURS.get(str(t), GREY) if isinstance(t, str) else GREY for t in types],
         dtype=object,
     )
     labels = [
         str(unit_labels[u])
         if unit_labels is not None and u in unit_labels
-        else _value_label(unit, u, lang)
+        else value_label(unit, u, lang)
         for u in units
     ]
     count = len(order)
     y = np.arange(count, dtype=np.float64)
     fontsize = 8 if count <= 30 else 6
     height = max(3.0, 1.3 + 0.14 * count)
-    fig = _figure(8.0 if sensitivity is not None else 6.0, height)
+    fig = new_figure(8.0 if sensitivity is not None else 6.0, height)
     if sensitivity is None:
         axes = [fig.subplots()]
     else:
@@ -454,22 +457,24 @@ def strategy_plot(
             score[order][chosen],
             y[chosen],
             s=16 if count > 30 else 28,
-            color=STRATEGY_COLOURS.get(kind, _GREY) if kind else _GREY,
+            color=STRATEGY_COLOURS.get(kind, GREY) if kind else GREY,
             zorder=3,
-            label=_value_label("strategy", kind, lang) if kind else _text("val:missing", lang),
+            label=value_label("strategy", kind, lang)
+            if kind
+            else figure_text("val:missing", lang),
         )
     left.set_yticks(y, labels, fontsize=fontsize)
     left.set_ylim(count - 0.5, -0.5)
     values = score[order]
     if values.min() >= 0.0 and values.max() <= 100.0:
         left.set_xlim(0.0, 100.0)
-    xlabel = _text("col:score", lang)
+    xlabel = figure_text("col:score", lang)
     skipped = len(frame) - count
     if skipped:
-        xlabel += f"\n({_text('fig:not_scored', lang, skipped)})"
+        xlabel += f"\n({figure_text('fig:not_scored', lang, skipped)})"
     left.set_xlabel(xlabel, fontsize=9)
-    left.set_ylabel(_column_title(unit, lang), fontsize=9)
-    _tidy(left)
+    left.set_ylabel(column_title(unit, lang), fontsize=9)
+    tidy(left)
     left.tick_params(axis="y", labelsize=fontsize)
     if sensitivity is not None:
         _rank_bands(axes[1], sensitivity, unit, units, y, colours, count, lang)
@@ -480,10 +485,10 @@ def strategy_plot(
             ncols=4,
             fontsize=8,
             frameon=False,
-            title=_text("col:strategy", lang),
+            title=figure_text("col:strategy", lang),
             title_fontsize=8,
         )
-    _title(fig, title, _text("fig:strategy_title", lang))
+    set_title(fig, title, figure_text("fig:strategy_title", lang))
     return fig
 
 
@@ -498,7 +503,7 @@ def _rank_bands(
     lang: Lang,
 ) -> None:
     """Draw the 5–95 % rank band, median and nominal rank of each unit on ``ax``."""
-    frame = _check_frame(sensitivity, [unit, "rank_q05", "rank_q95"], "strategy sensitivity")
+    frame = check_frame(sensitivity, [unit, "rank_q05", "rank_q95"], "strategy sensitivity")
     keys = pd.Index(frame[unit].astype("object"))
     if keys.has_duplicates:
         repeated = keys[keys.duplicated()].unique().tolist()[:5]
@@ -509,7 +514,7 @@ def _rank_bands(
     found = where >= 0
 
     def column(name: str) -> FloatArray:
-        values = _numbers(frame, name, "strategy sensitivity")
+        values = numeric_column(frame, name, "strategy sensitivity")
         return np.where(found, values[np.where(found, where, 0)], np.nan)
 
     q05, q95 = column("rank_q05"), column("rank_q95")
@@ -523,7 +528,7 @@ def _rank_bands(
             edgecolors=list(colours),
             linewidths=0.9,
             zorder=3,
-            label=_text("col:median_rank", lang),
+            label=figure_text("col:median_rank", lang),
         )
     if "nominal_rank" in frame.columns:
         ax.scatter(
@@ -534,12 +539,14 @@ def _rank_bands(
             color="#000000",
             linewidths=1.0,
             zorder=4,
-            label=_text("col:nominal_rank", lang),
+            label=figure_text("col:nominal_rank", lang),
         )
     top = np.nanmax(q95) if np.isfinite(q95).any() else float(count)
     ax.set_xlim(0.5, max(float(top), float(count)) + 0.5)
-    ax.set_xlabel(_text("fig:rank", lang) + "\n" + _text("fig:rank_band", lang), fontsize=9)
-    _tidy(ax)
+    ax.set_xlabel(
+        figure_text("fig:rank", lang) + "\n" + figure_text("fig:rank_band", lang), fontsize=9
+    )
+    tidy(ax)
     ax.tick_params(axis="y", left=False)
     if "median_rank" in frame.columns or "nominal_rank" in frame.columns:
         ax.legend(fontsize=7, frameon=False, loc="upper right")

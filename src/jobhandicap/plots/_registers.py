@@ -10,24 +10,24 @@ import pandas as pd
 
 from jobhandicap.errors import JobhandicapError
 from jobhandicap.plots._common import (
-    _LINESTYLES,
+    LINESTYLES,
     OKABE_ITO,
     FloatArray,
     IntArray,
     Lang,
-    _check_frame,
-    _check_lang,
-    _codes,
-    _colour,
-    _column_title,
-    _figure,
-    _group_columns,
-    _numbers,
-    _percent,
-    _percent_axis,
-    _text,
-    _tidy,
-    _title,
+    answer_codes,
+    check_frame,
+    check_lang,
+    column_title,
+    figure_text,
+    group_colour,
+    group_columns,
+    new_figure,
+    numeric_column,
+    percent,
+    percent_axis,
+    set_title,
+    tidy,
 )
 
 if TYPE_CHECKING:
@@ -110,28 +110,28 @@ def survival_plot(
     >>> type(fig).__name__, len(fig.axes[0].lines), fig.axes[0].get_xlabel()
     ('Figure', 3, 'Dage fra ansøgning')
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     if by is None:
-        frame = _check_frame(table, ["time", "survival"], "survival")
-        groups = _group_columns(frame, _SURVIVAL_COLUMNS)
+        frame = check_frame(table, ["time", "survival"], "survival")
+        groups = group_columns(frame, _SURVIVAL_COLUMNS)
     else:
         groups = [by] if isinstance(by, str) else list(by)
-        frame = _check_frame(table, ["time", "survival", *groups], "survival")
-    time = _numbers(frame, "time", "survival")
-    survival = _numbers(frame, "survival", "survival")
+        frame = check_frame(table, ["time", "survival", *groups], "survival")
+    time = numeric_column(frame, "time", "survival")
+    survival = numeric_column(frame, "survival", "survival")
     band = "ci_low" in frame.columns and "ci_high" in frame.columns
-    low = _numbers(frame, "ci_low", "survival") if band else survival
-    high = _numbers(frame, "ci_high", "survival") if band else survival
+    low = numeric_column(frame, "ci_low", "survival") if band else survival
+    high = numeric_column(frame, "ci_high", "survival") if band else survival
     keys = frame[groups].reset_index(drop=True)
-    codes, labels = _codes(keys, groups, lang)
-    fig = _figure(7.0, 4.2)
+    codes, labels = answer_codes(keys, groups, lang)
+    fig = new_figure(7.0, 4.2)
     ax = fig.subplots()
     for k, label in enumerate(labels):
         chosen = np.flatnonzero(codes == k)
         chosen = chosen[np.argsort(time[chosen], kind="stable")]
         x = np.concatenate([[0.0], time[chosen]])
-        colour = _colour(k)
-        style = _LINESTYLES[(k // len(OKABE_ITO)) % len(_LINESTYLES)]
+        colour = group_colour(k)
+        style = LINESTYLES[(k // len(OKABE_ITO)) % len(LINESTYLES)]
         if band:
             ax.fill_between(
                 x,
@@ -154,18 +154,18 @@ def survival_plot(
     ax.axhline(0.5, color="#666666", linewidth=0.7, linestyle=":")
     ax.set_ylim(0.0, 1.02)
     ax.set_xlim(0.0, _time_axis_end(codes, time, survival, max_days))
-    ax.set_xlabel(_text("fig:days", lang), fontsize=9)
-    ax.set_ylabel(_text("fig:not_decided", lang), fontsize=9)
-    _percent_axis(ax, "y", lang, scale=100.0)
-    _tidy(ax, grid="both")
+    ax.set_xlabel(figure_text("fig:days", lang), fontsize=9)
+    ax.set_ylabel(figure_text("fig:not_decided", lang), fontsize=9)
+    percent_axis(ax, "y", lang, scale=100.0)
+    tidy(ax, grid="both")
     if groups:
         ax.legend(
             fontsize=8,
             frameon=False,
-            title=", ".join(_column_title(c, lang) for c in groups),
+            title=", ".join(column_title(c, lang) for c in groups),
             title_fontsize=8,
         )
-    _title(fig, title, _text("fig:survival_title", lang))
+    set_title(fig, title, figure_text("fig:survival_title", lang))
     return fig
 
 
@@ -235,20 +235,20 @@ def expenditure_plot(
     >>> len(fig.axes[0].patches), [t.get_text() for t in fig.axes[0].get_yticklabels()]
     (2, ['hjælpemidler', 'personlig assistance'])
     """
-    lang = _check_lang(lang)
-    frame = _check_frame(shares, ["scheme", "share"], "expenditure shares")
-    groups = _group_columns(frame, _EXPENDITURE_COLUMNS)
+    lang = check_lang(lang)
+    frame = check_frame(shares, ["scheme", "share"], "expenditure shares")
+    groups = group_columns(frame, _EXPENDITURE_COLUMNS)
     keys = frame[[*groups, "scheme"]].reset_index(drop=True)
-    rows, row_labels = _codes(keys, ["scheme"], lang)
-    hues, hue_labels = _codes(keys, groups, lang)
-    value = _numbers(frame, "share", "expenditure shares") * 100.0
+    rows, row_labels = answer_codes(keys, ["scheme"], lang)
+    hues, hue_labels = answer_codes(keys, groups, lang)
+    value = numeric_column(frame, "share", "expenditure shares") * 100.0
     series = len(hue_labels)
     step = 0.8 / series
     bars = len(frame)
     height = max(2.4, 1.4 + 0.2 * len(row_labels) * max(1.0, 0.7 * series))
-    fig = _figure(7.0, height)
+    fig = new_figure(7.0, height)
     ax = fig.subplots()
-    show = _percent(lang, 1)
+    show = percent(lang, 1)
     for k in range(series):
         chosen = hues == k
         offset = (k - (series - 1) / 2) * step
@@ -256,7 +256,7 @@ def expenditure_plot(
             rows[chosen] + offset,
             np.nan_to_num(value[chosen], nan=0.0),
             height=step * 0.92,
-            color=_colour(k) if groups else OKABE_ITO[0],
+            color=group_colour(k) if groups else OKABE_ITO[0],
             label=hue_labels[k] or None,
         )
         if bars <= 40:
@@ -266,17 +266,17 @@ def expenditure_plot(
     ax.set_ylim(len(row_labels) - 0.5, -0.5)
     top = float(np.nanmax(value)) if np.isfinite(value).any() else 100.0
     ax.set_xlim(0.0, min(100.0, max(top, 5.0) * 1.18) if top <= 85 else 105.0)
-    ax.set_xlabel(_text("fig:expenditure_x", lang), fontsize=9)
-    ax.set_ylabel(_text("col:scheme", lang), fontsize=9)
-    _percent_axis(ax, "x", lang)
-    _tidy(ax)
+    ax.set_xlabel(figure_text("fig:expenditure_x", lang), fontsize=9)
+    ax.set_ylabel(figure_text("col:scheme", lang), fontsize=9)
+    percent_axis(ax, "x", lang)
+    tidy(ax)
     if groups:
         ax.legend(
             fontsize=8,
             frameon=False,
             loc="lower right",
-            title=", ".join(_column_title(c, lang) for c in groups),
+            title=", ".join(column_title(c, lang) for c in groups),
             title_fontsize=8,
         )
-    _title(fig, title, _text("fig:expenditure_title", lang))
+    set_title(fig, title, figure_text("fig:expenditure_title", lang))
     return fig

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from jobhandicap.errors import JobhandicapError
-from jobhandicap.plots._common import _INSTALL_HINT
+from jobhandicap.plots._common import INSTALL_HINT
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -63,7 +63,7 @@ def figure_to_svg(fig: Figure) -> str:
     try:
         import matplotlib
     except ImportError as exc:  # pragma: no cover - exercised only without matplotlib
-        raise ImportError(_INSTALL_HINT) from exc
+        raise ImportError(INSTALL_HINT) from exc
     buffer = io.StringIO()
     with (
         _RENDERING,

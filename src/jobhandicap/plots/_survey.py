@@ -11,24 +11,24 @@ import pandas as pd
 from jobhandicap.domain import Likert
 from jobhandicap.errors import JobhandicapError, MissingColumnsError
 from jobhandicap.plots._common import (
-    _MARKERS,
     LIKERT_COLOURS,
+    MARKERS,
     IntArray,
     Lang,
-    _check_frame,
-    _check_lang,
-    _codes,
-    _colour,
-    _column_title,
-    _figure,
-    _group_columns,
-    _is_missing,
-    _numbers,
-    _percent_axis,
-    _text,
-    _tidy,
-    _title,
-    _value_label,
+    answer_codes,
+    check_frame,
+    check_lang,
+    column_title,
+    figure_text,
+    group_colour,
+    group_columns,
+    is_missing,
+    new_figure,
+    numeric_column,
+    percent_axis,
+    set_title,
+    tidy,
+    value_label,
 )
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def _likert_codes(values: pd.Series[Any]) -> IntArray:
     mapping: dict[object, int] = {}
     for value in uniques:
         raw = value.item() if isinstance(value, np.generic) else value
-        if _is_missing(raw):
+        if is_missing(raw):
             raise JobhandicapError(
                 "the answer column of the Likert distribution has a missing value; it must "
                 f"hold the codes {list(_ANSWER_CODES)}"
@@ -136,9 +136,9 @@ def likert_bars(
     >>> fig.axes[1].get_title()
     'Ved ikke'
     """
-    lang = _check_lang(lang)
-    frame = _check_frame(distribution, ["answer", "share"], "Likert distribution")
-    groups = _group_columns(frame, _LIKERT_COLUMNS)
+    lang = check_lang(lang)
+    frame = check_frame(distribution, ["answer", "share"], "Likert distribution")
+    groups = group_columns(frame, _LIKERT_COLUMNS)
     if item is not None:
         if "item" not in frame.columns:
             raise MissingColumnsError(["item"], list(frame.columns), "Likert distribution")
@@ -151,7 +151,7 @@ def likert_bars(
         frame = frame.loc[keep]
         groups = [g for g in groups if g != "item"]
     codes = _likert_codes(frame["answer"])
-    shares = np.nan_to_num(_numbers(frame, "share", "Likert distribution"), nan=0.0)
+    shares = np.nan_to_num(numeric_column(frame, "share", "Likert distribution"), nan=0.0)
     keys = frame[groups].reset_index(drop=True)
     if keys.assign(_answer=codes).duplicated().any():
         raise JobhandicapError(
@@ -161,7 +161,7 @@ def likert_bars(
     # Rows ordered by item first, so that the waves of an item sit together.
     if "item" in groups:
         groups = ["item", *(g for g in groups if g != "item")]
-    rows, labels = _codes(keys, groups, lang, item_labels)
+    rows, labels = answer_codes(keys, groups, lang, item_labels)
     row_count = len(labels)
     # One cell per row and answer code: a scatter-add into a (rows x codes) matrix.
     matrix = np.zeros((row_count, len(_ANSWER_CODES)), dtype=np.float64)
@@ -169,7 +169,7 @@ def likert_bars(
     np.add.at(matrix, (rows, column), shares * 100.0)
     # Leave a gap between the blocks of one item when there are further grouping columns.
     if "item" in groups and len(groups) > 1:
-        blocks, _ = _codes(keys, ["item"], lang)
+        blocks, _ = answer_codes(keys, ["item"], lang)
         block_of_row = pd.Series(blocks).groupby(rows).first().to_numpy(dtype=np.float64)
         y = np.arange(row_count, dtype=np.float64) + 0.6 * block_of_row
         labels = _item_wave_labels(keys, groups, rows, lang, item_labels or {})
@@ -177,7 +177,7 @@ def likert_bars(
         y = np.arange(row_count, dtype=np.float64)
 
     height = max(2.6, 1.4 + 0.26 * (float(y[-1]) + 1.0))
-    fig = _figure(8.0, height)
+    fig = new_figure(8.0, height)
     main, side = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [5, 1]})
     neutral = matrix[:, 2]
     left = {
@@ -205,21 +205,21 @@ def likert_bars(
     main.axvline(0.0, color="#444444", linewidth=0.8)
     main.set_yticks(y, labels)
     main.set_ylim(float(y[-1]) + 0.6, float(y[0]) - 0.6)
-    main.set_xlabel(_text("fig:answers_x", lang), fontsize=9)
-    _percent_axis(main, "x", lang)
-    _tidy(main)
+    main.set_xlabel(figure_text("fig:answers_x", lang), fontsize=9)
+    percent_axis(main, "x", lang)
+    tidy(main)
     side.barh(y, matrix[:, 5], height=0.8, color=LIKERT_COLOURS[9])
     side.set_xlim(0.0, max(10.0, float(matrix[:, 5].max()) * 1.2))
-    side.set_title(_text("col:dont_know_share", lang), fontsize=9)
-    _percent_axis(side, "x", lang)
-    _tidy(side)
+    side.set_title(figure_text("col:dont_know_share", lang), fontsize=9)
+    percent_axis(side, "x", lang)
+    tidy(side)
     side.tick_params(axis="y", left=False)
     fig.legend(loc="outside lower center", ncols=5, fontsize=8, frameon=False)
-    default = _text("fig:answers_title", lang)
+    default = figure_text("fig:answers_title", lang)
     if item is not None:
         shown = item_labels.get(item) if item_labels is not None else None
-        default += ": " + (shown if shown is not None else _value_label("item", item, lang))
-    _title(fig, title, default)
+        default += ": " + (shown if shown is not None else value_label("item", item, lang))
+    set_title(fig, title, default)
     return fig
 
 
@@ -237,8 +237,8 @@ def _item_wave_labels(
     for position in first:
         value = keys["item"].iloc[int(position)]
         name = item_labels.get(value) if value in item_labels else None
-        shown = name if name is not None else _value_label("item", value, lang)
-        rest = ", ".join(_value_label(c, keys[c].iloc[int(position)], lang) for c in others)
+        shown = name if name is not None else value_label("item", value, lang)
+        rest = ", ".join(value_label(c, keys[c].iloc[int(position)], lang) for c in others)
         labels.append(f"{shown} ({rest})")
     return labels
 
@@ -292,22 +292,22 @@ def top_box_plot(
     >>> type(fig).__name__, len(fig.axes), len(fig.axes[0].containers)
     ('Figure', 1, 2)
     """
-    lang = _check_lang(lang)
-    frame = _check_frame(top_box, ["share", "ci_low", "ci_high"], "top-box")
-    groups = _group_columns(frame, _TOP_BOX_COLUMNS)
+    lang = check_lang(lang)
+    frame = check_frame(top_box, ["share", "ci_low", "ci_high"], "top-box")
+    groups = group_columns(frame, _TOP_BOX_COLUMNS)
     keys = frame[groups].reset_index(drop=True)
     row_columns = ["item"] if "item" in groups else []
     hue_columns = [g for g in groups if g != "item"]
-    rows, row_labels = _codes(keys, row_columns, lang, item_labels)
-    hues, hue_labels = _codes(keys, hue_columns, lang)
-    share = _numbers(frame, "share", "top-box") * 100.0
-    low = _numbers(frame, "ci_low", "top-box") * 100.0
-    high = _numbers(frame, "ci_high", "top-box") * 100.0
+    rows, row_labels = answer_codes(keys, row_columns, lang, item_labels)
+    hues, hue_labels = answer_codes(keys, hue_columns, lang)
+    share = numeric_column(frame, "share", "top-box") * 100.0
+    low = numeric_column(frame, "ci_low", "top-box") * 100.0
+    high = numeric_column(frame, "ci_high", "top-box") * 100.0
     error = np.vstack([np.clip(share - low, 0.0, None), np.clip(high - share, 0.0, None)])
     series = len(hue_labels)
     step = min(0.3, 0.8 / series)
     height = max(2.4, 1.5 + 0.22 * len(row_labels) * max(1.0, 0.6 * series))
-    fig = _figure(7.0, height)
+    fig = new_figure(7.0, height)
     ax = fig.subplots()
     for k in range(series):
         chosen = hues == k
@@ -316,8 +316,8 @@ def top_box_plot(
             share[chosen],
             rows[chosen] + offset,
             xerr=error[:, chosen],
-            fmt=_MARKERS[k % len(_MARKERS)],
-            color=_colour(k),
+            fmt=MARKERS[k % len(MARKERS)],
+            color=group_colour(k),
             markersize=5,
             elinewidth=1.4,
             capsize=2,
@@ -326,17 +326,17 @@ def top_box_plot(
     ax.set_yticks(np.arange(len(row_labels)), row_labels)
     ax.set_ylim(len(row_labels) - 0.5, -0.5)
     ax.set_xlim(0.0, 100.0)
-    ax.set_xlabel(_text("fig:share_pct", lang), fontsize=9)
-    _percent_axis(ax, "x", lang)
-    _tidy(ax)
+    ax.set_xlabel(figure_text("fig:share_pct", lang), fontsize=9)
+    percent_axis(ax, "x", lang)
+    tidy(ax)
     if hue_columns:
         fig.legend(
             loc="outside lower center",
             ncols=min(series, 6),
             fontsize=8,
             frameon=False,
-            title=", ".join(_column_title(c, lang) for c in hue_columns),
+            title=", ".join(column_title(c, lang) for c in hue_columns),
             title_fontsize=8,
         )
-    _title(fig, title, _text("fig:top_box_title", lang))
+    set_title(fig, title, figure_text("fig:top_box_title", lang))
     return fig

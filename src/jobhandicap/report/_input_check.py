@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from jobhandicap._personal_numbers import scrub_text
-from jobhandicap.disclosure._identifiers import _hits
+from jobhandicap.disclosure._identifiers import personal_id_hits
 from jobhandicap.disclosure._pseudonyms import MIN_KEY_BYTES
 from jobhandicap.errors import DataQualityWarning, DisclosureError
 from jobhandicap.frames._schema import SCHEMAS
@@ -88,12 +88,12 @@ def _scan(
 ) -> _Found:
     """Search the headers (every one) and the given columns' values (by position)."""
     found = _Found()
-    header_hits = _hits(pd.Series(list(headers), dtype=object), True, "cell")
+    header_hits = personal_id_hits(pd.Series(list(headers), dtype=object), True, "cell")
     found.headers = [int(p) for p in np.flatnonzero(header_hits)]
     for position, values in columns.items():
         if header_hits[position]:
             continue  # reported with its header
-        flags = _hits(values, True, "text")
+        flags = personal_id_hits(values, True, "text")
         count = int(flags.sum())
         if count:
             first = values.index[int(np.argmax(flags))]

@@ -1,7 +1,7 @@
 """Shared plumbing of the estimators: the :class:`Estimate` tuple and argument checks.
 
 Checks here are deliberately cheap (a handful of vectorised comparisons): the estimators run on
-millions of inputs and the checks must not dominate the arithmetic. :func:`_offending` names
+millions of inputs and the checks must not dominate the arithmetic. :func:`offending_entries` names
 the first offending entries of an argument for the error messages.
 
 scipy is loaded on first use, through :func:`lazy_module`: importing ``scipy.stats`` costs
@@ -142,7 +142,7 @@ def as_float_array(values: npt.ArrayLike, name: str) -> FloatArray:
         ) from exc
 
 
-def _offending(values: npt.ArrayLike, bad: npt.NDArray[np.bool_], *, shown: int = 3) -> str:
+def offending_entries(values: npt.ArrayLike, bad: npt.NDArray[np.bool_], *, shown: int = 3) -> str:
     """Describe the first offending entries of a 1-D array: ``"-1.0 at position 3, ..."``."""
     positions = np.flatnonzero(bad)
     items = ", ".join(

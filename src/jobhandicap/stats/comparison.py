@@ -28,10 +28,10 @@ from jobhandicap.stats._core import (
     FloatArray,
     Scalar,
     ValueT,
-    _offending,
     as_float_array,
     check_level,
     lazy_module,
+    offending_entries,
     z_value,
 )
 
@@ -112,7 +112,7 @@ def _check_proportion(values: FloatArray, name: str) -> None:
     if bad.any():
         raise JobhandicapError(
             f"{name} must be a proportion between 0 and 1; got "
-            f"{_offending(values.ravel(), bad.ravel())}"
+            f"{offending_entries(values.ravel(), bad.ravel())}"
         )
 
 
@@ -130,19 +130,19 @@ def _unit_counts(
     bad_x = ~np.isfinite(x) | (x < 0)
     if bad_x.any():
         raise JobhandicapError(
-            f"count must be finite and non-negative; got {_offending(x, bad_x)}"
+            f"count must be finite and non-negative; got {offending_entries(x, bad_x)}"
         )
     bad_n = ~np.isfinite(n) | (n <= 0)
     if bad_n.any():
         raise JobhandicapError(
-            f"{total_name} must be finite and positive; got {_offending(n, bad_n)}"
+            f"{total_name} must be finite and positive; got {offending_entries(n, bad_n)}"
         )
     if binomial:
         over = x > n
         if over.any():
             raise JobhandicapError(
-                f"count cannot exceed {total_name}; count {_offending(x, over)} exceeds "
-                f"{total_name} {_offending(n, over)}"
+                f"count cannot exceed {total_name}; count {offending_entries(x, over)} exceeds "
+                f"{total_name} {offending_entries(n, over)}"
             )
     return x, n
 
@@ -269,7 +269,8 @@ def funnel_limits(
     if bad_n.any():
         kind = "positive whole numbers" if chosen == "exact" else "positive numbers"
         raise JobhandicapError(
-            f"n must be {kind} (the denominators); got {_offending(size.ravel(), bad_n.ravel())}"
+            f"n must be {kind} (the denominators); got "
+            f"{offending_entries(size.ravel(), bad_n.ravel())}"
         )
     p0, size = np.broadcast_arrays(p0, size)
     tail = (1.0 - level) / 2.0
@@ -367,14 +368,15 @@ def funnel_p_value(count: npt.ArrayLike, total: npt.ArrayLike, target: npt.Array
     bad_n = ~(np.isfinite(n) & (n > 0) & (n == np.round(n)))
     if bad_n.any():
         raise JobhandicapError(
-            f"total must be positive whole numbers; got {_offending(n.ravel(), bad_n.ravel())}"
+            f"total must be positive whole numbers; got "
+            f"{offending_entries(n.ravel(), bad_n.ravel())}"
         )
     x, n, p0 = np.broadcast_arrays(x, n, p0)
     bad_x = ~(np.isfinite(x) & (x >= 0) & (x <= n) & (x == np.round(x)))
     if bad_x.any():
         raise JobhandicapError(
             "count must be whole numbers between 0 and total; got "
-            f"{_offending(x.ravel(), bad_x.ravel())}"
+            f"{offending_entries(x.ravel(), bad_x.ravel())}"
         )
     half_mass = 0.5 * _sps.binom.pmf(x, n, p0)
     below = _sps.binom.cdf(x - 1.0, n, p0) + half_mass
@@ -611,7 +613,7 @@ def _sample(values: npt.ArrayLike, name: str) -> FloatArray:
     data = data[~np.isnan(data)]
     infinite = np.isinf(data)
     if infinite.any():
-        raise JobhandicapError(f"{name} must be finite; got {_offending(data, infinite)}")
+        raise JobhandicapError(f"{name} must be finite; got {offending_entries(data, infinite)}")
     return data
 
 
@@ -747,7 +749,7 @@ def _p_values(p_values: npt.ArrayLike) -> FloatArray:
     if bad.any():
         raise JobhandicapError(
             "p_values must lie between 0 and 1 (or be NaN); got "
-            f"{_offending(p.ravel(), bad.ravel())}"
+            f"{offending_entries(p.ravel(), bad.ravel())}"
         )
     return p
 

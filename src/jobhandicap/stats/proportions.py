@@ -51,7 +51,7 @@ _SHOWN = 5
 # --------------------------------------------------------------------------------------------
 
 
-def _broadcast_shape(arrays: dict[str, FloatArray]) -> tuple[int, ...]:
+def broadcast_shape(arrays: dict[str, FloatArray]) -> tuple[int, ...]:
     """Return the common shape of ``arrays`` or raise naming the shapes that do not fit."""
     try:
         return np.broadcast_shapes(*(a.shape for a in arrays.values()))
@@ -63,7 +63,7 @@ def _broadcast_shape(arrays: dict[str, FloatArray]) -> tuple[int, ...]:
         ) from None
 
 
-def _to_float(values: npt.ArrayLike, name: str) -> tuple[FloatArray, bool]:
+def to_float(values: npt.ArrayLike, name: str) -> tuple[FloatArray, bool]:
     """Convert ``values`` to float64; also tell whether they were integers (no check needed).
 
     Integer, boolean and float arrays convert directly (float64 without a copy); pandas
@@ -90,7 +90,7 @@ def _to_float(values: npt.ArrayLike, name: str) -> tuple[FloatArray, bool]:
     )
 
 
-def _describe(mask: Any, shape: tuple[int, ...]) -> str:
+def describe_positions(mask: Any, shape: tuple[int, ...]) -> str:
     """Say where a boolean mask (broadcast to ``shape``) holds: " at position 3, 7" or ""."""
     if not shape:
         return ""
@@ -103,7 +103,7 @@ def _describe(mask: Any, shape: tuple[int, ...]) -> str:
     return f" at position{'s' if flat.size > 1 else ''} {', '.join(shown)}{more}"
 
 
-def _first_value(values: FloatArray, mask: Any, shape: tuple[int, ...]) -> float:
+def first_value(values: FloatArray, mask: Any, shape: tuple[int, ...]) -> float:
     """Return the first value of ``values`` (broadcast to ``shape``) where ``mask`` holds."""
     index = np.flatnonzero(np.broadcast_to(mask, shape))[0]
     return float(np.broadcast_to(values, shape).reshape(-1)[index])
@@ -132,18 +132,18 @@ def _diagnose_counts(
                 checks.append((fractional, "is not a whole number", "a whole number (a count)"))
         for mask, problem, accepted in checks:
             if np.any(mask):
-                value = _first_value(values, mask, shape)
+                value = first_value(values, mask, shape)
                 raise JobhandicapError(
-                    f"{name} {problem}{_describe(mask, shape)} (value {value!r}); "
+                    f"{name} {problem}{describe_positions(mask, shape)} (value {value!r}); "
                     f"{name} must be {accepted}"
                 )
     for small, large in pairs:
         mask = arrays[small] > arrays[large]
         if np.any(mask):
-            value = _first_value(arrays[small], mask, shape)
-            limit = _first_value(arrays[large], mask, shape)
+            value = first_value(arrays[small], mask, shape)
+            limit = first_value(arrays[large], mask, shape)
             raise JobhandicapError(
-                f"{small} is larger than {large}{_describe(mask, shape)} "
+                f"{small} is larger than {large}{describe_positions(mask, shape)} "
                 f"({small} = {value!r} > {large} = {limit!r}); {small} must be at most {large}"
             )
 
@@ -168,9 +168,9 @@ def _check_counts(
     arrays: dict[str, FloatArray] = {}
     needs_integer_check: dict[str, bool] = {}
     for name, values in {**counts, **bases}.items():
-        arrays[name], is_integer = _to_float(values, name)
+        arrays[name], is_integer = to_float(values, name)
         needs_integer_check[name] = not fractional and not is_integer
-    shape = _broadcast_shape(arrays)
+    shape = broadcast_shape(arrays)
     any_zero = False
     if all(a.size for a in arrays.values()):
         ok = True
@@ -194,16 +194,18 @@ def _check_counts(
 
 def _check_positive(values: npt.ArrayLike, name: str, *, allow_zero: bool) -> FloatArray:
     """Convert ``values`` and require them finite and positive (or zero when allowed)."""
-    array, _ = _to_float(values, name)
+    array, _ = to_float(values, name)
     if array.size == 0:
         return array
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(array) | ((array < 0) if allow_zero else (array <= 0))
     if np.any(bad):
         shape = array.shape
-        value = _first_value(array, bad, shape)
+        value = first_value(array, bad, shape)
         accepted = "finite and at least 0" if allow_zero else "finite and greater than 0"
-        raise JobhandicapError(f"{name} must be {accepted}; got {value!r}{_describe(bad, shape)}")
+        raise JobhandicapError(
+            f"{name} must be {accepted}; got {value!r}{describe_positions(bad, shape)}"
+        )
     return array
 
 
@@ -215,11 +217,11 @@ def _warn_zero_base(what: str, stacklevel: int) -> None:
     )
 
 
-def _is_scalar(*values: npt.ArrayLike | None) -> bool:
+def is_scalar(*values: npt.ArrayLike | None) -> bool:
     return all(v is None or np.ndim(v) == 0 for v in values)
 
 
-def _result(scalar: bool, *arrays: Any) -> tuple[Any, ...]:
+def scalar_or_arrays(scalar: bool, *arrays: Any) -> tuple[Any, ...]:
     """Return floats for scalar input, arrays otherwise."""
     if scalar:
         return tuple(float(a) for a in arrays)
@@ -382,7 +384,7 @@ def wilson_interval(
     array([0.0393, 0.8318])
     """
     z = z_value(level)
-    scalar = _is_scalar(count, n, population)
+    scalar = is_scalar(count, n, population)
     if population is None:
         arrays, _, any_zero = _check_counts(
             {"count": count}, {"n": n}, pairs=[("count", "n")], fractional=fractional
@@ -405,7 +407,7 @@ def wilson_interval(
         low, high = _wilson_limits_fpc(estimate, inverse_size, z)
     if any_zero:
         _warn_zero_base("the base n" if population is None else "the base n or population", 2)
-    return Estimate(*_result(scalar, estimate, low, high))
+    return Estimate(*scalar_or_arrays(scalar, estimate, low, high))
 
 
 @overload
@@ -467,7 +469,7 @@ def clopper_pearson_interval(
     0.0
     """
     alpha = 1.0 - check_level(level)
-    scalar = _is_scalar(count, n)
+    scalar = is_scalar(count, n)
     arrays, shape, any_zero = _check_counts({"count": count}, {"n": n}, pairs=[("count", "n")])
     x = np.broadcast_to(arrays["count"], shape)
     m = np.broadcast_to(arrays["n"], shape)
@@ -482,7 +484,7 @@ def clopper_pearson_interval(
     high = np.where(empty, np.nan, high)
     if any_zero:
         _warn_zero_base("the base n", 2)
-    return Estimate(*_result(scalar, estimate, low, high))
+    return Estimate(*scalar_or_arrays(scalar, estimate, low, high))
 
 
 @overload
@@ -540,7 +542,7 @@ def nonresponse_bounds(
     >>> round(low, 6), round(high, 6)
     (0.37234, 0.5)
     """
-    scalar = _is_scalar(count, n, population)
+    scalar = is_scalar(count, n, population)
     arrays, _, _ = _check_counts(
         {"count": count},
         {"n": n, "population": population},
@@ -552,7 +554,7 @@ def nonresponse_bounds(
         high = (x + big - m) / big
     if big.size and big.min() == 0:
         _warn_zero_base("the population", 2)
-    return _result(scalar, low, high)
+    return scalar_or_arrays(scalar, low, high)
 
 
 @overload
@@ -636,7 +638,7 @@ def newcombe_difference(
     (0.2, 0.052431, 0.333873)
     """
     z = z_value(level)
-    scalar = _is_scalar(count1, n1, count2, n2)
+    scalar = is_scalar(count1, n1, count2, n2)
     arrays, _, any_zero = _check_counts(
         {"count1": count1, "count2": count2},
         {"n1": n1, "n2": n2},
@@ -654,7 +656,7 @@ def newcombe_difference(
     high = delta + np.hypot(u1 - p1, p2 - l2)
     if any_zero:
         _warn_zero_base("a base (n1 or n2)", 2)
-    return Estimate(*_result(scalar, delta, np.maximum(low, -1.0), np.minimum(high, 1.0)))
+    return Estimate(*scalar_or_arrays(scalar, delta, np.maximum(low, -1.0), np.minimum(high, 1.0)))
 
 
 @overload
@@ -740,7 +742,7 @@ def paired_difference(
     (0.0625, -0.02754, 0.150623)
     """
     z = z_value(level)
-    scalar = _is_scalar(a, b, c, d)
+    scalar = is_scalar(a, b, c, d)
     arrays, _, _ = _check_counts({"a": a, "b": b, "c": c, "d": d})
     ca, cb, cc, cd = arrays["a"], arrays["b"], arrays["c"], arrays["d"]
     n = ca + cb + cc + cd
@@ -760,7 +762,7 @@ def paired_difference(
     high = delta + np.sqrt(np.maximum(dl2**2 - 2.0 * phi * dl2 * du1 + du1**2, 0.0))
     if n.size and n.min() == 0:
         _warn_zero_base("the table total n = a + b + c + d", 2)
-    return Estimate(*_result(scalar, delta, np.maximum(low, -1.0), np.minimum(high, 1.0)))
+    return Estimate(*scalar_or_arrays(scalar, delta, np.maximum(low, -1.0), np.minimum(high, 1.0)))
 
 
 @overload
@@ -801,11 +803,11 @@ def mcnemar_exact(b: npt.ArrayLike, c: npt.ArrayLike) -> Any:
     >>> round(mcnemar_exact(9, 4), 6)
     0.266846
     """
-    scalar = _is_scalar(b, c)
+    scalar = is_scalar(b, c)
     arrays, _, _ = _check_counts({"b": b, "c": c})
     cb, cc = arrays["b"], arrays["c"]
     p = np.minimum(1.0, 2.0 * _sps.binom.cdf(np.minimum(cb, cc), cb + cc, 0.5))
-    return _result(scalar, p)[0]
+    return scalar_or_arrays(scalar, p)[0]
 
 
 @overload
@@ -878,12 +880,12 @@ def poisson_interval(
     (2.0, 0.9591, 3.678)
     """
     alpha = 1.0 - check_level(level)
-    scalar = _is_scalar(count, exposure, per)
+    scalar = is_scalar(count, exposure, per)
     arrays, _, _ = _check_counts({"count": count})
     x = arrays["count"]
     time = _check_positive(exposure, "exposure", allow_zero=True)
     factor = _check_positive(per, "per", allow_zero=False)
-    _broadcast_shape({"count": x, "exposure": time, "per": factor})
+    broadcast_shape({"count": x, "exposure": time, "per": factor})
     lower_mean = np.where(
         x > 0, _sps.chi2.ppf(alpha / 2.0, 2.0 * np.where(x > 0, x, 1.0)) / 2.0, 0.0
     )
@@ -892,4 +894,4 @@ def poisson_interval(
         scale = np.where(time > 0, factor / np.where(time > 0, time, 1.0), np.nan)
     if time.size and time.min() == 0:
         _warn_zero_base("the exposure", 2)
-    return Estimate(*_result(scalar, x * scale, lower_mean * scale, upper_mean * scale))
+    return Estimate(*scalar_or_arrays(scalar, x * scale, lower_mean * scale, upper_mean * scale))

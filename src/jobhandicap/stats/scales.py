@@ -24,12 +24,12 @@ from jobhandicap.stats._core import (
     z_value,
 )
 from jobhandicap.stats.proportions import (
-    _broadcast_shape,
-    _describe,
-    _first_value,
-    _is_scalar,
-    _result,
-    _to_float,
+    broadcast_shape,
+    describe_positions,
+    first_value,
+    is_scalar,
+    scalar_or_arrays,
+    to_float,
 )
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def _item_matrix(items: ItemTable, *, minimum_items: int = 2) -> tuple[FloatArra
                 )
         matrix = items.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
-        matrix, _ = _to_float(items, "items")
+        matrix, _ = to_float(items, "items")
     if matrix.ndim != 2:
         raise JobhandicapError(
             f"items must be a 2-D table (respondents × items), got an array of shape "
@@ -135,7 +135,7 @@ def _square_matrix(matrix: ItemTable, name: str, *, minimum: int) -> FloatArray:
     """Check a covariance or correlation matrix: square, finite, symmetric, positive diagonal."""
     if isinstance(matrix, pd.DataFrame):
         matrix = matrix.to_numpy(dtype=np.float64, na_value=np.nan)
-    array, _ = _to_float(matrix, name)
+    array, _ = to_float(matrix, name)
     if array.ndim != 2 or array.shape[0] != array.shape[1]:
         raise JobhandicapError(f"{name} must be a square matrix, got shape {array.shape}")
     if array.shape[0] < minimum:
@@ -631,22 +631,22 @@ def fisher_interval(r: npt.ArrayLike, n: npt.ArrayLike, *, level: float = 0.95) 
     (0.088772, 0.485406)
     """
     z = z_value(level)
-    scalar = _is_scalar(r, n)
-    rho, _ = _to_float(r, "r")
-    size, _ = _to_float(n, "n")
-    shape = _broadcast_shape({"r": rho, "n": size})
+    scalar = is_scalar(r, n)
+    rho, _ = to_float(r, "r")
+    size, _ = to_float(n, "n")
+    shape = broadcast_shape({"r": rho, "n": size})
     with np.errstate(invalid="ignore"):
         bad_r = ~(np.abs(rho) <= 1.0)
         bad_n = ~((size >= 0) & (size < np.inf))
     if bad_r.any():
         raise JobhandicapError(
-            f"r must be a correlation between -1 and 1, got {_first_value(rho, bad_r, shape)!r}"
-            f"{_describe(bad_r, shape)}"
+            f"r must be a correlation between -1 and 1, got {first_value(rho, bad_r, shape)!r}"
+            f"{describe_positions(bad_r, shape)}"
         )
     if bad_n.any():
         raise JobhandicapError(
-            f"n must be a finite number of at least 0, got {_first_value(size, bad_n, shape)!r}"
-            f"{_describe(bad_n, shape)}"
+            f"n must be a finite number of at least 0, got {first_value(size, bad_n, shape)!r}"
+            f"{describe_positions(bad_n, shape)}"
         )
     small = size <= 3
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -657,4 +657,4 @@ def fisher_interval(r: npt.ArrayLike, n: npt.ArrayLike, *, level: float = 0.95) 
     estimate = np.where(small, np.nan, np.broadcast_to(rho, shape))
     if small.any():
         _warn("a correlation needs n > 3 pairs for Fisher's interval; NaN returned there")
-    return Estimate(*_result(scalar, estimate, low, high))
+    return Estimate(*scalar_or_arrays(scalar, estimate, low, high))

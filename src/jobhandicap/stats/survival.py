@@ -29,10 +29,10 @@ from jobhandicap.errors import JobhandicapError, MissingColumnsError
 from jobhandicap.stats._core import (
     FloatArray,
     Labels,
-    _offending,
     as_float_array,
     check_level,
     factorize_groups,
+    offending_entries,
     z_value,
 )
 
@@ -86,13 +86,15 @@ def _check_cases(durations: npt.ArrayLike, observed: npt.ArrayLike) -> tuple[Flo
     if bad_time.any():
         raise JobhandicapError(
             "durations must be finite and non-negative (a duration in days from application "
-            f"to decision or censoring); got {_offending(time, bad_time)}"
+            f"to decision or censoring); got "
+            f"{offending_entries(time, bad_time)}"
         )
     bad_event = ~((event == 0) | (event == 1))
     if bad_event.any():
         raise JobhandicapError(
             "observed must be 1 (or True) for a decided case and 0 (or False) for a censored "
-            f"one; got {_offending(event, bad_event)}"
+            f"one; got "
+            f"{offending_entries(event, bad_event)}"
         )
     return time, event.astype(np.int64)
 
@@ -299,7 +301,8 @@ def _count_column(frame: pd.DataFrame, column: str) -> IntArray:
     bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
     if bad.any():
         raise JobhandicapError(
-            f"column {column!r} must hold non-negative whole counts; got {_offending(values, bad)}"
+            f"column {column!r} must hold non-negative whole counts; got "
+            f"{offending_entries(values, bad)}"
         )
     return values.astype(np.int64)
 
@@ -400,7 +403,8 @@ def kaplan_meier_from_counts(
     bad_time = ~np.isfinite(time) | (time < 0)
     if bad_time.any():
         raise JobhandicapError(
-            f"column 'time' must hold finite, non-negative times; got {_offending(time, bad_time)}"
+            f"column 'time' must hold finite, non-negative times; got "
+            f"{offending_entries(time, bad_time)}"
         )
     events = _count_column(counts, "events")
     censored = _count_column(counts, "censored")

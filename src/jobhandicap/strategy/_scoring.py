@@ -17,15 +17,15 @@ from jobhandicap.errors import (
     problems_frame,
 )
 from jobhandicap.strategy._spec import (
-    _COMPARE_DECIMALS,
-    _RESULT_COLUMNS,
+    COMPARE_DECIMALS,
     DEFAULT_SPEC,
+    RESULT_COLUMNS,
     STRATEGY_TYPES,
     BoolArray,
     FloatArray,
     Indicator,
     StrategySpec,
-    _label_key,
+    label_key,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -98,7 +98,7 @@ def _column_values(
     present = series.notna().to_numpy()
     mapping = indicator.value_map
     if mapping is not None:
-        keys = pd.Index([_label_key(key) for key in mapping], dtype=pd.StringDtype())
+        keys = pd.Index([label_key(key) for key in mapping], dtype=pd.StringDtype())
         numbers = np.array(list(mapping.values()), dtype=np.float64)
         labels = series.astype(pd.StringDtype()).str.strip().str.casefold()
         position = keys.get_indexer(pd.Index(labels))
@@ -210,7 +210,7 @@ def _observed_range(
     return lowest, highest
 
 
-def _normalise_matrix(x: FloatArray, spec: StrategySpec, method: str) -> FloatArray:
+def normalise_matrix(x: FloatArray, spec: StrategySpec, method: str) -> FloatArray:
     """Normalise every column of ``x`` (units x indicators) with ``method``; NaN stays NaN."""
     present = ~np.isnan(x)
     k = x.shape[1]
@@ -271,10 +271,10 @@ def _average_ranks(values: FloatArray) -> FloatArray:
     return ranks
 
 
-def _min_ranks(scores: FloatArray) -> FloatArray:
+def min_ranks(scores: FloatArray) -> FloatArray:
     """Rank each row of ``scores`` (draws x units), 1 = highest, ties -> minimum, NaN unranked."""
     valid = ~np.isnan(scores)
-    key = np.where(valid, -np.round(scores, _COMPARE_DECIMALS), np.inf)
+    key = np.where(valid, -np.round(scores, COMPARE_DECIMALS), np.inf)
     order = np.argsort(key, axis=-1)
     ordered = np.take_along_axis(key, order, axis=-1)
     new = np.ones(key.shape, dtype=bool)
@@ -286,14 +286,14 @@ def _min_ranks(scores: FloatArray) -> FloatArray:
     return np.where(valid, ranks, np.nan)
 
 
-def _classify(scores: FloatArray, thresholds: tuple[float, float]) -> npt.NDArray[np.int8]:
+def classify_scores(scores: FloatArray, thresholds: tuple[float, float]) -> npt.NDArray[np.int8]:
     """Class codes 0 proactive, 1 diffuse, 2 reactive, -1 no score (0-100 scale)."""
-    rounded = np.round(scores, _COMPARE_DECIMALS)
+    rounded = np.round(scores, COMPARE_DECIMALS)
     codes = np.where(rounded >= thresholds[1], 0, np.where(rounded < thresholds[0], 2, 1))
     return np.where(np.isnan(scores), -1, codes).astype(np.int8)
 
 
-def _prepare(
+def prepare(
     profiles: object, spec: object, unit: object
 ) -> tuple[StrategySpec, pd.DataFrame, pd.Series, FloatArray]:
     frame = _check_frame(profiles, "profiles")
@@ -362,7 +362,7 @@ def normalise(values: pd.DataFrame, spec: StrategySpec = DEFAULT_SPEC) -> pd.Dat
     frame = _check_frame(values, "values")
     checked = _check_spec(spec)
     _check_columns(frame, checked.columns, "values")
-    matrix = _normalise_matrix(_indicator_matrix(frame, checked), checked, checked.normalisation)
+    matrix = normalise_matrix(_indicator_matrix(frame, checked), checked, checked.normalisation)
     return pd.DataFrame(matrix, index=frame.index, columns=list(checked.columns))
 
 
@@ -466,23 +466,23 @@ def score_strategies(
     1        147   25.0     3 reactive       1.0            25.0             0.0
     2        751  100.0     1 proactive      0.5           100.0             NaN
     """
-    checked, _, units, matrix = _prepare(profiles, spec, unit)
-    if unit in _RESULT_COLUMNS:
+    checked, _, units, matrix = prepare(profiles, spec, unit)
+    if unit in RESULT_COLUMNS:
         raise OptionError(
             f"the unit column may not be called {unit!r}: the result has a column of that "
             "name; rename it first"
         )
     score, coverage, contributions = spec_scores(matrix, checked)
-    ranks = _min_ranks(score)
+    ranks = min_ranks(score)
     if checked.normalisation == "zscore":
         codes = np.full(len(score), -1, dtype=np.int8)
     else:
-        codes = _classify(score, checked.thresholds)
+        codes = classify_scores(score, checked.thresholds)
     result = pd.DataFrame(
         {
             unit: units,
             "score": score,
-            "rank": _as_int64(ranks),
+            "rank": as_int64(ranks),
             "strategy": pd.Categorical.from_codes(
                 codes.astype(np.int64), categories=pd.Index(STRATEGY_TYPES)
             ),
@@ -503,7 +503,7 @@ def spec_scores(
     The specification's normalisation and aggregation with its weights; a unit whose coverage
     falls short of ``min_coverage`` gets no score and no contributions (NaN).
     """
-    normalised = _normalise_matrix(matrix, checked, checked.normalisation)
+    normalised = normalise_matrix(matrix, checked, checked.normalisation)
     weights = np.array(checked.weights, dtype=np.float64)
     score, coverage, contributions = _aggregate(normalised, weights, checked.aggregation)
     scored = coverage >= checked.min_coverage - 1e-12
@@ -512,7 +512,7 @@ def spec_scores(
     return score, coverage, contributions
 
 
-def _as_int64(values: FloatArray) -> pd.arrays.IntegerArray:
+def as_int64(values: FloatArray) -> pd.arrays.IntegerArray:
     """Whole-number floats (NaN = missing) as a nullable Int64 array."""
     missing = np.isnan(values)
     return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)

@@ -13,24 +13,24 @@ from jobhandicap._defaults import DEFAULT_SEED
 from jobhandicap._options import Seed, check_count, generator
 from jobhandicap.errors import ArgumentTypeError, OptionError
 from jobhandicap.strategy._scoring import (
-    _as_int64,
-    _classify,
-    _min_ranks,
-    _normalise_matrix,
-    _prepare,
+    as_int64,
+    classify_scores,
+    min_ranks,
+    normalise_matrix,
+    prepare,
     spec_scores,
 )
 from jobhandicap.strategy._spec import (
-    _BLOCK_CELLS,
-    _SENSITIVITY_COLUMNS,
-    _ZSCORE_GEOMETRIC,
     AGGREGATIONS,
+    BLOCK_CELLS,
     DEFAULT_SPEC,
     NORMALISATIONS,
+    SENSITIVITY_COLUMNS,
+    ZSCORE_GEOMETRIC,
     FloatArray,
     StrategySpec,
-    _as_float,
-    _is_number,
+    as_float,
+    is_number,
 )
 
 
@@ -230,15 +230,15 @@ def strategy_sensitivity(
     2        751             1          1.0       1.0       1.0          1.0       0.00        0.00
     3        461             2          2.0       2.0       3.0          0.0       0.98        0.02
     """
-    checked, _, units, matrix = _prepare(profiles, spec, unit)
-    if unit in _SENSITIVITY_COLUMNS:
+    checked, _, units, matrix = prepare(profiles, spec, unit)
+    if unit in SENSITIVITY_COLUMNS:
         raise OptionError(
             f"the unit column may not be called {unit!r}: the result has a column of that "
             "name; rename it first"
         )
     n_draws = check_count(draws, "draws", minimum=1)
-    noise = _as_float(weight_noise)
-    if not _is_number(noise) or not 0.0 <= noise < 1.0:
+    noise = as_float(weight_noise)
+    if not is_number(noise) or not 0.0 <= noise < 1.0:
         raise OptionError(
             f"weight_noise must be a number in [0, 1) (each weight times 1 + U(-f, f)), "
             f"got {weight_noise!r}"
@@ -246,14 +246,14 @@ def strategy_sensitivity(
     norms = _check_options(normalisations, NORMALISATIONS, "normalisations")
     aggs = _check_options(aggregations, AGGREGATIONS, "aggregations")
     if "zscore" in norms and "arithmetic" not in aggs:
-        raise OptionError(_ZSCORE_GEOMETRIC + "; add 'arithmetic' to aggregations")
+        raise OptionError(ZSCORE_GEOMETRIC + "; add 'arithmetic' to aggregations")
     k = len(checked.indicators)
     if drop_indicator and k < 2:
         raise OptionError("drop_indicator needs a specification with at least two indicators")
     rng = generator(seed)
 
     # Nominal ranks, exactly as score_strategies computes them.
-    nominal_rank = _min_ranks(spec_scores(matrix, checked)[0])
+    nominal_rank = min_ranks(spec_scores(matrix, checked)[0])
     base = np.array(checked.weights, dtype=np.float64)
 
     # The draws: weights, normalisation, aggregation, dropped indicator (in this order).
@@ -278,9 +278,9 @@ def strategy_sensitivity(
     class_base = np.arange(n_units, dtype=np.int64) * 3
     mean_shift = np.full(n_draws, np.nan)
     on_scale = 0
-    block = max(1, _BLOCK_CELLS // max(2 * n_units, 1))
+    block = max(1, BLOCK_CELLS // max(2 * n_units, 1))
     for a, method in enumerate(norms):  # at most four normalisations
-        values = _normalise_matrix(matrix, checked, method)
+        values = normalise_matrix(matrix, checked, method)
         for b, aggregation in enumerate(aggs):  # at most two aggregations
             cell = np.flatnonzero((norm_code == a) & (agg_code == b))
             if len(cell) == 0:
@@ -304,12 +304,12 @@ def strategy_sensitivity(
                     score = np.exp(score)
                 covered = held / w.sum(axis=1, keepdims=True)
                 score = np.where(covered >= checked.min_coverage - 1e-12, score, np.nan)
-                ranks = _min_ranks(score)
+                ranks = min_ranks(score)
                 ranked = ~np.isnan(ranks)
                 where = rank_base + np.where(ranked, ranks, 0.0).astype(np.int64)
                 rank_counts += np.bincount(where[ranked], minlength=n_units * n_units)
                 if method != "zscore":
-                    codes = _classify(score, checked.thresholds)
+                    codes = classify_scores(score, checked.thresholds)
                     where = class_base + codes
                     class_counts += np.bincount(where[codes >= 0], minlength=n_units * 3)
                     on_scale += len(rows)
@@ -330,7 +330,7 @@ def strategy_sensitivity(
     result = pd.DataFrame(
         {
             unit: units,
-            "nominal_rank": _as_int64(nominal_rank),
+            "nominal_rank": as_int64(nominal_rank),
             "median_rank": summary[1],
             "rank_q05": summary[0],
             "rank_q95": summary[2],

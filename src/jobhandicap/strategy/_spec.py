@@ -28,11 +28,11 @@ STRATEGY_TYPES: Final[tuple[str, ...]] = tuple(t.value for t in StrategyType)
 
 # Scores are compared (ranked, classified) after rounding to this many decimals, so that
 # floating-point noise from different but equivalent summation orders cannot split a tie.
-_COMPARE_DECIMALS: Final = 9
+COMPARE_DECIMALS: Final = 9
 # Draws scored per block in strategy_sensitivity: bounds the temporary (draws x units) arrays.
-_BLOCK_CELLS: Final = 2_000_000
-_RESULT_COLUMNS: Final = ("score", "rank", "strategy", "coverage")
-_SENSITIVITY_COLUMNS: Final = (
+BLOCK_CELLS: Final = 2_000_000
+RESULT_COLUMNS: Final = ("score", "rank", "strategy", "coverage")
+SENSITIVITY_COLUMNS: Final = (
     "nominal_rank",
     "median_rank",
     "rank_q05",
@@ -48,7 +48,7 @@ _SENSITIVITY_COLUMNS: Final = (
 # so that the checks in __attrs_post_init__ can name the indicator in their messages.
 
 
-def _as_float(value: Any) -> float:
+def as_float(value: Any) -> float:
     if isinstance(value, bool | np.bool_):
         return cast(float, value)
     try:
@@ -74,7 +74,7 @@ def _as_pair(value: Any) -> tuple[float, float]:
         items = tuple(value)
     except TypeError:
         return cast(tuple[float, float], value)
-    return cast(tuple[float, float], tuple(_as_float(item) for item in items))
+    return cast(tuple[float, float], tuple(as_float(item) for item in items))
 
 
 def _as_optional_pair(value: Any) -> tuple[float, float] | None:
@@ -85,13 +85,13 @@ def _as_value_pairs(value: Any) -> tuple[tuple[str, float], ...] | None:
     if value is None:
         return None
     if isinstance(value, Mapping):
-        return tuple((key, _as_float(number)) for key, number in value.items())
+        return tuple((key, as_float(number)) for key, number in value.items())
     try:
         pairs = [tuple(item) for item in value]
     except TypeError:
         return cast(tuple[tuple[str, float], ...], value)
     if all(len(pair) == 2 for pair in pairs):
-        return tuple((pair[0], _as_float(pair[1])) for pair in pairs)
+        return tuple((pair[0], as_float(pair[1])) for pair in pairs)
     return cast(tuple[tuple[str, float], ...], value)
 
 
@@ -105,11 +105,11 @@ def _as_indicators(value: Any) -> tuple[Indicator, ...]:
     return tuple(Indicator(item) if isinstance(item, str) else item for item in items)
 
 
-def _label_key(label: str) -> str:
+def label_key(label: str) -> str:
     return label.strip().casefold()
 
 
-def _is_number(value: object) -> bool:
+def is_number(value: object) -> bool:
     return isinstance(value, float) and math.isfinite(value)
 
 
@@ -160,7 +160,7 @@ class Indicator:
     """
 
     column: str
-    weight: float = attrs.field(default=1.0, kw_only=True, converter=_as_float)
+    weight: float = attrs.field(default=1.0, kw_only=True, converter=as_float)
     direction: int = attrs.field(default=1, kw_only=True, converter=_as_direction)
     goalposts: tuple[float, float] | None = attrs.field(
         default=None, kw_only=True, converter=_as_optional_pair
@@ -178,7 +178,7 @@ class Indicator:
             )
         where = f"indicator {column!r}"
         weight: object = self.weight
-        if not _is_number(weight) or cast(float, weight) <= 0.0:
+        if not is_number(weight) or cast(float, weight) <= 0.0:
             raise JobhandicapError(
                 f"the weight of {where} must be a finite number > 0, got {weight!r}; "
                 "leave an indicator out of the specification rather than giving it weight 0"
@@ -194,7 +194,7 @@ class Indicator:
             ok = (
                 isinstance(goalposts, tuple)
                 and len(goalposts) == 2
-                and all(_is_number(g) for g in goalposts)
+                and all(is_number(g) for g in goalposts)
             )
             if not ok or not goalposts[0] < goalposts[1]:  # type: ignore[index]
                 raise JobhandicapError(
@@ -222,10 +222,10 @@ class Indicator:
                 isinstance(pair, tuple)
                 and len(pair) == 2
                 and isinstance(pair[0], str)
-                and _is_number(pair[1])
+                and is_number(pair[1])
             ):
                 raise bad
-        keys = [_label_key(key) for key, _ in values]
+        keys = [label_key(key) for key, _ in values]
         if len(set(keys)) != len(keys):
             raise JobhandicapError(
                 f"the values of {where} name a category twice (labels are compared ignoring "
@@ -368,7 +368,7 @@ class StrategySpec:
     indicators: tuple[Indicator, ...] = attrs.field(converter=_as_indicators)
     normalisation: Normalisation = attrs.field(default="goalposts", kw_only=True)
     aggregation: Aggregation = attrs.field(default="arithmetic", kw_only=True)
-    min_coverage: float = attrs.field(default=0.65, kw_only=True, converter=_as_float)
+    min_coverage: float = attrs.field(default=0.65, kw_only=True, converter=as_float)
     thresholds: tuple[float, float] = attrs.field(
         default=(40.0, 60.0), kw_only=True, converter=_as_pair
     )
@@ -400,9 +400,9 @@ class StrategySpec:
                 f"unknown aggregation {self.aggregation!r}; use one of {list(AGGREGATIONS)}"
             )
         if self.normalisation == "zscore" and self.aggregation == "geometric":
-            raise JobhandicapError(_ZSCORE_GEOMETRIC)
+            raise JobhandicapError(ZSCORE_GEOMETRIC)
         coverage: object = self.min_coverage
-        if not _is_number(coverage) or not 0.0 < cast(float, coverage) <= 1.0:
+        if not is_number(coverage) or not 0.0 < cast(float, coverage) <= 1.0:
             raise JobhandicapError(
                 f"min_coverage must be a share in (0, 1] of the total weight, got {coverage!r}"
             )
@@ -410,7 +410,7 @@ class StrategySpec:
         ok = (
             isinstance(thresholds, tuple)
             and len(thresholds) == 2
-            and all(_is_number(t) and 0.0 <= t <= 100.0 for t in thresholds)
+            and all(is_number(t) and 0.0 <= t <= 100.0 for t in thresholds)
             and thresholds[0] <= thresholds[1]
         )
         if not ok:
@@ -550,7 +550,7 @@ class StrategySpec:
         return cls.from_dict(data)
 
 
-_ZSCORE_GEOMETRIC: Final = (
+ZSCORE_GEOMETRIC: Final = (
     "geometric aggregation needs positive values, but z-scores are negative for every "
     "below-average unit, so z-score normalisation cannot be aggregated geometrically; use "
     "goalposts, minmax or rank normalisation (rescaled to [1, 100] before the geometric mean) "
