@@ -103,6 +103,17 @@ def test_a_key_without_values_has_no_combinations() -> None:
     assert grouped_sums({"a": missing}, {"x": [1.0, 2.0]}, observed=False).empty
 
 
+def test_key_combinations_beyond_int64_are_counted_right() -> None:
+    # Four keys of 200,000 values each: 1.6e21 combinations, more than an int64 can number.
+    size = 200_000
+    rng = np.random.default_rng(5)
+    keys = {name: rng.permutation(size).astype(str) for name in "abcd"}
+    table = grouped_sums(keys, {"x": np.arange(size, dtype=np.float64)})
+    expected = pd.DataFrame(keys).assign(n=1, x=np.arange(size, dtype=np.float64))
+    expected = expected.sort_values(list("abcd"), ignore_index=True)
+    pd.testing.assert_frame_equal(table, expected, check_dtype=False)
+
+
 def test_many_key_combinations_take_the_sparse_path() -> None:
     size = 5_000
     keys = {"a": np.arange(size), "b": np.arange(size)[::-1]}

@@ -32,6 +32,8 @@ FloatArray = npt.NDArray[np.float64]
 #: Above this many key combinations the codes are factorised again instead of being used as
 #: positions in the count arrays (which would then be mostly empty and large).
 _DENSE_LIMIT = 1 << 22
+#: At or above this many key combinations the mixed-radix code of a row could overflow int64.
+_OVERFLOW_LIMIT = 2.0**62
 
 #: Up to this many key combinations the keys are used uncompacted (unused values included).
 _CACHED_SLOTS = 1 << 16
@@ -161,36 +163,47 @@ def grouped_sums(
     def usable(column: npt.NDArray[_T]) -> npt.NDArray[_T]:
         return column if every else column[valid]
 
-    combined = np.zeros(int(valid.sum()), dtype=np.int64)
-    for (codes, _), size in zip(coded, sizes, strict=True):
-        combined = combined * size + usable(codes)
-    total = int(np.prod(sizes, dtype=np.float64)) if coded else 1
-    if total <= _DENSE_LIMIT:
-        slots, group = total, combined
-        occupied = None
+    total = float(np.prod(sizes, dtype=np.float64)) if coded else 1.0
+    key_codes: list[npt.NDArray[np.int64]] = []
+    if total >= _OVERFLOW_LIMIT:
+        # The mixed-radix code of a row would overflow int64: find the distinct rows of codes.
+        matrix = np.column_stack([usable(codes) for codes, _ in coded])
+        distinct_rows, inverse = np.unique(matrix, axis=0, return_inverse=True)
+        group = np.asarray(inverse, dtype=np.int64).reshape(-1)
+        slots = len(distinct_rows)
+        key_codes = [distinct_rows[:, k].astype(np.int64) for k in range(len(coded))]
     else:
-        group, distinct = pd.factorize(combined, sort=True)
-        slots, occupied = len(distinct), np.asarray(distinct, dtype=np.int64)
+        combined = np.zeros(int(valid.sum()), dtype=np.int64)
+        for (codes, _), size in zip(coded, sizes, strict=True):
+            combined = combined * size + usable(codes)
+        if total <= _DENSE_LIMIT:
+            slots, group = int(total), combined
+            occupied = None
+        else:
+            group, distinct = pd.factorize(combined, sort=True)
+            slots, occupied = len(distinct), np.asarray(distinct, dtype=np.int64)
 
     counts = np.bincount(group, minlength=slots).astype(np.int64)
     totals = {name: _summed(group, usable(v), slots) for name, v in sums.items()}
-    if occupied is None:
-        kept = np.flatnonzero(counts > 0) if observed and coded else np.arange(slots)
-        if any(len(uniques) == 0 for _, uniques in coded):
-            # A key with no values has no combinations, not one of zero rows.
-            kept = kept[:0]
-        positions = kept
-    else:
+    if key_codes:
         kept = np.arange(slots)
-        positions = occupied
-    # Unravel each kept slot into the code of each key (the last key varies fastest).
+    else:
+        if occupied is None:
+            kept = np.flatnonzero(counts > 0) if observed and coded else np.arange(slots)
+            if any(len(uniques) == 0 for _, uniques in coded):
+                # A key with no values has no combinations, not one of zero rows.
+                kept = kept[:0]
+            positions = kept
+        else:
+            kept = np.arange(slots)
+            positions = occupied
+        # Unravel each kept slot into the code of each key (the last key varies fastest).
+        remainder = positions.astype(np.int64)
+        for size in reversed(sizes):
+            key_codes.append(remainder % size)
+            remainder = remainder // size
+        key_codes.reverse()
     out: dict[str, object] = {}
-    remainder = positions.astype(np.int64)
-    key_codes: list[npt.NDArray[np.int64]] = []
-    for size in reversed(sizes):
-        key_codes.append(remainder % size)
-        remainder = remainder // size
-    key_codes.reverse()
     for (name, column), (_, uniques), codes in zip(columns.items(), coded, key_codes, strict=True):
         if isinstance(column.dtype, pd.CategoricalDtype):
             out[name] = pd.Categorical.from_codes(
