@@ -12,7 +12,9 @@ import attrs
 
 from jobhandicap import frames
 from jobhandicap.errors import (
+    ArgumentTypeError,
     JobhandicapError,
+    OptionError,
     SchemaError,
 )
 from jobhandicap.io._headers import (
@@ -127,7 +129,7 @@ def open_source(source: Source) -> Input:
         return Input(head[:size], None, path, path.name, len(head) <= size)
     read = getattr(source, "read", None)
     if read is None:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"expected a path or an open file, got {type(source).__name__}; "
             "pass the file's path or an object with a read() method"
         )
@@ -135,7 +137,9 @@ def open_source(source: Source) -> Input:
     if isinstance(content, str):
         content = content.removeprefix("\ufeff")
     elif not isinstance(content, bytes):
-        raise TypeError(f"the file object's read() returned {type(content).__name__}")
+        raise ArgumentTypeError(
+            f"the file object's read() returned {type(content).__name__}, not text or bytes"
+        )
     name = getattr(source, "name", None)
     return Input(
         content[:size],
@@ -151,7 +155,7 @@ def format_of(source: Input, explicit: str | None) -> str:
         try:
             return _FORMAT_NAMES[explicit.lower()]
         except KeyError:
-            raise JobhandicapError(
+            raise OptionError(
                 f"unknown format {explicit!r}; expected one of 'csv', 'excel' (or 'xlsx'), "
                 "'parquet'"
             ) from None

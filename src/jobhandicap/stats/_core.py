@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap import _options
 from jobhandicap.errors import JobhandicapError
 
 __all__ = [
@@ -97,18 +98,16 @@ class Estimate(NamedTuple, Generic[ValueT]):
 def check_level(level: float) -> float:
     """Return ``level`` if it is a confidence level strictly between 0 and 1, else raise.
 
+    The library's one check of ``level=`` (:func:`jobhandicap._options.check_level`): an
+    :class:`~jobhandicap.errors.OptionError` (a ``ValueError``) for a value outside (0, 1),
+    an :class:`~jobhandicap.errors.ArgumentTypeError` (a ``TypeError``) for a non-number.
+
     Examples
     --------
     >>> check_level(0.95)
     0.95
     """
-    value = float(level)
-    if not 0.0 < value < 1.0:
-        raise JobhandicapError(
-            "level must be a confidence level strictly between 0 and 1 (such as 0.95), "
-            f"got {level!r}"
-        )
-    return value
+    return _options.check_level(level)
 
 
 def z_value(level: float) -> float:

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap import _options
 from jobhandicap._defaults import DEFAULT_N_BOOT, DEFAULT_SEED
 from jobhandicap.errors import JobhandicapError, SmallSampleWarning
 from jobhandicap.stats._core import Estimate, FloatArray, Labels, check_level, lazy_module
@@ -53,22 +54,12 @@ Method = Literal["percentile", "bca"]
 
 
 def _generator(seed: Seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or (isinstance(seed, int | np.integer) and not isinstance(seed, bool)):
-        if seed is not None and int(seed) < 0:
-            raise JobhandicapError(f"seed must be a non-negative integer, got {seed!r}")
-        return np.random.default_rng(seed)
-    raise JobhandicapError(
-        f"seed must be an integer, a numpy.random.Generator or None, got {seed!r}"
-    )
+    return _options.generator(seed)
 
 
 def _check_options(n_boot: int, level: float, method: str) -> float:
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 1:
-        raise JobhandicapError(f"n_boot must be a positive whole number, got {n_boot!r}")
-    if method not in ("percentile", "bca"):
-        raise JobhandicapError(f"method must be 'percentile' or 'bca', got {method!r}")
+    _options.check_count(n_boot, "n_boot", minimum=1)
+    _options.check_choice("method", method, ("percentile", "bca"))
     return 1.0 - check_level(level)
 
 
