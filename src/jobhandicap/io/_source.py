@@ -186,10 +186,6 @@ def empty_file_error(what: str) -> SchemaError:
 Planner: TypeAlias = Callable[[tuple[str, ...]], dict[int, str]]
 
 
-#: Kinds of column whose cells are identifiers or labels: never a line break (nor, for labels,
-#: the separator) in them, unless a stray quote joined cells or rows.
-
-
 #: The canonical column read from a file column (by position), if known.
 Names: TypeAlias = Callable[[int], "str | None"]
 

@@ -1,6 +1,6 @@
 """Personal numbers in the inputs of a report, checked before validation can echo anything.
 
-Private: used by :mod:`jobhandicap.report` (through ``_report_inputs``) and by the
+Private: used by :mod:`jobhandicap.report` (through ``report._inputs``) and by the
 ``jobhandicap report`` and ``jobhandicap validate`` commands.
 
 Only what the report would *publish* is refused: the headers of a table (shown as column or

@@ -1,6 +1,6 @@
 """The sections of the report and what each needs (private to :mod:`jobhandicap.report`).
 
-Each builder (in ``_report_surveys``, ``_report_registers`` and ``_report_comparisons``) takes
+Each builder (in ``_surveys``, ``_registers`` and ``_comparisons``) takes
 the :class:`Context` — the validated input frames, the options and the figure module (``None``
 without matplotlib) — and returns a :class:`Section` with its published (suppressed) tables,
 figures drawn from those published tables, a summary, notes and a method note. A section's
