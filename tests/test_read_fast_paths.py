@@ -1,8 +1,8 @@
 """Tests of the fast paths of reading and validating: they must give what the slow paths give.
 
 Covers the hashed duplicate-key check of ``frames/_validate.py`` (exact even when hashes
-collide), the per-unique gathers of ``frames/_cells.py`` and the CSV reader's read-everything path with its
-fallback to selected columns (rows with more fields than the header).
+collide), the per-unique gathers of ``frames/_cells.py`` and the CSV reader's read-everything
+path with its fallback to selected columns (rows with more fields than the header).
 """
 
 from __future__ import annotations

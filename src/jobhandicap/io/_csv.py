@@ -401,6 +401,8 @@ def parser_error(err: Exception, first_row: int) -> SchemaError:
     )
 
 
+#: Kinds of column whose cells are identifiers or labels: never a line break (nor, for labels,
+#: the separator) in them, unless a stray quote joined cells or rows.
 _LABEL_KINDS = frozenset({"category", "municipality", "likert"})
 
 
