@@ -47,6 +47,7 @@ from jobhandicap.domain import (
     TargetGroup,
     known_municipality_codes,
 )
+from jobhandicap.frames import to_frame
 
 __all__ = [
     "case_frames",
@@ -163,7 +164,6 @@ def profiles() -> st.SearchStrategy[OrganisationProfile]:
 def _frames(
     records: st.SearchStrategy[Any], model: type, **list_options: Any
 ) -> st.SearchStrategy[pd.DataFrame]:
-    from jobhandicap.frames import to_frame
 
     def build(items: list[Any]) -> pd.DataFrame:
         return to_frame(items, model=model)

@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TextIO, cast
 import attrs
 import pandas as pd
 
+from jobhandicap import datasets, io
 from jobhandicap._advice import command_line
 from jobhandicap._personal_numbers import scrub_text
 from jobhandicap.cli._options import add_mapping_options, mapping_options
@@ -75,7 +76,6 @@ def _configure_validate(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
-    from jobhandicap import io
 
     options: dict[str, Any] = {
         "format": args.format,
@@ -179,7 +179,6 @@ def _configure_example(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_example(args: argparse.Namespace, out: TextIO) -> int:
-    from jobhandicap import datasets, io
 
     targets = {kind: args.out / f"{kind}.csv" for kind in KINDS}
     existing = [str(path) for path in targets.values() if path.exists()]

@@ -22,6 +22,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from jobhandicap.io._mapping import read_mapping
+
 __all__ = ["add_mapping_options", "mapping_options"]
 
 
@@ -88,8 +90,6 @@ def mapping_options(args: argparse.Namespace) -> dict[str, Any]:
     SchemaError
         When the mapping file has problems (see :func:`jobhandicap.io.read_mapping`).
     """
-    from jobhandicap.io._mapping import read_mapping
-
     headers: dict[str, str] = {}
     labels: dict[str, dict[str, str]] = {}
     path = getattr(args, "mapping_file", None)

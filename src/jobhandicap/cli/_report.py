@@ -24,10 +24,12 @@ import pandas as pd
 
 from jobhandicap._personal_numbers import scrub_text
 from jobhandicap.cli._options import add_mapping_options, mapping_options
+from jobhandicap.datasets import load_example
 from jobhandicap.errors import JobhandicapError
 from jobhandicap.frames._cells import DATE_FORMATS, Problems, spreadsheet_rows
 from jobhandicap.frames._parse import parse_column
 from jobhandicap.frames._schema import SCHEMAS
+from jobhandicap.report import build_report
 from jobhandicap.report._input_check import check_file, check_title, shown_name
 from jobhandicap.report._inputs import KINDS, check_read_options
 
@@ -218,8 +220,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     JobhandicapError
         For invalid or disclosive input (the command line prints the message and exits 1).
     """
-    from jobhandicap.datasets import load_example
-    from jobhandicap.report import build_report
 
     def say(line: str) -> None:
         if not args.quiet:

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap import reference
 from jobhandicap.domain import (
     Case,
     Jobcentre,
@@ -154,7 +155,6 @@ def records_to_frame(records: Iterable[Any], model: type | None) -> pd.DataFrame
 def _case_jobcentres(
     municipality: npt.NDArray[np.int64], applied: npt.NDArray[np.datetime64]
 ) -> npt.NDArray[np.int64]:
-    from jobhandicap import reference
 
     codes = np.asarray(reference.jobcentre_codes(municipality, applied), dtype=np.int64)
     where = np.flatnonzero(codes < 0)

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap import _labels
+from jobhandicap import _labels, reference
 from jobhandicap.domain import Likert
 from jobhandicap.errors import UnknownLabelError
 from jobhandicap.frames import _vocabulary
@@ -457,7 +457,6 @@ def _parse_category(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Par
 
 
 def _parse_municipality(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
-    from jobhandicap import reference
 
     if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iu":
         # Integer codes, the usual case: checked against the code table directly.
@@ -499,7 +498,6 @@ def _parse_municipality(raw: pd.Series, spec: ColumnSpec, problems: Problems) ->
 
 
 def _unknown_municipality(key: object, wrong_type: bool) -> str:
-    from jobhandicap import reference
 
     matches: Sequence[str] = ()
     why = ""
@@ -517,8 +515,6 @@ def _unknown_municipality(key: object, wrong_type: bool) -> str:
 
 def accepted_municipalities() -> str:
     """What a municipality (or jobcentre) column accepts, said once for the whole table."""
-    from jobhandicap import reference
-
     table = reference.municipalities()
     listed = ", ".join(
         f"{code} {name}" for code, name in zip(table["code"], table["name"], strict=True)

@@ -18,8 +18,9 @@ from typing import Any
 
 import pandas as pd
 
-from jobhandicap import _labels
+from jobhandicap import _labels, reference
 from jobhandicap._advice import in_command_line
+from jobhandicap.domain import Likert
 from jobhandicap.errors import DataQualityWarning, JobhandicapError, SchemaError, problems_frame
 from jobhandicap.frames._schema import SCHEMAS, ColumnSpec
 from jobhandicap.frames._vocabulary import misplaced_label
@@ -78,9 +79,6 @@ def _accepted_values(spec: ColumnSpec) -> str:
 
 def _target_ok(spec: ColumnSpec, target: str) -> bool:
     """Whether the packaged labels read ``target`` (as a value, or as an open case)."""
-    from jobhandicap import reference
-    from jobhandicap.domain import Likert
-
     key = _labels.label_key(target)
     if spec.kind == "municipality":
         try:

@@ -19,6 +19,7 @@ import pandas as pd
 from jobhandicap import reference
 from jobhandicap.datasets._example import ExampleData, load_example
 from jobhandicap.errors import JobhandicapError
+from jobhandicap.reference import jobcentres
 from jobhandicap.report import _html, _output, _tables
 from jobhandicap.report._context import SectionSkippedError
 from jobhandicap.report._input_check import check_title
@@ -327,7 +328,6 @@ def build_report(
     plots = _load_plots()
     if plots is None:
         say("matplotlib is not installed: the report has tables but no figures")
-    from jobhandicap.reference import jobcentres
 
     register = jobcentres().drop_duplicates("jobcentre", keep="last")
     names = dict(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from jobhandicap.benchmark import best_practice, compare_groups, funnel
 from jobhandicap.disclosure import Measure, TableSpec
 from jobhandicap.errors import JobhandicapError
 from jobhandicap.report._context import (
@@ -14,6 +15,8 @@ from jobhandicap.report._context import (
 )
 from jobhandicap.report._tables import Published, Table
 from jobhandicap.report._text import number, p_text
+from jobhandicap.stats import shrink_binomial
+from jobhandicap.strategy import strategy_sensitivity
 
 # --------------------------------------------------------------------------------------------
 # Strategy typology
@@ -22,8 +25,6 @@ from jobhandicap.report._text import number, p_text
 
 def strategy_section(ctx: Context) -> Section:
     """Strategy scores and types, their sensitivity, and the strategy figure."""
-    from jobhandicap.strategy import strategy_sensitivity
-
     opts = ctx.options
     section = Section(
         id="strategy",
@@ -161,8 +162,6 @@ def _shrunk_from_shown(
     :math:`C_i = \hat A / (\hat A + m(1 - m)/n_i)`, :math:`\tilde r_i = m + C_i (r_i - m)` —
     and the upper limit is the funnel's, so no published number depends on a hidden count.
     """
-    from jobhandicap.stats import shrink_binomial
-
     fitted = shrink_binomial(basis["entered_job"].to_numpy(), basis["persons"].to_numpy())
     mean, between = float(fitted.mean), float(fitted.between_variance)
     n = best["n"].to_numpy(dtype=np.float64)
@@ -179,8 +178,6 @@ def _shrunk_from_shown(
 
 def benchmark_section(ctx: Context) -> Section:
     """Funnel of job entry, best practice and job entry by strategy type."""
-    from jobhandicap.benchmark import best_practice, compare_groups, funnel
-
     outcomes = ctx.frames["outcomes"]
     opts = ctx.options
     years = sorted(int(y) for y in outcomes["year"].dropna().unique())

@@ -32,6 +32,8 @@ from jobhandicap.disclosure._identifiers import personal_id_hits
 from jobhandicap.disclosure._pseudonyms import MIN_KEY_BYTES
 from jobhandicap.errors import DataQualityWarning, DisclosureError
 from jobhandicap.frames._schema import SCHEMAS
+from jobhandicap.io._headers import resolve_headers, user_headers
+from jobhandicap.io._raw import read_source
 
 __all__ = ["PUBLISHED", "Advice", "check_file", "check_frame", "check_title", "shown_name"]
 
@@ -237,9 +239,6 @@ def check_file(
         Naming the file (its name hidden if it holds a personal number), the column and the
         first row, and what to do in the interface given by ``advice``.
     """
-    from jobhandicap.io._headers import resolve_headers, user_headers
-    from jobhandicap.io._raw import read_source
-
     user = user_headers(kind, headers)
 
     seen: list[tuple[str, ...]] = []

@@ -22,6 +22,7 @@ from typing import Any, Final
 import attrs
 import pandas as pd
 
+from jobhandicap import frames, io
 from jobhandicap._advice import flag, in_command_line, option
 from jobhandicap.datasets._example import ExampleData
 from jobhandicap.errors import JobhandicapError, SchemaError
@@ -76,8 +77,6 @@ class _OptionError(JobhandicapError, ValueError):
 
 def reader_keywords(kind: str) -> frozenset[str]:
     """The keyword arguments ``io.read_<kind>`` takes (besides the source)."""
-    from jobhandicap import io
-
     parameters = inspect.signature(getattr(io, _READERS[kind])).parameters.values()
     return frozenset(p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY)
 
@@ -135,8 +134,6 @@ def _read(
     validation never gets to echo one; a name holding one is shown hidden. Of
     ``read_options``, the reader gets those it takes.
     """
-    from jobhandicap import io
-
     path = Path(source)
     accepted = reader_keywords(kind)
     options = {k: v for k, v in read_options.items() if k in accepted}
@@ -160,7 +157,6 @@ def _read(
 
 
 def _validate(kind: str, frame: pd.DataFrame, what: str) -> pd.DataFrame:
-    from jobhandicap import frames
 
     try:
         return frames.validate_kind(frame, kind)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from jobhandicap.cases import grant_rate, processing_time
 from jobhandicap.disclosure import Measure, TableSpec
 from jobhandicap.errors import JobhandicapError
+from jobhandicap.gap import employment_gap
 from jobhandicap.report._context import (
     Context,
     Section,
@@ -16,6 +18,13 @@ from jobhandicap.report._context import (
 from jobhandicap.report._tables import THRESHOLD, Published, Table
 from jobhandicap.report._text import number, percent
 from jobhandicap.report._units import case_units, people_units
+from jobhandicap.usage import (
+    count_cases,
+    expenditure_shares,
+    rates_per_population,
+    scheme_usage,
+    target_group_coverage,
+)
 
 # --------------------------------------------------------------------------------------------
 # Processing time and grant rates
@@ -29,8 +38,6 @@ _DAYS = dict.fromkeys(
 
 def cases_section(ctx: Context) -> Section:
     """Kaplan–Meier processing time by year, its curves, and grant rates by scheme."""
-    from jobhandicap.cases import grant_rate, processing_time
-
     cases = ctx.frames["cases"]
     extracted = ctx.extracted
     ctx.add_units("cases", case_units(cases, extracted))
@@ -140,14 +147,6 @@ def _quartile_curves(published: Published) -> pd.DataFrame:
 
 def usage_section(ctx: Context) -> Section:
     """Scheme usage, expenditure shares, rates per population and target-group coverage."""
-    from jobhandicap.usage import (
-        count_cases,
-        expenditure_shares,
-        rates_per_population,
-        scheme_usage,
-        target_group_coverage,
-    )
-
     cases = ctx.frames["cases"]
     ctx.add_units("cases", case_units(cases, ctx.extracted))
     section = Section(id="usage", title=ctx.t("usage"), method=ctx.t("usage_method"))
@@ -313,8 +312,6 @@ def _usage_summary(ctx: Context, section: Section, published: Published) -> None
 
 def gap_section(ctx: Context) -> Section:
     """The Eurostat disability employment gap, overall and by level of limitation."""
-    from jobhandicap.gap import employment_gap
-
     people = ctx.frames["people"]
     section = Section(id="gap", title=ctx.t("gap"), method=ctx.t("gap_method"))
     section.paragraphs.append(ctx.t("gap_lead"))

@@ -22,7 +22,8 @@ from jobhandicap.report._context import (
 from jobhandicap.report._tables import Published, Table
 from jobhandicap.report._text import listing, number, survey_items
 from jobhandicap.report._units import staff_units
-from jobhandicap.staff import Scale
+from jobhandicap.staff import Scale, association, reliability, scale_means, scale_scores
+from jobhandicap.survey import likert_distribution, top_box, wave_change
 
 #: The survey figures and the wave change show at most this many items.
 _MAX_FIGURE_ITEMS = 8
@@ -52,8 +53,6 @@ def _main_items(
 
 def survey_section(ctx: Context) -> Section:
     """Top box, wave change and answer distribution of the jobcentre survey."""
-    from jobhandicap.survey import likert_distribution, top_box, wave_change
-
     survey = ctx.frames["survey"]
     section = Section(id="survey", title=ctx.t("survey"), method=ctx.t("survey_method"))
     section.paragraphs.append(ctx.t("survey_lead"))
@@ -163,8 +162,6 @@ def staff_usable(staff: pd.DataFrame, scales: Sequence[Scale]) -> tuple[list[Sca
 
 def staff_section(ctx: Context) -> Section:
     """Scale reliability, association and means by strategy type."""
-    from jobhandicap.staff import association, reliability, scale_means, scale_scores
-
     staff = ctx.frames["staff"]
     opts = ctx.options
     section = Section(

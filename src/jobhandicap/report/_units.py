@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from jobhandicap.gap import employment_gap
 from jobhandicap.staff import Scale
 
 
@@ -123,8 +124,6 @@ def people_units(people: pd.DataFrame, weight: str | None) -> pd.DataFrame:
     :func:`jobhandicap.employment_gap` itself (unweighted), so the definitions (age band,
     levels of limitation) are the table's own. ``persons`` is the number of persons per row.
     """
-    from jobhandicap.gap import employment_gap
-
     del weight  # counts are unweighted whatever the table's rates
     plain = employment_gap(people, weights=None, split_severity=True)
     rows: list[tuple[str, str, bool, float]] = []
