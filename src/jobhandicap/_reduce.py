@@ -247,7 +247,7 @@ def combine(parts: Sequence[pd.DataFrame], by: Sequence[str], *, count: str = "n
 
 
 def _summed(group: npt.NDArray[np.int64], values: npt.NDArray[Any], slots: int) -> FloatArray:
-    """Sum ``values`` per group; a 0/1 column is a count of its true rows (no weights)."""
+    """Sum ``values`` per group; a boolean column is counted (bincount of its true rows)."""
     if values.dtype == np.bool_:
         return np.bincount(group[values], minlength=slots).astype(np.float64)
     return np.bincount(group, weights=values, minlength=slots).astype(np.float64)
