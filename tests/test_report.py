@@ -625,13 +625,13 @@ def test_staff_scales_are_an_option(example: jh.ExampleData, tmp_path: Path) -> 
 def test_staff_scoring_error_is_a_note_not_an_abort(
     example: jh.ExampleData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from jobhandicap import staff
     from jobhandicap.errors import SchemaError
+    from jobhandicap.report import _surveys
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise SchemaError("the answers cannot be scored")
 
-    monkeypatch.setattr(staff, "scale_scores", refuse)
+    monkeypatch.setattr(_surveys, "scale_scores", refuse)
     result = build_report(
         {"staff": example.staff, "cases": example.cases, "extracted": example.extracted},
         tmp_path,

@@ -13,8 +13,9 @@ from jobhandicap.report import _text as report_text
 from jobhandicap.strategy import DEFAULT_SPEC
 
 SOURCE = Path(_texts.__file__).parent
-#: A call of a text function with a literal key: text("key", …), ctx.text('key', …), _text(…).
-CALL = re.compile(r"""\b_?text\(\s*(f?)(["'])(.+?)\2""")
+#: A call of a text function with a literal key: text("key", …), ctx.text('key', …), _text(…),
+#: figure_text(…).
+CALL = re.compile(r"""\b(?:_|figure_)?text\(\s*(f?)(["'])(.+?)\2""")
 
 
 def _code() -> str:
