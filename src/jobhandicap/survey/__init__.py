@@ -1,0 +1,28 @@
+"""Jobcentre-survey indicators: answer distributions, top-box shares and their change.
+
+The yearly surveys of all jobcentres report "the share answering to a high or very high degree"
+(the *top-2 box*). This module computes those shares from the canonical long survey frame
+(``respondent``, ``wave``, ``item``, ``answer``; see :func:`jobhandicap.validate_survey`) with
+what the published reports leave out: the base ``n``, a Wilson interval, the share answering
+"don't know", and — when the number of jobcentres in the country is known — the
+finite-population interval, the response rate and the nonresponse bounds.
+
+Reduce, then infer: every indicator first reduces the frame to a small table of counts
+(:func:`reduce_answers`: answers per group, item, wave and answer code;
+:func:`reduce_pairs`: a discordance table of the respondents answering in two waves;
+:func:`reduce_respondents`: respondents per wave), built on
+:func:`jobhandicap._reduce.grouped_sums`, and then runs the estimators of
+:mod:`jobhandicap.stats` on that table only.
+"""
+
+from __future__ import annotations
+
+from jobhandicap.survey._common import DontKnow as DontKnow
+from jobhandicap.survey._common import Population as Population
+from jobhandicap.survey._reductions import reduce_answers as reduce_answers
+from jobhandicap.survey._reductions import reduce_pairs as reduce_pairs
+from jobhandicap.survey._reductions import reduce_respondents as reduce_respondents
+from jobhandicap.survey._shares import likert_distribution, response_rate, top_box
+from jobhandicap.survey._waves import wave_change
+
+__all__ = ["likert_distribution", "response_rate", "top_box", "wave_change"]

@@ -1,0 +1,202 @@
+"""The survey reductions: answers, respondents and wave pairs counted into small tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from jobhandicap._grouping import check_columns
+from jobhandicap._reduce import grouped_sums
+from jobhandicap.errors import (
+    JobhandicapError,
+)
+from jobhandicap.survey._common import NO_ANSWER, SURVEY_COLUMNS, answer_codes, check_survey
+
+
+def reduce_answers(
+    survey: pd.DataFrame,
+    by: str | Sequence[str] | None = ("wave", "item"),
+    *,
+    items: Sequence[str] | None = None,
+    waves: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """Reduce the long survey frame to the number of answers per group and answer code.
+
+    The reduction step of :func:`top_box`, :func:`likert_distribution` and the independent
+    view of :func:`wave_change`: they infer from this table only.
+
+    Parameters
+    ----------
+    survey
+        Canonical long survey frame.
+    by
+        Grouping columns of the survey frame (``wave``, ``item`` or a respondent attribute).
+    items, waves
+        Keep only the rows of these items and waves (all by default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per combination of the ``by`` values and answer code that occurs, sorted by
+        them: the ``by`` columns (with their dtypes), ``answer`` (int64: the Likert code 1–5
+        or 9 = don't know, and 0 for a row without an answer) and ``n`` (int64: how many rows
+        have that answer in that group). A row with a missing grouping value is left out, as
+        in a pandas group-by. Counts only, so the tables of parts of the survey add up to the
+        table of the whole (:func:`jobhandicap._reduce.combine`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> survey = pd.DataFrame({"respondent": list("abcd"), "wave": 2018, "item": "q",
+    ...                        "answer": pd.array([5, 4, 4, None], dtype="Int64")})
+    >>> reduce_answers(survey)
+       wave item  answer  n
+    0  2018    q       0  1
+    1  2018    q       4  2
+    2  2018    q       5  1
+    """
+    names = check_survey(survey, by)
+    keep = np.ones(len(survey), dtype=bool)
+    if items is not None:
+        keep &= survey["item"].isin(list(items)).to_numpy(dtype=bool, na_value=False)
+    if waves is not None:
+        keep &= survey["wave"].isin(list(waves)).to_numpy(dtype=bool, na_value=False)
+    codes = answer_codes(survey)[keep]
+    answer = np.where(np.isnan(codes), NO_ANSWER, codes).astype(np.int64)
+    selected = keep.all()
+    keys: dict[str, pd.Series | npt.NDArray[np.int64]] = {
+        name: survey[name] if selected else survey[name][keep] for name in names
+    }
+    return grouped_sums(keys | {"answer": answer})
+
+
+def answer_totals(
+    reduced: pd.DataFrame,
+    by: Sequence[str],
+    counts: Mapping[str, Callable[[npt.NDArray[np.int64]], npt.NDArray[np.bool_]]],
+) -> pd.DataFrame:
+    """Per group of ``by``: the number of answers whose code each predicate selects."""
+    codes = reduced["answer"].to_numpy(dtype=np.int64)
+    n = reduced["n"].to_numpy(dtype=np.float64)
+    table = grouped_sums(
+        {name: reduced[name] for name in by},
+        {name: np.where(select(codes), n, 0.0) for name, select in counts.items()},
+        count="_cells",
+    ).drop(columns="_cells")
+    return table.astype(dict.fromkeys(counts, "int64"))
+
+
+def reduce_respondents(survey: pd.DataFrame) -> pd.DataFrame:
+    """Reduce the long survey frame to its respondents per wave.
+
+    The reduction step of :func:`response_rate`.
+
+    Parameters
+    ----------
+    survey
+        Canonical long survey frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per wave and respondent, sorted: ``wave``, ``respondent`` and ``n`` (int64:
+        the respondent's rows in that wave). The number of rows per wave is the number of
+        respondents; the table of the whole is the sum of the tables of parts that split the
+        rows by wave or by respondent.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> survey = pd.DataFrame({"respondent": ["a", "b", "a"], "wave": [2017, 2017, 2018],
+    ...                        "item": "q", "answer": pd.array([4, 5, 3], dtype="Int64")})
+    >>> reduce_respondents(survey)
+       wave respondent  n
+    0  2017          a  1
+    1  2017          b  1
+    2  2018          a  1
+    """
+    check_columns(survey, ["respondent", "wave"], "survey")
+    return grouped_sums({"wave": survey["wave"], "respondent": survey["respondent"]})
+
+
+def reduce_pairs(
+    survey: pd.DataFrame, *, items: Sequence[str], waves: tuple[int, int]
+) -> pd.DataFrame:
+    """Reduce the survey to a discordance table of the respondents answering in both waves.
+
+    The reduction step of the paired view of :func:`wave_change`: a respondent pairs when it
+    has an answer (any code, "don't know" included) to the item in both waves under the same
+    ``respondent`` value.
+
+    Parameters
+    ----------
+    survey
+        Canonical long survey frame.
+    items
+        The items to pair.
+    waves
+        ``(earlier, later)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item and pair of answer codes that occurs, sorted: ``item`` (string),
+        ``earlier`` and ``later`` (int64: the answer codes 1–5 or 9 in the earlier and the
+        later wave) and ``n`` (int64: how many respondents gave that pair of answers). Counts
+        only: the tables of parts that split the respondents add up to the table of the whole.
+
+    Raises
+    ------
+    JobhandicapError
+        When a respondent answered an item twice in one wave.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> survey = pd.DataFrame({
+    ...     "respondent": ["a", "b", "c", "a", "b"], "wave": [2017, 2017, 2017, 2018, 2018],
+    ...     "item": "focus", "answer": pd.array([2, 4, 5, 4, 4], dtype="Int64")})
+    >>> reduce_pairs(survey, items=["focus"], waves=(2017, 2018))
+        item  earlier  later  n
+    0  focus        2      4  1
+    1  focus        4      4  1
+    """
+    check_columns(survey, list(SURVEY_COLUMNS), "survey")
+    earlier, later = waves
+    codes = answer_codes(survey)
+    wave = survey["wave"].to_numpy()
+    keep = (
+        ~np.isnan(codes)
+        & np.isin(wave, [earlier, later])
+        & survey["item"].isin(list(items)).to_numpy(dtype=bool, na_value=False)
+    )
+    rows = pd.DataFrame(
+        {
+            "item": survey["item"].to_numpy()[keep],
+            "respondent": survey["respondent"].to_numpy()[keep],
+            "later": wave[keep] == later,
+            "answer": codes[keep].astype(np.int64),
+        }
+    )
+    repeated = rows.duplicated(["item", "respondent", "later"])
+    if repeated.any():
+        first = rows.loc[repeated].iloc[0]
+        raise JobhandicapError(
+            f"respondent {first['respondent']!r} answered item {first['item']!r} twice in wave "
+            f"{later if first['later'] else earlier}; wave_change needs one answer each"
+        )
+    later_rows = rows["later"].to_numpy(dtype=bool)
+    both = rows.loc[~later_rows].merge(
+        rows.loc[later_rows], on=["item", "respondent"], suffixes=("_earlier", "_later")
+    )
+    table = grouped_sums(
+        {
+            "item": pd.Series(both["item"].to_numpy(), dtype="string"),
+            "earlier": both["answer_earlier"].to_numpy(dtype=np.int64),
+            "later": both["answer_later"].to_numpy(dtype=np.int64),
+        }
+    )
+    return table.astype({"earlier": "int64", "later": "int64"})
