@@ -30,6 +30,7 @@ from jobhandicap.stats import (
     overlap_difference,
     paired_difference,
 )
+from jobhandicap.stats._core import FloatArray
 from jobhandicap.stats.proportions import OverlapVariance
 from jobhandicap.survey import reduce_pairs, wave_change
 
@@ -93,11 +94,11 @@ def test_without_unpaired_units_it_is_the_wald_interval_of_a_paired_difference()
 
 
 def test_scalars_give_floats_and_arrays_give_arrays() -> None:
-    one = overlap_difference(*SECTION_7)
+    one: OverlapDifference[float] = overlap_difference(*SECTION_7)
     assert isinstance(one, OverlapDifference)
     assert all(isinstance(v, float) for v in one)
-    rows = np.array([SECTION_7, PACKAGE_EXAMPLE]).T
-    many = overlap_difference(*rows)
+    columns = [np.array(pair) for pair in zip(SECTION_7, PACKAGE_EXAMPLE, strict=True)]
+    many: OverlapDifference[FloatArray] = overlap_difference(*columns)
     assert all(isinstance(v, np.ndarray) and v.shape == (2,) for v in many)
     for field in OverlapDifference._fields:
         assert getattr(many, field)[0] == pytest.approx(getattr(one, field), abs=1e-15)
