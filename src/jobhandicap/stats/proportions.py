@@ -935,7 +935,7 @@ def overlap_difference(
     ----------
     Derrick, B., Dobson-Mckittrick, A., Toher, D. & White, P. (2015). Test statistics for
     comparing two proportions with partially overlapping samples. *Journal of Applied
-    Quantitative Methods* 10(3), 1–14.
+    Quantitative Methods* 10(3).
     Bland, J. M. & Butland, B. K. Comparing proportions in overlapping samples. Unpublished
     manuscript, University of York (undated).
 

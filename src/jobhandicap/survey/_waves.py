@@ -183,7 +183,8 @@ def wave_change(
     - Independent (:math:`k = 0`): Newcombe's hybrid score interval of two Wilson intervals
       (:func:`~jobhandicap.stats.newcombe_difference`); no test.
     - Partially overlapping (otherwise): the Wald interval and z-test with the variance
-      :math:`\hat p_l\hat q_l/N_l + \hat p_e\hat q_e/N_e - 2(ad - bc)/(k N_e N_l)`
+      :math:`\hat p_l\hat q_l/N_l + \hat p_e\hat q_e/N_e - 2(ad - bc)/(k N_e N_l)`, where
+      :math:`N_e = k + m_e` and :math:`N_l = k + m_l`
       (:func:`~jobhandicap.stats.overlap_difference`, ``variance="unpooled"``): every
       respondent counts, and the paired ones bring their covariance. The pooled-variance
       z-test of Derrick et al. (2015) is the other published choice; its interval rests on the
@@ -195,7 +196,7 @@ def wave_change(
     proportions based on paired data. *Statistics in Medicine* 17, 2635–2650.
     Derrick, B., Dobson-Mckittrick, A., Toher, D. & White, P. (2015). Test statistics for
     comparing two proportions with partially overlapping samples. *Journal of Applied
-    Quantitative Methods* 10(3), 1–14.
+    Quantitative Methods* 10(3).
 
     Examples
     --------
