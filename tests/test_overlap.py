@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _examples import examples
+from jobhandicap._reduce import combine
 from jobhandicap.errors import (
     ArgumentTypeError,
     DataQualityWarning,
@@ -442,3 +443,18 @@ def test_reduce_pairs_with_unpaired_equals_a_pandas_outer_join(survey: pd.DataFr
     )
     assert not ((table["earlier"] == 0) & (table["later"] == 0)).any()
     assert table["n"].sum() == survey.dropna(subset=["answer"])["respondent"].nunique()
+
+
+@settings(max_examples=examples(45))
+@given(two_wave_surveys(), st.integers(0, 40))
+def test_reduce_pairs_with_unpaired_of_parts_splitting_the_respondents_add_up(
+    survey: pd.DataFrame, cut: int
+) -> None:
+    first = survey["respondent"].isin([f"r{i}" for i in range(cut)])
+    parts = [
+        reduce_pairs(part, items=["focus"], waves=(2017, 2018), unpaired=True)
+        for part in (survey[first], survey[~first])
+    ]
+    whole = reduce_pairs(survey, items=["focus"], waves=(2017, 2018), unpaired=True)
+    combined = combine(parts, ["item", "earlier", "later"])
+    pd.testing.assert_frame_equal(combined, whole, check_dtype=False, check_index_type=False)
