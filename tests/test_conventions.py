@@ -88,7 +88,7 @@ CASES: Mapping[str, Case] = {
     "wave_change": Case(
         lambda d: ((d.survey,), {"item": str(d.survey["item"].iloc[0])}),
         keys=("item",),
-        bases=("n_earlier", "n_later", "n_paired"),
+        bases=("n_earlier", "n_later", "n_paired", "n_earlier_only", "n_later_only"),
     ),
     "response_rate": Case(lambda d: ((d.survey, "jobcentres"), {})),
     "scale_scores": Case(lambda d: ((d.staff, DEFAULT_SCALES), {}), bases=()),

@@ -112,8 +112,13 @@ def test_wave_change_warns_how_many_respondents_it_paired() -> None:
     ):
         change = wave_change(few, item="focus")
     assert list(change.columns) == columns
-    assert change.loc[0, "method"] == "paired"
+    # The old behaviour was the bug of issue 15: the one pair alone gave the difference (method
+    # "paired"); every respondent of each wave now counts.
+    assert change.loc[0, "method"] == "partially overlapping"
     assert change.loc[0, "n_paired"] == 1
+    assert (change.loc[0, "n_earlier_only"], change.loc[0, "n_later_only"]) == (2, 2)
+    row = change.iloc[0]
+    assert row["difference"] == row["later_share"] - row["earlier_share"]
     none = _survey(["a", "b", "c", "d"], [2017, 2017, 2018, 2018], [4, 1, 5, 5])
     with pytest.warns(
         jh.DataQualityWarning, match=r"could not pair any.*0 respondent\(s\) paired"

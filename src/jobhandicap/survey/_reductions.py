@@ -25,8 +25,8 @@ def reduce_answers(
 ) -> pd.DataFrame:
     """Reduce the long survey frame to the number of answers per group and answer code.
 
-    The reduction step of :func:`top_box`, :func:`likert_distribution` and the independent
-    view of :func:`wave_change`: they infer from this table only.
+    The reduction step of :func:`top_box` and :func:`likert_distribution`: they infer from
+    this table only.
 
     Parameters
     ----------
@@ -123,13 +123,19 @@ def reduce_respondents(survey: pd.DataFrame) -> pd.DataFrame:
 
 
 def reduce_pairs(
-    survey: pd.DataFrame, *, items: Sequence[str], waves: tuple[int, int]
+    survey: pd.DataFrame,
+    *,
+    items: Sequence[str],
+    waves: tuple[int, int],
+    unpaired: bool = False,
 ) -> pd.DataFrame:
     """Reduce the survey to a discordance table of the respondents answering in both waves.
 
-    The reduction step of the paired view of :func:`wave_change`: a respondent pairs when it
-    has an answer (any code, "don't know" included) to the item in both waves under the same
-    ``respondent`` value.
+    The reduction step of :func:`wave_change`: a respondent pairs when it has an answer (any
+    code, "don't know" included) to the item in both waves under the same ``respondent``
+    value. With ``unpaired=True`` the table also counts the respondents that answered the
+    item in one of the two waves only, so that it holds everything :func:`wave_change` infers
+    from: the paired respondents' discordance table and each wave's other answers.
 
     Parameters
     ----------
@@ -139,14 +145,20 @@ def reduce_pairs(
         The items to pair.
     waves
         ``(earlier, later)``.
+    unpaired
+        Also count the respondents with an answer in one wave only (code 0 in the other).
 
     Returns
     -------
     pandas.DataFrame
         One row per item and pair of answer codes that occurs, sorted: ``item`` (string),
         ``earlier`` and ``later`` (int64: the answer codes 1–5 or 9 in the earlier and the
-        later wave) and ``n`` (int64: how many respondents gave that pair of answers). Counts
-        only: the tables of parts that split the respondents add up to the table of the whole.
+        later wave) and ``n`` (int64: how many respondents gave that pair of answers). With
+        ``unpaired=True``, code 0 marks a wave in which the respondent has no answer to the
+        item (it is not in that wave, or its answer is missing, as code 0 in
+        :func:`reduce_answers`); a pair of two zeros never occurs. The rows with both codes
+        above 0 are the table without ``unpaired``. Counts only: the tables of parts that
+        split the respondents add up to the table of the whole.
 
     Raises
     ------
@@ -163,6 +175,11 @@ def reduce_pairs(
         item  earlier  later  n
     0  focus        2      4  1
     1  focus        4      4  1
+    >>> reduce_pairs(survey, items=["focus"], waves=(2017, 2018), unpaired=True)
+        item  earlier  later  n
+    0  focus        2      4  1
+    1  focus        4      4  1
+    2  focus        5      0  1
     """
     check_columns(survey, list(SURVEY_COLUMNS), "survey")
     earlier, later = waves
@@ -190,13 +207,16 @@ def reduce_pairs(
         )
     later_rows = rows["later"].to_numpy(dtype=bool)
     both = rows.loc[~later_rows].merge(
-        rows.loc[later_rows], on=["item", "respondent"], suffixes=("_earlier", "_later")
+        rows.loc[later_rows],
+        how="outer" if unpaired else "inner",
+        on=["item", "respondent"],
+        suffixes=("_earlier", "_later"),
     )
     table = grouped_sums(
         {
             "item": pd.Series(both["item"].to_numpy(), dtype="string"),
-            "earlier": both["answer_earlier"].to_numpy(dtype=np.int64),
-            "later": both["answer_later"].to_numpy(dtype=np.int64),
+            "earlier": both["answer_earlier"].fillna(NO_ANSWER).to_numpy(dtype=np.int64),
+            "later": both["answer_later"].fillna(NO_ANSWER).to_numpy(dtype=np.int64),
         }
     )
     return table.astype({"earlier": "int64", "later": "int64"})
