@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -67,33 +68,58 @@ def _escape(value: object) -> str:
 
 
 def _cell(
-    published: Published, column: str, row: int, decimals: int, lang: Lang
+    value: Any,
+    column: str,
+    kind: _format.Kind,
+    numbers: Literal["float", "integer", ""],
+    points_: bool,
+    decimals: int,
+    lang: Lang,
 ) -> tuple[str, str]:
-    """Return the text and CSS class of one cell."""
-    marker = str(published.markers[column].iloc[row])
-    if marker:
-        return _escape(marker), "num hidden"
-    series = published.table[column]
-    value = series.iloc[row]
+    """Return the text and CSS class of one shown cell of a column of ``kind`` and ``numbers``."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "", ""
-    dtype = series.dtype
     if isinstance(value, bool | np.bool_):
         return _escape(value_label(column, bool(value), lang)), ""
-    kind = _format.column_kind(published.name, column, series)
     if kind == "share" and math.isfinite(float(value)):
-        if _format.is_points(published.name, column):
+        if points_:
             shown = points(float(value), lang, _format.PERCENT_DECIMALS)
         else:
             shown = percent(float(value), lang, _format.PERCENT_DECIMALS)
         return _escape(shown), "num"
     if kind in ("dkk", "count") and math.isfinite(float(value)):
         return _escape(_format.grouped(float(value), lang)), "num"
-    if pd.api.types.is_float_dtype(dtype):
+    if numbers == "float":
         return _escape(number(float(value), decimals, lang)), "num"
-    if pd.api.types.is_integer_dtype(dtype):
+    if numbers == "integer":
         return _escape(str(int(value))), "num"
     return _escape(value_label(column, value, lang)), ""
+
+
+def _column(published: Published, column: str, lang: Lang) -> list[tuple[str, str]]:
+    """Return the text and CSS class of every cell of one column, top to bottom.
+
+    The column's kind and dtype are looked up once and its values taken out of the frame at
+    once: cell by cell through ``iloc`` was most of the time a report took to render.
+    """
+    series = published.table[column]
+    kind = _format.column_kind(published.name, column, series)
+    points_ = _format.is_points(published.name, column)
+    decimals = published.decimals.get(column, 3)
+    numbers: Literal["float", "integer", ""] = (
+        "float"
+        if pd.api.types.is_float_dtype(series.dtype)
+        else "integer"
+        if pd.api.types.is_integer_dtype(series.dtype)
+        else ""
+    )
+    values = series.astype(object).to_numpy()
+    return [
+        (_escape(str(marker)), "num hidden")
+        if str(marker)
+        else _cell(value, column, kind, numbers, points_, decimals, lang)
+        for value, marker in zip(values, published.markers[column].to_numpy(), strict=True)
+    ]
 
 
 def _table(published: Published, lang: Lang, *, link: bool) -> list[str]:
@@ -107,13 +133,12 @@ def _table(published: Published, lang: Lang, *, link: bool) -> list[str]:
         "<tbody>",
     ]
     rows = len(published.table)
-    for row in range(rows):
-        cells = []
-        for column in columns:
-            shown, css = _cell(published, column, row, published.decimals.get(column, 3), lang)
-            attribute = f' class="{css}"' if css else ""
-            cells.append(f"<td{attribute}>{shown}</td>")
-        lines.append(f"<tr>{''.join(cells)}</tr>")
+    by_column = [_column(published, column, lang) for column in columns]
+    for row in zip(*by_column, strict=True) if by_column else [()] * rows:
+        cells = "".join(
+            f'<td class="{css}">{shown}</td>' if css else f"<td>{shown}</td>" for shown, css in row
+        )
+        lines.append(f"<tr>{cells}</tr>")
     lines += ["</tbody>", "</table>", "</div>"]
     if bool(published.mask.to_numpy(dtype=bool).any()):
         legend = text("legend", lang, marker=MARKER, threshold=THRESHOLD, secondary=SECONDARY)
