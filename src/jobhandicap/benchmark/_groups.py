@@ -443,7 +443,7 @@ def compare_groups(
     )
     numbers = pd.DataFrame(rows).astype({"n": np.int64, "n_reference": np.int64})
     if cluster is not None:
-        numbers = numbers.astype(
+        numbers = numbers[[c for c in _COLUMNS[1:] if c in numbers.columns]].astype(
             {"clusters": np.int64, "clusters_reference": np.int64, "method": "string"}
         )
     result = pd.concat([labels, numbers], axis=1)
