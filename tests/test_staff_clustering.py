@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import jobhandicap as jh
+from _examples import examples
 from jobhandicap.errors import (
     ArgumentTypeError,
     MissingColumnsError,
@@ -19,7 +21,6 @@ from jobhandicap.errors import (
     SmallSampleWarning,
 )
 from jobhandicap.report import DEFAULT_SCALES
-from tests._examples import examples
 
 # METHODS.md §4.3: 42 staff in 8 jobcentres.
 SIZES = [4, 6, 5, 7, 3, 6, 5, 6]
@@ -136,7 +137,7 @@ def test_icc_bad_input() -> None:
     with pytest.raises(OptionError, match="value="):
         jh.icc(scores[["respondent", "jobcentre"]])
     jobcentre = scores["jobcentre"].astype("Int64").copy()
-    jobcentre.iloc[3] = pd.NA
+    jobcentre.iloc[3] = None
     with pytest.raises(OptionError, match="needs a cluster"):
         jh.icc(scores.assign(jobcentre=jobcentre))
 
@@ -165,10 +166,10 @@ def strategy_scores() -> pd.DataFrame:
     return scores.assign(strategy=scores["jobcentre"].map(kinds))
 
 
-def compare(frame: pd.DataFrame, **options: object) -> pd.DataFrame:
+def compare(frame: pd.DataFrame, **options: Any) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallSampleWarning)
-        return jh.compare_groups(  # type: ignore[arg-type]
+        return jh.compare_groups(
             frame, value="knowledge", by="strategy", reference="reactive", **options
         )
 
@@ -237,7 +238,7 @@ def test_clustered_comparison_bad_input() -> None:
     with pytest.raises(ArgumentTypeError, match="cluster"):
         compare(frame, cluster=["jobcentre"])
     jobcentre = frame["jobcentre"].astype("Int64").copy()
-    jobcentre.iloc[0] = pd.NA
+    jobcentre.iloc[0] = None
     with pytest.raises(OptionError, match="every row needs a cluster"):
         compare(frame.assign(jobcentre=jobcentre), cluster="jobcentre")
 
@@ -249,5 +250,6 @@ def test_a_group_in_one_cluster_has_no_interval() -> None:
         result = jh.compare_groups(
             frame, value="knowledge", by="strategy", reference="reactive", cluster="jobcentre"
         )
-    assert math.isnan(result["ci_low"].iloc[0]) and math.isnan(result["boot_ci_low"].iloc[0])
+    assert math.isnan(result["ci_low"].iloc[0])
+    assert math.isnan(result["boot_ci_low"].iloc[0])
     assert result["clusters"].iloc[0] == 1

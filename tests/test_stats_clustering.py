@@ -31,7 +31,7 @@ Y = np.asarray(LIKERT, dtype=np.float64)
 def reduce(y: FloatArray, cluster: np.ndarray, rows: np.ndarray | None = None) -> list[FloatArray]:
     """n, Σy, Σy² per cluster (of the rows selected by ``rows``)."""
     weight = np.ones(y.size) if rows is None else rows.astype(np.float64)
-    return [np.bincount(cluster, weight * y**p) for p in (0, 1, 2)]
+    return [np.bincount(cluster, weight * y**p).astype(np.float64) for p in (0, 1, 2)]
 
 
 # -- reference values ------------------------------------------------------------------------

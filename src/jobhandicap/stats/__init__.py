@@ -13,8 +13,7 @@ differences), :mod:`~jobhandicap.stats.clustering` (intraclass correlation, desi
 cluster-robust variance).
 """
 
-from jobhandicap.stats import comparison, proportions, resampling, scales, survival
-from jobhandicap.stats import clustering
+from jobhandicap.stats import clustering, comparison, proportions, resampling, scales, survival
 from jobhandicap.stats._core import Estimate, z_value
 from jobhandicap.stats.clustering import *  # noqa: F403
 from jobhandicap.stats.comparison import *  # noqa: F403
