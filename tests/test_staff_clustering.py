@@ -253,3 +253,32 @@ def test_a_group_in_one_cluster_has_no_interval() -> None:
     assert math.isnan(result["ci_low"].iloc[0])
     assert math.isnan(result["boot_ci_low"].iloc[0])
     assert result["clusters"].iloc[0] == 1
+
+
+@settings(max_examples=examples(30), deadline=None)
+@given(st.permutations(CODES), st.lists(st.integers(1, 5), min_size=42, max_size=42))
+def test_clustered_interval_ignores_cluster_labels(labels: list[int], answers: list[int]) -> None:
+    frame = strategy_scores().assign(knowledge=np.asarray(answers, dtype=np.float64))
+    relabel = dict(zip(CODES, labels, strict=True))
+    renamed = frame.assign(jobcentre=frame["jobcentre"].map(relabel))
+    columns = ["difference", "ci_low", "ci_high", "deff", "clusters", "clusters_reference"]
+    pd.testing.assert_frame_equal(
+        compare(renamed, cluster="jobcentre", n_boot=9)[columns],
+        compare(frame, cluster="jobcentre", n_boot=9)[columns],
+        rtol=1e-10,
+    )
+    result = compare(frame, cluster="jobcentre", n_boot=9).iloc[0]
+    if np.isfinite(result["ci_low"]):
+        assert result["ci_low"] <= result["difference"] <= result["ci_high"]
+
+
+def test_categorical_clusters_with_unused_categories() -> None:
+    scores = reference_scores()
+    categories = pd.CategoricalDtype([*CODES, 999])
+    as_category = scores.assign(jobcentre=scores["jobcentre"].astype(categories))
+    pd.testing.assert_frame_equal(quiet_icc(as_category), quiet_icc(scores))
+    frame = strategy_scores()
+    categorical = frame.assign(jobcentre=frame["jobcentre"].astype(categories))
+    pd.testing.assert_frame_equal(
+        compare(categorical, cluster="jobcentre"), compare(frame, cluster="jobcentre")
+    )
