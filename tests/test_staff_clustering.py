@@ -282,3 +282,12 @@ def test_categorical_clusters_with_unused_categories() -> None:
     pd.testing.assert_frame_equal(
         compare(categorical, cluster="jobcentre"), compare(frame, cluster="jobcentre")
     )
+
+
+def test_cluster_columns_may_share_a_name_with_the_output() -> None:
+    scores = reference_scores()
+    renamed = quiet_icc(scores.rename(columns={"jobcentre": "scale"}), by="scale")
+    pd.testing.assert_frame_equal(renamed, quiet_icc(scores))
+    frame = strategy_scores().rename(columns={"jobcentre": "group"})
+    result = compare(frame, cluster="group")
+    assert result["clusters"].tolist() == [4]

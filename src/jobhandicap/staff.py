@@ -685,11 +685,11 @@ def icc(
         )
     score = values[rows, scale_index]
     table = grouped_sums(
-        {"scale": pd.Series(scale_index), by: clusters.reset_index(drop=True)},
+        {"scale": pd.Series(scale_index), "cluster": clusters.reset_index(drop=True)},
         {"sum": score, "square": score * score},
     )
     scale_of = table["scale"].to_numpy(dtype=np.int64)
-    cluster_of = pd.factorize(table[by], sort=True)[0]
+    cluster_of = pd.factorize(table["cluster"], sort=True)[0]
     shape = (len(names), int(cluster_of.max()) + 1 if len(cluster_of) else 1)
     reduced = {}
     for column in ("n", "sum", "square"):

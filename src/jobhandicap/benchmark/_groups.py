@@ -119,11 +119,14 @@ def _cluster_sums(
         )
     y = values[keep]
     table = grouped_sums(
-        {group: frame[group][keep].reset_index(drop=True), cluster: labels.reset_index(drop=True)},
+        {
+            "group": frame[group][keep].reset_index(drop=True),
+            "cluster": labels.reset_index(drop=True),
+        },
         {"sum": y, "square": y * y},
     )
-    rows = pd.Index(names).get_indexer(pd.Index(table[group].astype(object)))
-    columns = pd.factorize(table[cluster], sort=True)[0]
+    rows = pd.Index(names).get_indexer(pd.Index(table["group"].astype(object)))
+    columns = pd.factorize(table["cluster"], sort=True)[0]
     shape = (len(names), int(columns.max()) + 1)
     out = []
     for column in ("n", "sum", "square"):
