@@ -99,6 +99,8 @@ CASES: Mapping[str, Case] = {
     "scale_means": Case(
         lambda d: ((_scores(d), ["knowledge", "belief"]), {"cluster": "jobcentre", "n_boot": 99}),
     ),
+    # by= names the clusters (jobcentres); the rows are the scales.
+    "icc": Case(lambda d: ((_scores(d),), {"by": "jobcentre"}), keys=("scale",)),
     "processing_time": Case(
         lambda d: ((d.cases,), {"by": "year", "extracted": d.extracted}),
         keys=("year",),

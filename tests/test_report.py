@@ -38,6 +38,8 @@ EXPECTED_TABLES = {
     "staff_scales",
     "staff_association",
     "staff_by_strategy",
+    "staff_icc",
+    "staff_strategy_difference",
     "processing_time",
     "grant_rate",
     "scheme_usage",
@@ -58,6 +60,8 @@ PERSON_COUNTS = {
     "staff_scales": ("n",),
     "staff_association": ("n",),
     "staff_by_strategy": ("n",),
+    "staff_icc": ("n",),
+    "staff_strategy_difference": ("n",),
     "processing_time": ("n", "decided", "open", "withdrawn"),
     "grant_rate": ("n", "granted"),
     "scheme_usage": ("cases",),
@@ -488,6 +492,24 @@ def test_small_counts_never_published(small_built: tuple[Any, Path]) -> None:
                     value,
                 )
     assert hidden >= 10, "the small inputs must exercise suppression"
+
+
+def test_the_reference_of_the_clustered_staff_comparison_is_hidden_with_its_count(
+    small_built: tuple[Any, Path],
+) -> None:
+    _, folder = small_built
+    path = folder / "tables" / "staff_strategy_difference.csv"
+    if not path.exists():
+        pytest.skip("no staff comparison by strategy type in the small report")
+    by_strategy = {
+        row["strategy"]: row["n"] for row in _rows(folder / "tables" / "staff_by_strategy.csv")
+    }
+    for row in _rows(path):
+        shown = by_strategy.get(row["reference"], "")
+        if shown in ("<5", "x"):
+            assert row["n_reference"] == row["difference"] == row["mean_reference"] == "x"
+        else:
+            assert row["n_reference"] in ("", "x") or float(row["n_reference"]) >= 5
 
 
 def test_suppressed_counts_cannot_be_recovered(small_built: tuple[Any, Path]) -> None:

@@ -86,7 +86,14 @@ from jobhandicap.reference import (
     target_groups,
 )
 from jobhandicap.report import ReportResult, build_report
-from jobhandicap.staff import Scale, association, reliability, scale_means, scale_scores
+from jobhandicap.staff import (
+    Scale,
+    association,
+    icc,
+    reliability,
+    scale_means,
+    scale_scores,
+)
 from jobhandicap.strategy import (
     DEFAULT_SPEC,
     Indicator,
@@ -155,6 +162,7 @@ __all__ = [
     "funnel",
     "grant_rate",
     "hide_personal_ids",
+    "icc",
     "jobcentre_codes",
     "jobcentre_of",
     "jobcentres",

@@ -2,7 +2,9 @@
 
 This module splits a unit-level value (a jobcentre's job-entry rate, say) by a group column and
 compares each group's mean with a reference group's: the difference with its Welch and
-bootstrap intervals and Hedges' g (:func:`compare_groups`).
+bootstrap intervals and Hedges' g (:func:`compare_groups`). With ``cluster=`` the rows are
+people nested in clusters (staff in jobcentres): the intervals are then cluster-robust and a
+cluster bootstrap, computed from per-cluster sums.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from jobhandicap._options import (
     renamed,
     warn_small_bases,
 )
+from jobhandicap._reduce import grouped_sums
 from jobhandicap.benchmark._units import numeric_column, row_problems
 from jobhandicap.errors import (
     ArgumentTypeError,
@@ -36,7 +39,12 @@ from jobhandicap.errors import (
     UnknownLabelError,
     problems_frame,
 )
-from jobhandicap.stats import bootstrap_difference, hedges_g, welch_difference
+from jobhandicap.stats import (
+    bootstrap_difference,
+    cluster_robust_difference,
+    hedges_g,
+    welch_difference,
+)
 from jobhandicap.stats._core import FloatArray
 
 #: The bootstrap intervals :func:`compare_groups` offers.
@@ -55,7 +63,14 @@ _COLUMNS = (
     "hedges_g",
     "mean",
     "mean_reference",
+    "clusters",
+    "clusters_reference",
+    "deff",
+    "method",
 )
+
+#: The ``method`` of a clustered comparison's rows.
+_CLUSTERED = "cluster robust (CR1, t with clusters - 1 df); cluster bootstrap"
 
 __all__ = ["compare_groups"]
 
@@ -90,6 +105,74 @@ def _groups(
     return names, samples
 
 
+def _cluster_sums(
+    frame: pd.DataFrame, value: str, group: str, cluster: str, names: list[Hashable]
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per group (rows, in the order of ``names``) and cluster (columns): n, Σy and Σy²."""
+    values = numeric_column(frame, value, "frame")
+    keep = ~np.isnan(values) & frame[group].notna().to_numpy(dtype=bool)
+    labels = frame[cluster][keep]
+    if labels.isna().any():
+        raise OptionError(
+            f"the cluster column {cluster!r} is missing for some rows with a value and a "
+            "group; every row needs a cluster"
+        )
+    y = values[keep]
+    table = grouped_sums(
+        {
+            "group": frame[group][keep].reset_index(drop=True),
+            "cluster": labels.reset_index(drop=True),
+        },
+        {"sum": y, "square": y * y},
+    )
+    rows = pd.Index(names).get_indexer(pd.Index(table["group"].astype(object)))
+    columns = pd.factorize(table["cluster"], sort=True)[0]
+    shape = (len(names), int(columns.max()) + 1)
+    out = []
+    for column in ("n", "sum", "square"):
+        matrix = np.zeros(shape)
+        matrix[rows, columns] = table[column].to_numpy(dtype=np.float64)
+        out.append(matrix)
+    return out[0], out[1], out[2]
+
+
+def _cluster_bootstrap(
+    n: FloatArray,
+    sums: FloatArray,
+    n_ref: FloatArray,
+    sums_ref: FloatArray,
+    *,
+    n_boot: int,
+    level: float,
+    rng: np.random.Generator,
+) -> tuple[float, float]:
+    """Percentile interval of the difference in means over resampled clusters.
+
+    Clusters that lie in one group are resampled within their group (the groups keep their
+    number of clusters, as the unclustered bootstrap keeps their size); when a cluster holds
+    members of both groups, all clusters are resampled together.
+    """
+    used = (n > 0) | (n_ref > 0)
+    n, sums, n_ref, sums_ref = n[used], sums[used], n_ref[used], sums_ref[used]
+    nested = not ((n > 0) & (n_ref > 0)).any()
+    strata = np.where(n > 0, 0, 1) if nested else np.zeros(n.size, dtype=np.int64)
+    draws = np.zeros((n_boot, n.size))
+    for stratum in np.unique(strata):
+        members = np.flatnonzero(strata == stratum)
+        picked = rng.integers(0, members.size, size=(n_boot, members.size))
+        flat = (np.arange(n_boot)[:, np.newaxis] * members.size + picked).reshape(-1)
+        counts = np.bincount(flat, minlength=n_boot * members.size)
+        draws[:, members] = counts.reshape(n_boot, members.size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        replicates = (draws @ sums) / (draws @ n) - (draws @ sums_ref) / (draws @ n_ref)
+    replicates = replicates[np.isfinite(replicates)]
+    if replicates.size == 0:
+        return float("nan"), float("nan")
+    a = 1.0 - level
+    low, high = np.quantile(replicates, [a / 2.0, 1.0 - a / 2.0])
+    return float(low), float(high)
+
+
 @renamed(group="by")
 def compare_groups(
     frame: pd.DataFrame,
@@ -101,6 +184,7 @@ def compare_groups(
     seed: Seed = DEFAULT_SEED,
     level: float = DEFAULT_LEVEL,
     method: Method = "percentile",
+    cluster: str | None = None,
 ) -> pd.DataFrame:
     r"""Difference in means of a unit-level value between each group and a reference group.
 
@@ -132,7 +216,13 @@ def compare_groups(
     level
         Confidence level of both intervals.
     method
-        Bootstrap interval: ``"percentile"`` (default) or ``"bca"``.
+        Bootstrap interval: ``"percentile"`` (default) or ``"bca"`` (not with ``cluster=``).
+    cluster
+        A column of cluster labels, when the rows are people nested in clusters (staff in
+        jobcentres, compared by their jobcentre's strategy type): ``ci_low``, ``ci_high`` are
+        then cluster-robust and ``boot_ci_low``, ``boot_ci_high`` a cluster bootstrap, and the
+        result gets the columns ``clusters``, ``clusters_reference``, ``deff`` and
+        ``method``. Without it nothing changes.
 
     Returns
     -------
@@ -143,7 +233,12 @@ def compare_groups(
         ``ci_low``, ``ci_high`` (Welch interval), ``boot_ci_low``, ``boot_ci_high`` (bootstrap
         interval), ``hedges_g``, ``mean`` and ``mean_reference``. Intervals are NaN when
         either group has fewer than two values; ``hedges_g`` is NaN when it is undefined (no
-        variation within the groups).
+        variation within the groups). With ``cluster=``, further: ``clusters`` and
+        ``clusters_reference`` (clusters with a value in each group), ``deff`` (the
+        cluster-robust variance of the difference over the variance that treats rows as
+        independent; :math:`n/\mathrm{deff}` is the effective size) and ``method`` (which
+        intervals these are); the intervals are NaN when a group's values lie in fewer than two
+        clusters.
 
     Raises
     ------
@@ -184,6 +279,18 @@ def compare_groups(
     Units, not people, are the observations: each jobcentre's rate counts once, whatever its
     size.
 
+    With ``cluster=`` the rows are reduced per group and cluster to :math:`n_j`,
+    :math:`\sum y`, :math:`\sum y^2`, and:
+
+    - the interval is :math:`\Delta \pm t_{C-1,\,1-a/2}\sqrt{\hat V}` with the
+      cluster-robust (CR1) variance :math:`\hat V = \frac{C}{C-1}\sum_j u_j^2`,
+      :math:`u_j = (S_{gj} - n_{gj}\bar y_g)/n_g - (S_{rj} - n_{rj}\bar y_r)/n_r` over the
+      :math:`C` clusters with a member in either group
+      (:func:`jobhandicap.stats.cluster_robust_difference`; Cameron & Miller 2015);
+    - the bootstrap resamples whole clusters — within each group when every cluster lies in
+      one group, otherwise all together — as a matrix product of draw counts and the
+      clusters' sums (Field & Welsh 2007); percentile limits.
+
     References
     ----------
     Welch, B. L. (1947). The generalization of "Student's" problem when several different
@@ -194,6 +301,12 @@ def compare_groups(
 
     Hedges, L. V. (1981). Distribution theory for Glass's estimator of effect size and related
     estimators. *Journal of Educational Statistics* 6, 107–128.
+
+    Cameron, A. C. and Miller, D. L. (2015). A practitioner's guide to cluster-robust
+    inference. *Journal of Human Resources* 50, 317–372.
+
+    Field, C. A. and Welsh, A. H. (2007). Bootstrapping clustered data. *Journal of the Royal
+    Statistical Society B* 69, 369–390.
 
     Examples
     --------
@@ -224,10 +337,17 @@ def compare_groups(
             f"the grouping column may not be called {by!r}: the result has a column of that "
             "name; rename it first"
         )
-    check_columns(frame, [value, by], "frame")
+    if cluster is not None and not isinstance(cluster, str):
+        raise ArgumentTypeError(f"cluster must name one column, got {cluster!r}")
+    check_columns(frame, [value, by, *([cluster] if cluster is not None else [])], "frame")
     n_boot = check_count(n_boot, "n_boot", minimum=1)
     level = check_level(level)
     check_choice("method", method, ("percentile", "bca"))
+    if cluster is not None and method == "bca":
+        raise OptionError(
+            "method='bca' is not available with cluster=: the cluster bootstrap gives "
+            "percentile limits; use method='percentile'"
+        )
     rng = generator(seed)
     group = by
     names, samples = _groups(frame, value, group)
@@ -253,6 +373,7 @@ def compare_groups(
         labels=[str(names[i]) for i in [ref, *others]],
         stacklevel=4,  # past this function and the renamed() wrapper, to the caller
     )
+    sums = _cluster_sums(frame, value, group, cluster, names) if cluster is not None else None
     rows: list[dict[str, Any]] = []
     for i in others:
         sample = samples[i]
@@ -275,6 +396,28 @@ def compare_groups(
                 SmallSampleWarning,
                 stacklevel=3,  # past the renamed() wrapper, to the caller
             )
+        elif sums is not None and min((sums[0][i] > 0).sum(), (sums[0][ref] > 0).sum()) < 2:
+            warnings.warn(
+                f"group {names[i]!r} or reference {names[ref]!r} has its values in fewer than "
+                "two clusters; its intervals are NaN",
+                SmallSampleWarning,
+                stacklevel=3,  # past the renamed() wrapper, to the caller
+            )
+        elif sums is not None:
+            n_c, s_c, q_c = sums
+            robust = cluster_robust_difference(
+                n_c[i], s_c[i], q_c[i], n_c[ref], s_c[ref], q_c[ref], level=level
+            )
+            low, high = _cluster_bootstrap(
+                n_c[i], s_c[i], n_c[ref], s_c[ref], n_boot=n_boot, level=level, rng=rng
+            )
+            row.update(
+                ci_low=robust.ci_low,
+                ci_high=robust.ci_high,
+                boot_ci_low=low,
+                boot_ci_high=high,
+                deff=robust.deff,
+            )
         else:
             welch = welch_difference(sample, base, level=level)
             boot = bootstrap_difference(
@@ -288,6 +431,11 @@ def compare_groups(
             )
         with contextlib.suppress(JobhandicapError):  # undefined: stays NaN
             row["hedges_g"] = hedges_g(sample, base)
+        if sums is not None:
+            row["clusters"] = int((sums[0][i] > 0).sum())
+            row["clusters_reference"] = int((sums[0][ref] > 0).sum())
+            row.setdefault("deff", np.nan)
+            row["method"] = _CLUSTERED
         rows.append(row)
     dtype = frame[group].dtype
     labels = pd.DataFrame(
@@ -297,6 +445,12 @@ def compare_groups(
         }
     )
     numbers = pd.DataFrame(rows).astype({"n": np.int64, "n_reference": np.int64})
+    if cluster is not None:
+        numbers = numbers[[c for c in _COLUMNS[1:] if c in numbers.columns]].astype(
+            {"clusters": np.int64, "clusters_reference": np.int64, "method": "string"}
+        )
     result = pd.concat([labels, numbers], axis=1)
     result.attrs = {"level": level, "method": method, "n_boot": n_boot}
+    if cluster is not None:
+        result.attrs["cluster"] = cluster
     return result

@@ -38,6 +38,8 @@ TABLE_NAMES: Final[tuple[str, ...]] = (
     "staff_scales",
     "staff_association",
     "staff_by_strategy",
+    "staff_icc",
+    "staff_strategy_difference",
     "processing_time",
     "grant_rate",
     "scheme_usage",

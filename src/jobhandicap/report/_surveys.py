@@ -8,6 +8,7 @@ import pandas as pd
 
 from jobhandicap.disclosure import Measure, TableSpec
 from jobhandicap.errors import DisclosureError, JobhandicapError
+from jobhandicap.report._clustering import staff_clustering
 from jobhandicap.report._context import (
     Context,
     Section,
@@ -295,4 +296,5 @@ def staff_section(ctx: Context) -> Section:
                     decimals={"mean": 2, "ci_low": 2, "ci_high": 2, "sd": 2},
                 ),
             )
+    staff_clustering(ctx, section, scores, joined, usable)
     return section
