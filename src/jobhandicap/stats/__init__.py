@@ -9,12 +9,13 @@ Submodules: :mod:`~jobhandicap.stats.proportions` (shares and their differences)
 :mod:`~jobhandicap.stats.scales` (reliability and correlation),
 :mod:`~jobhandicap.stats.resampling` (bootstrap), :mod:`~jobhandicap.stats.survival`
 (Kaplan–Meier), :mod:`~jobhandicap.stats.comparison` (funnel limits, shrinkage, group
-differences).
+differences), :mod:`~jobhandicap.stats.design` (design-based survey estimates, raking).
 """
 
-from jobhandicap.stats import comparison, proportions, resampling, scales, survival
+from jobhandicap.stats import comparison, design, proportions, resampling, scales, survival
 from jobhandicap.stats._core import Estimate, z_value
 from jobhandicap.stats.comparison import *  # noqa: F403
+from jobhandicap.stats.design import *  # noqa: F403
 from jobhandicap.stats.proportions import *  # noqa: F403
 from jobhandicap.stats.resampling import *  # noqa: F403
 from jobhandicap.stats.scales import *  # noqa: F403
@@ -28,4 +29,5 @@ __all__ = [
     *resampling.__all__,
     *scales.__all__,
     *survival.__all__,
+    *design.__all__,
 ]
