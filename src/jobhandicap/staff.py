@@ -1015,7 +1015,7 @@ def _design_means(
     result["ci_high"] = estimate.ci_high
     result["sd"] = estimate.sd
     result["se"] = estimate.se
-    result["deff"] = estimate.deff
+    result["deff"] = estimate.deff_replace
     result["n_eff"] = estimate.n_eff
     degrees = pd.Series(estimate.df).map(lambda d: f"{d:.0f}")
     result["method"] = ("taylor, t interval with " + degrees + " df").astype("string").to_numpy()

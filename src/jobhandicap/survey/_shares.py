@@ -139,8 +139,9 @@ def top_box(
         ``ci_high``, ``dont_know_share`` (of all who answered the item) and, with
         ``population``, ``population``, ``response_rate``, ``bound_low``, ``bound_high``.
         With ``design``: ``n`` and ``count`` unweighted, ``share`` and ``dont_know_share``
-        weighted, then ``se``, ``deff`` (against simple random sampling without
-        replacement), ``n_eff`` (effective sample size) and ``method``.
+        weighted, then ``se``, ``deff`` (the design effect against simple random sampling
+        with replacement, R's ``deff = "replace"``, which does not depend on the scale of the
+        weights), ``n_eff = n / deff`` (the effective sample size) and ``method``.
 
     Raises
     ------

@@ -91,7 +91,7 @@ def _estimates(result: pd.DataFrame, name: str, estimate: DesignEstimate) -> Non
     result["ci_low"] = estimate.ci_low
     result["ci_high"] = estimate.ci_high
     result["se"] = estimate.se
-    result["deff"] = estimate.deff
+    result["deff"] = estimate.deff_replace
     result["n_eff"] = estimate.n_eff
 
 
