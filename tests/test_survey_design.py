@@ -4,6 +4,7 @@ likert_distribution and scale_means, against METHODS.md §4 (R ``survey``) and b
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import jobhandicap as jh
+from _design_data import AGE, FPC, JC, LIKERT, SEX, STAFF, STRATUM, WEIGHT, Y
+from _examples import examples
 from jobhandicap.errors import (
     ArgumentTypeError,
     MissingColumnsError,
@@ -19,12 +22,13 @@ from jobhandicap.errors import (
     SchemaError,
     SmallSampleWarning,
 )
-from tests._examples import examples
-from tests.test_stats_design import AGE, FPC, JC, LIKERT, SEX, STAFF, STRATUM, WEIGHT, Y
 
 TOL = 1e-6
 STRATIFIED = jh.SurveyDesign(weights="weight", strata="stratum", fpc="N")
-MARGINS = {"sex": {"F": 340, "M": 260}, "agegrp": pd.Series([180, 270, 150], index=[1, 2, 3])}
+MARGINS: dict[str, Any] = {
+    "sex": {"F": 340, "M": 260},
+    "agegrp": pd.Series([180, 270, 150], index=[1, 2, 3]),
+}
 
 
 def citizens() -> pd.DataFrame:
@@ -94,7 +98,8 @@ def test_rake_reproduces_the_margins_once_per_respondent() -> None:
     cell = people[(people["stratum"] == 1) & (people["sex"] == "F") & (people["agegrp"] == 1)]
     assert cell["weight"].to_numpy() == pytest.approx(8.54788, abs=1e-5)
     report = raked.attrs["raking"]
-    assert report["converged"] and report["iterations"] >= 1
+    assert report["converged"]
+    assert report["iterations"] >= 1
     assert report["max_error"] <= 1e-13 * 600
 
 
@@ -125,7 +130,8 @@ def test_scale_means_with_a_cluster_design_matches_r_survey() -> None:
     assert row["deff"] == pytest.approx(1.56029, abs=1e-5)
     assert row["method"] == "taylor, t interval with 7 df"
     plain = quiet(jh.scale_means, scores, "knowledge").iloc[0]
-    assert row["n"] == plain["n"] and row["mean"] == pytest.approx(plain["mean"])
+    assert row["n"] == plain["n"]
+    assert row["mean"] == pytest.approx(plain["mean"])
 
 
 @st.composite

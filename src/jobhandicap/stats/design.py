@@ -50,6 +50,9 @@ __all__ = [
 ]
 
 IntArray = npt.NDArray[np.int64]
+#: Up to this many group × PSU combinations the reduced table is found by counting into a dense
+#: array (no hashing); above it by factorising the combined codes.
+_DENSE_CELLS = 1 << 22
 #: The interval of a design-based estimate: ``"normal"``, ``"t"`` (design degrees of freedom)
 #: or ``"logit"`` (for shares; with the t quantile of ``df``).
 Interval = Literal["normal", "t", "logit"]
@@ -257,9 +260,15 @@ def _linearised(
         s2 = np.maximum(spread, 0.0) * (n / (n - 1))[:, None]
 
     # The reduced table: one row per group and PSU that has observations of the group.
-    cells, first = pd.factorize(group * np.int64(n_psus) + psu, sort=True)
-    cells = cells.astype(np.int64)
-    keys = np.asarray(first, dtype=np.int64)
+    combined = group * np.int64(n_psus) + psu
+    if n_groups * n_psus <= _DENSE_CELLS:
+        occupied = np.bincount(combined, minlength=n_groups * n_psus) > 0
+        keys = np.flatnonzero(occupied).astype(np.int64)
+        position = np.cumsum(occupied, dtype=np.int64) - 1
+        cells = position[combined]
+    else:
+        codes, first = pd.factorize(combined, sort=True)
+        cells, keys = codes.astype(np.int64), np.asarray(first, dtype=np.int64)
     cell_group, cell_psu = keys // n_psus, keys % n_psus
     cell_weight = np.bincount(cells, weights=w, minlength=len(keys))
     cell_weighted = _sums(cells, w[:, None] * y, len(keys))

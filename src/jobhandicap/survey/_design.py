@@ -11,6 +11,7 @@ respondent, checked once — for :func:`top_box`, :func:`likert_distribution` an
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -123,7 +124,11 @@ def _unit_codes(
     frame: pd.DataFrame, column: str, units: IntArray, first: IntArray, what: str
 ) -> IntArray:
     """Per unit: the code of ``column``; raise if missing or varying within a unit."""
-    codes = pd.factorize(frame[column], sort=True)[0].astype(np.int64)
+    values = frame[column]
+    if values.isna().any():
+        codes = np.full(len(values), -1, dtype=np.int64)
+    else:
+        codes = factorize_groups(frame[[column]])[0]
     if (codes < 0).any():
         raise SchemaError(
             f"the design column {column!r} is missing on {int((codes < 0).sum())} row(s); "
@@ -220,7 +225,7 @@ def design_arrays(
     )
 
 
-Margins = Mapping[str, Mapping[object, float] | pd.Series]
+Margins = Mapping[str, Mapping[Any, float] | pd.Series]
 
 
 def rake(
