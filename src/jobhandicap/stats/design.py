@@ -585,7 +585,7 @@ def design_mean(
     >>> weights = [2.0, 2.0, 2.0, 2.0, 6.0, 6.0, 6.0, 6.0]
     >>> result = design_mean(y, weights, strata=[1, 1, 1, 1, 2, 2, 2, 2])
     >>> round(float(result.estimate[0]), 4), round(float(result.se[0]), 4), float(result.df[0])
-    (0.375, 0.1901, 6.0)
+    (0.375, 0.1976, 6.0)
     """
     values = np.asarray(y, dtype=np.float64)
     if values.ndim != 1:
