@@ -1017,6 +1017,7 @@ def _design_means(
     result["se"] = estimate.se
     result["deff"] = estimate.deff_replace
     result["n_eff"] = estimate.n_eff
-    degrees = pd.Series(estimate.df).map(lambda d: f"{d:.0f}")
-    result["method"] = ("taylor, t interval with " + degrees + " df").astype("string").to_numpy()
+    result["method"] = pd.array(
+        [f"taylor, t interval with {d:.0f} df" for d in estimate.df.tolist()], dtype="string"
+    )
     return result

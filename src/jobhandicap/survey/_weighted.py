@@ -27,13 +27,17 @@ def _groups(survey: pd.DataFrame, by: list[str], rows: IntArray) -> tuple[IntArr
 
 
 def _method(interval: str, df: FloatArray) -> pd.Series:
-    degrees = pd.Series(df).map(lambda d: "inf" if not np.isfinite(d) else f"{d:.0f}")
-    return ("taylor, " + interval + " interval, t with " + degrees + " df").astype("string")
+    """The ``method`` column: one text per group (few groups: a list is cheap)."""
+    degrees = ["inf" if not np.isfinite(d) else f"{d:.0f}" for d in df.tolist()]
+    return pd.Series(
+        [f"taylor, {interval} interval, t with {d} df" for d in degrees], dtype="string"
+    )
 
 
-def _answered(survey: pd.DataFrame, by: list[str]) -> tuple[FloatArray, IntArray]:
+def _rows(survey: pd.DataFrame, by: list[str], answered_only: bool) -> tuple[FloatArray, IntArray]:
+    """The answer codes (NaN = no answer) and the rows with every grouping value present."""
     codes = answer_codes(survey)
-    keep = ~np.isnan(codes)
+    keep = ~np.isnan(codes) if answered_only else np.ones(len(codes), dtype=bool)
     if by:
         keep &= survey[by].notna().all(axis=1).to_numpy()
     return codes, np.flatnonzero(keep).astype(np.int64)
@@ -51,15 +55,18 @@ def design_top_box(
     """The design-based ``top_box``: result frame and the base per group."""
     scope = "wave" if "wave" in by else None
     arrays, units, scopes = design_arrays(survey, design, unit=["respondent"], scope=scope)
-    codes, rows = _answered(survey, by)
+    # Every row counts for the groups (a group without answers gets n = 0, as without a
+    # design); the answered rows are the base.
+    codes, rows = _rows(survey, by, answered_only=False)
     group, groups = _groups(survey, by, rows)
     n_groups = len(groups)
-    answers = codes[rows].astype(np.int64)
+    answered = ~np.isnan(codes[rows])
+    answers = np.where(answered, codes[rows], 0.0).astype(np.int64)
     unit = units[rows]
     group_scope = np.zeros(n_groups, dtype=np.int64)
     group_scope[group] = scopes[unit]
     dk = answers == DONT_KNOW
-    base = ~dk if dont_know == "exclude" else np.ones(len(rows), dtype=bool)
+    base = answered & ~dk if dont_know == "exclude" else answered
     top = is_top(answers, boxes).astype(np.float64)
     estimate = estimate_from(
         arrays,
@@ -73,7 +80,7 @@ def design_top_box(
     weight = arrays.weight[unit]
     with np.errstate(invalid="ignore", divide="ignore"):
         dk_share = np.bincount(group, weights=weight * dk, minlength=n_groups) / np.bincount(
-            group, weights=weight, minlength=n_groups
+            group, weights=weight * answered, minlength=n_groups
         )
     result = groups.copy()
     result["n"] = estimate.n.astype(np.int64)
@@ -105,7 +112,7 @@ def design_distribution(
     """The design-based ``likert_distribution`` (without labels) and the base per group."""
     scope = "wave" if "wave" in by else None
     arrays, units, scopes = design_arrays(survey, design, unit=["respondent"], scope=scope)
-    codes, rows = _answered(survey, by)
+    codes, rows = _rows(survey, by, answered_only=True)
     group, groups = _groups(survey, by, rows)
     n_groups = len(groups)
     answers = codes[rows].astype(np.int64)
