@@ -251,3 +251,51 @@ def test_bad_margins_get_one_clear_error() -> None:
     with pytest.raises(ArgumentTypeError, match="margins must map"):
         jh.rake(survey, [("sex", {"F": 340})])  # type: ignore[arg-type]
     pd.testing.assert_frame_equal(survey, before)
+
+
+@st.composite
+def scored(draw: st.DrawFn) -> pd.DataFrame:
+    """One row per staff member: a score, a weight and a cluster (jobcentre)."""
+    size = draw(st.integers(4, 30))
+    return pd.DataFrame(
+        {
+            "knowledge": draw(st.lists(st.floats(1.0, 5.0), min_size=size, max_size=size)),
+            "weight": draw(st.lists(st.floats(0.5, 10.0), min_size=size, max_size=size)),
+            "jobcentre": np.arange(size) % draw(st.integers(2, 4)),
+        }
+    )
+
+
+@settings(max_examples=examples(60))
+@given(scored(), st.floats(0.01, 100.0), st.randoms(use_true_random=False))
+def test_scale_means_with_a_design_by_properties(
+    scores: pd.DataFrame, factor: float, random: object
+) -> None:
+    design = jh.SurveyDesign(weights="weight", clusters="jobcentre")
+    before = scores.copy()
+    result = quiet(jh.scale_means, scores, "knowledge", design=design)
+    pd.testing.assert_frame_equal(scores, before)
+    scaled = quiet(
+        jh.scale_means, scores.assign(weight=scores["weight"] * factor), "knowledge",
+        design=design,
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(result, scaled, rtol=1e-7, atol=1e-9)
+    order = list(range(len(scores)))
+    random.shuffle(order)  # type: ignore[attr-defined]
+    shuffled = quiet(jh.scale_means, scores.iloc[order], "knowledge", design=design)
+    pd.testing.assert_frame_equal(result, shuffled, rtol=1e-9, atol=1e-12)
+    row = result.iloc[0]
+    assert row["ci_low"] - 1e-9 <= row["mean"] <= row["ci_high"] + 1e-9
+
+
+@settings(max_examples=examples(60))
+@given(scored())
+def test_an_unweighted_design_gives_the_plain_mean_and_t_interval(scores: pd.DataFrame) -> None:
+    # Equal weights, no strata or clusters: the linearised variance is s²/n and the design's
+    # degrees of freedom n - 1, so the interval is the plain t interval.
+    plain = quiet(jh.scale_means, scores, "knowledge")
+    design = quiet(
+        jh.scale_means, scores.assign(weight=4.0), "knowledge", design=jh.SurveyDesign()
+    )
+    columns = ["scale", "n", "mean", "ci_low", "ci_high", "sd"]
+    pd.testing.assert_frame_equal(design[columns], plain[columns], rtol=1e-7, atol=1e-9)
