@@ -54,7 +54,7 @@ from jobhandicap.stats import (
     z_value,
 )
 from jobhandicap.stats._core import FloatArray, factorize_groups, lazy_module
-from jobhandicap.stats.design import estimate_from
+from jobhandicap.stats.design import _estimate_from
 from jobhandicap.survey._design import SurveyDesign, check_design, design_arrays
 
 if TYPE_CHECKING:
@@ -996,7 +996,7 @@ def _design_means(
     group, table = factorize_groups(keys)
     group_scope = np.zeros(len(table), dtype=np.int64)
     group_scope[group] = scopes[units[index]]
-    estimate = estimate_from(
+    estimate = _estimate_from(
         arrays, units[index], group, group_scope, values[:, None], level=level, interval="t"
     )
     warn_small_bases(

@@ -408,7 +408,7 @@ def _codes(values: Labels | None, size: int, name: str) -> tuple[IntArray, int]:
     return codes.astype(np.int64), len(uniques)
 
 
-def check_weights(weights: FloatArray, name: str = "weights") -> None:
+def _check_weights(weights: FloatArray, name: str = "weights") -> None:
     """Raise :class:`~jobhandicap.errors.SchemaError` unless every weight is finite and > 0."""
     bad = ~np.isfinite(weights) | (weights <= 0)
     if bad.any():
@@ -418,7 +418,7 @@ def check_weights(weights: FloatArray, name: str = "weights") -> None:
         )
 
 
-def design_structure(
+def _design_structure(
     weights: FloatArray,
     strata: IntArray,
     clusters: IntArray,
@@ -432,7 +432,7 @@ def design_structure(
     (N_h) or None. Raises for a stratum with one PSU, a population varying within a stratum
     or smaller than the stratum's sample.
     """
-    check_weights(weights)
+    _check_weights(weights)
     stratum_codes, stratum_keys = pd.factorize(
         scope * (int(strata.max(initial=0)) + 1) + strata, sort=True
     )
@@ -472,7 +472,7 @@ def design_structure(
     return psu_codes, psu_stratum, sizes, stratum_scope
 
 
-def calibration_cells(
+def _calibration_cells(
     margins: Sequence[IntArray], sizes: Sequence[int]
 ) -> tuple[IntArray, FloatArray]:
     """Joint cells of the margins' level codes and the dummy matrix (cells × levels)."""
@@ -601,7 +601,7 @@ def design_mean(
         cluster = np.arange(size, dtype=np.int64)
     group, n_groups = _codes(groups, size, "groups")
     population = None if fpc is None else np.asarray(fpc, dtype=np.float64)
-    psu, psu_stratum, sizes, stratum_scope = design_structure(
+    psu, psu_stratum, sizes, stratum_scope = _design_structure(
         w, stratum, cluster, population, np.zeros(size, dtype=np.int64)
     )
     cal = None
@@ -609,14 +609,14 @@ def design_mean(
         if calibration is None or base_weights is None or not len(calibration):
             raise OptionError("calibration and base_weights go together: give both or neither")
         base = np.asarray(base_weights, dtype=np.float64)
-        check_weights(base, "base_weights")
+        _check_weights(base, "base_weights")
         coded = [_codes(margin, size, "a calibration margin") for margin in calibration]
-        cell, dummies = calibration_cells([c for c, _ in coded], [s for _, s in coded])
+        cell, dummies = _calibration_cells([c for c, _ in coded], [s for _, s in coded])
         cal = _Calibration(base, cell, dummies)
     design = _Design(w, psu, psu_stratum, sizes, stratum_scope, cal)
     keep = np.ones(size, dtype=bool) if domain is None else np.asarray(domain, dtype=bool)
     units = np.flatnonzero(keep).astype(np.int64)
-    return estimate_from(
+    return _estimate_from(
         design,
         units,
         group[keep],
@@ -627,7 +627,7 @@ def design_mean(
     )
 
 
-def estimate_from(
+def _estimate_from(
     design: _Design,
     unit: IntArray,
     group: IntArray,
@@ -730,7 +730,7 @@ def rake_weights(
     ([1.5, 1.5, 2.5, 2.5], True)
     """
     w = np.asarray(weights, dtype=np.float64)
-    check_weights(w)
+    _check_weights(w)
     max_iter = check_count(max_iter, "max_iter", minimum=1)
     if isinstance(tol, bool) or not isinstance(tol, int | float) or not tol > 0:
         raise OptionError(f"tol must be a positive number; got {tol!r}")
