@@ -299,3 +299,19 @@ def test_an_unweighted_design_gives_the_plain_mean_and_t_interval(scores: pd.Dat
     )
     columns = ["scale", "n", "mean", "ci_low", "ci_high", "sd"]
     pd.testing.assert_frame_equal(design[columns], plain[columns], rtol=1e-7, atol=1e-9)
+
+
+def test_rake_rakes_each_wave_on_its_own_and_reports_non_convergence() -> None:
+    first = citizens()
+    second = first.assign(wave=2022, weight=first["weight"] * 1.5)
+    raked = jh.rake(pd.concat([first, second], ignore_index=True), MARGINS)
+    people = raked.drop_duplicates(["wave", "respondent"])
+    totals = people.groupby(["wave", "sex"])["weight"].sum()
+    assert totals.tolist() == pytest.approx([340, 260, 340, 260])
+    with pytest.warns(jh.DataQualityWarning, match="did not meet the margins"):
+        stopped = jh.rake(first, MARGINS, max_iter=1, tol=1e-15)
+    assert stopped.attrs["raking"] == {
+        "iterations": 1,
+        "max_error": pytest.approx(stopped.attrs["raking"]["max_error"]),
+        "converged": False,
+    }
