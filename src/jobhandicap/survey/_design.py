@@ -47,8 +47,9 @@ class SurveyDesign:
     strata
         The stratum column; one stratum when ``None``.
     clusters
-        The cluster (primary sampling unit) column, unique within a stratum; each respondent is
-        its own unit when ``None``.
+        The cluster (primary sampling unit) column; labels are nested in strata (the same label
+        in two strata is two clusters, R's ``nest = TRUE``). Each respondent is its own unit
+        when ``None``.
     fpc
         The column with the population size of the respondent's stratum: the number of units,
         or with ``clusters`` the number of clusters in the stratum's population (R's one-stage
