@@ -102,7 +102,14 @@ from jobhandicap.strategy import (
     score_strategies,
     strategy_sensitivity,
 )
-from jobhandicap.survey import likert_distribution, response_rate, top_box, wave_change
+from jobhandicap.survey import (
+    SurveyDesign,
+    likert_distribution,
+    rake,
+    response_rate,
+    top_box,
+    wave_change,
+)
 from jobhandicap.usage import (
     count_cases,
     expenditure_shares,
@@ -144,6 +151,7 @@ __all__ = [
     "StrategyType",
     "SuppressedTable",
     "SurveyAnswer",
+    "SurveyDesign",
     "TargetGroup",
     "UnknownLabelError",
     "__version__",
@@ -176,6 +184,7 @@ __all__ = [
     "protect",
     "pseudonymise",
     "published_figures",
+    "rake",
     "rates_per_population",
     "read_cases",
     "read_mapping",

@@ -54,8 +54,10 @@ from jobhandicap.stats import (
     mcdonald_omega_from_correlation,
     z_value,
 )
-from jobhandicap.stats._core import FloatArray, lazy_module
+from jobhandicap.stats._core import FloatArray, factorize_groups, lazy_module
 from jobhandicap.stats.clustering import cluster_anova, design_effect, intraclass_correlation
+from jobhandicap.stats.design import _estimate_from
+from jobhandicap.survey._design import SurveyDesign, check_design, design_arrays
 
 if TYPE_CHECKING:
     from scipy import stats as sps
@@ -1015,6 +1017,7 @@ def scale_means(
     level: float = DEFAULT_LEVEL,
     n_boot: int = DEFAULT_N_BOOT,
     seed: Seed = DEFAULT_SEED,
+    design: SurveyDesign | None = None,
 ) -> pd.DataFrame:
     r"""Mean of each score per group, with a t or cluster-bootstrap interval.
 
@@ -1035,11 +1038,18 @@ def scale_means(
     n_boot, seed
         Resamples and seed of the cluster bootstrap, as for :func:`association`
         (reproducible by default).
+    design
+        For a sampled survey (one row per respondent with its design columns): its
+        :class:`~jobhandicap.SurveyDesign`. The means are then weighted, with
+        Taylor-linearised standard errors and the t interval with the design's degrees of
+        freedom (PSUs minus strata). Not with ``cluster`` (name the clusters in the design).
 
     Returns
     -------
     pandas.DataFrame
         The grouping columns, ``scale``, ``n``, ``mean``, ``ci_low``, ``ci_high``, ``sd``.
+        With ``design``: ``mean`` and ``sd`` weighted, then ``se``, ``deff``, ``n_eff`` and
+        ``method``.
 
     Warns
     -----
@@ -1055,7 +1065,10 @@ def scale_means(
     :math:`\bar x \pm t_{n-1, 1-a/2}\, s/\sqrt n`. With clusters, each resample draws the
     :math:`G` clusters with replacement and its mean is :math:`(W S)/(W N)` for the draw
     counts :math:`W` and the clusters' sums :math:`S` and counts :math:`N`; the interval is the
-    percentile interval of these means.
+    percentile interval of these means. With ``design``: the weighted mean
+    :math:`\sum w x / \sum w` with the variance of :func:`jobhandicap.stats.design_mean`
+    (each group and scale a domain of the whole design) and
+    :math:`\bar x \pm t_{df}\,SE` (R's ``confint(svymean(...), df = degf(design))``).
 
     Examples
     --------
@@ -1073,6 +1086,13 @@ def scale_means(
     groups = as_by(by)
     extra = [cluster] if cluster else []
     check_columns(scores, [*names, *groups, *extra], "scores")
+    if design is not None:
+        if cluster is not None:
+            raise OptionError(
+                "cluster and design do not go together: name the clusters in the design "
+                "(SurveyDesign(clusters=...)) for a design-based interval"
+            )
+        return _design_means(scores, names, groups, check_design(design), level)
     long = scores.melt(
         id_vars=[*groups, *extra], value_vars=names, var_name="scale", value_name="value"
     ).dropna(subset=["value"])
@@ -1138,4 +1158,57 @@ def scale_means(
     result["ci_low"] = low
     result["ci_high"] = high
     result["sd"] = sd
+    return result
+
+
+def _design_means(
+    scores: pd.DataFrame,
+    names: list[str],
+    groups: list[str],
+    design: SurveyDesign,
+    level: float,
+) -> pd.DataFrame:
+    """The design-based :func:`scale_means`: weighted means with linearised intervals."""
+    arrays, units, scopes = design_arrays(scores, design, unit=[], scope=None, what="scores")
+    keys_present = (
+        scores[groups].notna().all(axis=1).to_numpy() if groups else np.ones(len(scores), bool)
+    )
+    rows: list[npt.NDArray[np.int64]] = []
+    for name in names:
+        value = _numbers(scores, [name])[:, 0]
+        rows.append(np.flatnonzero(~np.isnan(value) & keys_present).astype(np.int64))
+    index = np.concatenate(rows)
+    scale = np.repeat(np.arange(len(names)), [len(r) for r in rows])
+    values = np.concatenate(
+        [_numbers(scores, [name])[:, 0][r] for name, r in zip(names, rows, strict=True)]
+    )
+    keys = scores[groups].iloc[index].reset_index(drop=True) if groups else pd.DataFrame()
+    keys["scale"] = pd.Categorical(np.asarray(names)[scale], categories=sorted(set(names)))
+    group, table = factorize_groups(keys)
+    group_scope = np.zeros(len(table), dtype=np.int64)
+    group_scope[group] = scopes[units[index]]
+    estimate = _estimate_from(
+        arrays, units[index], group, group_scope, values[:, None], level=level, interval="t"
+    )
+    warn_small_bases(
+        estimate.n,
+        "scores",
+        labels=[
+            _where([*groups, "scale"], tuple(table.iloc[i])).removeprefix(" for ")
+            for i in range(len(table))
+        ],
+    )
+    result = table.copy()
+    result["scale"] = result["scale"].astype("string")
+    result["n"] = estimate.n.astype(np.int64)
+    result["mean"] = estimate.estimate
+    result["ci_low"] = estimate.ci_low
+    result["ci_high"] = estimate.ci_high
+    result["sd"] = estimate.sd
+    result["se"] = estimate.se
+    result["deff"] = estimate.deff_replace
+    result["n_eff"] = estimate.n_eff
+    result["method"] = pd.array(
+        [f"taylor, t interval with {d:.0f} df" for d in estimate.df.tolist()], dtype="string"
+    )
     return result

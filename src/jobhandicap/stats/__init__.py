@@ -10,13 +10,23 @@ Submodules: :mod:`~jobhandicap.stats.proportions` (shares and their differences)
 :mod:`~jobhandicap.stats.resampling` (bootstrap), :mod:`~jobhandicap.stats.survival`
 (Kaplan–Meier), :mod:`~jobhandicap.stats.comparison` (funnel limits, shrinkage, group
 differences), :mod:`~jobhandicap.stats.clustering` (intraclass correlation, design effect,
-cluster-robust variance).
+cluster-robust variance), :mod:`~jobhandicap.stats.design` (design-based survey estimates,
+raking).
 """
 
-from jobhandicap.stats import clustering, comparison, proportions, resampling, scales, survival
+from jobhandicap.stats import (
+    clustering,
+    comparison,
+    design,
+    proportions,
+    resampling,
+    scales,
+    survival,
+)
 from jobhandicap.stats._core import Estimate, z_value
 from jobhandicap.stats.clustering import *  # noqa: F403
 from jobhandicap.stats.comparison import *  # noqa: F403
+from jobhandicap.stats.design import *  # noqa: F403
 from jobhandicap.stats.proportions import *  # noqa: F403
 from jobhandicap.stats.resampling import *  # noqa: F403
 from jobhandicap.stats.scales import *  # noqa: F403
@@ -31,4 +41,5 @@ __all__ = [
     *scales.__all__,
     *survival.__all__,
     *clustering.__all__,
+    *design.__all__,
 ]

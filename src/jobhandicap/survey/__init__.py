@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from jobhandicap.survey._common import DontKnow as DontKnow
 from jobhandicap.survey._common import Population as Population
+from jobhandicap.survey._design import SurveyDesign, rake
 from jobhandicap.survey._reductions import reduce_answers as reduce_answers
 from jobhandicap.survey._reductions import reduce_pairs as reduce_pairs
 from jobhandicap.survey._reductions import reduce_respondents as reduce_respondents
@@ -26,3 +27,4 @@ from jobhandicap.survey._shares import likert_distribution, response_rate, top_b
 from jobhandicap.survey._waves import wave_change
 
 __all__ = ["likert_distribution", "response_rate", "top_box", "wave_change"]
+__all__ += ["SurveyDesign", "rake"]

@@ -36,7 +36,9 @@ from jobhandicap.survey._common import (
     is_top,
     one_small_sample_warning,
 )
+from jobhandicap.survey._design import SurveyDesign, check_design
 from jobhandicap.survey._reductions import answer_totals, reduce_answers, reduce_respondents
+from jobhandicap.survey._weighted import design_distribution, design_top_box
 
 
 def _population_sizes(groups: pd.DataFrame, by: list[str], population: Population) -> FloatArray:
@@ -99,6 +101,7 @@ def top_box(
     dont_know: DontKnow = "include",
     population: Population | None = None,
     level: float = DEFAULT_LEVEL,
+    design: SurveyDesign | None = None,
 ) -> pd.DataFrame:
     r"""Share answering in the top ``boxes`` categories, with its interval.
 
@@ -121,6 +124,13 @@ def top_box(
         finite-population interval and the response rate and nonresponse bounds are added.
     level
         Confidence level.
+    design
+        For a sampled survey of citizens or employers: its :class:`~jobhandicap.SurveyDesign`
+        (the design columns repeat on each of a respondent's rows). The share is then
+        weighted, with a Taylor-linearised standard error and the logit interval
+        (``svyciprop(method="logit")``, t quantile with the design's degrees of freedom);
+        each wave is its own sample when ``wave`` is in ``by``. Not with ``population``
+        (the design's ``fpc`` says the population sizes).
 
     Returns
     -------
@@ -128,6 +138,10 @@ def top_box(
         The grouping columns, ``n`` (base of the share), ``count``, ``share``, ``ci_low``,
         ``ci_high``, ``dont_know_share`` (of all who answered the item) and, with
         ``population``, ``population``, ``response_rate``, ``bound_low``, ``bound_high``.
+        With ``design``: ``n`` and ``count`` unweighted, ``share`` and ``dont_know_share``
+        weighted, then ``se``, ``deff`` (the design effect against simple random sampling
+        with replacement, R's ``deff = "replace"``, which does not depend on the scale of the
+        weights), ``n_eff = n / deff`` (the effective sample size) and ``method``.
 
     Raises
     ------
@@ -155,6 +169,10 @@ def top_box(
     non-respondents resemble the respondents. The nonresponse bounds
     :math:`[x/N, (x + N - n)/N]` assume nothing about them; show both.
 
+    With ``design`` the share is :math:`\sum w y / \sum w` over the base, for the top-box
+    indicator :math:`y`, with the variance of :func:`jobhandicap.stats.design_mean`
+    (domain estimation: the respondents outside the base keep their place in the design).
+
     References
     ----------
     Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
@@ -176,6 +194,19 @@ def top_box(
     boxes = check_boxes(boxes)
     dont_know = check_dont_know(dont_know)
     level = check_level(level)
+    if design is not None:
+        design = check_design(design)
+        if population is not None:
+            raise OptionError(
+                "population and design do not go together: give the population sizes as the "
+                "design's fpc column"
+            )
+        with one_small_sample_warning():
+            weighted, bases = design_top_box(
+                survey, by, boxes=boxes, dont_know=dont_know, level=level, design=design
+            )
+        warn_small_bases(bases, "respondents", labels=group_labels(weighted, by))
+        return weighted
     counts = answer_totals(
         reduce_answers(survey, by),
         by,
@@ -227,6 +258,7 @@ def likert_distribution(
     by: str | Sequence[str] | None = ("wave", "item"),
     level: float = DEFAULT_LEVEL,
     lang: str = "en",
+    design: SurveyDesign | None = None,
 ) -> pd.DataFrame:
     """Count and share of each answer, "don't know" included, per group.
 
@@ -240,6 +272,10 @@ def likert_distribution(
         Confidence level of the Wilson interval of each share.
     lang
         ``"en"`` (default) or ``"da"``: the language of ``label``.
+    design
+        For a sampled survey: its :class:`~jobhandicap.SurveyDesign`, as for
+        :func:`top_box`. The shares are then weighted, with Taylor-linearised standard errors
+        and logit intervals.
 
     Returns
     -------
@@ -247,7 +283,8 @@ def likert_distribution(
         The grouping columns, ``answer`` (code 1–5 or 9), ``n`` (all who answered the item in
         the group), ``count``, ``share``, ``ci_low``, ``ci_high`` and ``label`` (the answer's
         label); one row per answer and group, zero counts included. Unanswered items are not
-        in ``n``.
+        in ``n``. With ``design``: ``share`` weighted, then ``se``, ``deff``, ``n_eff`` and
+        ``method`` after ``label``.
 
     Warns
     -----
@@ -258,7 +295,8 @@ def likert_distribution(
     Notes
     -----
     From the counts of :func:`reduce_answers`: ``share = count / n`` with the Wilson interval
-    of :func:`jobhandicap.stats.wilson_interval`.
+    of :func:`jobhandicap.stats.wilson_interval`. With ``design``: the weighted share of
+    each answer and its interval as in :func:`top_box`.
 
     Examples
     --------
@@ -278,6 +316,19 @@ def likert_distribution(
     by = check_survey(survey, by)
     level = check_level(level)
     lang = check_choice("lang", lang, ("en", "da"))
+    labels = {int(a): a.label_en if lang == "en" else a.label_da for a in Likert}
+    if design is not None:
+        design = check_design(design)
+        with one_small_sample_warning():
+            weighted, bases = design_distribution(survey, by, level=level, design=design)
+        weighted.insert(
+            list(weighted.columns).index("ci_high") + 1,
+            "label",
+            pd.Series(weighted["answer"].map(labels).to_numpy(), dtype="string"),
+        )
+        groups = weighted.drop_duplicates(by) if by else weighted.head(1)
+        warn_small_bases(bases, "answers", labels=group_labels(groups, by))
+        return weighted
     reduced = reduce_answers(survey, by)
     answered = reduced.loc[reduced["answer"].to_numpy() != NO_ANSWER]
     # observed=False gives every answer category; groups that the cartesian product of the keys
@@ -302,7 +353,6 @@ def likert_distribution(
         estimate = wilson_interval(
             frame["count"].to_numpy(np.float64), totals.astype(np.float64), level=level
         )
-    labels = {int(a): a.label_en if lang == "en" else a.label_da for a in Likert}
     result: pd.DataFrame = frame[by].copy()
     for column in by:
         result[column] = result[column].astype(survey[column].dtype)
