@@ -55,11 +55,9 @@ def respondent_columns(
     extras = extra_columns(raw)
     if not extras:
         return result
-    kept = pd.DataFrame(
-        {c: raw[c].astype(STRING).array if as_text else raw[c].array.copy() for c in extras},
-        index=result.index,
-        columns=extras,
-    )
+    kept = raw.loc[:, extras].copy(deep=True).set_axis(result.index)
+    if as_text:
+        kept = kept.astype(STRING)
     return pd.concat([result, kept], axis=1)
 
 
@@ -117,18 +115,17 @@ def check_sampled_survey(
                 "respondent needs one",
             )
 
-    where, first = _first_of_group(unit)
-    checked: list[tuple[Any, npt.NDArray[np.intp], bool]] = [
-        (name, _codes(columns[name].data), bool(columns[name].invalid.any()))
+    # A design variable's cell that is refused or missing is reported as such, so it is left
+    # out of the comparison; a margin variable missing on some of a respondent's rows differs.
+    checked: list[tuple[Any, npt.NDArray[np.intp], npt.NDArray[np.int64]]] = [
+        (name, _codes(columns[name].data), np.where(columns[name].ok, unit, -1))
         for name in DESIGN_COLUMNS
         if name in frame.columns
     ]
-    checked += [(name, _codes(frame[name]), False) for name in extra_columns(frame)]
-    for name, codes, has_invalid in checked:
+    checked += [(name, _codes(frame[name]), unit) for name in extra_columns(frame)]
+    for name, codes, groups in checked:
+        where, first = _first_of_group(groups)
         differs = codes[where] != codes[first]
-        if has_invalid:  # a cell already refused is not also "different"
-            bad = columns[name].invalid
-            differs &= ~bad[where] & ~bad[first]
         hit = where[differs]
         problems.add(
             hit,
