@@ -236,7 +236,7 @@ def test_example_data_checks_its_fields(data: ExampleData) -> None:
         "employer_margins": data.employer_margins,
     }
     with pytest.raises(JobhandicapError, match="cases must be a pandas DataFrame"):
-        ExampleData(**{**frames, "cases": [1, 2]}, extracted=data.extracted)  # type: ignore[arg-type]
+        ExampleData(**{**frames, "cases": [1, 2]}, extracted=data.extracted)
     with pytest.raises(JobhandicapError, match=r"extracted must be a datetime\.date"):
         ExampleData(**frames, extracted="2021-01-31")  # type: ignore[arg-type]
 

@@ -19,16 +19,16 @@ from hypothesis import strategies as st
 from jobhandicap import frames, reference
 from jobhandicap import io as jio
 from jobhandicap.domain import CompensationScheme, Decision, KeyPersonModel, TargetGroup
-from jobhandicap.frames._schema import MARGIN_COLUMNS
-from jobhandicap.testing import sampled_survey_frames
 from jobhandicap.errors import (
     DataQualityWarning,
     JobhandicapError,
     MissingColumnsError,
     SchemaError,
 )
+from jobhandicap.frames._schema import MARGIN_COLUMNS
 from jobhandicap.io._csv import decode_sample, detect_dialect, parse_numbers
 from jobhandicap.io._headers import KINDS, resolve_headers
+from jobhandicap.testing import sampled_survey_frames
 
 READERS: dict[str, Callable[..., pd.DataFrame]] = {
     kind: getattr(jio, f"read_{kind}") for kind in KINDS

@@ -329,7 +329,9 @@ def _citizens(rng: np.random.Generator) -> pd.DataFrame:
 
 def _employers(rng: np.random.Generator) -> pd.DataFrame:
     population = EMPLOYER_POPULATION
-    response = population["industry"].map(_EMPLOYER_RESPONSE).to_numpy(dtype=np.float64)
+    response = np.asarray(
+        population["industry"].map(_EMPLOYER_RESPONSE).to_numpy(), dtype=np.float64
+    )
     rows, weights = _draw_cells(rng, population, response, _EMPLOYERS_PER_BAND)
     cells = population.iloc[rows].reset_index(drop=True).assign(size_band=lambda t: t["stratum"])
     band = np.array([SIZE_BANDS.index(s) for s in cells["stratum"]])

@@ -155,6 +155,8 @@ def _check_population(
     """One population per stratum and wave, at least the respondents sampled from it."""
     population, stratum = columns["population"], columns["stratum"]
     usable = population.ok & (wave_codes >= 0) & ~stratum.invalid
+    if stratum.ok.any():  # a respondent without a stratum is reported as such, not counted
+        usable &= stratum.ok
     stratum_codes = _codes(stratum.data)  # no stratum column: one stratum per wave
     group = np.where(usable, _group(wave_codes, stratum_codes), -1)
     values = np.asarray(population.data.to_numpy(dtype=np.int64, na_value=0), dtype=np.int64)
