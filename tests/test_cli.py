@@ -166,14 +166,19 @@ def test_example_writes_files_that_read_back(
     out_dir = tmp_path / "eksempel"
     status, out, _ = _run(["example", "--out", str(out_dir)], capsys)
     assert status == 0
-    assert "wrote 7 files" in out
-    assert sorted(p.name for p in out_dir.iterdir()) == sorted(f"{k}.csv" for k in KINDS)
+    assert "wrote 9 files" in out
+    kinds = [k for k in KINDS if k != "sampled_survey"]
+    names = [*kinds, *datasets.SAMPLED_SURVEYS]
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(f"{k}.csv" for k in names)
     data = datasets.load_example()
-    for kind in KINDS:
+    for kind in kinds:
         path = out_dir / f"{kind}.csv"
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
         got = getattr(jio, f"read_{kind}")(path)
         pd.testing.assert_frame_equal(got, getattr(data, kind), obj=kind)
+    for name in datasets.SAMPLED_SURVEYS:
+        got = jio.read_sampled_survey(out_dir / f"{name}.csv")
+        pd.testing.assert_frame_equal(got, getattr(data, name), obj=name)
     # Danish form: Danish headers and labels, ';' separators.
     first = (out_dir / "cases.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert first.startswith("sagsnr;kommunekode;ordning;målgruppe")

@@ -17,6 +17,7 @@ from jobhandicap import _packaged, reference
 from jobhandicap.datasets import (
     EXAMPLE_SEED,
     REVERSED_STAFF_ITEMS,
+    SAMPLED_SURVEYS,
     STAFF_ITEMS,
     SURVEY_ITEMS,
     ExampleData,
@@ -109,8 +110,8 @@ def world() -> _simulate.World:
 
 
 @pytest.fixture(scope="module")
-def data(world: _simulate.World) -> ExampleData:
-    return ExampleData(**world.frames, extracted=world.extracted)
+def data() -> ExampleData:
+    return simulate(seed=EXAMPLE_SEED)
 
 
 @pytest.fixture(scope="module")
@@ -222,13 +223,20 @@ def test_sizes(data: ExampleData) -> None:
 def test_repr_shows_shapes(data: ExampleData) -> None:
     text = repr(data)
     assert text.startswith("ExampleData(cases=20000×10, survey=3070×4, staff=")
-    assert text.endswith("people=20000×11, extracted=2021-01-31)")
+    assert text.endswith(
+        "people=20000×11, citizens=6000×10, employers=3600×10, extracted=2021-01-31)"
+    )
 
 
 def test_example_data_checks_its_fields(data: ExampleData) -> None:
-    frames = data.frames()
+    frames: dict[str, Any] = {
+        **data.frames(),
+        **data.sampled_surveys(),
+        "citizen_margins": data.citizen_margins,
+        "employer_margins": data.employer_margins,
+    }
     with pytest.raises(JobhandicapError, match="cases must be a pandas DataFrame"):
-        ExampleData(**{**frames, "cases": [1, 2]}, extracted=data.extracted)  # type: ignore[arg-type]
+        ExampleData(**{**frames, "cases": [1, 2]}, extracted=data.extracted)
     with pytest.raises(JobhandicapError, match=r"extracted must be a datetime\.date"):
         ExampleData(**frames, extracted="2021-01-31")  # type: ignore[arg-type]
 
@@ -527,7 +535,8 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_write_example_command(written: Path) -> None:
     names = sorted(p.name for p in written.iterdir())
-    assert names == sorted([f"{name}.csv.gz" for name in FRAMES] + ["metadata.json"])
+    surveys = [f"{name}.csv.gz" for name in SAMPLED_SURVEYS]
+    assert names == sorted([f"{name}.csv.gz" for name in FRAMES] + surveys + ["metadata.json"])
     metadata = json.loads((written / "metadata.json").read_text(encoding="utf-8"))
     assert metadata["seed"] == EXAMPLE_SEED
     assert metadata["extracted"] == "2021-01-31"

@@ -26,10 +26,10 @@ def test_instruments_frame() -> None:
     ]
     assert table["reversed"].dtype == bool
     assert not table.duplicated(["item"]).any()
-    assert set(table["instrument"]) == {"survey", "staff"}
+    assert set(table["instrument"]) == {"survey", "staff", "citizen", "employer"}
     for column in ("label_en", "label_da", "question_en", "question_da"):
         assert (table[column].str.len() > 0).all(), column
-    assert table.loc[table["instrument"] == "survey", "scale"].isna().all()
+    assert table.loc[table["instrument"] != "staff", "scale"].isna().all()
     assert table.loc[table["instrument"] == "staff", "scale"].notna().all()
     assert not table.loc[table["instrument"] == "survey", "reversed"].any()
     # A new frame every call.

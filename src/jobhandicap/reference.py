@@ -937,7 +937,7 @@ def answer_labels(kind: str) -> dict[str, str]:
 # Survey instruments
 # --------------------------------------------------------------------------------------------
 
-_INSTRUMENTS: Final = ("survey", "staff")
+_INSTRUMENTS: Final = ("survey", "staff", "citizen", "employer")
 
 
 def _instrument_rows(instrument: str | None) -> tuple[Mapping[str, str], ...]:
@@ -953,8 +953,9 @@ def instruments(instrument: str | None = None) -> pd.DataFrame:
     Parameters
     ----------
     instrument
-        ``"survey"`` (the yearly jobcentre survey), ``"staff"`` (the caseworkers' survey), or
-        ``None`` for both.
+        ``"survey"`` (the yearly jobcentre survey), ``"staff"`` (the caseworkers' survey),
+        ``"citizen"`` or ``"employer"`` (the sampled surveys of people with a disability and of
+        employers), or ``None`` for all.
 
     Returns
     -------
@@ -984,7 +985,7 @@ def instruments(instrument: str | None = None) -> pd.DataFrame:
     >>> table.loc[table["reversed"], "item"].tolist()
     ['knowledge_5', 'belief_4']
     >>> instruments()["instrument"].value_counts().to_dict()
-    {'survey': 19, 'staff': 11}
+    {'survey': 19, 'staff': 11, 'citizen': 3, 'employer': 3}
     """
     rows = _instrument_rows(instrument)
     columns = read_csv_table("instruments.csv")[0]
@@ -997,7 +998,7 @@ def instruments(instrument: str | None = None) -> pd.DataFrame:
 
 
 def instrument_items(instrument: str) -> tuple[str, ...]:
-    """Return the item codes of ``"survey"`` or ``"staff"`` in questionnaire order.
+    """Return the item codes of one instrument (``"survey"``, ``"staff"``, …) in order.
 
     Examples
     --------

@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 try:
@@ -47,7 +48,7 @@ from jobhandicap.domain import (
     TargetGroup,
     known_municipality_codes,
 )
-from jobhandicap.frames import to_frame
+from jobhandicap.frames import to_frame, validate_sampled_survey
 
 __all__ = [
     "case_frames",
@@ -56,6 +57,7 @@ __all__ = [
     "municipality_codes",
     "profile_frames",
     "profiles",
+    "sampled_survey_frames",
     "staff_answers",
     "staff_frames",
     "survey_answers",
@@ -209,3 +211,50 @@ def profile_frames(*, min_size: int = 0, max_size: int = 20) -> st.SearchStrateg
         max_size=max_size,
         unique_by=lambda p: p.jobcentre,
     )
+
+
+#: Identifiers and labels the sampled-survey strategy draws (formula characters included).
+_NAMES = st.text(alphabet="abcXYZ019æøå=+-@", min_size=1, max_size=6).filter(
+    lambda t: t.casefold() not in {"na", "nan", "nat", "null", "none"}
+)
+
+
+@st.composite
+def sampled_survey_frames(
+    draw: st.DrawFn, *, min_size: int = 0, max_size: int = 12
+) -> pd.DataFrame:
+    r"""Canonical sampled-survey frames: a stratified sample of one wave, with its design.
+
+    Between ``min_size`` and ``max_size`` respondents, each in one of up to three strata and
+    one cluster, answering one to three of the items ``q1``, ``q2``, ``q3``; weights
+    :math:`N_h / n_h`, stratum populations :math:`N_h \ge n_h`, and a margin column ``sex``
+    (``string``, sometimes missing).
+    """
+    respondents = draw(st.lists(_NAMES, min_size=min_size, max_size=max_size, unique=True))
+    strata = draw(st.lists(_NAMES, min_size=1, max_size=3, unique=True))
+    wave = draw(st.integers(2000, 2030))
+    assigned = [draw(st.sampled_from(strata)) for _ in respondents]
+    sampled = Counter(assigned)
+    population = {h: sampled[h] + draw(st.integers(0, 10_000)) for h in strata}
+    rows = []
+    for respondent, stratum in zip(respondents, assigned, strict=True):
+        cluster = draw(_NAMES)
+        sex = draw(st.none() | st.sampled_from(["female", "male"]))
+        items = draw(st.lists(st.sampled_from(["q1", "q2", "q3"]), min_size=1, unique=True))
+        rows += [
+            (
+                respondent,
+                wave,
+                item,
+                draw(st.none() | st.sampled_from([1, 2, 3, 4, 5, 9])),
+                population[stratum] / sampled[stratum],
+                stratum,
+                cluster,
+                population[stratum],
+                sex,
+            )
+            for item in items
+        ]
+    columns = ["respondent", "wave", "item", "answer", "weight", "stratum", "cluster"]
+    raw = pd.DataFrame(rows, columns=[*columns, "population", "sex"], dtype=object)
+    return validate_sampled_survey(raw.assign(sex=raw["sex"].astype("string")))

@@ -20,11 +20,13 @@ from jobhandicap._advice import command_line
 from jobhandicap._personal_numbers import scrub_text
 from jobhandicap.cli._options import add_mapping_options, mapping_options
 from jobhandicap.cli._report import REPORT_COMMAND, add_reader_options
+from jobhandicap.datasets import SAMPLED_SURVEYS
 from jobhandicap.disclosure import hide_personal_ids
 from jobhandicap.errors import DataQualityWarning, JobhandicapError, SchemaError
 from jobhandicap.io._headers import KINDS
 from jobhandicap.io._mapping import HEADERS_ATTR, IGNORED_HEADERS_WARNING, describe_report
 from jobhandicap.report._input_check import check_file, shown_name
+from jobhandicap.report._inputs import KINDS as REPORT_KINDS
 
 __all__ = ["SUBCOMMANDS", "Subcommand", "build_parser", "main"]
 
@@ -180,8 +182,10 @@ def _configure_example(parser: argparse.ArgumentParser) -> None:
 
 def _run_example(args: argparse.Namespace, out: TextIO) -> int:
 
-    targets = {kind: args.out / f"{kind}.csv" for kind in KINDS}
-    existing = [str(path) for path in targets.values() if path.exists()]
+    targets = {kind: args.out / f"{kind}.csv" for kind in REPORT_KINDS}
+    # The sampled surveys: two tables of one kind, each under its own name.
+    surveys = {name: args.out / f"{name}.csv" for name in SAMPLED_SURVEYS}
+    existing = [str(path) for path in [*targets.values(), *surveys.values()] if path.exists()]
     if existing and not args.force:
         raise JobhandicapError(
             f"not overwriting existing file(s) {', '.join(existing)}; pass --force to replace them"
@@ -190,8 +194,11 @@ def _run_example(args: argparse.Namespace, out: TextIO) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for kind, path in targets.items():
         io.write_csv(getattr(data, kind), kind, path)
+    for name, path in surveys.items():
+        io.write_csv(getattr(data, name), "sampled_survey", path)
+    written = [*targets.values(), *surveys.values()]
     print(
-        f"wrote {len(targets)} files to {args.out}: {', '.join(p.name for p in targets.values())}",
+        f"wrote {len(written)} files to {args.out}: {', '.join(p.name for p in written)}",
         file=out,
     )
     # The case data were extracted on a known day, which a report of them needs.
@@ -224,7 +231,8 @@ SUBCOMMANDS: list[Subcommand] = [
         help="write the bundled example data as Danish CSV files",
         description=(
             "Write cases.csv, survey.csv, staff.csv, profiles.csv, population.csv, "
-            "outcomes.csv and people.csv (Danish headers and labels, ';' separated, decimal "
+            "outcomes.csv, people.csv and the sampled surveys citizens.csv and employers.csv "
+            "(Danish headers and labels, ';' separated, decimal "
             "commas) into the directory given by --out."
         ),
         configure=_configure_example,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
@@ -18,6 +19,7 @@ import pandas as pd
 
 from jobhandicap import reference
 from jobhandicap._packaged import open_binary, read_text
+from jobhandicap.datasets._sampled import CITIZEN_MARGINS, EMPLOYER_MARGINS, SAMPLED_SURVEYS
 from jobhandicap.errors import JobhandicapError
 from jobhandicap.frames._schema import SCHEMAS as _FRAME_SCHEMAS
 
@@ -25,6 +27,7 @@ __all__ = [
     "EXAMPLE_SEED",
     "FRAME_NAMES",
     "REVERSED_STAFF_ITEMS",
+    "SAMPLED_SURVEYS",
     "SCHEMAS",
     "STAFF_ITEMS",
     "SURVEY_ITEMS",
@@ -47,10 +50,14 @@ STRING: Final = pd.StringDtype()
 # The frames' columns and dtypes are the canonical schemas of jobhandicap.frames, so the
 # simulated world cannot drift from what the validators produce.
 SCHEMAS: Final[dict[str, dict[str, Any]]] = {
-    kind: schema.dtypes for kind, schema in _FRAME_SCHEMAS.items()
+    kind: schema.dtypes for kind, schema in _FRAME_SCHEMAS.items() if kind != "sampled_survey"
 }
-#: The frames of an example world, in the order of :class:`~jobhandicap.datasets.ExampleData`.
+#: The frames of an example world, in the order of :class:`~jobhandicap.datasets.ExampleData`
+#: (one per kind; the sampled surveys, two of one kind, are :data:`SAMPLED_SURVEYS`).
 FRAME_NAMES: Final[tuple[str, ...]] = tuple(SCHEMAS)
+
+#: The canonical dtypes of the sampled surveys' design columns (margin columns are ``string``).
+_SAMPLED_DTYPES: Final[dict[str, Any]] = _FRAME_SCHEMAS["sampled_survey"].dtypes
 
 
 # --------------------------------------------------------------------------------------------
@@ -101,6 +108,14 @@ def _is_frame(instance: object, attribute: attrs.Attribute[Any], value: object) 
         )
 
 
+def _is_margins(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping) or not all(isinstance(m, Mapping) for m in value.values()):
+        raise JobhandicapError(
+            f"ExampleData.{attribute.name} must map each margin column to {{level: total}}, "
+            f"got {type(value).__name__}"
+        )
+
+
 def _is_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise JobhandicapError(
@@ -132,6 +147,15 @@ class ExampleData:
         Persons with a disability in the target groups and job entries per jobcentre and year.
     people
         Person-level survey sample for the disability employment gap.
+    citizens
+        Sampled survey of people with a disability, 2021 (canonical sampled-survey frame:
+        stratified by region, design weights, margin variables ``sex`` and ``age_group``).
+    employers
+        Sampled survey of workplaces, 2021 (stratified by ``size_band``, margin variables
+        ``industry`` and ``size_band``).
+    citizen_margins, employer_margins
+        The surveys' known population totals: ``{margin column: {level: total}}``, the form
+        ``rake(frame, margins)`` takes.
     extracted
         Extraction date of the case data: cases open on this day have no decision yet; censor
         their processing time here.
@@ -147,7 +171,8 @@ class ExampleData:
     >>> data = load_example()
     >>> data
     ExampleData(cases=20000×10, survey=3070×4, staff=...×4, profiles=94×10, population=392×3,
-                outcomes=376×4, people=20000×11, extracted=2021-01-31)
+                outcomes=376×4, people=20000×11, citizens=6000×10, employers=3600×10,
+                extracted=2021-01-31)
     """
 
     cases: pd.DataFrame = attrs.field(validator=_is_frame)
@@ -157,12 +182,16 @@ class ExampleData:
     population: pd.DataFrame = attrs.field(validator=_is_frame)
     outcomes: pd.DataFrame = attrs.field(validator=_is_frame)
     people: pd.DataFrame = attrs.field(validator=_is_frame)
+    citizens: pd.DataFrame = attrs.field(validator=_is_frame)
+    employers: pd.DataFrame = attrs.field(validator=_is_frame)
+    citizen_margins: Mapping[str, Mapping[str, float]] = attrs.field(validator=_is_margins)
+    employer_margins: Mapping[str, Mapping[str, float]] = attrs.field(validator=_is_margins)
     extracted: dt.date = attrs.field(validator=_is_date)
 
     def __repr__(self) -> str:
         shapes = ", ".join(
             f"{name}={getattr(self, name).shape[0]}×{getattr(self, name).shape[1]}"
-            for name in FRAME_NAMES
+            for name in (*FRAME_NAMES, *SAMPLED_SURVEYS)
         )
         return f"ExampleData({shapes}, extracted={self.extracted.isoformat()})"
 
@@ -182,9 +211,43 @@ class ExampleData:
         """
         return {name: getattr(self, name) for name in FRAME_NAMES}
 
+    def sampled_surveys(self) -> dict[str, pd.DataFrame]:
+        """Return the sampled surveys by name: ``citizens``, then ``employers``.
+
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+            The frames themselves, not copies; both of kind ``"sampled_survey"``.
+
+        Examples
+        --------
+        >>> from jobhandicap.datasets import load_example
+        >>> {k: v.shape for k, v in load_example().sampled_surveys().items()}
+        {'citizens': (6000, 10), 'employers': (3600, 10)}
+        """
+        return {name: getattr(self, name) for name in SAMPLED_SURVEYS}
+
 
 # --------------------------------------------------------------------------------------------
 # The packaged example
+
+
+def _read_sampled(source: Any) -> pd.DataFrame:
+    """A packaged sampled survey: the design columns' dtypes, margin columns as ``string``."""
+    read_as = {c: STRING if d == "float64" else d for c, d in _SAMPLED_DTYPES.items()}
+    raw = pd.read_csv(
+        source,
+        compression="gzip",
+        dtype=STRING,
+        keep_default_na=False,
+        na_values=[""],
+        encoding="utf-8",
+    )
+    columns = {
+        c: raw[c].astype(read_as[c]).astype(_SAMPLED_DTYPES[c]) if c in read_as else raw[c]
+        for c in raw.columns
+    }
+    return pd.DataFrame(columns)
 
 
 def _read_frame(name: str, source: Any) -> pd.DataFrame:
@@ -215,7 +278,15 @@ def _packaged() -> ExampleData:
     for name in FRAME_NAMES:
         with open_binary("example", f"{name}.csv.gz") as handle:
             frames[name] = _read_frame(name, handle)
-    return ExampleData(**frames, extracted=dt.date.fromisoformat(metadata["extracted"]))
+    for name in SAMPLED_SURVEYS:
+        with open_binary("example", f"{name}.csv.gz") as handle:
+            frames[name] = _read_sampled(handle)
+    return ExampleData(
+        **frames,
+        citizen_margins=CITIZEN_MARGINS,
+        employer_margins=EMPLOYER_MARGINS,
+        extracted=dt.date.fromisoformat(metadata["extracted"]),
+    )
 
 
 def load_example() -> ExampleData:
@@ -250,5 +321,6 @@ def load_example() -> ExampleData:
     {2018: 6500, 2019: 6700, 2020: 6800}
     """
     data = _packaged()
-    copies: dict[str, Any] = {name: frame.copy(deep=True) for name, frame in data.frames().items()}
+    frames = {**data.frames(), **data.sampled_surveys()}
+    copies: dict[str, Any] = {name: frame.copy(deep=True) for name, frame in frames.items()}
     return attrs.evolve(data, **copies)

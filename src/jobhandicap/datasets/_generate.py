@@ -18,6 +18,7 @@ import numpy as np
 
 from jobhandicap.datasets import _simulate
 from jobhandicap.datasets._example import EXAMPLE_SEED, ExampleData
+from jobhandicap.datasets._sampled import CITIZEN_MARGINS, EMPLOYER_MARGINS, simulate_sampled
 from jobhandicap.errors import JobhandicapError
 
 __all__ = ["main", "simulate", "write_example"]
@@ -52,7 +53,8 @@ def simulate(seed: int | np.random.Generator = EXAMPLE_SEED) -> ExampleData:
     -------
     ExampleData
         Canonical frames ``cases``, ``survey``, ``staff``, ``profiles``, ``population``,
-        ``outcomes``, ``people`` and the extraction date of the case data.
+        ``outcomes``, ``people``, the sampled surveys ``citizens`` and ``employers`` with their
+        population margins, and the extraction date of the case data.
 
     Raises
     ------
@@ -89,8 +91,17 @@ def simulate(seed: int | np.random.Generator = EXAMPLE_SEED) -> ExampleData:
     >>> world.cases["scheme"].value_counts().head(2).to_dict()
     {'aids': ..., 'personal assistance': ...}
     """
-    world = _simulate.simulate_world(_check_seed(seed))
-    return ExampleData(**world.frames, extracted=world.extracted)
+    rng = np.random.default_rng(_check_seed(seed))
+    world = _simulate.simulate_world(rng)
+    # The sampled surveys draw from a stream of their own, spawned after the world's.
+    surveys = simulate_sampled(rng.spawn(1)[0])
+    return ExampleData(
+        **world.frames,
+        **surveys,
+        citizen_margins=CITIZEN_MARGINS,
+        employer_margins=EMPLOYER_MARGINS,
+        extracted=world.extracted,
+    )
 
 
 def write_example(directory: str | Path, *, seed: int = EXAMPLE_SEED) -> list[Path]:
@@ -133,7 +144,7 @@ def write_example(directory: str | Path, *, seed: int = EXAMPLE_SEED) -> list[Pa
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     [path.name for path in write_example(folder)]
     ['cases.csv.gz', 'survey.csv.gz', 'staff.csv.gz', 'profiles.csv.gz', 'population.csv.gz',
-     'outcomes.csv.gz', 'people.csv.gz', 'metadata.json']
+     'outcomes.csv.gz', 'people.csv.gz', 'citizens.csv.gz', 'employers.csv.gz', 'metadata.json']
     """
     checked = _check_seed(seed)
     if not isinstance(checked, int):
@@ -142,7 +153,8 @@ def write_example(directory: str | Path, *, seed: int = EXAMPLE_SEED) -> list[Pa
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for name, frame in data.frames().items():
+    frames = {**data.frames(), **data.sampled_surveys()}
+    for name, frame in frames.items():
         path = folder / f"{name}.csv.gz"
         frame.to_csv(
             path,
@@ -157,7 +169,7 @@ def write_example(directory: str | Path, *, seed: int = EXAMPLE_SEED) -> list[Pa
         "description": "Synthetic example data of jobhandicap: jobhandicap.datasets.simulate",
         "seed": checked,
         "extracted": data.extracted.isoformat(),
-        "rows": {name: int(frame.shape[0]) for name, frame in data.frames().items()},
+        "rows": {name: int(frame.shape[0]) for name, frame in frames.items()},
     }
     path = folder / _METADATA
     path.write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")

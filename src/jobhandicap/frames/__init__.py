@@ -2,9 +2,9 @@
 
 Bulk work in jobhandicap happens on pandas frames with a fixed *canonical* schema per kind of
 table (``cases``, ``survey``, ``staff``, ``profiles``, ``population``, ``outcomes``,
-``people``): fixed column order, exact dtypes (enum columns as categoricals holding all of the
-enum's values, text as ``string``, dates as ``datetime64[ns]`` at midnight, codes as integers)
-and a fresh ``RangeIndex``. The schemas are declared in :data:`SCHEMAS` (one
+``people``, ``sampled_survey``): fixed column order, exact dtypes (enum columns as categoricals
+holding all of the enum's values, text as ``string``, dates as ``datetime64[ns]`` at midnight,
+codes as integers) and a fresh ``RangeIndex``. The schemas are declared in :data:`SCHEMAS` (one
 :class:`FrameSchema` of :class:`ColumnSpec` per kind); :func:`empty_frame` gives the frame with no
 rows and :data:`CANONICAL_COLUMNS` the column names.
 
@@ -31,11 +31,13 @@ labels, dates and codes are parsed once per distinct value. How cells are read:
 
 Columns the schema marks as optional may be absent and are then all missing (the cases table's
 ``decided`` and ``decision`` together, and ``amount_dkk``; the people table's ``gali`` and
-Washington Group columns). Derived columns (the cases table's ``jobcentre``) are always computed,
-never read. Each problem's ``row`` is the row a spreadsheet would show if the frame were
-written with its header: position + 2, whatever the index holds (the readers name the file's own
-rows instead). A long list of accepted values is said once per error
-(:attr:`~jobhandicap.errors.SchemaError.accepted`), not on every problem.
+Washington Group columns; the sampled survey's ``stratum``, ``cluster`` and ``population``).
+A sampled survey keeps its columns outside the schema (the respondent's margin variables) after
+the canonical ones; every other kind drops them. Derived columns (the cases table's
+``jobcentre``) are always computed, never read. Each problem's ``row`` is the row a spreadsheet
+would show if the frame were written with its header: position + 2, whatever the index holds
+(the readers name the file's own rows instead). A long list of accepted values is said once per
+error (:attr:`~jobhandicap.errors.SchemaError.accepted`), not on every problem.
 
 :func:`to_frame` and :func:`from_frame` convert lists of models to frames and back, column-wise.
 
@@ -81,6 +83,7 @@ from jobhandicap.frames._kinds import (
     PEOPLE_SCHEMA,
     POPULATION_SCHEMA,
     PROFILES_SCHEMA,
+    SAMPLED_SURVEY_SCHEMA,
     SCHEMAS,
     STAFF_SCHEMA,
     SURVEY_SCHEMA,
@@ -95,6 +98,7 @@ from jobhandicap.frames._kinds import (
     validate_people,
     validate_population,
     validate_profiles,
+    validate_sampled_survey,
     validate_staff,
     validate_survey,
 )
@@ -106,6 +110,7 @@ __all__ = [
     "PEOPLE_SCHEMA",
     "POPULATION_SCHEMA",
     "PROFILES_SCHEMA",
+    "SAMPLED_SURVEY_SCHEMA",
     "SCHEMAS",
     "STAFF_SCHEMA",
     "SURVEY_SCHEMA",
@@ -120,6 +125,7 @@ __all__ = [
     "validate_people",
     "validate_population",
     "validate_profiles",
+    "validate_sampled_survey",
     "validate_staff",
     "validate_survey",
 ]

@@ -119,6 +119,11 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self._parts)
 
+    @property
+    def rows(self) -> npt.NDArray[np.int64]:
+        """The row number of each position as a spreadsheet shows it (for messages)."""
+        return self._rows
+
     def add(
         self,
         positions: npt.NDArray[np.intp],

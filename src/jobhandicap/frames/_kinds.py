@@ -11,6 +11,7 @@ import pandas as pd
 from jobhandicap.errors import UnknownLabelError
 from jobhandicap.frames._convert import frame_to_records, records_to_frame
 from jobhandicap.frames._respondents import normalise_respondents
+from jobhandicap.frames._sampled import respondent_columns
 from jobhandicap.frames._schema import (
     CANONICAL_COLUMNS,
     CASES_SCHEMA,
@@ -18,6 +19,7 @@ from jobhandicap.frames._schema import (
     PEOPLE_SCHEMA,
     POPULATION_SCHEMA,
     PROFILES_SCHEMA,
+    SAMPLED_SURVEY_SCHEMA,
     SCHEMAS,
     STAFF_SCHEMA,
     SURVEY_SCHEMA,
@@ -33,6 +35,7 @@ __all__ = [
     "PEOPLE_SCHEMA",
     "POPULATION_SCHEMA",
     "PROFILES_SCHEMA",
+    "SAMPLED_SURVEY_SCHEMA",
     "SCHEMAS",
     "STAFF_SCHEMA",
     "SURVEY_SCHEMA",
@@ -47,6 +50,7 @@ __all__ = [
     "validate_people",
     "validate_population",
     "validate_profiles",
+    "validate_sampled_survey",
     "validate_staff",
     "validate_survey",
 ]
@@ -59,7 +63,7 @@ def empty_frame(kind: str) -> pd.DataFrame:
     ----------
     kind
         One of ``"cases"``, ``"survey"``, ``"staff"``, ``"profiles"``, ``"population"``,
-        ``"outcomes"``, ``"people"``.
+        ``"outcomes"``, ``"people"``, ``"sampled_survey"``.
 
     Returns
     -------
@@ -209,7 +213,7 @@ def validate_kind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
         The raw table (see the ``validate_*`` function of its kind).
     kind
         One of ``"cases"``, ``"survey"``, ``"staff"``, ``"profiles"``, ``"population"``,
-        ``"outcomes"``, ``"people"``.
+        ``"outcomes"``, ``"people"``, ``"sampled_survey"``.
 
     Returns
     -------
@@ -235,6 +239,8 @@ def validate_kind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     result = validate(frame, schema, CROSS_CHECKS.get(kind))
     if schema is SURVEY_SCHEMA:
         result = normalise_respondents(frame, result)
+    elif schema is SAMPLED_SURVEY_SCHEMA:
+        result = respondent_columns(frame, result)
     return result
 
 
@@ -565,3 +571,70 @@ def validate_people(frame: pd.DataFrame) -> pd.DataFrame:
     1   51    male     False  severely limited       NaN     2.0
     """
     return validate_kind(frame, "people")
+
+
+def validate_sampled_survey(frame: pd.DataFrame) -> pd.DataFrame:
+    """Validate a long sampled survey of citizens or employers and return its canonical frame.
+
+    Parameters
+    ----------
+    frame
+        One row per respondent, wave and item: ``respondent``, ``wave`` (year), ``item``,
+        ``answer`` (a code 1-5 or 9, or a Danish or English label; empty = no answer) and the
+        respondent's design variables: ``weight`` (the design weight, greater than 0 and
+        finite), optionally ``stratum``, ``cluster`` (the primary sampling unit) and
+        ``population`` (the number of units in the respondent's stratum, a whole number).
+        Further columns are the respondent's margin variables (``sex``, ``age_group``,
+        ``industry``, ``size_band``, …).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The canonical columns of :data:`SAMPLED_SURVEY_SCHEMA` (``answer`` as ``Int64``,
+        ``weight`` ``float64``, ``stratum`` and ``cluster`` ``string``, ``population``
+        ``Int64``; absent optional columns all missing), then every further column of
+        ``frame`` as it is (copied, same dtype).
+
+    Raises
+    ------
+    MissingColumnsError
+        When ``respondent``, ``wave``, ``item``, ``answer`` or ``weight`` is absent.
+    SchemaError
+        Listing every problem: what :func:`validate_survey` refuses (answers outside the
+        scale, unreadable waves, repeated (respondent, wave, item) rows), weights of 0 or less,
+        missing or not finite, a design or margin variable that is not the same on every row of
+        a respondent in a wave, a stratum, cluster or population given for some respondents
+        and not for others, a stratum whose population differs between its rows or is smaller
+        than the number of respondents sampled from it.
+
+    Notes
+    -----
+    Cells are read by the rules of :mod:`jobhandicap.frames`; numbers written as text with a
+    decimal comma (``"1,5"``) are the readers' job (:func:`jobhandicap.io.read_sampled_survey`
+    reads them). Respondents are kept as written (they are people or firms, not jobcentres).
+    A respondent is a respondent of a wave: a panel member may have another weight or stratum
+    in another wave. The design weight of a stratified simple random sample is
+    :math:`w_i = N_h / n_h` for a respondent of stratum :math:`h`, so that the weights of a
+    stratum add up to its population :math:`N_h`. The frame is the input of
+    ``SurveyDesign(weights="weight", strata="stratum", fpc="population")`` and of ``rake``.
+
+    References
+    ----------
+    .. [1] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({
+    ...     "respondent": ["P1", "P1", "P2"], "wave": [2021, 2021, 2021],
+    ...     "item": ["knows_schemes", "jobcentre_help", "knows_schemes"],
+    ...     "answer": ["I høj grad", 2, "Ved ikke"], "weight": [250.0, 250.0, 125.5],
+    ...     "stratum": ["north", "north", "south"], "population": [500, 500, 251],
+    ...     "sex": ["female", "female", "male"]})
+    >>> validate_sampled_survey(raw)
+      respondent  wave            item  answer  weight stratum cluster  population     sex
+    0         P1  2021   knows_schemes       4   250.0   north    <NA>         500  female
+    1         P1  2021  jobcentre_help       2   250.0   north    <NA>         500  female
+    2         P2  2021   knows_schemes       9   125.5   south    <NA>         251    male
+    """
+    return validate_kind(frame, "sampled_survey")

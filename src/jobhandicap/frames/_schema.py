@@ -28,11 +28,13 @@ from jobhandicap.domain import (
 __all__ = [
     "CANONICAL_COLUMNS",
     "CASES_SCHEMA",
+    "MARGIN_COLUMNS",
     "MAX_AMOUNT_DKK",
     "OUTCOMES_SCHEMA",
     "PEOPLE_SCHEMA",
     "POPULATION_SCHEMA",
     "PROFILES_SCHEMA",
+    "SAMPLED_SURVEY_SCHEMA",
     "SCHEMAS",
     "STAFF_SCHEMA",
     "SURVEY_SCHEMA",
@@ -468,6 +470,58 @@ PEOPLE_SCHEMA = FrameSchema(
     ),
 )
 
+SAMPLED_SURVEY_SCHEMA = FrameSchema(
+    "sampled_survey",
+    (
+        ColumnSpec(name="respondent", kind="text", description="a sampled person or employer"),
+        ColumnSpec(name="wave", kind="integer", **_YEAR, description="survey year"),
+        ColumnSpec(name="item", kind="text"),
+        ColumnSpec(
+            name="answer",
+            kind="likert",
+            nullable=True,
+            codes=(1, 2, 3, 4, 5, 9),
+            description="Likert code 1-5, 9 = don't know, missing = no answer",
+        ),
+        ColumnSpec(
+            name="weight",
+            kind="number",
+            minimum=0,
+            exclusive_minimum=True,
+            description="the respondent's design weight (greater than 0)",
+        ),
+        ColumnSpec(
+            name="stratum",
+            kind="text",
+            required=False,
+            nullable=True,
+            description="the stratum the respondent was sampled from",
+        ),
+        ColumnSpec(
+            name="cluster",
+            kind="text",
+            required=False,
+            nullable=True,
+            description="the primary sampling unit the respondent was sampled in",
+        ),
+        ColumnSpec(
+            name="population",
+            kind="integer",
+            integer_dtype="Int64",
+            required=False,
+            nullable=True,
+            minimum=1,
+            description="units in the respondent's stratum (for the finite-population correction)",
+        ),
+    ),
+    key=("respondent", "wave", "item"),
+)
+
+#: The margin variables of a sampled survey the readers know by name (Danish headers in
+#: ``data/header_aliases.csv``). A sampled-survey table keeps these and any further columns
+#: after its canonical ones, as they are.
+MARGIN_COLUMNS: tuple[str, ...] = ("sex", "age_group", "region", "industry", "size_band")
+
 #: Every canonical frame's schema by kind.
 SCHEMAS: Mapping[str, FrameSchema] = MappingProxyType(
     {
@@ -480,6 +534,7 @@ SCHEMAS: Mapping[str, FrameSchema] = MappingProxyType(
             POPULATION_SCHEMA,
             OUTCOMES_SCHEMA,
             PEOPLE_SCHEMA,
+            SAMPLED_SURVEY_SCHEMA,
         )
     }
 )

@@ -28,10 +28,12 @@ from jobhandicap.errors import MissingColumnsError, SchemaError, problems_frame
 from jobhandicap.frames._arrow import mix, text_hashes
 from jobhandicap.frames._cells import Origin, Parsed, Problems, factorize, spreadsheet_rows
 from jobhandicap.frames._parse import absent_column, parse_column
+from jobhandicap.frames._sampled import check_sampled_survey
 from jobhandicap.frames._schema import (
     CASES_SCHEMA,
     DETAIL_DECISIONS,
     OUTCOMES_SCHEMA,
+    SAMPLED_SURVEY_SCHEMA,
     ColumnSpec,
     FrameSchema,
 )
@@ -581,6 +583,7 @@ def check_outcomes(frame: pd.DataFrame, columns: Columns, problems: Problems) ->
 CROSS_CHECKS: dict[str, CrossCheck] = {
     CASES_SCHEMA.kind: check_cases,
     OUTCOMES_SCHEMA.kind: check_outcomes,
+    SAMPLED_SURVEY_SCHEMA.kind: check_sampled_survey,
 }
 
 #: The columns each check across columns reads (what :func:`validate` parses before it).
@@ -594,4 +597,5 @@ CHECK_READS: dict[CrossCheck, tuple[str, ...]] = {
         "decision_detail",
     ),
     check_outcomes: ("persons", "entered_job"),
+    check_sampled_survey: ("weight", "stratum", "cluster", "population"),
 }

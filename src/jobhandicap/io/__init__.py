@@ -1,8 +1,9 @@
 """Read and write the tables users receive: CSV, Excel and Parquet, in Danish or English.
 
 The readers ``read_cases``, ``read_survey``, ``read_staff``, ``read_profiles``,
-``read_population``, ``read_outcomes`` and ``read_people`` turn a file into a canonical frame
-(see :mod:`jobhandicap.frames`). They take a path or an open file (text or binary) and
+``read_population``, ``read_outcomes``, ``read_people`` and ``read_sampled_survey`` turn a file
+into a canonical frame (see :mod:`jobhandicap.frames`). They take a path or an open file (text or
+binary) and
 
 - take the format from the file name's suffix (``.csv``/``.txt``/``.tsv``, ``.xlsx``/``.xlsm``,
   ``.parquet``/``.pq``), from ``format=``, or, for a file without a name, from its first bytes;
@@ -47,6 +48,7 @@ from jobhandicap.io._readers import (
     read_people,
     read_population,
     read_profiles,
+    read_sampled_survey,
     read_staff,
     read_survey,
 )
@@ -62,6 +64,7 @@ __all__ = [
     "read_people",
     "read_population",
     "read_profiles",
+    "read_sampled_survey",
     "read_staff",
     "read_survey",
     "write_csv",

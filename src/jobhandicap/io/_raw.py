@@ -24,6 +24,7 @@ from jobhandicap.errors import (
 )
 from jobhandicap.frames._cells import Origin
 from jobhandicap.frames._respondents import normalise_respondents
+from jobhandicap.frames._sampled import respondent_columns
 from jobhandicap.frames._validate import CROSS_CHECKS, validate
 from jobhandicap.io import _csv, _formats
 from jobhandicap.io._csv import read_csv_table, refuse_joined_cells
@@ -314,4 +315,6 @@ def validate_read(
     )
     if kind == "survey":
         result = normalise_respondents(raw, result, rows)
+    elif kind == "sampled_survey":
+        result = respondent_columns(raw, result, as_text=True)
     return result

@@ -37,6 +37,7 @@ __all__ = [
     "read_people",
     "read_population",
     "read_profiles",
+    "read_sampled_survey",
     "read_staff",
     "read_survey",
 ]
@@ -673,6 +674,97 @@ def read_people(
     )
 
 
+def read_sampled_survey(
+    source: Source,
+    *,
+    format: FileFormat | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    headers: Mapping[str, str] | None = None,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> pd.DataFrame:
+    """Read a sampled survey of citizens or employers (one row per answer) into its frame.
+
+    The file is long, like a long jobcentre survey (``respondent``, ``år``, ``spørgsmål``,
+    ``svar``), with the respondent's design variables on each of their rows: ``vægt`` (the
+    design weight), and optionally ``stratum`` (or ``strata``), ``klynge`` (the cluster) and
+    ``populationsstørrelse`` (the stratum's population size). Every further column is a margin
+    variable of the respondent and is kept, as text: ``køn``, ``aldersgruppe``, ``region``,
+    ``branche`` and ``virksomhedsstørrelse`` are read as ``sex``, ``age_group``, ``region``,
+    ``industry`` and ``size_band``; other columns keep their header.
+
+    Parameters
+    ----------
+    source, format, sep, decimal, encoding, sheet, headers, labels
+        As for :func:`read_cases`. Weights written with a decimal comma (``1,5``) are read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The canonical sampled-survey frame (see
+        :func:`jobhandicap.frames.validate_sampled_survey`): respondent, wave, item, answer,
+        weight, stratum, cluster, population, then the margin variables in file order, as
+        written.
+
+    Raises
+    ------
+    SchemaError
+        Listing every problem with its source row and column (weights of 0 or less, a design
+        or margin variable that differs between a respondent's rows, a stratum's population
+        smaller than its sample, …), or two columns with the same header.
+    MissingColumnsError
+        When a required column is missing.
+
+    Examples
+    --------
+    >>> import io
+    >>> text = '''respondent;år;spørgsmål;svar;vægt;stratum;populationsstørrelse;køn
+    ... P1;2021;kender_ordninger;I høj grad;1,5;Nord;3;kvinde
+    ... P2;2021;kender_ordninger;Ved ikke;1,5;Nord;3;mand
+    ... '''
+    >>> read_sampled_survey(io.StringIO(text))
+      respondent  wave              item  answer  weight stratum cluster  population     sex
+    0         P1  2021  kender_ordninger       4     1.5    Nord    <NA>           3  kvinde
+    1         P2  2021  kender_ordninger       9     1.5    Nord    <NA>           3    mand
+    """
+    kind = "sampled_survey"
+    schema = frames.SCHEMAS[kind]
+    vocabulary = _Vocabulary.of(kind, headers, labels)
+    found: dict[int, str] = {}
+
+    def plan_for(header: tuple[str, ...]) -> dict[int, str]:
+        found.clear()  # a planner may be asked about several sheets' headers
+        found.update(vocabulary.resolve(header))
+        _check_required(kind, found, header, ignored=vocabulary.ignored)
+        # The other columns describe the respondent: kept under their header, not ignored.
+        others: dict[str, list[int]] = {}
+        for position, text in enumerate(header):
+            if position not in found and isinstance(text, str) and text.strip():
+                others.setdefault(text.strip(), []).append(position)
+        repeated = {name: where for name, where in others.items() if len(where) > 1}
+        if repeated:
+            raise SchemaError(
+                f"duplicate columns in the {kind} file",
+                problems_frame(
+                    (None, name, name, f"{len(where)} columns have the header {name!r}; keep one")
+                    for name, where in repeated.items()
+                ),
+            )
+        found.update({where[0]: name for name, where in others.items()})
+        if vocabulary.match is not None:
+            vocabulary.match = attrs.evolve(vocabulary.match, found=dict(found), ignored=())
+        names = set(schema.names)
+        return {p: schema[c].kind if c in names else "text" for p, c in found.items()}
+
+    options = _reader_options(format, sep, decimal, encoding, sheet)
+    read = read_source(source, plan_for, kind, names=found.get, **options)
+    positions = {c: p for p, c in found.items()}
+    raw = vocabulary.relabel(read.frame.rename(columns=found))
+    return vocabulary.finish(validate_read(raw, kind, read, positions), stacklevel=4)
+
+
 def accepted_headers(kind: str | None = None) -> pd.DataFrame:
     """Return the column headers the readers accept, by kind of table.
 
@@ -680,7 +772,7 @@ def accepted_headers(kind: str | None = None) -> pd.DataFrame:
     ----------
     kind
         One of ``"cases"``, ``"survey"``, ``"staff"``, ``"profiles"``, ``"population"``,
-        ``"outcomes"``, ``"people"``; default all.
+        ``"outcomes"``, ``"people"``, ``"sampled_survey"``; default all.
 
     Returns
     -------

@@ -14,6 +14,7 @@ from jobhandicap.domain import Likert
 from jobhandicap.errors import (
     UnknownLabelError,
 )
+from jobhandicap.frames._sampled import extra_columns
 from jobhandicap.frames._schema import DANISH_LABELS
 from jobhandicap.io import _formats
 from jobhandicap.io._headers import (
@@ -26,7 +27,7 @@ __all__ = ["write_csv", "write_excel"]
 
 
 #: Optional columns the writers leave out when every cell is missing (files stay as before).
-_WRITTEN_WHEN_USED = frozenset({"decision_detail"})
+_WRITTEN_WHEN_USED = frozenset({"decision_detail", "stratum", "cluster"})
 
 _BOOLEAN_LABELS: dict[str, tuple[str, str]] = {"da": ("ja", "nej"), "en": ("yes", "no")}
 _DATE_FORMATS: dict[str, str] = {"da": "%d-%m-%Y", "en": "%Y-%m-%d"}
@@ -69,6 +70,10 @@ def _localise(frame: pd.DataFrame, kind: str, language: str, *, text_dates: bool
         elif spec.kind == "date" and text_dates:
             values = values.dt.strftime(_DATE_FORMATS[language]).astype("string")
         columns[danish_header(kind, spec.name) if danish else spec.name] = values
+    if kind == "sampled_survey":
+        # The respondent's margin variables, as they are (known ones under a Danish header).
+        for name in extra_columns(canonical):
+            columns[danish_header(kind, str(name)) if danish else name] = canonical[name]
     return pd.DataFrame(columns)
 
 

@@ -33,8 +33,9 @@ from jobhandicap.report._tables import MARKER, SECONDARY, THRESHOLD, Published
 from jobhandicap.report._text import Lang, text
 from jobhandicap.staff import Scale
 
-#: The kinds of input table a report reads, in report order (that of the schemas).
-KINDS: Final[tuple[str, ...]] = tuple(SCHEMAS)
+#: The kinds of input table a report reads, in report order (that of the schemas). The sampled
+#: surveys of citizens and employers are not report inputs (yet).
+KINDS: Final[tuple[str, ...]] = tuple(kind for kind in SCHEMAS if kind != "sampled_survey")
 
 _READERS: Final[Mapping[str, str]] = {kind: f"read_{kind}" for kind in KINDS}
 
