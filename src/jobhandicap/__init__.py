@@ -96,6 +96,7 @@ from jobhandicap.strategy import (
     strategy_sensitivity,
 )
 from jobhandicap.survey import likert_distribution, response_rate, top_box, wave_change
+from jobhandicap.survey import crosstab, item_association, top_box_difference
 from jobhandicap.usage import (
     count_cases,
     expenditure_shares,
@@ -147,6 +148,7 @@ __all__ = [
     "build_report",
     "compare_groups",
     "count_cases",
+    "crosstab",
     "employment_gap",
     "empty_frame",
     "expenditure_shares",
@@ -155,6 +157,7 @@ __all__ = [
     "funnel",
     "grant_rate",
     "hide_personal_ids",
+    "item_association",
     "jobcentre_codes",
     "jobcentre_of",
     "jobcentres",
@@ -195,6 +198,7 @@ __all__ = [
     "target_groups",
     "to_frame",
     "top_box",
+    "top_box_difference",
     "validate_cases",
     "validate_kind",
     "validate_outcomes",

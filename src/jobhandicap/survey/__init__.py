@@ -19,10 +19,20 @@ from __future__ import annotations
 
 from jobhandicap.survey._common import DontKnow as DontKnow
 from jobhandicap.survey._common import Population as Population
+from jobhandicap.survey._crosstab import crosstab, item_association, top_box_difference
+from jobhandicap.survey._crosstab import reduce_answer_pairs as reduce_answer_pairs
 from jobhandicap.survey._reductions import reduce_answers as reduce_answers
 from jobhandicap.survey._reductions import reduce_pairs as reduce_pairs
 from jobhandicap.survey._reductions import reduce_respondents as reduce_respondents
 from jobhandicap.survey._shares import likert_distribution, response_rate, top_box
 from jobhandicap.survey._waves import wave_change
 
-__all__ = ["likert_distribution", "response_rate", "top_box", "wave_change"]
+__all__ = [
+    "crosstab",
+    "item_association",
+    "likert_distribution",
+    "response_rate",
+    "top_box",
+    "top_box_difference",
+    "wave_change",
+]
