@@ -573,7 +573,7 @@ def item_association(
     >>> result = item_association(survey, "political_focus", "scheme_focus", wave=2018)
     >>> result[["row_item", "column_item", "n", "exact_method"]]
               row_item   column_item   n exact_method
-    0  political_focus  scheme_focus  76  monte carlo
+    0  political_focus  scheme_focus  80  monte carlo
     """
     row_items = _as_items(rows, "rows")
     column_items = None if columns is None else _as_items(columns, "columns")
@@ -738,7 +738,7 @@ def top_box_difference(
     >>> result = top_box_difference(survey, "scheme_focus", "political_focus", wave=2018)
     >>> result[["group", "n", "share", "n_reference", "share_reference"]].round(3)
        group   n  share  n_reference  share_reference
-    0  top 2  35  0.771           45            0.667
+    0  top 2  35  0.771           45            0.556
     """
     item = _single(item, "item")
     by = _single(by, "by")
