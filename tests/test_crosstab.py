@@ -275,7 +275,7 @@ def test_twice_answered_item_is_an_error() -> None:
         (lambda: item_association(SURVEY, "a", "b", collapse="top"), ArgumentTypeError, "coll"),
         (lambda: item_association(SURVEY, "a"), OptionError, "two items"),
         (lambda: item_association(SURVEY, "a", "b", draws=0), OptionError, "draws"),
-        (lambda: top_box_difference(SURVEY, "a", "nothing"), OptionError, "neither"),
+        (lambda: top_box_difference(SURVEY, "a", "nothing"), MissingColumnsError, "items"),
         (lambda: top_box_difference(SURVEY, "a", "a"), OptionError, "another item"),
         (lambda: top_box_difference(SURVEY, "a", "wave"), OptionError, "another item"),
         (lambda: top_box_difference(SURVEY, "a", "b", boxes=0), OptionError, "boxes"),

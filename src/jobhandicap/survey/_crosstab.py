@@ -25,6 +25,7 @@ from jobhandicap.errors import (
     ArgumentTypeError,
     DataQualityWarning,
     JobhandicapError,
+    MissingColumnsError,
     OptionError,
 )
 from jobhandicap.stats import newcombe_difference, wilson_interval
@@ -707,9 +708,11 @@ def top_box_difference(
 
     Raises
     ------
+    MissingColumnsError
+        When ``by`` is neither a column nor an item (a ``KeyError``).
     OptionError
-        When ``by`` is neither a column nor an item, has not two values, or for unknown items
-        and waves or a bad option (a ``ValueError``).
+        When the column ``by`` has not two values, or for unknown items and waves or a bad
+        option (a ``ValueError``).
 
     Warns
     -----
@@ -760,9 +763,12 @@ def top_box_difference(
             raise OptionError(f"by must be another item than {item!r}")
         table, group, reference = _split_by_item(survey, item, by, boxes, waves)
     else:
-        raise OptionError(
-            f"by must be an item of the survey or one of its columns; {by!r} is neither "
-            f"(columns {list(survey.columns)})"
+        shown = sorted(map(str, items))[:20]
+        raise MissingColumnsError(
+            [by],
+            list(survey.columns),
+            "survey",
+            detail=f"by must name a column or an item of the survey; the items are {shown}",
         )
     codes = table["answer"].to_numpy(dtype=np.int64)
     counts = table["n"].to_numpy(dtype=np.float64)
