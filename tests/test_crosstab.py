@@ -4,6 +4,7 @@ top_box_difference and their reduction, reduce_answer_pairs."""
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import jobhandicap as jh
+from _examples import examples
 from jobhandicap.errors import (
     ArgumentTypeError,
     DataQualityWarning,
@@ -27,8 +29,6 @@ from jobhandicap.survey import (
     reduce_answer_pairs,
     top_box_difference,
 )
-
-from _examples import examples
 
 # METHODS.md §1: item A in rows, item B in columns, n = 82.
 T = np.array(
@@ -122,8 +122,8 @@ def test_item_association_reproduces_methods_section_1() -> None:
 
 
 def test_item_association_exact_tests_of_the_collapsed_tables() -> None:
-    top = item_association(SURVEY, "a", "b", collapse=[(1, 2, 3), (4, 5)], exact="always")
-    top = top.iloc[0]
+    collapsed = item_association(SURVEY, "a", "b", collapse=[(1, 2, 3), (4, 5)], exact="always")
+    top = collapsed.iloc[0]
     assert top["exact_method"] == "exact"
     assert top["exact_p"] == pytest.approx(5.37237e-06, rel=1e-5)
     assert top["exact_se"] == 0.0
@@ -259,20 +259,27 @@ def test_twice_answered_item_is_an_error() -> None:
         crosstab(doubled, "a", "b")
 
 
+#: Arguments of the wrong type or value, typed Any so that the type checker lets them through.
+WAVE_TEXT: Any = "2018"
+ROWS_LIST: Any = ["a"]
+KEEP: Any = "keep"
+TOP: Any = "top"
+
+
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
         (lambda: crosstab(SURVEY, "a", "nope"), OptionError, "unknown item"),
         (lambda: crosstab(SURVEY, "a", "a"), OptionError, "two different items"),
         (lambda: crosstab(SURVEY, "a", "b", wave=2017), OptionError, "unknown wave"),
-        (lambda: crosstab(SURVEY, "a", "b", wave="2018"), ArgumentTypeError, "wave"),
-        (lambda: crosstab(SURVEY, ["a"], "b"), ArgumentTypeError, "rows"),
-        (lambda: crosstab(SURVEY, "a", "b", dont_know="keep"), OptionError, "dont_know"),
+        (lambda: crosstab(SURVEY, "a", "b", wave=WAVE_TEXT), ArgumentTypeError, "wave"),
+        (lambda: crosstab(SURVEY, ROWS_LIST, "b"), ArgumentTypeError, "rows"),
+        (lambda: crosstab(SURVEY, "a", "b", dont_know=KEEP), OptionError, "dont_know"),
         (lambda: crosstab(SURVEY, "a", "b", by="region"), MissingColumnsError, "region"),
         (lambda: crosstab(SURVEY, "a", "b", by="row_item"), OptionError, "by cannot"),
         (lambda: item_association(SURVEY, "a", "b", exact="maybe"), OptionError, "exact"),
         (lambda: item_association(SURVEY, "a", "b", collapse=[(1, 2)]), OptionError, "collapse"),
-        (lambda: item_association(SURVEY, "a", "b", collapse="top"), ArgumentTypeError, "coll"),
+        (lambda: item_association(SURVEY, "a", "b", collapse=TOP), ArgumentTypeError, "coll"),
         (lambda: item_association(SURVEY, "a"), OptionError, "two items"),
         (lambda: item_association(SURVEY, "a", "b", draws=0), OptionError, "draws"),
         (lambda: top_box_difference(SURVEY, "a", "nothing"), MissingColumnsError, "items"),

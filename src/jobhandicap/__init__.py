@@ -95,8 +95,15 @@ from jobhandicap.strategy import (
     score_strategies,
     strategy_sensitivity,
 )
-from jobhandicap.survey import likert_distribution, response_rate, top_box, wave_change
-from jobhandicap.survey import crosstab, item_association, top_box_difference
+from jobhandicap.survey import (
+    crosstab,
+    item_association,
+    likert_distribution,
+    response_rate,
+    top_box,
+    top_box_difference,
+    wave_change,
+)
 from jobhandicap.usage import (
     count_cases,
     expenditure_shares,

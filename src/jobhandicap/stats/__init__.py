@@ -12,8 +12,7 @@ Submodules: :mod:`~jobhandicap.stats.proportions` (shares and their differences)
 differences), :mod:`~jobhandicap.stats.contingency` (tests and association on count tables).
 """
 
-from jobhandicap.stats import comparison, proportions, resampling, scales, survival
-from jobhandicap.stats import contingency
+from jobhandicap.stats import comparison, contingency, proportions, resampling, scales, survival
 from jobhandicap.stats._core import Estimate, z_value
 from jobhandicap.stats.comparison import *  # noqa: F403
 from jobhandicap.stats.contingency import *  # noqa: F403

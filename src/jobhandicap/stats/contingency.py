@@ -145,8 +145,7 @@ def _tables(table: npt.ArrayLike, *, square_2x2: bool = False) -> FloatArray:
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise JobhandicapError(
-            "table must hold whole counts of 0 or more; got "
-            f"{array[where]!r} at position {where}"
+            f"table must hold whole counts of 0 or more; got {array[where]!r} at position {where}"
         )
     return array
 
@@ -166,7 +165,8 @@ def _df(rows: FloatArray, columns: FloatArray) -> FloatArray:
     """Degrees of freedom of independence: categories in use on each side, less one, times."""
     used_rows = (rows > 0).sum(axis=-1)
     used_columns = (columns > 0).sum(axis=-1)
-    return ((used_rows - 1) * (used_columns - 1)).astype(np.float64)
+    df: FloatArray = ((used_rows - 1) * (used_columns - 1)).astype(np.float64)
+    return df
 
 
 def _expected(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -334,9 +334,9 @@ def _log_factorials(n: int) -> FloatArray:
     return np.asarray(_special.gammaln(np.arange(n + 1, dtype=np.float64) + 1.0))
 
 
-def _enumerate(rows: npt.NDArray[np.int64], columns: npt.NDArray[np.int64], limit: int) -> (
-    FloatArray | None
-):
+def _enumerate(
+    rows: npt.NDArray[np.int64], columns: npt.NDArray[np.int64], limit: int
+) -> FloatArray | None:
     """Σ log n_ij! of every table with these margins, or None when there are over ``limit``."""
     lf = _log_factorials(int(rows.sum()))
     remaining = rows[None, :].copy()
@@ -368,7 +368,8 @@ def _enumerate(rows: npt.NDArray[np.int64], columns: npt.NDArray[np.int64], limi
         filled[:, r - 1] = left
         acc = acc + lf[left]
         remaining = remaining - filled
-    return acc + lf[remaining].sum(axis=1)
+    sums: FloatArray = acc + lf[remaining].sum(axis=1)
+    return sums
 
 
 def fisher_exact(
@@ -636,14 +637,10 @@ def _ordinal(
     rows, columns, n = _margins(t)
     dd = a - d
     with np.errstate(invalid="ignore", divide="ignore"):
-        null_spread = np.sqrt(
-            np.maximum((t * dd**2).sum(axis=(-2, -1)) - (p - q) ** 2 / n, 0.0)
-        )
+        null_spread = np.sqrt(np.maximum((t * dd**2).sum(axis=(-2, -1)) - (p - q) ** 2 / n, 0.0))
         if kind == "gamma":
             estimate = (p - q) / (p + q)
-            inner = (t * (q[..., None, None] * a - p[..., None, None] * d) ** 2).sum(
-                axis=(-2, -1)
-            )
+            inner = (t * (q[..., None, None] * a - p[..., None, None] * d) ** 2).sum(axis=(-2, -1))
             se = 4.0 / (p + q) ** 2 * np.sqrt(inner)
             se_null = 2.0 / (p + q) * null_spread
         else:
@@ -651,12 +648,13 @@ def _ordinal(
             w_c = n**2 - (columns**2).sum(axis=-1)
             w = np.sqrt(w_r * w_c)
             estimate = (p - q) / w
-            v = rows[..., :, None] * w_c[..., None, None] + columns[..., None, :] * (
-                w_r[..., None, None]
+            v = (
+                rows[..., :, None] * w_c[..., None, None]
+                + columns[..., None, :] * (w_r[..., None, None])
             )
-            inner = (
-                t * (2.0 * w[..., None, None] * dd + estimate[..., None, None] * v) ** 2
-            ).sum(axis=(-2, -1)) - n**3 * estimate**2 * (w_r + w_c) ** 2
+            inner = (t * (2.0 * w[..., None, None] * dd + estimate[..., None, None] * v) ** 2).sum(
+                axis=(-2, -1)
+            ) - n**3 * estimate**2 * (w_r + w_c) ** 2
             se = np.sqrt(np.maximum(inner, 0.0)) / w**2
             se_null = 2.0 / w * null_spread
         z = estimate / se_null
@@ -722,7 +720,9 @@ def goodman_kruskal_gamma(
     return _ordinal(_tables(table), "gamma", level)
 
 
-def kendall_tau_b(table: npt.ArrayLike, *, level: float = DEFAULT_LEVEL) -> OrdinalAssociation[Any]:
+def kendall_tau_b(
+    table: npt.ArrayLike, *, level: float = DEFAULT_LEVEL
+) -> OrdinalAssociation[Any]:
     r"""Kendall's :math:`\tau_b` with its asymptotic interval and test.
 
     Parameters
@@ -771,4 +771,3 @@ def kendall_tau_b(table: npt.ArrayLike, *, level: float = DEFAULT_LEVEL) -> Ordi
     (0.544256, 0.0685794, 7.46242)
     """
     return _ordinal(_tables(table), "tau_b", level)
-

@@ -87,8 +87,10 @@ def _as_waves(survey: pd.DataFrame, wave: object) -> list[int] | None:
         raise ArgumentTypeError(f"wave must be a year or a list of years, got {wave!r}")
     if isinstance(wave, int | np.integer):
         waves = [int(wave)]
-    elif isinstance(wave, Sequence) and wave and all(
-        isinstance(w, int | np.integer) and not isinstance(w, bool) for w in wave
+    elif (
+        isinstance(wave, Sequence)
+        and wave
+        and all(isinstance(w, int | np.integer) and not isinstance(w, bool) for w in wave)
     ):
         waves = [int(w) for w in wave]
     else:
@@ -195,9 +197,9 @@ def reduce_answer_pairs(
             f"{selected[first % n_items]!r} twice in wave {survey['wave'].iloc[row]}; a "
             "cross-tabulation needs one answer each"
         )
-    matrix = np.zeros(len(unit_group) * n_items, dtype=np.int64)
-    matrix[cell] = answer
-    matrix = matrix.reshape(len(unit_group), n_items)
+    flat_matrix = np.zeros(len(unit_group) * n_items, dtype=np.int64)
+    flat_matrix[cell] = answer
+    matrix = flat_matrix.reshape(len(unit_group), n_items)
     position = {name: k for k, name in enumerate(selected)}
     parts = []
     for r, row_item in enumerate(row_items):
@@ -236,8 +238,8 @@ def reduce_answer_pairs(
             for name, values in zip(group_names, group_values, strict=True)
         }
     )
-    out["row_item"] = pd.array(labels.take(table["_row"].to_numpy(np.int64)), dtype="string")
-    out["column_item"] = pd.array(labels.take(column_item), dtype="string")
+    out["row_item"] = pd.Series(labels.take(table["_row"].to_numpy(np.int64)), dtype="string")
+    out["column_item"] = pd.Series(labels.take(column_item), dtype="string")
     out["row_answer"] = row_answer
     out["column_answer"] = column_answer
     out["n"] = table["n"].to_numpy(dtype=np.int64)
@@ -254,35 +256,36 @@ _RADIX = 10
 def _mixed_codes(
     columns: Sequence[pd.Series], keep: npt.NDArray[np.bool_]
 ) -> tuple[npt.NDArray[np.int64], list[npt.NDArray[Any]]]:
-    """One code per row for the combination of ``columns`` (−1 where a value is missing),
-    numbered in sorted order, and per column the value of each code."""
+    """Code each row's combination of ``columns``; give each code's value per column.
+
+    Codes are numbered in sorted order; −1 where a value is missing or ``keep`` is False.
+    """
     combined = np.zeros(len(keep), dtype=np.int64)
     missing = ~keep
     uniques: list[pd.Index] = []
     for column in columns:
-        codes, values = pd.factorize(column, sort=True)
+        codes, distinct = pd.factorize(column, sort=True)
         missing |= codes < 0
-        combined = combined * max(len(values), 1) + codes
-        uniques.append(pd.Index(values))
+        combined = combined * max(len(distinct), 1) + codes
+        uniques.append(pd.Index(distinct))
     combined = np.where(missing, -1, combined)
     present, code = np.unique(combined[~missing], return_inverse=True)
     out = np.full(len(keep), -1, dtype=np.int64)
     out[~missing] = code
-    values: list[npt.NDArray[Any]] = []
+    per_column: list[npt.NDArray[Any]] = []
     remainder = present
     for index in reversed(uniques):
         size = max(len(index), 1)
-        values.append(np.asarray(index.take(remainder % size)))
+        per_column.append(np.asarray(index.take(remainder % size)))
         remainder = remainder // size
-    values.reverse()
-    return out, values
+    per_column.reverse()
+    return out, per_column
 
 
 def _units(
     group: npt.NDArray[np.int64], respondent: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Number the (group, respondent) units 0, 1, …; return each row's unit and each unit's
-    group."""
+    """Number the (group, respondent) units 0, 1, …; return each row's unit, each unit's group."""
     if not group.size:
         return group, group
     combined = group * (int(respondent.max()) + 1) + respondent
@@ -315,7 +318,8 @@ def _stack(
     counts = np.bincount(
         flat, weights=pairs["n"].to_numpy(dtype=np.float64)[used], minlength=len(tables) * size**2
     )
-    return counts.reshape(len(tables), size, size), tables
+    stack: FloatArray = counts.reshape(len(tables), size, size).astype(np.float64)
+    return stack, tables
 
 
 def crosstab(
@@ -446,7 +450,7 @@ def crosstab(
     warn_small_bases(
         counts.sum(axis=(1, 2)), "respondents", labels=group_labels(tables, ["wave", *names])
     )
-    return result
+    return pd.DataFrame(result)
 
 
 def _single(value: object, name: str) -> str:
@@ -659,7 +663,7 @@ def item_association(
     for name, values in columns_out.items():
         result[name] = values
     warn_small_bases(n, "respondents", labels=labels)
-    return result
+    return pd.DataFrame(result)
 
 
 def top_box_difference(
@@ -869,5 +873,3 @@ def _split_by_column(
         }
     )
     return table, str(group_value), str(reference_value)
-
-
