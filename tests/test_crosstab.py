@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import jobhandicap as jh
 from _examples import examples
+from jobhandicap._reduce import combine
 from jobhandicap.errors import (
     ArgumentTypeError,
     DataQualityWarning,
@@ -296,3 +297,17 @@ TOP: Any = "top"
 def test_bad_input_gets_one_clear_error(call: object, error: type, match: str) -> None:
     with pytest.raises(error, match=match):
         quietly(call)
+
+
+@settings(max_examples=examples(30))
+@given(answer_pairs, st.integers(0, 40))
+def test_reductions_of_parts_add_up_to_the_whole(
+    pairs: list[tuple[int | None, int]], cut: int
+) -> None:
+    survey = survey_from_pairs(pairs)
+    first = survey["respondent"].isin([f"r{k}" for k in range(cut)]).to_numpy()
+    whole = reduce_answer_pairs(survey, "a", "b")
+    parts = [reduce_answer_pairs(survey[mask], "a", "b") for mask in (first, ~first)]
+    keys = ["wave", "row_item", "column_item", "row_answer", "column_answer"]
+    combined = combine([p for p in parts if len(p)] or [whole], keys)
+    pd.testing.assert_frame_equal(combined, whole, check_dtype=False)
