@@ -4,6 +4,7 @@ top_box_difference and their reduction, reduce_answer_pairs."""
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from jobhandicap.errors import (
     OptionError,
     SmallSampleWarning,
 )
+from jobhandicap.report import build_report
 from jobhandicap.survey import (
     crosstab,
     item_association,
@@ -311,3 +313,30 @@ def test_reductions_of_parts_add_up_to_the_whole(
     keys = ["wave", "row_item", "column_item", "row_answer", "column_answer"]
     combined = combine([p for p in parts if len(p)] or [whole], keys)
     pd.testing.assert_frame_equal(combined, whole, check_dtype=False)
+
+
+@pytest.mark.slow
+def test_report_shows_the_cross_tabulation_in_both_languages(tmp_path: Path) -> None:
+    survey = jh.load_example().survey
+    for lang in ("en", "da"):
+        result = build_report({"survey": survey}, tmp_path / lang, lang=lang)
+        table = result.tables["survey_crosstab"]
+        assert len(table) == 25
+        assert int(table["count"].sum()) == 80
+        association = result.tables["survey_association"]
+        expected = item_association(survey, "political_focus", "scheme_focus", wave=2018)
+        assert association["tau_b"].iloc[0] == pytest.approx(expected["tau_b"].iloc[0])
+        difference = result.tables["survey_top_box_difference"]
+        assert (difference["n"].iloc[0], difference["n_reference"].iloc[0]) == (35, 45)
+        page = result.path.read_text(encoding="utf-8")
+        assert ("Kendall's τ-b" if lang == "en" else "Kendalls τ-b") in page.replace("&#x27;", "'")
+        assert (tmp_path / lang / "tables" / "survey_crosstab.csv").exists()
+
+
+@pytest.mark.slow
+def test_report_leaves_the_cross_tabulation_out_without_both_items(tmp_path: Path) -> None:
+    survey = jh.load_example().survey
+    only = survey[survey["item"] != "scheme_focus"]
+    result = build_report({"survey": only}, tmp_path)
+    assert "survey_crosstab" not in result.tables
+    assert "survey_top_box" in result.tables
