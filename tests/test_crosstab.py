@@ -267,6 +267,7 @@ WAVE_TEXT: Any = "2018"
 ROWS_LIST: Any = ["a"]
 KEEP: Any = "keep"
 TOP: Any = "top"
+MAYBE: Any = "maybe"
 
 
 @pytest.mark.parametrize(
@@ -280,7 +281,7 @@ TOP: Any = "top"
         (lambda: crosstab(SURVEY, "a", "b", dont_know=KEEP), OptionError, "dont_know"),
         (lambda: crosstab(SURVEY, "a", "b", by="region"), MissingColumnsError, "region"),
         (lambda: crosstab(SURVEY, "a", "b", by="row_item"), OptionError, "by cannot"),
-        (lambda: item_association(SURVEY, "a", "b", exact="maybe"), OptionError, "exact"),
+        (lambda: item_association(SURVEY, "a", "b", exact=MAYBE), OptionError, "exact"),
         (lambda: item_association(SURVEY, "a", "b", collapse=[(1, 2)]), OptionError, "collapse"),
         (lambda: item_association(SURVEY, "a", "b", collapse=TOP), ArgumentTypeError, "coll"),
         (lambda: item_association(SURVEY, "a"), OptionError, "two items"),
