@@ -295,7 +295,8 @@ def item_association(
     Returns
     -------
     pandas.DataFrame
-        One row per wave, ``by`` group and item pair: ``wave``, the ``by`` columns,
+        One row per wave, ``by`` group and item pair (sorted by them, items by name):
+        ``wave``, the ``by`` columns,
         ``row_item``, ``column_item``, ``n`` (respondents answering both, "don't know" left
         out), ``tau_b``, ``ci_low``, ``ci_high`` (Kendall's :math:`\tau_b` with its ASE1
         interval), ``gamma``, ``gamma_ci_low``, ``gamma_ci_high`` (Goodman–Kruskal), ``z``
