@@ -93,6 +93,18 @@ CASES: Mapping[str, Case] = {
         bases=("n_earlier", "n_later", "n_paired", "n_earlier_only", "n_later_only"),
     ),
     "response_rate": Case(lambda d: ((d.survey, "jobcentres"), {})),
+    "crosstab": Case(
+        lambda d: ((d.survey, "political_focus", "scheme_focus"), {}),
+        keys=("wave", "row_item", "column_item", "row_answer", "column_answer"),
+    ),
+    "item_association": Case(
+        lambda d: ((d.survey, ["political_focus", "scheme_focus", "management_priority"]), {}),
+        keys=("wave", "row_item", "column_item"),
+    ),
+    "top_box_difference": Case(
+        lambda d: ((d.survey,), {"item": "scheme_focus", "by": "political_focus"}),
+        keys=("wave", "item", "by", "group", "reference"),
+    ),
     "scale_scores": Case(lambda d: ((d.staff, DEFAULT_SCALES), {}), bases=()),
     "reliability": Case(lambda d: ((d.staff, DEFAULT_SCALES[0]), {})),
     "association": Case(

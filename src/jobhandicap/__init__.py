@@ -106,10 +106,13 @@ from jobhandicap.strategy import (
 )
 from jobhandicap.survey import (
     SurveyDesign,
+    crosstab,
+    item_association,
     likert_distribution,
     rake,
     response_rate,
     top_box,
+    top_box_difference,
     wave_change,
 )
 from jobhandicap.usage import (
@@ -164,6 +167,7 @@ __all__ = [
     "build_report",
     "compare_groups",
     "count_cases",
+    "crosstab",
     "employment_gap",
     "empty_frame",
     "expenditure_shares",
@@ -173,6 +177,7 @@ __all__ = [
     "grant_rate",
     "hide_personal_ids",
     "icc",
+    "item_association",
     "jobcentre_codes",
     "jobcentre_of",
     "jobcentres",
@@ -215,6 +220,7 @@ __all__ = [
     "target_groups",
     "to_frame",
     "top_box",
+    "top_box_difference",
     "validate_cases",
     "validate_kind",
     "validate_outcomes",

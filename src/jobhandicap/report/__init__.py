@@ -16,7 +16,8 @@ employment gap), and writes into ``out_dir``:
     ``;``-separated with a decimal comma, Danish headers and labels. Shares are fractions with
     3 decimals (``0.357`` = 35.7 %), counts and kroner whole numbers. Named after its
     analysis: ``survey_top_box.csv``, ``survey_wave_change.csv``,
-    ``survey_distribution.csv``, ``staff_scales.csv``, ``staff_association.csv``,
+    ``survey_distribution.csv``, ``survey_crosstab.csv``, ``survey_association.csv``,
+    ``survey_top_box_difference.csv``, ``staff_scales.csv``, ``staff_association.csv``,
     ``staff_by_strategy.csv``, ``staff_icc.csv``, ``staff_strategy_difference.csv``,
     ``processing_time.csv``, ``grant_rate.csv``,
     ``scheme_usage.csv``, ``expenditure_shares.csv``, ``rates_per_population.csv``,

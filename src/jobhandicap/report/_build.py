@@ -22,6 +22,7 @@ from jobhandicap.errors import JobhandicapError
 from jobhandicap.reference import jobcentres
 from jobhandicap.report import _html, _output, _tables
 from jobhandicap.report._context import SectionSkippedError
+from jobhandicap.report._crosstabs import crosstab_part
 from jobhandicap.report._input_check import check_title
 from jobhandicap.report._inputs import KINDS, check_open_cases, provenance, read_inputs
 from jobhandicap.report._sections import (
@@ -304,7 +305,8 @@ def build_report(
     >>> result.sections
     ('survey',)
     >>> sorted(p.name for p in result.files)  # doctest: +NORMALIZE_WHITESPACE
-    ['index.html', 'survey_distribution.csv', 'survey_top_box.csv', 'survey_wave_change.csv',
+    ['index.html', 'survey_association.csv', 'survey_crosstab.csv', 'survey_distribution.csv',
+     'survey_top_box.csv', 'survey_top_box_difference.csv', 'survey_wave_change.csv',
      'tables.xlsx']
     """
     lang, chosen_scales = _check_options(lang, n_boot, draws, seed, scales)
@@ -469,7 +471,10 @@ def _sections(
             continue
         say(f"section {text(section_id, lang)}")
         try:
-            sections.append(BUILDERS[section_id](ctx))
+            section = BUILDERS[section_id](ctx)
+            if section_id == "survey":
+                crosstab_part(ctx, section)  # two items together (report/_crosstabs.py)
+            sections.append(section)
         except SectionSkippedError as skip:
             skipped.append((section_id, skip.reason))
     return sections, skipped

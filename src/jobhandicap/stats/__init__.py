@@ -10,13 +10,14 @@ Submodules: :mod:`~jobhandicap.stats.proportions` (shares and their differences)
 :mod:`~jobhandicap.stats.resampling` (bootstrap), :mod:`~jobhandicap.stats.survival`
 (Kaplan–Meier), :mod:`~jobhandicap.stats.comparison` (funnel limits, shrinkage, group
 differences), :mod:`~jobhandicap.stats.clustering` (intraclass correlation, design effect,
-cluster-robust variance), :mod:`~jobhandicap.stats.design` (design-based survey estimates,
-raking).
+cluster-robust variance), :mod:`~jobhandicap.stats.contingency` (tests and association on
+count tables), :mod:`~jobhandicap.stats.design` (design-based survey estimates, raking).
 """
 
 from jobhandicap.stats import (
     clustering,
     comparison,
+    contingency,
     design,
     proportions,
     resampling,
@@ -26,6 +27,7 @@ from jobhandicap.stats import (
 from jobhandicap.stats._core import Estimate, z_value
 from jobhandicap.stats.clustering import *  # noqa: F403
 from jobhandicap.stats.comparison import *  # noqa: F403
+from jobhandicap.stats.contingency import *  # noqa: F403
 from jobhandicap.stats.design import *  # noqa: F403
 from jobhandicap.stats.proportions import *  # noqa: F403
 from jobhandicap.stats.resampling import *  # noqa: F403
@@ -36,6 +38,7 @@ __all__ = [
     "Estimate",
     "z_value",
     *comparison.__all__,
+    *contingency.__all__,
     *proportions.__all__,
     *resampling.__all__,
     *scales.__all__,

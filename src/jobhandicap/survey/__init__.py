@@ -10,6 +10,7 @@ finite-population interval, the response rate and the nonresponse bounds.
 Reduce, then infer: every indicator first reduces the frame to a small table of counts
 (:func:`reduce_answers`: answers per group, item, wave and answer code;
 :func:`reduce_pairs`: a discordance table of the respondents answering in two waves;
+:func:`reduce_answer_pairs`: pairs of answers to two items by the same respondent;
 :func:`reduce_respondents`: respondents per wave), built on
 :func:`jobhandicap._reduce.grouped_sums`, and then runs the estimators of
 :mod:`jobhandicap.stats` on that table only.
@@ -19,12 +20,23 @@ from __future__ import annotations
 
 from jobhandicap.survey._common import DontKnow as DontKnow
 from jobhandicap.survey._common import Population as Population
+from jobhandicap.survey._crosstab import crosstab, item_association, top_box_difference
 from jobhandicap.survey._design import SurveyDesign, rake
+from jobhandicap.survey._pairs import reduce_answer_pairs as reduce_answer_pairs
 from jobhandicap.survey._reductions import reduce_answers as reduce_answers
 from jobhandicap.survey._reductions import reduce_pairs as reduce_pairs
 from jobhandicap.survey._reductions import reduce_respondents as reduce_respondents
 from jobhandicap.survey._shares import likert_distribution, response_rate, top_box
 from jobhandicap.survey._waves import wave_change
 
-__all__ = ["likert_distribution", "response_rate", "top_box", "wave_change"]
-__all__ += ["SurveyDesign", "rake"]
+__all__ = [
+    "SurveyDesign",
+    "crosstab",
+    "item_association",
+    "likert_distribution",
+    "rake",
+    "response_rate",
+    "top_box",
+    "top_box_difference",
+    "wave_change",
+]
