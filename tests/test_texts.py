@@ -65,6 +65,8 @@ def _is_used(key: str, code: str, instruments: str) -> bool:
         return f",{name}," in instruments
     if key in ("val:True", "val:False"):  # yes/no cells
         return True
+    if re.fullmatch(r"val:group:(not )?top \d", key):  # top_box_difference's groups
+        return '"top {boxes}"' in code and '"not top {boxes}"' in code
     # Columns named by a rule: a contribution per strategy indicator, limits per funnel level.
     contribution = re.fullmatch(r"col:contribution_(\w+)", key)
     if contribution:

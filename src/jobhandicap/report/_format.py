@@ -67,6 +67,18 @@ _SHARES: Final[Mapping[str, frozenset[str]]] = {
             "independent_ci_high",
         ),
         "survey_distribution": ("share", "ci_low", "ci_high"),
+        "survey_crosstab": ("share", "ci_low", "ci_high", "table_share"),
+        "survey_top_box_difference": (
+            "share",
+            "share_ci_low",
+            "share_ci_high",
+            "share_reference",
+            "reference_ci_low",
+            "reference_ci_high",
+            "difference",
+            "ci_low",
+            "ci_high",
+        ),
         "grant_rate": ("rate", "ci_low", "ci_high"),
         "scheme_usage": ("share",),
         "expenditure_shares": ("share",),
@@ -101,6 +113,7 @@ _POINTS: Final[Mapping[str, frozenset[str]]] = {
     "outcomes_by_strategy": frozenset(
         {"difference", "ci_low", "ci_high", "boot_ci_low", "boot_ci_high"}
     ),
+    "survey_top_box_difference": frozenset({"difference", "ci_low", "ci_high"}),
 }
 #: Tables whose control limits (``low_<level>``, ``high_<level>``) are shares too.
 _LIMIT_TABLES: Final = frozenset({"funnel", "best_practice"})

@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 #: Columns whose values are labelled like another column's.
-_FAMILIES: Final[Mapping[str, str]] = {"x": "scale", "y": "scale"}
+_FAMILIES: Final[Mapping[str, str]] = {"x": "scale", "y": "scale", "reference": "group"}
 
 _LIKERT_DA: Final[Mapping[str, str]] = {member.label_en: member.label_da for member in Likert}
 
