@@ -95,7 +95,14 @@ from jobhandicap.strategy import (
     score_strategies,
     strategy_sensitivity,
 )
-from jobhandicap.survey import likert_distribution, response_rate, top_box, wave_change
+from jobhandicap.survey import (
+    MultipleResponse,
+    likert_distribution,
+    multiple_response,
+    response_rate,
+    top_box,
+    wave_change,
+)
 from jobhandicap.usage import (
     count_cases,
     expenditure_shares,
@@ -125,6 +132,7 @@ __all__ = [
     "Likert",
     "MissingColumnsError",
     "Municipality",
+    "MultipleResponse",
     "OptionError",
     "OrganisationProfile",
     "Region",
@@ -163,6 +171,7 @@ __all__ = [
     "municipalities",
     "municipality",
     "municipality_codes",
+    "multiple_response",
     "normalise",
     "processing_time",
     "protect",

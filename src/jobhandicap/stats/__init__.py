@@ -9,12 +9,14 @@ Submodules: :mod:`~jobhandicap.stats.proportions` (shares and their differences)
 :mod:`~jobhandicap.stats.scales` (reliability and correlation),
 :mod:`~jobhandicap.stats.resampling` (bootstrap), :mod:`~jobhandicap.stats.survival`
 (Kaplan–Meier), :mod:`~jobhandicap.stats.comparison` (funnel limits, shrinkage, group
-differences).
+differences), :mod:`~jobhandicap.stats.multiple` (multiple-response sets: Cochran's Q,
+McNemar, rank intervals).
 """
 
-from jobhandicap.stats import comparison, proportions, resampling, scales, survival
+from jobhandicap.stats import comparison, multiple, proportions, resampling, scales, survival
 from jobhandicap.stats._core import Estimate, z_value
 from jobhandicap.stats.comparison import *  # noqa: F403
+from jobhandicap.stats.multiple import *  # noqa: F403
 from jobhandicap.stats.proportions import *  # noqa: F403
 from jobhandicap.stats.resampling import *  # noqa: F403
 from jobhandicap.stats.scales import *  # noqa: F403
@@ -24,6 +26,7 @@ __all__ = [
     "Estimate",
     "z_value",
     *comparison.__all__,
+    *multiple.__all__,
     *proportions.__all__,
     *resampling.__all__,
     *scales.__all__,

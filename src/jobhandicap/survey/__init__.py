@@ -10,7 +10,8 @@ finite-population interval, the response rate and the nonresponse bounds.
 Reduce, then infer: every indicator first reduces the frame to a small table of counts
 (:func:`reduce_answers`: answers per group, item, wave and answer code;
 :func:`reduce_pairs`: a discordance table of the respondents answering in two waves;
-:func:`reduce_respondents`: respondents per wave), built on
+:func:`reduce_respondents`: respondents per wave; :func:`reduce_patterns`: respondents per
+pattern of ticks of a multiple-response set), built on
 :func:`jobhandicap._reduce.grouped_sums`, and then runs the estimators of
 :mod:`jobhandicap.stats` on that table only.
 """
@@ -19,10 +20,19 @@ from __future__ import annotations
 
 from jobhandicap.survey._common import DontKnow as DontKnow
 from jobhandicap.survey._common import Population as Population
+from jobhandicap.survey._multiple import MultipleResponse, multiple_response
+from jobhandicap.survey._multiple import reduce_patterns as reduce_patterns
 from jobhandicap.survey._reductions import reduce_answers as reduce_answers
 from jobhandicap.survey._reductions import reduce_pairs as reduce_pairs
 from jobhandicap.survey._reductions import reduce_respondents as reduce_respondents
 from jobhandicap.survey._shares import likert_distribution, response_rate, top_box
 from jobhandicap.survey._waves import wave_change
 
-__all__ = ["likert_distribution", "response_rate", "top_box", "wave_change"]
+__all__ = [
+    "MultipleResponse",
+    "likert_distribution",
+    "multiple_response",
+    "response_rate",
+    "top_box",
+    "wave_change",
+]
