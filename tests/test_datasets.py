@@ -221,7 +221,7 @@ def test_sizes(data: ExampleData) -> None:
 
 def test_repr_shows_shapes(data: ExampleData) -> None:
     text = repr(data)
-    assert text.startswith("ExampleData(cases=20000×10, survey=3070×4, staff=")
+    assert text.startswith("ExampleData(cases=20000×10, survey=5394×4, staff=")
     assert text.endswith("people=20000×11, extracted=2021-01-31)")
 
 
