@@ -30,9 +30,7 @@ def long_survey(ticks: np.ndarray, *, wave: int = 2018, prefix: str = "r") -> pd
     """The long survey frame of a respondents × options 0/1 matrix (NaN: no answer)."""
     n, k = ticks.shape
     values = np.asarray(ticks, dtype=np.float64).ravel()
-    answers = pd.array(
-        [None if np.isnan(v) else int(v) for v in values.tolist()], dtype="Int64"
-    )
+    answers = pd.array([None if np.isnan(v) else int(v) for v in values.tolist()], dtype="Int64")
     return pd.DataFrame(
         {
             "respondent": pd.array(np.repeat([f"{prefix}{i}" for i in range(n)], k), "string"),
@@ -83,7 +81,8 @@ def test_number_ticked() -> None:
     assert ticked["ticked"].tolist() == list(range(7))
     counts = np.bincount(X.sum(axis=1), minlength=7)
     assert ticked["count"].tolist() == counts.tolist()
-    assert ticked.loc[0, "count"] == 13 and ticked.loc[6, "count"] == 1
+    assert ticked.loc[0, "count"] == 13
+    assert ticked.loc[6, "count"] == 1
     assert ticked["share"].sum() == pytest.approx(1.0)
     assert (ticked["ci_low"] <= ticked["share"]).all()
 
@@ -100,7 +99,7 @@ def test_pattern_reduction() -> None:
     parts = pd.concat(
         [reduce_patterns(REFERENCE[first], OPTIONS), reduce_patterns(REFERENCE[~first], OPTIONS)]
     )
-    summed = parts.groupby(["wave", *OPTIONS], as_index=False)["n"].sum()
+    summed = parts.groupby(["wave", *OPTIONS])["n"].sum().reset_index()
     pd.testing.assert_frame_equal(summed, table, check_dtype=False)
 
 
@@ -207,7 +206,9 @@ small_ticks = st.lists(
 
 @settings(deadline=None)
 @given(small_ticks, st.randoms(use_true_random=False))
-def test_row_order_and_respondent_labels_do_not_matter(rows: list[list[int | None]], random: object) -> None:
+def test_row_order_and_respondent_labels_do_not_matter(
+    rows: list[list[int | None]], random: object
+) -> None:
     ticks = np.asarray([[np.nan if v is None else v for v in row] for row in rows], dtype=float)
     survey = long_survey(ticks)
     if survey["answer"].isna().all():
@@ -229,7 +230,9 @@ def test_row_order_and_respondent_labels_do_not_matter(rows: list[list[int | Non
             pd.testing.assert_frame_equal(again.ticked, base.ticked)
     pd.testing.assert_frame_equal(survey, before)  # input not mutated
     options = base.options
-    assert ((options["ci_low"] <= options["share"]) & (options["share"] <= options["ci_high"])).all()
+    assert (
+        (options["ci_low"] <= options["share"]) & (options["share"] <= options["ci_high"])
+    ).all()
     assert ((options["rank"] >= 1) & (options["rank"] <= 3)).all()
     assert (options["rank_ci_low"] <= options["rank_ci_high"]).all()
     assert int(base.ticked["count"].sum()) == int(options["n"].iloc[0])
@@ -262,7 +265,13 @@ def test_validation_accepts_ticks_only_in_tick_items() -> None:
         {
             "respondent": ["a", "a", "b", "c", "c"],
             "wave": 2018,
-            "item": ["political_focus", "schemes_used_for_student", "q", "q", "schemes_used_for_flex_job"],
+            "item": [
+                "political_focus",
+                "schemes_used_for_student",
+                "q",
+                "q",
+                "schemes_used_for_flex_job",
+            ],
             "answer": [0, 3, 0, 4, "ved ikke"],
         }
     )
@@ -284,15 +293,14 @@ def test_zero_outside_the_survey_is_still_refused() -> None:
 
 def test_tick_items_have_no_model_form_but_round_trip_through_files() -> None:
     survey = jh.validate_survey(
-        pd.DataFrame(
-            {"respondent": ["a", "b"], "wave": 2018, "item": "mine", "answer": [0, 1]}
-        )
+        pd.DataFrame({"respondent": ["a", "b"], "wave": 2018, "item": "mine", "answer": [0, 1]})
     )
     with pytest.raises(SchemaError, match="tick items"):
         jh.from_frame(survey, jh.SurveyAnswer)
     buffer = io.StringIO()
     jh.write_csv(survey, "survey", buffer)
     text = buffer.getvalue()
-    assert ";0\r\n" in text and ";1\r\n" in text  # numbers, not "slet ikke"
+    assert ";0\r\n" in text
+    assert ";1\r\n" in text
     back = jh.read_survey(io.BytesIO(text.encode("utf-8")), format="csv")
     pd.testing.assert_frame_equal(back, survey)

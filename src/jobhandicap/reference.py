@@ -58,9 +58,9 @@ __all__ = [
     "MEMBERSHIP_DAY",
     "answer_labels",
     "instrument_items",
-    "item_sets",
     "instruments",
     "item_labels",
+    "item_sets",
     "jobcentre_codes",
     "jobcentre_of",
     "jobcentres",
@@ -963,10 +963,10 @@ def instruments(instrument: str | None = None) -> pd.DataFrame:
         One row per item in questionnaire order, string columns ``instrument``, ``item`` (the
         item code of the long survey and staff frames), ``scale`` (the staff scale the item
         belongs to, or for a survey item the multiple-response set of 0/1 tick items it is an
-        option of, see :func:`item_sets`; ``<NA>`` for none), ``reversed`` (bool: agreement means *less* of the
-        scale, score it ``minimum + maximum − x``), ``label_en``, ``label_da`` (short labels
-        for tables and figures), ``question_en``, ``question_da`` (the wording as asked). A
-        new frame on every call.
+        option of, see :func:`item_sets`; ``<NA>`` for none), ``reversed`` (bool: agreement
+        means *less* of the scale, score it ``minimum + maximum − x``), ``label_en``,
+        ``label_da`` (short labels for tables and figures), ``question_en``, ``question_da``
+        (the wording as asked). A new frame on every call.
 
     Raises
     ------

@@ -451,12 +451,13 @@ def _tick_answers(rng: np.random.Generator, likert: list[FloatArray]) -> FloatAr
     many groups, some few.
     """
     answered = np.column_stack(likert)
+    respondents = int(answered.shape[0])
     degree = np.where((answered >= 1) & (answered <= 5), answered, 3.0) - 3.0
     base = np.asarray([_TICK_LOGIT[g] for g in TargetGroup], dtype=np.float64)
-    lean = 0.6 * rng.standard_normal(answered.shape[0])
+    lean = 0.6 * rng.standard_normal(respondents)
     logit = base[np.newaxis, :] + 0.8 * degree + lean[:, np.newaxis]
     ticks = (rng.random(answered.shape) < _logistic(logit)).astype(np.float64)
-    skipped = rng.random(answered.shape[0]) < _TICK_SET_SKIPPED
+    skipped = rng.random(respondents) < _TICK_SET_SKIPPED
     return np.where(skipped[:, np.newaxis], np.nan, ticks)
 
 

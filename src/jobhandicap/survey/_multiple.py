@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from jobhandicap import reference
-from jobhandicap._grouping import check_columns
 from jobhandicap._defaults import DEFAULT_LEVEL, DEFAULT_N_BOOT, DEFAULT_SEED
+from jobhandicap._grouping import check_columns
 from jobhandicap._options import Seed, check_count, check_level, generator, warn_small_bases
 from jobhandicap._reduce import grouped_sums
 from jobhandicap.errors import ArgumentTypeError, OptionError
@@ -57,11 +57,14 @@ def _waves_of(wave: object) -> list[int] | None:
     if wave is None:
         return None
     values = [wave] if not isinstance(wave, Sequence) or isinstance(wave, str) else list(wave)
-    if not values or not all(
-        isinstance(w, int | np.integer) and not isinstance(w, bool) for w in values
-    ):
-        raise ArgumentTypeError(f"wave must be a survey year or a list of years, got {wave!r}")
-    return [int(w) for w in values]
+    years: list[int] = []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise ArgumentTypeError(f"wave must be a survey year or a list of years, got {wave!r}")
+        years.append(int(value))
+    if not years:
+        raise ArgumentTypeError("wave must be a survey year or a list of years, got none")
+    return years
 
 
 def reduce_patterns(
