@@ -35,6 +35,8 @@ EXPECTED_TABLES = {
     "survey_top_box",
     "survey_wave_change",
     "survey_distribution",
+    "schemes_used_for_ranking",
+    "schemes_used_for_ticked",
     "staff_scales",
     "staff_association",
     "staff_by_strategy",
