@@ -294,7 +294,8 @@ def build_report(
 
     Examples
     --------
-    A report of the jobcentre survey alone (the other sections are skipped):
+    A report of the jobcentre survey alone (the other sections are skipped; the example survey
+    has a multiple-response question, which gets its own section):
 
     >>> import tempfile
     >>> import jobhandicap as jh
@@ -302,10 +303,10 @@ def build_report(
     >>> ex = jh.load_example()
     >>> result = build_report({"survey": ex.survey}, tempfile.mkdtemp())
     >>> result.sections
-    ('survey',)
+    ('survey', 'multiple_response')
     >>> sorted(p.name for p in result.files)  # doctest: +NORMALIZE_WHITESPACE
-    ['index.html', 'survey_distribution.csv', 'survey_top_box.csv', 'survey_wave_change.csv',
-     'tables.xlsx']
+    ['index.html', 'schemes_used_for_ranking.csv', 'schemes_used_for_ticked.csv',
+     'survey_distribution.csv', 'survey_top_box.csv', 'survey_wave_change.csv', 'tables.xlsx']
     """
     lang, chosen_scales = _check_options(lang, n_boot, draws, seed, scales)
     check_title(title, advice="python")  # the title is shown on the page
