@@ -222,7 +222,7 @@ def test_sizes(data: ExampleData) -> None:
 
 def test_repr_shows_shapes(data: ExampleData) -> None:
     text = repr(data)
-    assert text.startswith("ExampleData(cases=20000×10, survey=3070×4, staff=")
+    assert text.startswith("ExampleData(cases=20000×10, survey=5394×4, staff=")
     assert text.endswith(
         "people=20000×11, citizens=6000×10, employers=3600×10, extracted=2021-01-31)"
     )
@@ -247,7 +247,9 @@ def test_example_data_checks_its_fields(data: ExampleData) -> None:
 
 def test_survey_items_and_answers(data: ExampleData) -> None:
     survey = data.survey
-    assert set(survey["answer"].dropna().unique()) <= {1, 2, 3, 4, 5, 9}
+    ticks = survey["item"].isin(reference.item_sets()["schemes_used_for"])
+    assert set(survey.loc[~ticks, "answer"].dropna().unique()) <= {1, 2, 3, 4, 5, 9}
+    assert set(survey.loc[ticks, "answer"].dropna().unique()) == {0, 1}
     assert survey["answer"].isna().any()
     assert (survey["answer"] == 9).any()
     items_2017 = set(survey.loc[survey["wave"] == 2017, "item"])
@@ -258,7 +260,7 @@ def test_survey_items_and_answers(data: ExampleData) -> None:
     assert sum(item.startswith("target_group_") for item in items_2018) == 14
     # Every respondent answers (or skips) every item of its wave exactly once.
     counts = survey.groupby(["wave", "respondent"]).size().reset_index(name="items")
-    assert counts.groupby("wave")["items"].unique().map(list).to_dict() == {2017: [18], 2018: [19]}
+    assert counts.groupby("wave")["items"].unique().map(list).to_dict() == {2017: [32], 2018: [33]}
 
 
 def test_survey_respondents_are_jobcentre_codes_and_mostly_paired(data: ExampleData) -> None:

@@ -29,7 +29,12 @@ def test_instruments_frame() -> None:
     assert set(table["instrument"]) == {"survey", "staff", "citizen", "employer"}
     for column in ("label_en", "label_da", "question_en", "question_da"):
         assert (table[column].str.len() > 0).all(), column
-    assert table.loc[table["instrument"] != "staff", "scale"].isna().all()
+    assert table.loc[~table["instrument"].isin(["staff", "survey"]), "scale"].isna().all()
+    # A survey item's scale names its multiple-response set (0/1 tick items), if any.
+    survey = table.loc[table["instrument"] == "survey"]
+    sets = survey["scale"].dropna()
+    assert set(sets) == set(reference.item_sets())
+    assert survey.loc[survey["scale"].isna(), "item"].str.startswith("schemes_used_for").sum() == 0
     assert table.loc[table["instrument"] == "staff", "scale"].notna().all()
     assert not table.loc[table["instrument"] == "survey", "reversed"].any()
     # A new frame every call.

@@ -60,7 +60,7 @@ def test_reduce_answers_equals_a_pandas_group_by(
 ) -> None:
     reduced = reduce_answers(survey, by)
     expected = (
-        survey.assign(answer=survey["answer"].fillna(0).astype("int64"))
+        survey.assign(answer=survey["answer"].fillna(-1).astype("int64"))
         .groupby([*by, "answer"], sort=True)
         .size()
         .rename("n")

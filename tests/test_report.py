@@ -38,6 +38,8 @@ EXPECTED_TABLES = {
     "survey_crosstab",
     "survey_association",
     "survey_top_box_difference",
+    "schemes_used_for_ranking",
+    "schemes_used_for_ticked",
     "staff_scales",
     "staff_association",
     "staff_by_strategy",
@@ -210,7 +212,16 @@ def test_sections_tables_and_figures(built: tuple[Any, Path]) -> None:
     for section in ("survey", "cases", "usage", "strategy", "benchmark"):
         assert page.sections[section]["svg"] >= 1, section
     assert "provenance" in page.sections
-    assert result.sections == ("survey", "staff", "cases", "usage", "strategy", "benchmark", "gap")
+    assert result.sections == (
+        "survey",
+        "multiple_response",
+        "staff",
+        "cases",
+        "usage",
+        "strategy",
+        "benchmark",
+        "gap",
+    )
     assert result.skipped == ()
     assert result.figures == 6
     headings = " | ".join(page.headings)
@@ -415,7 +426,7 @@ def test_pseudonymised_inputs_leave_no_personal_number(
     result = build_report(
         {"cases": cases, "survey": survey, "extracted": example.extracted}, tmp_path
     )
-    assert result.sections == ("survey", "cases", "usage")
+    assert result.sections == ("survey", "multiple_response", "cases", "usage")
     for path in _output_files(tmp_path):
         content = _text_of(path)
         for number in PLANTED:
@@ -593,7 +604,7 @@ def test_without_matplotlib(
     assert result.figures == 0
     assert "<svg" not in html
     assert 'pip install "jobhandicap[plot]"' in html.replace("&quot;", '"')
-    assert result.sections == ("survey", "strategy")
+    assert result.sections == ("survey", "multiple_response", "strategy")
     assert (tmp_path / "tables" / "strategy_scores.csv").exists()
 
 
@@ -615,7 +626,15 @@ def test_sections_need_their_inputs(example: jh.ExampleData, tmp_path: Path) -> 
     result = build_report({"people": example.people}, tmp_path)
     assert result.sections == ("gap",)
     skipped = dict(result.skipped)
-    assert set(skipped) == {"survey", "staff", "cases", "usage", "strategy", "benchmark"}
+    assert set(skipped) == {
+        "survey",
+        "multiple_response",
+        "staff",
+        "cases",
+        "usage",
+        "strategy",
+        "benchmark",
+    }
     assert "no cases data" in skipped["cases"]
     assert {p.name for p in (tmp_path / "tables").glob("*.csv")} == {"employment_gap.csv"}
 
@@ -680,7 +699,7 @@ def test_reads_files_and_records_their_hashes(example: jh.ExampleData, tmp_path:
     result = build_report(
         {**paths, "extracted": "2021-01-31"}, tmp_path / "out", progress=lines.append
     )
-    assert result.sections == ("survey", "cases", "usage")
+    assert result.sections == ("survey", "multiple_response", "cases", "usage")
     assert "read cases from cases.csv: 20000 rows" in lines
     html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     for path in paths.values():

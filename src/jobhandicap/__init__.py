@@ -105,10 +105,12 @@ from jobhandicap.strategy import (
     strategy_sensitivity,
 )
 from jobhandicap.survey import (
+    MultipleResponse,
     SurveyDesign,
     crosstab,
     item_association,
     likert_distribution,
+    multiple_response,
     rake,
     response_rate,
     top_box,
@@ -143,6 +145,7 @@ __all__ = [
     "KeyPersonModel",
     "Likert",
     "MissingColumnsError",
+    "MultipleResponse",
     "Municipality",
     "OptionError",
     "OrganisationProfile",
@@ -183,6 +186,7 @@ __all__ = [
     "jobcentres",
     "likert_distribution",
     "load_example",
+    "multiple_response",
     "municipalities",
     "municipality",
     "municipality_codes",

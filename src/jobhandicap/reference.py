@@ -60,6 +60,7 @@ __all__ = [
     "instrument_items",
     "instruments",
     "item_labels",
+    "item_sets",
     "jobcentre_codes",
     "jobcentre_of",
     "jobcentres",
@@ -962,10 +963,11 @@ def instruments(instrument: str | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per item in questionnaire order, string columns ``instrument``, ``item`` (the
         item code of the long survey and staff frames), ``scale`` (the staff scale the item
-        belongs to; ``<NA>`` for none), ``reversed`` (bool: agreement means *less* of the
-        scale, score it ``minimum + maximum − x``), ``label_en``, ``label_da`` (short labels
-        for tables and figures), ``question_en``, ``question_da`` (the wording as asked). A
-        new frame on every call.
+        belongs to, or for a survey item the multiple-response set of 0/1 tick items it is an
+        option of, see :func:`item_sets`; ``<NA>`` for none), ``reversed`` (bool: agreement
+        means *less* of the scale, score it ``minimum + maximum − x``), ``label_en``,
+        ``label_da`` (short labels for tables and figures), ``question_en``, ``question_da``
+        (the wording as asked). A new frame on every call.
 
     Raises
     ------
@@ -977,7 +979,8 @@ def instruments(instrument: str | None = None) -> pd.DataFrame:
     The items are in ``data/instruments.csv``: a new item, a better wording or another scale
     is a data change. The simulator of :mod:`jobhandicap.datasets` and the report both take
     the items from here. Survey answers are Likert codes (1 not at all … 5 to a very high
-    degree, 9 don't know); staff answers 1 (strongly disagree) … 5 (strongly agree).
+    degree, 9 don't know), those of a multiple-response set 1 (ticked) or 0 (not ticked);
+    staff answers 1 (strongly disagree) … 5 (strongly agree).
 
     Examples
     --------
@@ -985,7 +988,7 @@ def instruments(instrument: str | None = None) -> pd.DataFrame:
     >>> table.loc[table["reversed"], "item"].tolist()
     ['knowledge_5', 'belief_4']
     >>> instruments()["instrument"].value_counts().to_dict()
-    {'survey': 19, 'staff': 11, 'citizen': 3, 'employer': 3}
+    {'survey': 33, 'staff': 11, 'citizen': 3, 'employer': 3}
     """
     rows = _instrument_rows(instrument)
     columns = read_csv_table("instruments.csv")[0]
@@ -1018,6 +1021,30 @@ def item_labels(lang: str, instrument: str | None = None) -> dict[str, str]:
     """
     check_choice("lang", lang, ("en", "da"))
     return {row["item"]: row[f"label_{lang}"] for row in _instrument_rows(instrument)}
+
+
+def item_sets() -> dict[str, tuple[str, ...]]:
+    """Return the multiple-response sets of the jobcentre survey: set name to its items.
+
+    A multiple-response question ("tick every target group that applies") is asked as one
+    0/1 item per option (1 = ticked, 0 = not ticked). In ``data/instruments.csv`` its items are
+    survey rows whose ``scale`` column names the set; they are listed here in questionnaire
+    order. :func:`jobhandicap.multiple_response` takes a set by its name, and
+    :func:`jobhandicap.validate_survey` accepts only 0, 1 or no answer for these items.
+
+    Examples
+    --------
+    >>> sets = item_sets()
+    >>> list(sets)
+    ['schemes_used_for']
+    >>> sets["schemes_used_for"][:2]
+    ('schemes_used_for_insured_unemployment_benefit', 'schemes_used_for_social_assistance')
+    """
+    sets: dict[str, tuple[str, ...]] = {}
+    for row in _instrument_rows("survey"):
+        if row["scale"]:
+            sets[row["scale"]] = (*sets.get(row["scale"], ()), row["item"])
+    return sets
 
 
 def scale_items() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:

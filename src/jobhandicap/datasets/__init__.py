@@ -18,7 +18,13 @@ All 98 municipalities and the jobcentres that serve them (94 from 2017 to 2020, 
   ``expected_focus``, ``new_strategy`` (2018 only) and ``target_group_<group>`` for each of the
   14 benefit target groups (value of :class:`~jobhandicap.TargetGroup` with spaces and hyphens
   as underscores, e.g. ``target_group_flex_job_unemployment_benefit``). Answers are Likert codes
-  1–5, 9 = don't know, ``<NA>`` = no answer.
+  1–5, 9 = don't know, ``<NA>`` = no answer. In both waves the multiple-response set
+  ``schemes_used_for`` (:func:`jobhandicap.reference.item_sets`) asks which target groups the
+  jobcentre has especially focused on bringing the schemes into play for, one 0/1 tick item
+  ``schemes_used_for_<group>`` per target group (1 = ticked); about 4 % of the respondents skip
+  the whole set. Sickness benefit, flex-job unemployment benefit, resource course and job
+  clarification are ticked by about half the jobcentres, as the 2018 survey found; a jobcentre
+  ticks a group more often the higher its ``target_group_<group>`` answer.
 - ``staff`` — a staff survey of about 1,500 caseworkers (pseudonymous ids ``S00001`` …), items
   ``knowledge_1`` … ``knowledge_6`` and ``belief_1`` … ``belief_5`` (belief in the citizen's chance
   of a job) on 1–5 (strongly disagree … strongly agree), about 3 % missing answers.
@@ -94,7 +100,7 @@ Examples
 >>> from jobhandicap.datasets import load_example
 >>> data = load_example()
 >>> data.cases.shape, data.survey["wave"].value_counts().sort_index().to_dict()
-((20000, 10), {2017: 1512, 2018: 1558})
+((20000, 10), {2017: 2688, 2018: 2706})
 >>> data.extracted
 datetime.date(2021, 1, 31)
 """

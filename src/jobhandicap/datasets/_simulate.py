@@ -143,6 +143,35 @@ _ITEM_LOADING: Final[dict[str, float]] = {
 _WAVE_PERSISTENCE: Final = 0.7
 _RESPONDENTS: Final[dict[int, int]] = {2017: 84, 2018: 82}
 
+#: The multiple-response set "which target groups have you especially focused on bringing the
+#: schemes into play for (tick all that apply)": one 0/1 item per target group, in TargetGroup
+#: order. Asked in both waves.
+TICK_ITEMS: Final = tuple(
+    "schemes_used_for_" + str(g.value).replace(" ", "_").replace("-", "_") for g in TargetGroup
+)
+#: Logit of ticking each target group for a respondent of average propensity whose Likert
+#: answer to the group's target_group_ item is 3; the four groups the 2018 survey names
+#: (sickness benefit, flex-job unemployment benefit, resource course, job clarification) are
+#: ticked by about half the jobcentres, the rare groups by a few.
+_TICK_LOGIT: Final[dict[TargetGroup, float]] = {
+    TargetGroup.INSURED_UNEMPLOYMENT: -1.4,
+    TargetGroup.SOCIAL_ASSISTANCE: -1.2,
+    TargetGroup.EDUCATION_ASSISTANCE: -2.6,
+    TargetGroup.INTEGRATION_BENEFIT: -2.8,
+    TargetGroup.SICKNESS_BENEFIT: -0.2,
+    TargetGroup.JOB_CLARIFICATION: -0.7,
+    TargetGroup.RESOURCE_COURSE: -0.5,
+    TargetGroup.FLEX_JOB_UNEMPLOYMENT: -0.4,
+    TargetGroup.FLEX_JOB: -1.3,
+    TargetGroup.REHABILITATION: -1.6,
+    TargetGroup.DISABILITY_PENSION: -2.8,
+    TargetGroup.EMPLOYED: -1.5,
+    TargetGroup.STUDENT: -2.6,
+    TargetGroup.SELF_SUPPORTING: -3.0,
+}
+#: Share of the respondents of a wave who skip the whole tick set (no answer to any option).
+_TICK_SET_SKIPPED: Final = 0.04
+
 # Cases.
 _CASES_PER_YEAR: Final[dict[int, int]] = {2018: 6_500, 2019: 6_700, 2020: 6_800}
 _SCHEMES: Final = tuple(CompensationScheme)
@@ -367,8 +396,11 @@ def _survey(
     """The long survey frame and each item's true category per jobcentre and wave."""
     codes = proactivity.index.to_numpy()
     z = proactivity.to_numpy()
+    # The tick set draws from a stream of its own (spawning does not advance rng), so the
+    # Likert answers are those drawn before the set existed.
+    tick_rng = rng.spawn(1)[0]
     propensity = 0.4 * z + 0.9 * rng.standard_normal(codes.size)
-    items = [*SURVEY_ITEMS]
+    items = [item for item in SURVEY_ITEMS if item not in TICK_ITEMS]
     persistent = {item: rng.standard_normal(codes.size) for item in items}
     frames: list[pd.DataFrame] = []
     truth: dict[tuple[str, int], pd.Series] = {}
@@ -391,6 +423,10 @@ def _survey(
             answer, true = _item_answers(rng, y, answering, _SURVEY_SPECS[item, wave])
             answers.append(answer[answering])
             truth[item, wave] = pd.Series(true, index=table["jobcentre"].to_numpy())
+        likert = dict(zip(wave_items, answers, strict=True))
+        ticks = _tick_answers(tick_rng, [likert[item] for item in TARGET_GROUP_ITEMS])
+        answers.extend(ticks.T)
+        wave_items = [*wave_items, *TICK_ITEMS]
         # The respondent is the jobcentre's code as text: the canonical form of a jobcentre
         # named in any spelling (jobhandicap.frames._respondents).
         names = table["jobcentre"].astype(str).to_numpy()[answering]
@@ -405,6 +441,24 @@ def _survey(
             )
         )
     return pd.concat(frames, ignore_index=True), truth
+
+
+def _tick_answers(rng: np.random.Generator, likert: list[FloatArray]) -> FloatArray:
+    """The 0/1 ticks (NaN: set skipped) of the respondents, one column per target group.
+
+    A respondent ticks a group more often the higher its Likert answer on bringing the schemes
+    into play for that group (don't know and no answer count as the middle), and some tick
+    many groups, some few.
+    """
+    answered = np.column_stack(likert)
+    respondents = int(answered.shape[0])
+    degree = np.where((answered >= 1) & (answered <= 5), answered, 3.0) - 3.0
+    base = np.asarray([_TICK_LOGIT[g] for g in TargetGroup], dtype=np.float64)
+    lean = 0.6 * rng.standard_normal(respondents)
+    logit = base[np.newaxis, :] + 0.8 * degree + lean[:, np.newaxis]
+    ticks = (rng.random(answered.shape) < _logistic(logit)).astype(np.float64)
+    skipped = rng.random(respondents) < _TICK_SET_SKIPPED
+    return np.where(skipped[:, np.newaxis], np.nan, ticks)
 
 
 def _profiles(

@@ -39,7 +39,7 @@ from jobhandicap.frames._schema import (
     ColumnSpec,
     FrameSchema,
 )
-from jobhandicap.frames._validate import CROSS_CHECKS, validate
+from jobhandicap.frames._validate import CROSS_CHECKS, tick_items, validate
 
 __all__ = ["MODEL_SCHEMAS", "frame_to_records", "records_to_frame"]
 
@@ -194,6 +194,17 @@ def _python_values(spec: ColumnSpec, column: pd.Series) -> list[Any]:
     return list(values.tolist())
 
 
+def _refuse_tick_items(survey: pd.DataFrame) -> None:
+    """A tick item's 0/1 answers are not Likert answers: they have no SurveyAnswer form."""
+    found = tick_items(survey)
+    if found:
+        raise SchemaError(
+            f"SurveyAnswer holds Likert answers; the 0/1 tick items {found[:5]} of a "
+            "multiple-response set have no model form: analyse them in the survey frame "
+            "(jh.multiple_response)"
+        )
+
+
 def frame_to_records(frame: object, model: type) -> list[Any]:
     """Build one model per row of a frame of that model's kind."""
     schema = schema_of(model)
@@ -208,6 +219,8 @@ def frame_to_records(frame: object, model: type) -> list[Any]:
     else:
         # Each row must make a valid record; rows may repeat (a list of records may).
         table = validate(frame, schema, CROSS_CHECKS.get(schema.kind), check_keys=False)
+    if model is SurveyAnswer:
+        _refuse_tick_items(table)
     names = [spec.name for spec in fields]
     columns = [_python_values(spec, table[spec.name]) for spec in fields]
     return [model(**dict(zip(names, row, strict=True))) for row in zip(*columns, strict=True)]

@@ -532,6 +532,11 @@ def _parse_likert(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parse
             "expected a score 1-5 or a label such as 'i høj grad' "
             "(don't know and empty cells are read as missing)"
         )
+    elif 0 in allowed:
+        accepted = (
+            "answer outside the scale: expected 1-5, 9 (don't know), a label such as "
+            "'i høj grad', 0 or 1 for a tick item (not ticked, ticked), or an empty cell"
+        )
     else:
         accepted = (
             "answer outside the scale: expected 1-5, 9 (don't know), a label such as "
@@ -545,6 +550,9 @@ def _parse_likert(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parse
     for i, u in enumerate(uniques.tolist()):
         if isinstance(u, str) and is_text_missing(u):
             blank[i] = True
+            continue
+        if 0 in allowed and _is_zero(u):
+            unique_codes[i] = 0  # not ticked: a tick item's answer (checked across columns)
             continue
         try:
             answer = int(Likert.parse(u.strip() if isinstance(u, str) else _plain_number(u)))
@@ -563,6 +571,17 @@ def _parse_likert(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parse
         unique_codes[np.where(codes >= 0, codes, 0)] if m else np.zeros(len(raw), dtype=np.int64)
     )
     return Parsed(int_array(row_codes, missing | invalid), missing, invalid)
+
+
+def _is_zero(value: object) -> bool:
+    """Whether a raw cell is the number 0 ("0", 0, 0.0; not False, not "0.5")."""
+    if isinstance(value, str):
+        return value.strip() in ("0", "0.0", "0,0")
+    if isinstance(value, bool | np.bool_):
+        return False
+    if isinstance(value, int | float | np.integer | np.floating):
+        return bool(value == 0)
+    return False
 
 
 def _plain_number(value: object) -> object:

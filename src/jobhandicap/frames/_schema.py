@@ -106,7 +106,10 @@ class ColumnSpec:
     integer_dtype
         For ``"integer"`` columns: ``"int64"`` or the nullable ``"Int64"``.
     codes
-        For ``"likert"`` columns: the accepted answer codes.
+        For ``"likert"`` columns: the accepted answer codes. Code 0 (not ticked) is the one
+        code that is not a :class:`~jobhandicap.domain.Likert` answer: the survey accepts it
+        for the 0/1 tick items of a multiple-response set, which a check across columns
+        enforces.
     dont_know_missing
         For ``"likert"`` columns: whether "don't know" (9) is read as a missing score.
     missing_labels
@@ -309,8 +312,11 @@ SURVEY_SCHEMA = FrameSchema(
             name="answer",
             kind="likert",
             nullable=True,
-            codes=(1, 2, 3, 4, 5, 9),
-            description="Likert code 1-5, 9 = don't know, missing = no answer",
+            codes=(0, 1, 2, 3, 4, 5, 9),
+            description=(
+                "Likert code 1-5, 9 = don't know; for a 0/1 tick item of a multiple-response "
+                "set 1 = ticked, 0 = not ticked; missing = no answer"
+            ),
         ),
     ),
     key=("respondent", "wave", "item"),

@@ -34,11 +34,12 @@ from jobhandicap.frames._schema import (
     DETAIL_DECISIONS,
     OUTCOMES_SCHEMA,
     SAMPLED_SURVEY_SCHEMA,
+    SURVEY_SCHEMA,
     ColumnSpec,
     FrameSchema,
 )
 
-__all__ = ["canonical_column", "validate"]
+__all__ = ["canonical_column", "tick_items", "validate"]
 
 Columns = Mapping[str, Parsed]
 _T = TypeVar("_T")
@@ -580,10 +581,78 @@ def check_outcomes(frame: pd.DataFrame, columns: Columns, problems: Problems) ->
     return {}
 
 
+def tick_items(survey: pd.DataFrame) -> list[str]:
+    """The 0/1 tick items of a canonical survey frame, sorted.
+
+    The items of the packaged multiple-response sets (:func:`jobhandicap.reference.item_sets`)
+    and every item with an answer 0 (not ticked): validation accepts 0 only in an item whose
+    answers are all 0 or 1. An item answered only 1 outside the packaged sets cannot be told
+    from a Likert item and is not among them.
+    """
+    known = {i for items in reference.item_sets().values() for i in items}
+    zero = survey["answer"].to_numpy(dtype=np.float64, na_value=np.nan) == 0
+    present = set(survey["item"].dropna().astype(str).unique().tolist())
+    ticked = set(survey["item"][zero].dropna().astype(str).unique().tolist())
+    return sorted((known & present) | ticked)
+
+
+def check_survey(frame: pd.DataFrame, columns: Columns, problems: Problems) -> dict[str, Any]:
+    """Answer 0 (not ticked) only in 0/1 tick items; a known tick item answers 0, 1 or nothing.
+
+    A tick item is an option of a multiple-response set: an item of
+    :func:`jobhandicap.reference.item_sets`, or an item outside the packaged instrument whose
+    answers are all 0 or 1. Likert validation is not weakened: a packaged Likert item, or any
+    item with a Likert answer 2-5 or 9, refuses 0.
+    """
+    item, answer = columns["item"], columns["answer"]
+    codes = _values(answer)
+    usable = item.ok & answer.ok
+    zero = usable & (codes == 0)
+    tick_items = {i for items in reference.item_sets().values() for i in items}
+    known = set(reference.instrument_items("survey"))
+    if not zero.any() and not tick_items:
+        return {}
+    names = pd.Series(item.data, dtype="string")
+    is_tick = names.isin(tick_items).to_numpy(dtype=bool, na_value=False)
+    likert_answer = usable & (codes >= 2)
+    # Items that have a Likert answer (2-5 or 9) somewhere; codes 0 and 1 alone say "tick".
+    mixed = set(names[likert_answer].dropna().unique().tolist()) if zero.any() else set()
+    is_likert = names.isin(known - tick_items).to_numpy(dtype=bool, na_value=False)
+    is_mixed = names.isin(mixed).to_numpy(dtype=bool, na_value=False)
+
+    def raw_answers(where: npt.NDArray[np.intp]) -> list[Any]:
+        return list(frame["answer"].iloc[where].tolist())
+
+    where = np.flatnonzero(zero & ~is_tick & (is_likert | is_mixed))
+    problems.add(
+        where,
+        "answer",
+        raw_answers(where),
+        [
+            f"0 (not ticked) is an answer of a 0/1 tick item only; {name!r} is a Likert item "
+            "(1-5, 9 = don't know)"
+            for name in names.iloc[where].tolist()
+        ],
+    )
+    where = np.flatnonzero(is_tick & likert_answer)
+    problems.add(
+        where,
+        "answer",
+        raw_answers(where),
+        [
+            f"{name!r} is a 0/1 tick item of a multiple-response set: expected 1 (ticked), "
+            "0 (not ticked) or an empty cell"
+            for name in names.iloc[where].tolist()
+        ],
+    )
+    return {}
+
+
 CROSS_CHECKS: dict[str, CrossCheck] = {
     CASES_SCHEMA.kind: check_cases,
     OUTCOMES_SCHEMA.kind: check_outcomes,
     SAMPLED_SURVEY_SCHEMA.kind: check_sampled_survey,
+    SURVEY_SCHEMA.kind: check_survey,
 }
 
 #: The columns each check across columns reads (what :func:`validate` parses before it).
@@ -598,4 +667,5 @@ CHECK_READS: dict[CrossCheck, tuple[str, ...]] = {
     ),
     check_outcomes: ("persons", "entered_job"),
     check_sampled_survey: ("weight", "stratum", "cluster", "population"),
+    check_survey: ("item", "answer"),
 }

@@ -16,6 +16,7 @@ from jobhandicap.errors import (
 )
 from jobhandicap.frames._sampled import extra_columns
 from jobhandicap.frames._schema import DANISH_LABELS
+from jobhandicap.frames._validate import tick_items
 from jobhandicap.io import _formats
 from jobhandicap.io._headers import (
     check_kind,
@@ -60,10 +61,13 @@ def _localise(frame: pd.DataFrame, kind: str, language: str, *, text_dates: bool
                 {c: _category_label(spec, c, danish) for c in values.cat.categories}
             )
         elif spec.kind == "likert" and not spec.dont_know_missing:
-            # Survey answers as labels; the profiles' scores 1-5 stay numbers.
-            values = values.map(
+            # Survey answers as labels; the profiles' scores 1-5 stay numbers, and so do the
+            # 0/1 answers of tick items (1 is "ticked" there, not "not at all").
+            labelled = values.map(
                 {int(m): (m.label_da if danish else m.label_en) for m in Likert}
             ).astype("string")
+            ticks = canonical["item"].isin(tick_items(canonical)).to_numpy(dtype=bool)
+            values = labelled.mask(ticks, values.astype("string")) if ticks.any() else labelled
         elif spec.kind == "boolean":
             yes, no = _BOOLEAN_LABELS[language]
             values = values.map({True: yes, False: no}).astype("string")
@@ -126,7 +130,8 @@ def write_csv(
     is quoted (RFC 4180, as Excel writes CSV), so no text can start a new line or cell. Derived
     columns (the cases' ``jobcentre``) are not
     written: the readers derive them again.
-    Survey answers are written as labels (``I høj grad``), profile scores as numbers, booleans
+    Survey answers are written as labels (``I høj grad``), the 0/1 answers of tick items
+    as ``0``/``1``, profile scores as numbers, booleans
     as ``ja``/``nej`` (``yes``/``no``). Every float is written with all its digits, so reading
     the file back gives the same frame.
 

@@ -295,7 +295,8 @@ def build_report(
 
     Examples
     --------
-    A report of the jobcentre survey alone (the other sections are skipped):
+    A report of the jobcentre survey alone (the other sections are skipped; the example survey
+    has a multiple-response question, which gets its own section):
 
     >>> import tempfile
     >>> import jobhandicap as jh
@@ -303,9 +304,10 @@ def build_report(
     >>> ex = jh.load_example()
     >>> result = build_report({"survey": ex.survey}, tempfile.mkdtemp())
     >>> result.sections
-    ('survey',)
+    ('survey', 'multiple_response')
     >>> sorted(p.name for p in result.files)  # doctest: +NORMALIZE_WHITESPACE
-    ['index.html', 'survey_association.csv', 'survey_crosstab.csv', 'survey_distribution.csv',
+    ['index.html', 'schemes_used_for_ranking.csv', 'schemes_used_for_ticked.csv',
+     'survey_association.csv', 'survey_crosstab.csv', 'survey_distribution.csv',
      'survey_top_box.csv', 'survey_top_box_difference.csv', 'survey_wave_change.csv',
      'tables.xlsx']
     """

@@ -1,6 +1,6 @@
 """The sections of the report and what each needs (private to :mod:`jobhandicap.report`).
 
-Each builder (in ``_surveys``, ``_registers`` and ``_comparisons``) takes
+Each builder (in ``_surveys``, ``_multiple``, ``_registers`` and ``_comparisons``) takes
 the :class:`Context` — the validated input frames, the options and the figure module (``None``
 without matplotlib) — and returns a :class:`Section` with its published (suppressed) tables,
 figures drawn from those published tables, a summary, notes and a method note. A section's
@@ -14,6 +14,7 @@ from typing import Final
 
 from jobhandicap.report._comparisons import benchmark_section, strategy_section
 from jobhandicap.report._context import Context, Options, Section
+from jobhandicap.report._multiple import multiple_response_section
 from jobhandicap.report._registers import cases_section, gap_section, usage_section
 from jobhandicap.report._surveys import staff_section, staff_usable, survey_section
 
@@ -22,6 +23,7 @@ __all__ = ["BUILDERS", "SECTIONS", "TABLE_NAMES", "Context", "Options", "Section
 #: Sections in report order, with the inputs each needs.
 SECTIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("survey", ("survey",)),
+    ("multiple_response", ("survey",)),
     ("staff", ("staff",)),
     ("cases", ("cases",)),
     ("usage", ("cases",)),
@@ -38,6 +40,8 @@ TABLE_NAMES: Final[tuple[str, ...]] = (
     "survey_crosstab",
     "survey_association",
     "survey_top_box_difference",
+    "schemes_used_for_ranking",
+    "schemes_used_for_ticked",
     "staff_scales",
     "staff_association",
     "staff_by_strategy",
@@ -60,6 +64,7 @@ TABLE_NAMES: Final[tuple[str, ...]] = (
 #: The builder of each section.
 BUILDERS: Final[Mapping[str, Callable[[Context], Section]]] = {
     "survey": survey_section,
+    "multiple_response": multiple_response_section,
     "staff": staff_section,
     "cases": cases_section,
     "usage": usage_section,

@@ -20,6 +20,7 @@ from jobhandicap.report._context import (
     share_text,
     value_of,
 )
+from jobhandicap.report._multiple import likert_items
 from jobhandicap.report._tables import Published, Table
 from jobhandicap.report._text import listing, number, survey_items
 from jobhandicap.report._units import staff_units
@@ -54,7 +55,8 @@ def _main_items(
 
 def survey_section(ctx: Context) -> Section:
     """Top box, wave change and answer distribution of the jobcentre survey."""
-    survey = ctx.frames["survey"]
+    # The 0/1 tick items of multiple-response sets have their own section (_multiple).
+    survey = likert_items(ctx.frames["survey"])
     section = Section(id="survey", title=ctx.t("survey"), method=ctx.t("survey_method"))
     section.paragraphs.append(ctx.t("survey_lead"))
     waves = sorted(int(w) for w in survey["wave"].dropna().unique())

@@ -11,7 +11,9 @@ Submodules: :mod:`~jobhandicap.stats.proportions` (shares and their differences)
 (Kaplan–Meier), :mod:`~jobhandicap.stats.comparison` (funnel limits, shrinkage, group
 differences), :mod:`~jobhandicap.stats.clustering` (intraclass correlation, design effect,
 cluster-robust variance), :mod:`~jobhandicap.stats.contingency` (tests and association on
-count tables), :mod:`~jobhandicap.stats.design` (design-based survey estimates, raking).
+count tables), :mod:`~jobhandicap.stats.design` (design-based survey estimates, raking),
+:mod:`~jobhandicap.stats.multiple` (multiple-response sets: Cochran's Q, McNemar, rank
+intervals).
 """
 
 from jobhandicap.stats import (
@@ -19,6 +21,7 @@ from jobhandicap.stats import (
     comparison,
     contingency,
     design,
+    multiple,
     proportions,
     resampling,
     scales,
@@ -29,6 +32,7 @@ from jobhandicap.stats.clustering import *  # noqa: F403
 from jobhandicap.stats.comparison import *  # noqa: F403
 from jobhandicap.stats.contingency import *  # noqa: F403
 from jobhandicap.stats.design import *  # noqa: F403
+from jobhandicap.stats.multiple import *  # noqa: F403
 from jobhandicap.stats.proportions import *  # noqa: F403
 from jobhandicap.stats.resampling import *  # noqa: F403
 from jobhandicap.stats.scales import *  # noqa: F403
@@ -39,6 +43,7 @@ __all__ = [
     "z_value",
     *comparison.__all__,
     *contingency.__all__,
+    *multiple.__all__,
     *proportions.__all__,
     *resampling.__all__,
     *scales.__all__,

@@ -11,7 +11,8 @@ Reduce, then infer: every indicator first reduces the frame to a small table of 
 (:func:`reduce_answers`: answers per group, item, wave and answer code;
 :func:`reduce_pairs`: a discordance table of the respondents answering in two waves;
 :func:`reduce_answer_pairs`: pairs of answers to two items by the same respondent;
-:func:`reduce_respondents`: respondents per wave), built on
+:func:`reduce_respondents`: respondents per wave; :func:`reduce_patterns`: respondents per
+pattern of ticks of a multiple-response set), built on
 :func:`jobhandicap._reduce.grouped_sums`, and then runs the estimators of
 :mod:`jobhandicap.stats` on that table only.
 """
@@ -22,6 +23,8 @@ from jobhandicap.survey._common import DontKnow as DontKnow
 from jobhandicap.survey._common import Population as Population
 from jobhandicap.survey._crosstab import crosstab, item_association, top_box_difference
 from jobhandicap.survey._design import SurveyDesign, rake
+from jobhandicap.survey._multiple import MultipleResponse, multiple_response
+from jobhandicap.survey._multiple import reduce_patterns as reduce_patterns
 from jobhandicap.survey._pairs import reduce_answer_pairs as reduce_answer_pairs
 from jobhandicap.survey._reductions import reduce_answers as reduce_answers
 from jobhandicap.survey._reductions import reduce_pairs as reduce_pairs
@@ -30,10 +33,12 @@ from jobhandicap.survey._shares import likert_distribution, response_rate, top_b
 from jobhandicap.survey._waves import wave_change
 
 __all__ = [
+    "MultipleResponse",
     "SurveyDesign",
     "crosstab",
     "item_association",
     "likert_distribution",
+    "multiple_response",
     "rake",
     "response_rate",
     "top_box",

@@ -26,8 +26,9 @@ Population = int | Mapping[int, int] | pd.DataFrame | Literal["jobcentres"]
 SURVEY_COLUMNS = ("respondent", "wave", "item", "answer")
 DONT_KNOW = int(Likert.DONT_KNOW)
 SCALE = tuple(int(a) for a in Likert)
-#: The answer code of a row without an answer in the reduced tables (no Likert code is 0).
-NO_ANSWER = 0
+#: The answer code of a row without an answer in the reduced tables: no answer code is
+#: negative (0 is "not ticked" of a 0/1 tick item, 1-5 and 9 are Likert codes).
+NO_ANSWER = -1
 #: Columns the reductions add, which a grouping column may not be named.
 RESERVED = ("answer", "n")
 

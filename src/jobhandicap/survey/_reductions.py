@@ -42,10 +42,11 @@ def reduce_answers(
     pandas.DataFrame
         One row per combination of the ``by`` values and answer code that occurs, sorted by
         them: the ``by`` columns (with their dtypes), ``answer`` (int64: the Likert code 1–5
-        or 9 = don't know, and 0 for a row without an answer) and ``n`` (int64: how many rows
-        have that answer in that group). A row with a missing grouping value is left out, as
-        in a pandas group-by. Counts only, so the tables of parts of the survey add up to the
-        table of the whole (:func:`jobhandicap._reduce.combine`).
+        or 9 = don't know, 0 or 1 for a 0/1 tick item, and -1 for a row without an answer)
+        and ``n`` (int64: how many rows have that answer in that group). A row with a missing
+        grouping value is left out, as in a pandas group-by. Counts only, so the tables of
+        parts of the survey add up to the table of the whole
+        (:func:`jobhandicap._reduce.combine`).
 
     Examples
     --------
@@ -54,7 +55,7 @@ def reduce_answers(
     ...                        "answer": pd.array([5, 4, 4, None], dtype="Int64")})
     >>> reduce_answers(survey)
        wave item  answer  n
-    0  2018    q       0  1
+    0  2018    q      -1  1
     1  2018    q       4  2
     2  2018    q       5  1
     """
