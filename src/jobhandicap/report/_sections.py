@@ -15,6 +15,7 @@ from typing import Final
 from jobhandicap.report._comparisons import benchmark_section, strategy_section
 from jobhandicap.report._context import Context, Options, Section
 from jobhandicap.report._registers import cases_section, gap_section, usage_section
+from jobhandicap.report._sampled import citizens_section, employers_section
 from jobhandicap.report._surveys import staff_section, staff_usable, survey_section
 
 __all__ = ["BUILDERS", "SECTIONS", "TABLE_NAMES", "Context", "Options", "Section", "staff_usable"]
@@ -23,6 +24,8 @@ __all__ = ["BUILDERS", "SECTIONS", "TABLE_NAMES", "Context", "Options", "Section
 SECTIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("survey", ("survey",)),
     ("staff", ("staff",)),
+    ("citizens", ("citizens",)),
+    ("employers", ("employers",)),
     ("cases", ("cases",)),
     ("usage", ("cases",)),
     ("strategy", ("profiles",)),
@@ -40,6 +43,8 @@ TABLE_NAMES: Final[tuple[str, ...]] = (
     "staff_by_strategy",
     "staff_icc",
     "staff_strategy_difference",
+    "citizens_top_box",
+    "employers_top_box",
     "processing_time",
     "grant_rate",
     "scheme_usage",
@@ -58,6 +63,8 @@ TABLE_NAMES: Final[tuple[str, ...]] = (
 BUILDERS: Final[Mapping[str, Callable[[Context], Section]]] = {
     "survey": survey_section,
     "staff": staff_section,
+    "citizens": citizens_section,
+    "employers": employers_section,
     "cases": cases_section,
     "usage": usage_section,
     "strategy": strategy_section,
