@@ -189,9 +189,7 @@ def test_margins_that_do_not_fit_leave_the_design_weights(
     example: jh.ExampleData, tmp_path: Path
 ) -> None:
     margins = {"sex": {"female": 10.0, "male": 10.0}, "age_group": {"16-29": 30.0}}
-    result = build_report(
-        {"citizens": example.citizens, "citizen_margins": margins}, tmp_path
-    )
+    result = build_report({"citizens": example.citizens, "citizen_margins": margins}, tmp_path)
     table = result.tables["citizens_top_box"]
     assert "design_share" not in table.columns
     html = _html(tmp_path)

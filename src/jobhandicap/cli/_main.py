@@ -182,7 +182,9 @@ def _configure_example(parser: argparse.ArgumentParser) -> None:
 
 def _run_example(args: argparse.Namespace, out: TextIO) -> int:
 
-    targets = {kind: args.out / f"{kind}.csv" for kind in REPORT_KINDS if kind not in SAMPLED_SURVEYS}
+    targets = {
+        kind: args.out / f"{kind}.csv" for kind in REPORT_KINDS if kind not in SAMPLED_SURVEYS
+    }
     # The sampled surveys: two tables of one kind, each under its own name.
     surveys = {name: args.out / f"{name}.csv" for name in SAMPLED_SURVEYS}
     existing = [str(path) for path in [*targets.values(), *surveys.values()] if path.exists()]

@@ -51,8 +51,10 @@ KINDS: Final[tuple[str, ...]] = (
 
 
 def table_kind(kind: str) -> str:
-    """The table kind of an input (its schema and reader): ``sampled_survey`` for a survey of
-    citizens or employers, else the input's own kind."""
+    """The table kind of an input (its schema and reader).
+
+    ``sampled_survey`` for a survey of citizens or employers, else the input's own kind.
+    """
     return "sampled_survey" if kind in SAMPLED else kind
 
 

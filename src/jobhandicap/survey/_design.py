@@ -23,8 +23,8 @@ from jobhandicap.errors import ArgumentTypeError, OptionError, SchemaError
 from jobhandicap.stats._core import FloatArray, factorize_groups
 from jobhandicap.stats.design import (
     CalibrationArrays,
-    calibration_cells,
     DesignArrays,
+    calibration_cells,
     design_structure,
     rake_weights,
 )
