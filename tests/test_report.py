@@ -627,7 +627,16 @@ def test_sections_need_their_inputs(example: jh.ExampleData, tmp_path: Path) -> 
     result = build_report({"people": example.people}, tmp_path)
     assert result.sections == ("gap",)
     skipped = dict(result.skipped)
-    assert set(skipped) == {"survey", "staff", "cases", "usage", "strategy", "benchmark"}
+    assert set(skipped) == {
+        "survey",
+        "staff",
+        "citizens",
+        "employers",
+        "cases",
+        "usage",
+        "strategy",
+        "benchmark",
+    }
     assert "no cases data" in skipped["cases"]
     assert {p.name for p in (tmp_path / "tables").glob("*.csv")} == {"employment_gap.csv"}
 

@@ -208,7 +208,9 @@ def _run_example(args: argparse.Namespace, out: TextIO) -> int:
         f"the case data were extracted on {data.extracted.isoformat()}; a report of these files:",
         file=out,
     )
-    files = " ".join(f"--{kind} {shlex.quote(str(path))}" for kind, path in targets.items())
+    files = " ".join(
+        f"--{kind} {shlex.quote(str(path))}" for kind, path in {**targets, **surveys}.items()
+    )
     print(
         f"  jobhandicap report {files} --extracted {data.extracted.isoformat()}",
         file=out,
