@@ -61,6 +61,7 @@ def test_sections_and_tables(sampled: tuple[ReportResult, Path]) -> None:
     assert "Employers&#x27; perspective" in html
     assert "raked (iterative proportional fitting)" in html
     assert "not raked (no population margins were given)" in html
+    assert "citizens: sex, age_group" in html  # the provenance's options
 
 
 def test_citizens_are_raked_to_their_margins(

@@ -422,7 +422,7 @@ def build_report(
         notices=notices,
         sections=sections,
         skipped=[(text(s, lang), reason) for s, reason in skipped],
-        provenance=provenance(inputs, extracted, options, shown_title, plots, workbook),
+        provenance=provenance(inputs, extracted, options, shown_title, plots, workbook, margins),
     )
     files["index.html"] = page.encode("utf-8")
     written = _output.write_report_files(folder, files, force=bool(force), progress=say)

@@ -361,8 +361,12 @@ def provenance(
     title: str,
     plots: ModuleType | None,
     workbook: bool,
+    margins: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
 ) -> Section:
-    """Build the closing section: software versions, inputs (source, SHA-256, rows), options."""
+    """Build the closing section: software versions, inputs (source, SHA-256, rows), options.
+
+    ``margins`` are the sampled surveys' known population margins (their columns are listed).
+    """
     lang = options.lang
     section = Section(id="provenance", title=text("provenance", lang))
     section.paragraphs.append(text("provenance_lead", lang))
@@ -400,6 +404,13 @@ def provenance(
         ),
         ("draws", f"{options.draws} (strategy sensitivity)"),
         ("strategy spec", "jobhandicap.strategy.DEFAULT_SPEC"),
+        (
+            "margins",
+            " | ".join(
+                f"{kind}: {', '.join(columns)}" for kind, columns in (margins or {}).items()
+            )
+            or "—",
+        ),
     ]
     section.tables.append(
         _text_table("options", text("options", lang), ("option", "value"), settings)
