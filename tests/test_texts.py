@@ -97,6 +97,8 @@ def test_labels_by_prefix() -> None:
         "population",
         "outcomes",
         "people",
+        "citizens",
+        "employers",
     }
 
 

@@ -32,6 +32,8 @@ from jobhandicap.survey import SurveyDesign, rake, top_box
 
 #: The column that keeps the design weights when the weights are raked.
 _BASE: Final = "design_weight"
+#: The lead paragraph of each section.
+_LEADS: Final = {"citizens": "citizens_lead", "employers": "employers_lead"}
 #: The table's keys: a sampled survey may hold several waves, each its own sample.
 _BY: Final = ("wave", "item")
 #: Columns computed from a cell's respondents: hidden with it.
@@ -180,7 +182,7 @@ def _section(ctx: Context, kind: str) -> Section:
     frame = ctx.frames[kind]
     margins = ctx.margins.get(kind)
     section = Section(id=kind, title=ctx.t(kind))
-    section.paragraphs.append(ctx.t(f"{kind}_lead"))
+    section.paragraphs.append(ctx.t(_LEADS[kind]))
     ctx.add_units(kind, sampled_units(frame))
     title = ctx.t("sampled_top_box")
     raked = False
