@@ -45,6 +45,8 @@ EXPECTED_TABLES = {
     "staff_by_strategy",
     "staff_icc",
     "staff_strategy_difference",
+    "citizens_top_box",
+    "employers_top_box",
     "processing_time",
     "grant_rate",
     "scheme_usage",
@@ -67,6 +69,8 @@ PERSON_COUNTS = {
     "staff_by_strategy": ("n",),
     "staff_icc": ("n",),
     "staff_strategy_difference": ("n",),
+    "citizens_top_box": ("n", "count"),
+    "employers_top_box": ("n", "count"),
     "processing_time": ("n", "decided", "open", "withdrawn"),
     "grant_rate": ("n", "granted"),
     "scheme_usage": ("cases",),
@@ -206,22 +210,25 @@ def small_built(
 def test_sections_tables_and_figures(built: tuple[Any, Path]) -> None:
     result, folder = built
     page = _parse(folder / "index.html")
-    for section in ("survey", "staff", "cases", "usage", "strategy", "benchmark", "gap"):
-        assert section in page.sections, section
-        assert page.sections[section]["tables"] >= 1, section
-    for section in ("survey", "cases", "usage", "strategy", "benchmark"):
-        assert page.sections[section]["svg"] >= 1, section
-    assert "provenance" in page.sections
-    assert result.sections == (
+    everything = (
         "survey",
         "multiple_response",
         "staff",
+        "citizens",
+        "employers",
         "cases",
         "usage",
         "strategy",
         "benchmark",
         "gap",
     )
+    for section in everything:
+        assert section in page.sections, section
+        assert page.sections[section]["tables"] >= 1, section
+    for section in ("survey", "cases", "usage", "strategy", "benchmark"):
+        assert page.sections[section]["svg"] >= 1, section
+    assert "provenance" in page.sections
+    assert result.sections == everything
     assert result.skipped == ()
     assert result.figures == 6
     headings = " | ".join(page.headings)
@@ -630,6 +637,8 @@ def test_sections_need_their_inputs(example: jh.ExampleData, tmp_path: Path) -> 
         "survey",
         "multiple_response",
         "staff",
+        "citizens",
+        "employers",
         "cases",
         "usage",
         "strategy",

@@ -99,6 +99,8 @@ def test_labels_by_prefix() -> None:
         "population",
         "outcomes",
         "people",
+        "citizens",
+        "employers",
     }
 
 

@@ -182,7 +182,9 @@ def _configure_example(parser: argparse.ArgumentParser) -> None:
 
 def _run_example(args: argparse.Namespace, out: TextIO) -> int:
 
-    targets = {kind: args.out / f"{kind}.csv" for kind in REPORT_KINDS}
+    targets = {
+        kind: args.out / f"{kind}.csv" for kind in REPORT_KINDS if kind not in SAMPLED_SURVEYS
+    }
     # The sampled surveys: two tables of one kind, each under its own name.
     surveys = {name: args.out / f"{name}.csv" for name in SAMPLED_SURVEYS}
     existing = [str(path) for path in [*targets.values(), *surveys.values()] if path.exists()]
@@ -206,7 +208,9 @@ def _run_example(args: argparse.Namespace, out: TextIO) -> int:
         f"the case data were extracted on {data.extracted.isoformat()}; a report of these files:",
         file=out,
     )
-    files = " ".join(f"--{kind} {shlex.quote(str(path))}" for kind, path in targets.items())
+    files = " ".join(
+        f"--{kind} {shlex.quote(str(path))}" for kind, path in {**targets, **surveys}.items()
+    )
     print(
         f"  jobhandicap report {files} --extracted {data.extracted.isoformat()}",
         file=out,

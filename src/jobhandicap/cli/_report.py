@@ -31,7 +31,7 @@ from jobhandicap.frames._parse import parse_column
 from jobhandicap.frames._schema import SCHEMAS
 from jobhandicap.report import build_report
 from jobhandicap.report._input_check import check_file, check_title, shown_name
-from jobhandicap.report._inputs import KINDS, check_read_options
+from jobhandicap.report._inputs import KINDS, check_read_options, table_kind
 
 __all__ = [
     "READER_OPTIONS",
@@ -150,7 +150,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "input files (CSV, Excel or Parquet; none: the bundled example data)"
     )
     for kind in KINDS:
-        files.add_argument(f"--{kind}", type=Path, metavar="FILE", help=f"the {kind} table")
+        shown = (
+            f"the sampled {kind} survey (design-weighted; raked only when margins are given "
+            "from Python)"
+            if table_kind(kind) != kind
+            else f"the {kind} table"
+        )
+        files.add_argument(f"--{kind}", type=Path, metavar="FILE", help=shown)
     parser.add_argument(
         "--extracted",
         type=parse_date,
@@ -238,7 +244,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         # Before anything is validated (and could be echoed): headers and published columns.
         checked = {k: v for k, v in options.items() if k not in ("wave", "labels")}
         for kind, path in files.items():
-            check_file(kind, path, advice="cli", command="report", **checked)
+            check_file(table_kind(kind), path, advice="cli", command="report", **checked)
         data = {**files, "extracted": args.extracted}
     else:
         if args.extracted is not None:

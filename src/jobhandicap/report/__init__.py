@@ -1,8 +1,9 @@
 """Build a report — one self-contained HTML page plus every table as CSV and Excel — from data.
 
 :func:`build_report` runs every analysis the given data allow (jobcentre survey, staff survey,
-processing time and grant rates, use and expenditure, strategy typology, benchmarking,
-employment gap), and writes into ``out_dir``:
+citizens' and employers' perspective from the sampled surveys, processing time and grant
+rates, use and expenditure, strategy typology, benchmarking, employment gap), and writes into
+``out_dir``:
 
 ``index.html``
     One file that needs nothing else to be read: the style sheet is inline, the figures are
@@ -19,7 +20,8 @@ employment gap), and writes into ``out_dir``:
     ``survey_distribution.csv``, ``survey_crosstab.csv``, ``survey_association.csv``,
     ``survey_top_box_difference.csv``, ``staff_scales.csv``, ``staff_association.csv``,
     ``staff_by_strategy.csv``, ``staff_icc.csv``, ``staff_strategy_difference.csv``,
-    ``processing_time.csv``, ``grant_rate.csv``,
+    ``citizens_top_box.csv``, ``employers_top_box.csv``, ``processing_time.csv``,
+    ``grant_rate.csv``,
     ``scheme_usage.csv``, ``expenditure_shares.csv``, ``rates_per_population.csv``,
     ``target_group_coverage.csv``, ``strategy_scores.csv``, ``strategy_sensitivity.csv``,
     ``funnel.csv``, ``best_practice.csv``, ``outcomes_by_strategy.csv``,

@@ -24,7 +24,13 @@ from jobhandicap.report import _html, _output, _tables
 from jobhandicap.report._context import SectionSkippedError
 from jobhandicap.report._crosstabs import crosstab_part
 from jobhandicap.report._input_check import check_title
-from jobhandicap.report._inputs import KINDS, check_open_cases, provenance, read_inputs
+from jobhandicap.report._inputs import (
+    KINDS,
+    check_open_cases,
+    provenance,
+    read_inputs,
+    read_margins,
+)
 from jobhandicap.report._sections import (
     BUILDERS,
     SECTIONS,
@@ -78,8 +84,9 @@ class ReportResult:
     files
         Every file written, in the order written (the tables, the workbook, the page).
     sections
-        The ids of the sections included (``"survey"``, ``"staff"``, ``"cases"``,
-        ``"usage"``, ``"strategy"``, ``"benchmark"``, ``"gap"``), in report order.
+        The ids of the sections included (``"survey"``, ``"staff"``, ``"citizens"``,
+        ``"employers"``, ``"cases"``, ``"usage"``, ``"strategy"``, ``"benchmark"``, ``"gap"``),
+        in report order.
     skipped
         ``(section id, reason)`` for each section the data did not allow.
     tables
@@ -161,8 +168,13 @@ def build_report(
         ``"population"``, ``"outcomes"``, ``"people"`` — to a DataFrame (canonical or raw
         columns: it is validated with ``frames.validate_<kind>``) or a file path (read with
         ``io.read_<kind>``), plus ``"extracted"``, the date the case data were extracted
-        (``datetime.date`` or ``"YYYY-MM-DD"``; required when cases are still open). Leave
-        out what you do not have: each section runs only when its inputs are given.
+        (``datetime.date`` or ``"YYYY-MM-DD"``; required when cases are still open). The
+        sampled surveys ``"citizens"`` and ``"employers"`` are of table kind
+        ``sampled_survey`` (``io.read_sampled_survey``); ``"citizen_margins"`` and
+        ``"employer_margins"`` give their known population margins
+        (``{column: {level: total}}``, as :func:`jobhandicap.rake` takes them; the example
+        data bring their own), to which the weights are raked. Leave out what you do not
+        have: each section runs only when its inputs are given.
     out_dir
         The folder to write into: a new or empty folder (created with its parents if needed),
         or the folder of an earlier report, whose files this report replaces (see Notes: the
@@ -328,6 +340,7 @@ def build_report(
     )
     inputs, extracted = read_inputs(data, lang, say, read_options)
     frames = {i.kind: i.frame for i in inputs}
+    margins = read_margins(data)
     check_open_cases(frames, extracted)
     plots = _load_plots()
     if plots is None:
@@ -354,6 +367,7 @@ def build_report(
             plots=plots,
             progress=progress,
             names=names,
+            margins=margins,
             released=released,
         )
 
@@ -412,7 +426,7 @@ def build_report(
         notices=notices,
         sections=sections,
         skipped=[(text(s, lang), reason) for s, reason in skipped],
-        provenance=provenance(inputs, extracted, options, shown_title, plots, workbook),
+        provenance=provenance(inputs, extracted, options, shown_title, plots, workbook, margins),
     )
     files["index.html"] = page.encode("utf-8")
     written = _output.write_report_files(folder, files, force=bool(force), progress=say)
@@ -436,7 +450,8 @@ def _is_example(frames: Mapping[str, pd.DataFrame]) -> bool:
     """Whether every input is the bundled example data's table of its kind (synthetic data)."""
     if not frames:
         return False
-    example = load_example().frames()
+    bundled_data = load_example()
+    example = {**bundled_data.frames(), **bundled_data.sampled_surveys()}
     for kind, frame in frames.items():
         bundled = example.get(kind)
         if bundled is None or frame.shape != bundled.shape:

@@ -94,6 +94,8 @@ class Context:
     plots: ModuleType | None
     progress: Callable[[str], None]
     names: Mapping[int, str]
+    #: The known population margins of the sampled surveys, by input kind (``citizens`` …).
+    margins: Mapping[str, Mapping[str, Mapping[str, float]]] = attrs.field(factory=dict)
     #: The jointly protected tables (second pass); ``None`` while the tables are collected.
     released: Mapping[str, Published] | None = None
     collected: list[Table] = attrs.field(factory=list)

@@ -33,11 +33,32 @@ from jobhandicap.report._tables import MARKER, SECONDARY, THRESHOLD, Published
 from jobhandicap.report._text import Lang, text
 from jobhandicap.staff import Scale
 
-#: The kinds of input table a report reads, in report order (that of the schemas). The sampled
-#: surveys of citizens and employers are not report inputs (yet).
-KINDS: Final[tuple[str, ...]] = tuple(kind for kind in SCHEMAS if kind != "sampled_survey")
+#: The sampled surveys a report reads: two inputs of table kind ``sampled_survey``.
+SAMPLED: Final[tuple[str, ...]] = ("citizens", "employers")
+#: The input that gives the known population margins of each sampled survey
+#: (``{column: {level: total}}``, as :func:`jobhandicap.rake` takes them).
+MARGINS: Final[Mapping[str, str]] = {
+    "citizens": "citizen_margins",
+    "employers": "employer_margins",
+}
 
-_READERS: Final[Mapping[str, str]] = {kind: f"read_{kind}" for kind in KINDS}
+#: The kinds of input table a report reads, in report order (that of the schemas, then the
+#: sampled surveys of citizens and employers).
+KINDS: Final[tuple[str, ...]] = (
+    *(kind for kind in SCHEMAS if kind != "sampled_survey"),
+    *SAMPLED,
+)
+
+
+def table_kind(kind: str) -> str:
+    """The table kind of an input (its schema and reader).
+
+    ``sampled_survey`` for a survey of citizens or employers, else the input's own kind.
+    """
+    return "sampled_survey" if kind in SAMPLED else kind
+
+
+_READERS: Final[Mapping[str, str]] = {kind: f"read_{table_kind(kind)}" for kind in KINDS}
 
 
 @attrs.frozen(kw_only=True)
@@ -139,7 +160,7 @@ def _read(
     accepted = reader_keywords(kind)
     options = {k: v for k, v in read_options.items() if k in accepted}
     check_file(
-        kind,
+        table_kind(kind),
         path,
         advice="cli" if in_command_line() else "python",
         **{k: v for k, v in options.items() if k in _CHECK_OPTIONS},
@@ -160,7 +181,7 @@ def _read(
 def _validate(kind: str, frame: pd.DataFrame, what: str) -> pd.DataFrame:
 
     try:
-        return frames.validate_kind(frame, kind)
+        return frames.validate_kind(frame, table_kind(kind))
     except SchemaError as err:
         raise SchemaError(f"{what}: {err.summary}", err.problems, err.accepted) from None
 
@@ -193,15 +214,17 @@ def read_inputs(
     )
     if isinstance(data, ExampleData):
         progress("using the bundled example data (jobhandicap.datasets.load_example)")
-        for kind, frame in data.frames().items():
+        for kind, frame in {**data.frames(), **data.sampled_surveys()}.items():
             raw.append((kind, frame, text("example_data", lang), None))
         extracted: dt.date | None = data.extracted
     elif isinstance(data, Mapping):
-        unknown = [str(k) for k in data if k not in (*KINDS, "extracted")]
+        unknown = [str(k) for k in data if k not in (*KINDS, *MARGINS.values(), "extracted")]
         if unknown:
             raise JobhandicapError(
                 f"unknown input(s) {unknown}; give any of {list(KINDS)} (a DataFrame or a file "
-                "path each) and 'extracted' (the extraction date of the cases)"
+                "path each), 'extracted' (the extraction date of the cases) and "
+                f"{' and '.join(repr(m) for m in MARGINS.values())} (the known population "
+                "margins of a sampled survey, {column: {level: total}})"
             )
         extracted = _as_date(data.get("extracted"))
         for kind in KINDS:
@@ -227,10 +250,10 @@ def read_inputs(
     inputs: list[Input] = []
     for kind, frame, source, digest in raw:
         if digest is None:  # a frame: a file was checked raw when it was read
-            check_frame(kind, frame, advice="python")
+            check_frame(table_kind(kind), frame, advice="python")
         checked = _validate(kind, frame, f"{kind} input")
         # The canonical published columns once more (numbers validation turned into text).
-        check_frame(kind, checked, advice="python")
+        check_frame(table_kind(kind), checked, advice="python")
         if digest is None:
             progress(f"checked {kind}: {len(checked)} rows")
         inputs.append(
@@ -242,6 +265,39 @@ def read_inputs(
             )
         )
     return inputs, extracted
+
+
+def read_margins(
+    data: ExampleData | Mapping[str, Any],
+) -> dict[str, Mapping[str, Mapping[str, float]]]:
+    """The known population margins of each sampled survey given, by survey input kind.
+
+    From the example data, their ``citizen_margins`` and ``employer_margins``; from a mapping,
+    its ``"citizen_margins"`` and ``"employer_margins"`` entries (each only with its survey).
+    Their levels and totals are checked by :func:`jobhandicap.rake` when the section rakes.
+    """
+    if isinstance(data, ExampleData):
+        return {"citizens": data.citizen_margins, "employers": data.employer_margins}
+    margins: dict[str, Mapping[str, Mapping[str, float]]] = {}
+    for kind, key in MARGINS.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        if data.get(kind) is None:
+            raise JobhandicapError(
+                f"{key!r} are the margins of the {kind} survey, and no {kind!r} input is given"
+            )
+        if not isinstance(value, Mapping) or not all(
+            isinstance(column, str) and isinstance(totals, Mapping)
+            for column, totals in value.items()
+        ):
+            raise JobhandicapError(
+                f"{key!r} must be a mapping of margin column to {{level: population total}}, "
+                "e.g. {'sex': {'female': 386062, 'male': 313939}}, got "
+                f"{type(value).__name__}"
+            )
+        margins[kind] = value
+    return margins
 
 
 def check_open_cases(frames: Mapping[str, pd.DataFrame], extracted: dt.date | None) -> None:
@@ -305,8 +361,12 @@ def provenance(
     title: str,
     plots: ModuleType | None,
     workbook: bool,
+    margins: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
 ) -> Section:
-    """Build the closing section: software versions, inputs (source, SHA-256, rows), options."""
+    """Build the closing section: software versions, inputs (source, SHA-256, rows), options.
+
+    ``margins`` are the sampled surveys' known population margins (their columns are listed).
+    """
     lang = options.lang
     section = Section(id="provenance", title=text("provenance", lang))
     section.paragraphs.append(text("provenance_lead", lang))
@@ -344,6 +404,13 @@ def provenance(
         ),
         ("draws", f"{options.draws} (strategy sensitivity)"),
         ("strategy spec", "jobhandicap.strategy.DEFAULT_SPEC"),
+        (
+            "margins",
+            " | ".join(
+                f"{kind}: {', '.join(columns)}" for kind, columns in (margins or {}).items()
+            )
+            or "—",
+        ),
     ]
     section.tables.append(
         _text_table("options", text("options", lang), ("option", "value"), settings)

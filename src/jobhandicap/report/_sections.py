@@ -16,6 +16,7 @@ from jobhandicap.report._comparisons import benchmark_section, strategy_section
 from jobhandicap.report._context import Context, Options, Section
 from jobhandicap.report._multiple import multiple_response_section
 from jobhandicap.report._registers import cases_section, gap_section, usage_section
+from jobhandicap.report._sampled import citizens_section, employers_section
 from jobhandicap.report._surveys import staff_section, staff_usable, survey_section
 
 __all__ = ["BUILDERS", "SECTIONS", "TABLE_NAMES", "Context", "Options", "Section", "staff_usable"]
@@ -25,6 +26,8 @@ SECTIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("survey", ("survey",)),
     ("multiple_response", ("survey",)),
     ("staff", ("staff",)),
+    ("citizens", ("citizens",)),
+    ("employers", ("employers",)),
     ("cases", ("cases",)),
     ("usage", ("cases",)),
     ("strategy", ("profiles",)),
@@ -47,6 +50,8 @@ TABLE_NAMES: Final[tuple[str, ...]] = (
     "staff_by_strategy",
     "staff_icc",
     "staff_strategy_difference",
+    "citizens_top_box",
+    "employers_top_box",
     "processing_time",
     "grant_rate",
     "scheme_usage",
@@ -66,6 +71,8 @@ BUILDERS: Final[Mapping[str, Callable[[Context], Section]]] = {
     "survey": survey_section,
     "multiple_response": multiple_response_section,
     "staff": staff_section,
+    "citizens": citizens_section,
+    "employers": employers_section,
     "cases": cases_section,
     "usage": usage_section,
     "strategy": strategy_section,

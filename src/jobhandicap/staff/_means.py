@@ -25,7 +25,7 @@ from jobhandicap.errors import (
     SmallSampleWarning,
 )
 from jobhandicap.stats._core import factorize_groups, lazy_module
-from jobhandicap.stats.design import _estimate_from
+from jobhandicap.stats.design import estimate_from
 from jobhandicap.survey._design import SurveyDesign, check_design, design_arrays
 
 if TYPE_CHECKING:
@@ -220,7 +220,7 @@ def design_means(
     group, table = factorize_groups(keys)
     group_scope = np.zeros(len(table), dtype=np.int64)
     group_scope[group] = scopes[units[index]]
-    estimate = _estimate_from(
+    estimate = estimate_from(
         arrays, units[index], group, group_scope, values[:, None], level=level, interval="t"
     )
     warn_small_bases(

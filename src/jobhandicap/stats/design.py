@@ -203,7 +203,7 @@ def design_interval(
     return Estimate(p + 0.0 * s, np.where(edge, p, low), np.where(edge, p, high))
 
 
-class _Calibration(NamedTuple):
+class CalibrationArrays(NamedTuple):
     """What the GREG residuals of a raking need, per design unit."""
 
     base: FloatArray  # the weights before calibration
@@ -211,7 +211,7 @@ class _Calibration(NamedTuple):
     dummies: FloatArray  # cells × margin levels: 1 where the cell has that level
 
 
-class _Design(NamedTuple):
+class DesignArrays(NamedTuple):
     """The design, per design unit (respondent) and per stratum."""
 
     weight: FloatArray  # per unit
@@ -219,7 +219,7 @@ class _Design(NamedTuple):
     psu_stratum: IntArray  # per PSU: its stratum, 0 … H-1
     population: FloatArray  # per stratum: N_h (PSUs in the population); inf without fpc
     stratum_scope: IntArray  # per stratum: the design (wave) it belongs to
-    calibration: _Calibration | None
+    calibration: CalibrationArrays | None
 
 
 def _sums(codes: IntArray, values: FloatArray, size: int) -> FloatArray:
@@ -231,7 +231,7 @@ def _sums(codes: IntArray, values: FloatArray, size: int) -> FloatArray:
 
 
 def _linearised(
-    design: _Design,
+    design: DesignArrays,
     unit: IntArray,
     group: IntArray,
     group_scope: IntArray,
@@ -319,7 +319,7 @@ def _linearised(
 
 
 def _greg(
-    design: _Design,
+    design: DesignArrays,
     unit: IntArray,
     group: IntArray,
     group_scope: IntArray,
@@ -418,7 +418,7 @@ def _check_weights(weights: FloatArray, name: str = "weights") -> None:
         )
 
 
-def _design_structure(
+def design_structure(
     weights: FloatArray,
     strata: IntArray,
     clusters: IntArray,
@@ -472,7 +472,7 @@ def _design_structure(
     return psu_codes, psu_stratum, sizes, stratum_scope
 
 
-def _calibration_cells(
+def calibration_cells(
     margins: Sequence[IntArray], sizes: Sequence[int]
 ) -> tuple[IntArray, FloatArray]:
     """Joint cells of the margins' level codes and the dummy matrix (cells × levels)."""
@@ -601,7 +601,7 @@ def design_mean(
         cluster = np.arange(size, dtype=np.int64)
     group, n_groups = _codes(groups, size, "groups")
     population = None if fpc is None else np.asarray(fpc, dtype=np.float64)
-    psu, psu_stratum, sizes, stratum_scope = _design_structure(
+    psu, psu_stratum, sizes, stratum_scope = design_structure(
         w, stratum, cluster, population, np.zeros(size, dtype=np.int64)
     )
     cal = None
@@ -611,12 +611,12 @@ def design_mean(
         base = np.asarray(base_weights, dtype=np.float64)
         _check_weights(base, "base_weights")
         coded = [_codes(margin, size, "a calibration margin") for margin in calibration]
-        cell, dummies = _calibration_cells([c for c, _ in coded], [s for _, s in coded])
-        cal = _Calibration(base, cell, dummies)
-    design = _Design(w, psu, psu_stratum, sizes, stratum_scope, cal)
+        cell, dummies = calibration_cells([c for c, _ in coded], [s for _, s in coded])
+        cal = CalibrationArrays(base, cell, dummies)
+    design = DesignArrays(w, psu, psu_stratum, sizes, stratum_scope, cal)
     keep = np.ones(size, dtype=bool) if domain is None else np.asarray(domain, dtype=bool)
     units = np.flatnonzero(keep).astype(np.int64)
-    return _estimate_from(
+    return estimate_from(
         design,
         units,
         group[keep],
@@ -627,8 +627,8 @@ def design_mean(
     )
 
 
-def _estimate_from(
-    design: _Design,
+def estimate_from(
+    design: DesignArrays,
     unit: IntArray,
     group: IntArray,
     group_scope: IntArray,
@@ -639,7 +639,10 @@ def _estimate_from(
 ) -> DesignEstimate:
     """The estimates of :func:`design_mean` for prepared design arrays (outcomes × groups).
 
-    Each field is groups × outcomes flattened in row order (group-major).
+    Each field is groups × outcomes flattened in row order (group-major). Shared with
+    :mod:`jobhandicap.survey` and :mod:`jobhandicap.staff`, which prepare the arrays from
+    their frames; not in ``__all__`` (as :class:`DesignArrays`, :class:`CalibrationArrays`,
+    :func:`design_structure` and :func:`calibration_cells`): the arrays' layout may change.
     """
     mean, var_mean, total, var_total, n, weight_sum, s2, df = _linearised(
         design, unit, group, group_scope, y

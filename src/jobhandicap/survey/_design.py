@@ -22,10 +22,10 @@ from jobhandicap._grouping import check_columns
 from jobhandicap.errors import ArgumentTypeError, OptionError, SchemaError
 from jobhandicap.stats._core import FloatArray, factorize_groups
 from jobhandicap.stats.design import (
-    _Calibration,
-    _calibration_cells,
-    _Design,
-    _design_structure,
+    CalibrationArrays,
+    DesignArrays,
+    calibration_cells,
+    design_structure,
     rake_weights,
 )
 
@@ -172,7 +172,7 @@ def design_arrays(
     unit: Sequence[str],
     scope: str | None,
     what: str = "survey",
-) -> tuple[_Design, IntArray, IntArray]:
+) -> tuple[DesignArrays, IntArray, IntArray]:
     """The design of ``frame`` as :mod:`jobhandicap.stats.design` arrays.
 
     ``unit`` are the columns that identify a respondent (``respondent``; none for one row per
@@ -210,17 +210,17 @@ def design_arrays(
         else np.arange(n_units, dtype=np.int64)
     )
     population = _unit_numbers(frame, design.fpc, units, first, label) if design.fpc else None
-    psu, psu_stratum, sizes, stratum_scope = _design_structure(
+    psu, psu_stratum, sizes, stratum_scope = design_structure(
         weight, strata, clusters, population, scopes
     )
     calibration = None
     if design.base_weights is not None:
         base = _unit_numbers(frame, design.base_weights, units, first, label)
         margins = [_unit_codes(frame, c, units, first, label) for c in design.calibration]
-        cell, dummies = _calibration_cells(margins, [int(m.max()) + 1 for m in margins])
-        calibration = _Calibration(base, cell, dummies)
+        cell, dummies = calibration_cells(margins, [int(m.max()) + 1 for m in margins])
+        calibration = CalibrationArrays(base, cell, dummies)
     return (
-        _Design(weight, psu, psu_stratum, sizes, stratum_scope, calibration),
+        DesignArrays(weight, psu, psu_stratum, sizes, stratum_scope, calibration),
         units,
         scopes,
     )

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap.stats._core import FloatArray, factorize_groups
-from jobhandicap.stats.design import DesignEstimate, _estimate_from
+from jobhandicap.stats.design import DesignEstimate, estimate_from
 from jobhandicap.survey._common import DONT_KNOW, SCALE, DontKnow, answer_codes, is_top
 from jobhandicap.survey._design import SurveyDesign, design_arrays
 
@@ -68,7 +68,7 @@ def design_top_box(
     dk = answers == DONT_KNOW
     base = answered & ~dk if dont_know == "exclude" else answered
     top = is_top(answers, boxes).astype(np.float64)
-    estimate = _estimate_from(
+    estimate = estimate_from(
         arrays,
         unit[base],
         group[base],
@@ -120,7 +120,7 @@ def design_distribution(
     group_scope = np.zeros(n_groups, dtype=np.int64)
     group_scope[group] = scopes[unit]
     onehot = (answers[:, None] == np.asarray(SCALE)[None, :]).astype(np.float64)
-    estimate = _estimate_from(
+    estimate = estimate_from(
         arrays, unit, group, group_scope, onehot, level=level, interval="logit"
     )
     result = groups.loc[np.repeat(np.arange(n_groups), len(SCALE))].reset_index(drop=True)
