@@ -7,9 +7,10 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _examples import examples
 from jobhandicap.benchmark import FLAGS, best_practice, compare_groups, funnel, shrink_rates
 from jobhandicap.datasets import ExampleData, load_example
 from jobhandicap.errors import (
@@ -588,6 +589,7 @@ sample_values = st.lists(rates, min_size=2, max_size=15)
 
 
 @given(sample_values, sample_values, st.integers(0, 2**16))
+@settings(max_examples=examples(30))
 def test_compare_groups_is_reproducible_and_ignores_row_order(
     a: list[float], b: list[float], seed: int
 ) -> None:
@@ -610,6 +612,7 @@ def test_compare_groups_is_reproducible_and_ignores_row_order(
 
 
 @given(sample_values, sample_values, st.floats(-1, 1))
+@settings(max_examples=examples(30))
 def test_compare_groups_difference_shifts_with_the_group(
     a: list[float], b: list[float], shift: float
 ) -> None:

@@ -8,9 +8,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _examples import examples
 from jobhandicap.cases import grant_rate, processing_time, survival_table
 from jobhandicap.errors import (
     ArgumentTypeError,
@@ -153,6 +154,7 @@ def test_survival_is_non_increasing_within_unit_interval(cohort: list[tuple[int,
 
 
 @given(cohorts, st.integers(0, 200))
+@settings(max_examples=examples(30))
 def test_an_added_open_case_never_lowers_survival(
     cohort: list[tuple[int, bool]], extra: int
 ) -> None:
@@ -171,6 +173,7 @@ def test_an_added_open_case_never_lowers_survival(
 
 
 @given(st.lists(st.integers(1, 100), min_size=1, max_size=30), st.integers(2, 4))
+@settings(max_examples=examples(30))
 def test_scaling_durations_scales_the_median(durations: list[int], factor: int) -> None:
     plain = processing_time(make_cases(durations, [1] * len(durations)))
     scaled = processing_time(make_cases([d * factor for d in durations], [1] * len(durations)))
@@ -178,6 +181,7 @@ def test_scaling_durations_scales_the_median(durations: list[int], factor: int) 
 
 
 @given(cohorts)
+@settings(max_examples=examples(30))
 def test_indicators_invariant_to_row_order_and_input_untouched(
     cohort: list[tuple[int, bool]],
 ) -> None:
@@ -340,6 +344,7 @@ def test_a_case_withdrawn_after_extraction_is_open_then() -> None:
 
 
 @given(cohorts, st.lists(st.booleans(), min_size=40, max_size=40), st.integers(0, 300))
+@settings(max_examples=examples(30))
 def test_processing_time_and_survival_table_agree(
     cohort: list[tuple[int, bool]], withdrawn: list[bool], cut_day: int
 ) -> None:
@@ -364,6 +369,7 @@ def test_processing_time_and_survival_table_agree(
 
 
 @given(cohorts, st.integers(0, 300))
+@settings(max_examples=examples(30))
 def test_processing_time_is_invariant_to_row_order_with_withdrawals(
     cohort: list[tuple[int, bool]], cut_day: int
 ) -> None:

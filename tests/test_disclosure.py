@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _examples import examples
 from jobhandicap.disclosure import (
     SuppressedTable,
     assert_no_personal_ids,
@@ -262,6 +263,7 @@ def test_find_personal_ids_exclude_and_series() -> None:
     digits=cpr_numbers(replacement=True),
     data=st.data(),
 )
+@settings(max_examples=examples(30))
 def test_find_personal_ids_finds_injected_numbers(
     frame: pd.DataFrame, digits: str, data: st.DataObject
 ) -> None:
@@ -302,6 +304,7 @@ def test_find_personal_ids_finds_injected_numbers(
 
 
 @given(frame=benign_frames())
+@settings(max_examples=examples(30))
 def test_find_personal_ids_no_false_positives(frame: pd.DataFrame) -> None:
     assert find_personal_ids(frame).empty
     assert_no_personal_ids(frame)
@@ -746,6 +749,7 @@ def test_suppress_property_no_recovery_wide(grid: list[list[int]]) -> None:
 
 
 @given(grid=count_grids)
+@settings(max_examples=examples(30))
 def test_suppress_property_no_recovery_long(grid: list[list[int]]) -> None:
     wide = with_margins(np.array(grid, dtype=np.int64))
     long = to_long(wide)

@@ -9,9 +9,10 @@ import attrs
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _examples import examples
 from jobhandicap import frames
 from jobhandicap.domain import (
     Case,
@@ -372,6 +373,7 @@ def test_round_trip(model: type, data: st.DataObject) -> None:
 
 
 @given(records=st.lists(cases(), max_size=25))
+@settings(max_examples=examples(30))
 def test_round_trip_keeps_field_types(records: list[Case]) -> None:
     for original, back in zip(
         records, from_frame(to_frame(records, model=Case), Case), strict=True
@@ -406,6 +408,7 @@ UNIQUE_BY = {
 
 @pytest.mark.parametrize("model", list(CANONICAL_VALIDATORS), ids=lambda m: m.__name__)
 @given(data=st.data())
+@settings(max_examples=examples(30))
 def test_to_frame_output_is_canonical(model: type, data: st.DataObject) -> None:
     records = data.draw(st.lists(MODELS[model], max_size=25, unique_by=UNIQUE_BY[model]))
     frame = to_frame(records, model=model)

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from _examples import examples
 from jobhandicap import frames, reference
 from jobhandicap import io as jio
 from jobhandicap.domain import CompensationScheme, Decision, KeyPersonModel, TargetGroup
@@ -558,6 +559,7 @@ def test_excel_text_cell_is_not_written_as_formula() -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 @given(data=st.data())
+@settings(max_examples=examples(30))
 def test_csv_round_trip(kind: str, data: st.DataObject) -> None:
     frame = data.draw(FRAMES[kind], label="frame")
     sep = data.draw(st.sampled_from([",", ";"]), label="sep")

@@ -11,8 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from _examples import examples
 
 matplotlib = pytest.importorskip("matplotlib")
 plt = pytest.importorskip("matplotlib.pyplot")
@@ -326,6 +328,7 @@ share_vectors = st.lists(st.floats(0, 1), min_size=6, max_size=6).filter(lambda 
     shares=st.lists(share_vectors, min_size=1, max_size=4),
     seed=st.integers(0, 2**16),
 )
+@settings(max_examples=examples(30))
 def test_likert_bars_properties(shares: list[list[float]], seed: int) -> None:
     """Row order does not matter, the input is untouched, each row sums to its shares."""
     normalised = [[s / sum(v) for s in v] for v in shares]
@@ -494,6 +497,7 @@ def test_survival_plot_bad_input() -> None:
 
 
 @given(seed=st.integers(0, 2**16), events=st.lists(st.integers(0, 3), min_size=1, max_size=8))
+@settings(max_examples=examples(30))
 def test_survival_plot_row_order_invariant(seed: int, events: list[int]) -> None:
     durations = np.arange(1, len(events) + 1, dtype=np.float64) * 3
     table = kaplan_meier(
@@ -654,6 +658,7 @@ def test_funnel_plot_bad_input() -> None:
     counts=st.lists(st.integers(0, 40), min_size=2, max_size=12),
     seed=st.integers(0, 2**16),
 )
+@settings(max_examples=examples(30))
 def test_funnel_plot_flags_match_limits(counts: list[int], seed: int) -> None:
     n = np.full(len(counts), 40)
     low, high = funnel_limits(0.5, n, level=0.95)

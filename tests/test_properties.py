@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from _examples import examples
 from jobhandicap import io as jio
 from jobhandicap.benchmark import best_practice
 from jobhandicap.datasets import load_example
@@ -111,6 +112,7 @@ def test_association_is_symmetric(scores: pd.DataFrame, method: Method) -> None:
     st.floats(-5.0, 5.0),
     st.sampled_from(["pearson", "spearman"]),
 )
+@settings(max_examples=examples(30))
 def test_association_under_rescaling(
     scores: pd.DataFrame, factor: float, shift: float, method: Method
 ) -> None:
@@ -156,6 +158,7 @@ def grouped_scores(draw: st.DrawFn) -> pd.DataFrame:
 
 
 @given(grouped_scores(), st.booleans())
+@settings(max_examples=examples(30))
 def test_scale_means_bounds(scores: pd.DataFrame, clustered: bool) -> None:
     cluster = "jobcentre" if clustered else None
     result = _quiet(
@@ -351,7 +354,7 @@ def test_best_practice_bounds(outcomes: pd.DataFrame, overdispersion: bool) -> N
     assert (rate[deviants] > limit[deviants]).all()
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), suppress_health_check=[HealthCheck.too_slow])
 @given(outcome_tables(), st.integers(0, 2**16))
 def test_best_practice_ignores_row_order_and_keeps_its_inputs(
     outcomes: pd.DataFrame, seed: int
@@ -366,7 +369,7 @@ def test_best_practice_ignores_row_order_and_keeps_its_inputs(
     _same(shuffled, result)
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), suppress_health_check=[HealthCheck.too_slow])
 @given(outcome_tables(), st.sampled_from([0.8, 0.9]), st.sampled_from([0.95, 0.998]))
 def test_best_practice_higher_level_is_stricter(
     outcomes: pd.DataFrame, lower: float, higher: float

@@ -12,9 +12,10 @@ from typing import TypeVar
 
 import numpy as np
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _examples import examples
 from jobhandicap._reduce import combine
 from jobhandicap.cases import reduce_decisions, reduce_grants
 from jobhandicap.gap import GALI_LEVELS, reduce_people
@@ -144,6 +145,7 @@ def _decisions_by_pandas(cases: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFra
 
 
 @given(case_frames(), BY)
+@settings(max_examples=examples(30))
 def test_reduce_decisions_equals_a_pandas_group_by(cases: pd.DataFrame, by: tuple[str]) -> None:
     ours = reduce_decisions(cases, by, extracted=EXTRACTED)
     assert list(ours.columns) == [*by, "time", "n", "events", "censored", "withdrawn"]
@@ -152,6 +154,7 @@ def test_reduce_decisions_equals_a_pandas_group_by(cases: pd.DataFrame, by: tupl
 
 
 @given(case_frames(), BY, st.integers(0, 40))
+@settings(max_examples=examples(30))
 def test_reduce_decisions_of_parts_combine_to_the_whole(
     cases: pd.DataFrame, by: tuple[str], cut: int
 ) -> None:
@@ -203,6 +206,7 @@ def test_reduce_usage_equals_a_pandas_group_by(
 
 
 @given(case_frames(), BY, st.integers(0, 40))
+@settings(max_examples=examples(30))
 def test_reduce_usage_of_parts_combine_to_the_whole(
     cases: pd.DataFrame, by: tuple[str], cut: int
 ) -> None:

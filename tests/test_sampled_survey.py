@@ -9,10 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import jobhandicap as jh
+from _examples import examples
 from jobhandicap import cli, frames
 from jobhandicap.errors import MissingColumnsError, SchemaError
 from jobhandicap.io._headers import KINDS
@@ -257,6 +258,7 @@ def test_from_a_canonical_frame_validation_is_the_identity() -> None:
 
 
 @given(order=st.permutations(range(6)))
+@settings(max_examples=examples(30))
 def test_row_order_only_reorders(order: list[int]) -> None:
     raw = _raw()
     expected = jh.validate_sampled_survey(raw).iloc[order].reset_index(drop=True)

@@ -8,10 +8,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from _examples import examples
 from jobhandicap.errors import (
     ArgumentTypeError,
     DataQualityWarning,
@@ -274,6 +275,7 @@ def test_association_without_groups_and_too_few_pairs_is_a_missing_row() -> None
     st.sampled_from(["pearson", "spearman"]),
     st.booleans(),
 )
+@settings(max_examples=examples(30))
 def test_association_per_group_equals_each_group_alone(
     rows: list[tuple[int, int, int, int]],
     method: Literal["pearson", "spearman"],

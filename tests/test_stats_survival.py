@@ -9,9 +9,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _examples import examples
 from jobhandicap.errors import JobhandicapError, MissingColumnsError
 from jobhandicap.stats import (
     kaplan_meier,
@@ -354,6 +355,7 @@ def test_scaling_durations_scales_quantiles(cases: list[tuple[int, bool]], c: fl
 
 
 @given(grouped_cases_st)
+@settings(max_examples=examples(30))
 def test_grouped_equals_separate(cases: list[tuple[int, bool, str]]) -> None:
     t = [c[0] for c in cases]
     o = [int(c[1]) for c in cases]
@@ -393,6 +395,7 @@ def test_quantile_interval_contains_estimate(cases: list[tuple[int, bool]]) -> N
 
 
 @given(cases_st)
+@settings(max_examples=examples(30))
 def test_inputs_not_modified(cases: list[tuple[int, bool]]) -> None:
     t, o = _split(cases)
     durations = np.array(t, dtype=float)

@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _examples import examples
 from jobhandicap._defaults import SMALL_BASE
 from jobhandicap.errors import (
     ArgumentTypeError,
@@ -179,6 +180,7 @@ def test_top_box_interval_contains_share_within_unit_interval(
 
 
 @given(surveys, st.randoms(use_true_random=False))
+@settings(max_examples=examples(30))
 def test_indicators_are_invariant_to_row_order_and_leave_input_alone(
     survey: pd.DataFrame, random: object
 ) -> None:
@@ -222,6 +224,7 @@ def test_finite_population_interval_inside_the_plain_one_and_bounds_cover_share(
 
 
 @given(st.integers(0, 30), st.integers(0, 30), st.integers(0, 30), st.integers(0, 30))
+@settings(max_examples=examples(30))
 def test_swapping_waves_negates_the_paired_change(a: int, b: int, c: int, d: int) -> None:
     survey = paired_survey(a, b, c, d)
     if a + b + c + d == 0:

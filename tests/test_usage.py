@@ -8,9 +8,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _examples import examples
 from jobhandicap.domain import CompensationScheme, Decision, TargetGroup
 from jobhandicap.errors import (
     JobhandicapError,
@@ -159,6 +160,7 @@ def test_scheme_usage_without_selected_cases_is_empty_not_an_error() -> None:
 
 
 @given(rows_strategy, st.integers(0, 1000))
+@settings(max_examples=examples(30))
 def test_scheme_usage_matches_pandas_and_is_order_invariant(
     rows: list[tuple[int, str, str, int, str | None, float | None]], seed: int
 ) -> None:
@@ -240,6 +242,7 @@ def test_expenditure_shares_reject_scheme_in_by_and_missing_amounts() -> None:
 
 
 @given(rows_strategy, st.sampled_from(["year", "jobcentre", "target_group"]), st.integers(0, 99))
+@settings(max_examples=examples(30))
 def test_expenditure_shares_sum_to_one_within_groups(
     rows: list[tuple[int, str, str, int, str | None, float | None]], by: str, seed: int
 ) -> None:
@@ -384,6 +387,7 @@ def test_rates_per_population_keeps_further_grouping_columns() -> None:
     st.lists(st.tuples(st.integers(0, 500), st.integers(1, 100_000)), min_size=1, max_size=12),
     st.integers(0, 99),
 )
+@settings(max_examples=examples(30))
 def test_rates_lie_in_their_interval_and_ignore_row_order(
     cells: list[tuple[int, int]], seed: int
 ) -> None:
@@ -445,6 +449,7 @@ def test_count_cases_feeds_rates_per_population() -> None:
 
 
 @given(rows_strategy)
+@settings(max_examples=examples(30))
 def test_count_cases_total_equals_selected_cases(
     rows: list[tuple[int, str, str, int, str | None, float | None]],
 ) -> None:
@@ -486,6 +491,7 @@ def test_target_group_coverage_across_schemes_and_overall() -> None:
 
 
 @given(rows_strategy, st.integers(0, 99))
+@settings(max_examples=examples(30))
 def test_target_group_coverage_matches_naive_count(
     rows: list[tuple[int, str, str, int, str | None, float | None]], seed: int
 ) -> None:

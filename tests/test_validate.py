@@ -9,9 +9,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _examples import examples
 from jobhandicap import reference
 from jobhandicap.domain import CompensationScheme, Decision, KeyPersonModel, Likert, TargetGroup
 from jobhandicap.errors import MissingColumnsError, SchemaError, UnknownLabelError
@@ -754,6 +755,7 @@ def test_empty_frame_with_the_columns(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", sorted(FRAMES))
 @given(data=st.data())
+@settings(max_examples=examples(30))
 def test_idempotent_on_canonical_frames(kind: str, data: st.DataObject) -> None:
     frame = data.draw(FRAMES[kind]())
     validate = VALIDATORS[kind]
@@ -786,6 +788,7 @@ BAD_CELLS: dict[str, Any] = {
 
 @pytest.mark.parametrize("kind", sorted(FRAMES))
 @given(data=st.data())
+@settings(max_examples=examples(30))
 def test_any_single_bad_cell_is_reported_where_it_is(kind: str, data: st.DataObject) -> None:
     frame = data.draw(FRAMES[kind](min_size=1))
     # A blank cell of an optional text column (a sampled survey's stratum) is a missing value.
@@ -806,6 +809,7 @@ def test_any_single_bad_cell_is_reported_where_it_is(kind: str, data: st.DataObj
 
 
 @given(data=st.data())
+@settings(max_examples=examples(30))
 def test_several_bad_rows_are_all_listed(data: st.DataObject) -> None:
     frame = data.draw(case_frames(min_size=2))
     rows = data.draw(
@@ -898,6 +902,7 @@ def test_raw_spellings_validate_to_the_canonical_frame(data: st.DataObject) -> N
 
 
 @given(data=st.data())
+@settings(max_examples=examples(30))
 def test_likert_labels_validate(data: st.DataObject) -> None:
     frame = data.draw(survey_frames())
     answers = [
@@ -912,6 +917,7 @@ def test_likert_labels_validate(data: st.DataObject) -> None:
 
 @pytest.mark.parametrize("kind", sorted(FRAMES))
 @given(data=st.data())
+@settings(max_examples=examples(30))
 def test_input_not_mutated_and_extra_columns_dropped(kind: str, data: st.DataObject) -> None:
     frame = data.draw(FRAMES[kind]())
     raw = frame.astype(object).assign(extra="x")

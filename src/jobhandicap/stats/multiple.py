@@ -31,11 +31,11 @@ from jobhandicap.stats._core import (
     z_value,
 )
 from jobhandicap.stats.proportions import (
-    _check_counts,
-    _warn_zero_base,
+    check_counts,
     is_scalar,
     mcnemar_exact,
     scalar_or_arrays,
+    warn_zero_base,
 )
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def _ticks_and_counts(
         )
     if counts is None:
         return matrix, np.ones(matrix.shape[0])
-    arrays, _, _ = _check_counts({"counts": counts})
+    arrays, _, _ = check_counts({"counts": counts})
     weights = arrays["counts"]
     if weights.shape != (matrix.shape[0],):
         raise JobhandicapError(
@@ -262,7 +262,7 @@ def mcnemar_test(
     """
     chosen = _options.check_choice("method", method, ("uncorrected", "corrected", "exact"))
     scalar = is_scalar(b, c)
-    arrays, _, _ = _check_counts({"b": b, "c": c})
+    arrays, _, _ = check_counts({"b": b, "c": c})
     cb, cc = arrays["b"], arrays["c"]
     if chosen == "exact":
         p = np.asarray(mcnemar_exact(cb, cc), dtype=np.float64)
@@ -341,7 +341,7 @@ def paired_difference_wald(
     """
     z = z_value(level)
     scalar = is_scalar(b, c, n)
-    arrays, _, any_zero = _check_counts({"b": b, "c": c}, {"n": n})
+    arrays, _, any_zero = check_counts({"b": b, "c": c}, {"n": n})
     cb, cc, total = arrays["b"], arrays["c"], arrays["n"]
     if np.any(cb + cc > total):
         raise JobhandicapError("b + c is larger than n; n counts every respondent, b + c <= n")
@@ -349,7 +349,7 @@ def paired_difference_wald(
         delta = (cb - cc) / total
         se = np.sqrt(np.maximum((cb + cc) - (cb - cc) ** 2 / total, 0.0)) / total
     if any_zero:
-        _warn_zero_base("the base n", 2)
+        warn_zero_base("the base n", 2)
     return Estimate(*scalar_or_arrays(scalar, delta, delta - z * se, delta + z * se))
 
 

@@ -152,7 +152,7 @@ def _diagnose_counts(
             )
 
 
-def _check_counts(
+def check_counts(
     counts: dict[str, npt.ArrayLike],
     bases: dict[str, npt.ArrayLike] | None = None,
     *,
@@ -213,7 +213,7 @@ def _check_positive(values: npt.ArrayLike, name: str, *, allow_zero: bool) -> Fl
     return array
 
 
-def _warn_zero_base(what: str, stacklevel: int) -> None:
+def warn_zero_base(what: str, stacklevel: int) -> None:
     warnings.warn(
         f"{what} is zero for some input; the estimate and its interval are NaN there",
         SmallSampleWarning,
@@ -390,7 +390,7 @@ def wilson_interval(
     z = z_value(level)
     scalar = is_scalar(count, n, population)
     if population is None:
-        arrays, _, any_zero = _check_counts(
+        arrays, _, any_zero = check_counts(
             {"count": count}, {"n": n}, pairs=[("count", "n")], fractional=fractional
         )
         x, m = arrays["count"], arrays["n"]
@@ -398,7 +398,7 @@ def wilson_interval(
             estimate = x / m
         low, high = _wilson_limits(x, m, z)
     else:
-        arrays, _, any_zero = _check_counts(
+        arrays, _, any_zero = check_counts(
             {"count": count},
             {"n": n, "population": population},
             pairs=[("count", "n"), ("n", "population")],
@@ -410,7 +410,7 @@ def wilson_interval(
             inverse_size = np.where(m == big, 0.0, (big - m) / (m * (big - 1.0)))
         low, high = _wilson_limits_fpc(estimate, inverse_size, z)
     if any_zero:
-        _warn_zero_base("the base n" if population is None else "the base n or population", 2)
+        warn_zero_base("the base n" if population is None else "the base n or population", 2)
     return Estimate(*scalar_or_arrays(scalar, estimate, low, high))
 
 
@@ -474,7 +474,7 @@ def clopper_pearson_interval(
     """
     alpha = 1.0 - check_level(level)
     scalar = is_scalar(count, n)
-    arrays, shape, any_zero = _check_counts({"count": count}, {"n": n}, pairs=[("count", "n")])
+    arrays, shape, any_zero = check_counts({"count": count}, {"n": n}, pairs=[("count", "n")])
     x = np.broadcast_to(arrays["count"], shape)
     m = np.broadcast_to(arrays["n"], shape)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -487,7 +487,7 @@ def clopper_pearson_interval(
     low = np.where(empty, np.nan, low)
     high = np.where(empty, np.nan, high)
     if any_zero:
-        _warn_zero_base("the base n", 2)
+        warn_zero_base("the base n", 2)
     return Estimate(*scalar_or_arrays(scalar, estimate, low, high))
 
 
@@ -547,7 +547,7 @@ def nonresponse_bounds(
     (0.37234, 0.5)
     """
     scalar = is_scalar(count, n, population)
-    arrays, _, _ = _check_counts(
+    arrays, _, _ = check_counts(
         {"count": count},
         {"n": n, "population": population},
         pairs=[("count", "n"), ("n", "population")],
@@ -557,7 +557,7 @@ def nonresponse_bounds(
         low = x / big
         high = (x + big - m) / big
     if big.size and big.min() == 0:
-        _warn_zero_base("the population", 2)
+        warn_zero_base("the population", 2)
     return scalar_or_arrays(scalar, low, high)
 
 
@@ -643,7 +643,7 @@ def newcombe_difference(
     """
     z = z_value(level)
     scalar = is_scalar(count1, n1, count2, n2)
-    arrays, _, any_zero = _check_counts(
+    arrays, _, any_zero = check_counts(
         {"count1": count1, "count2": count2},
         {"n1": n1, "n2": n2},
         pairs=[("count1", "n1"), ("count2", "n2")],
@@ -659,7 +659,7 @@ def newcombe_difference(
     low = delta - np.hypot(p1 - l1, u2 - p2)
     high = delta + np.hypot(u1 - p1, p2 - l2)
     if any_zero:
-        _warn_zero_base("a base (n1 or n2)", 2)
+        warn_zero_base("a base (n1 or n2)", 2)
     return Estimate(*scalar_or_arrays(scalar, delta, np.maximum(low, -1.0), np.minimum(high, 1.0)))
 
 
@@ -747,7 +747,7 @@ def paired_difference(
     """
     z = z_value(level)
     scalar = is_scalar(a, b, c, d)
-    arrays, _, _ = _check_counts({"a": a, "b": b, "c": c, "d": d})
+    arrays, _, _ = check_counts({"a": a, "b": b, "c": c, "d": d})
     ca, cb, cc, cd = arrays["a"], arrays["b"], arrays["c"], arrays["d"]
     n = ca + cb + cc + cd
     row1, col1 = ca + cb, ca + cc
@@ -765,7 +765,7 @@ def paired_difference(
     low = delta - np.sqrt(np.maximum(dl1**2 - 2.0 * phi * dl1 * du2 + du2**2, 0.0))
     high = delta + np.sqrt(np.maximum(dl2**2 - 2.0 * phi * dl2 * du1 + du1**2, 0.0))
     if n.size and n.min() == 0:
-        _warn_zero_base("the table total n = a + b + c + d", 2)
+        warn_zero_base("the table total n = a + b + c + d", 2)
     return Estimate(*scalar_or_arrays(scalar, delta, np.maximum(low, -1.0), np.minimum(high, 1.0)))
 
 
@@ -953,7 +953,7 @@ def overlap_difference(
     z_crit = z_value(level)
     pooled_variance = _options.check_choice("variance", variance, _OVERLAP_VARIANCES) == "pooled"
     scalar = is_scalar(a, b, c, d, count1, n1, count2, n2)
-    arrays, _, _ = _check_counts(
+    arrays, _, _ = check_counts(
         {"a": a, "b": b, "c": c, "d": d, "count1": count1, "count2": count2},
         {"n1": n1, "n2": n2},
         pairs=[("count1", "n1"), ("count2", "n2")],
@@ -983,7 +983,7 @@ def overlap_difference(
     low = np.maximum(delta - z_crit * se, -1.0)
     high = np.minimum(delta + z_crit * se, 1.0)
     if size1.size and size2.size and min(size1.min(), size2.min()) == 0:
-        _warn_zero_base("a sample size (paired plus unpaired units)", 2)
+        warn_zero_base("a sample size (paired plus unpaired units)", 2)
     return OverlapDifference(*scalar_or_arrays(scalar, delta, low, high, se, z, p_value))
 
 
@@ -1026,7 +1026,7 @@ def mcnemar_exact(b: npt.ArrayLike, c: npt.ArrayLike) -> Any:
     0.266846
     """
     scalar = is_scalar(b, c)
-    arrays, _, _ = _check_counts({"b": b, "c": c})
+    arrays, _, _ = check_counts({"b": b, "c": c})
     cb, cc = arrays["b"], arrays["c"]
     p = np.minimum(1.0, 2.0 * _sps.binom.cdf(np.minimum(cb, cc), cb + cc, 0.5))
     return scalar_or_arrays(scalar, p)[0]
@@ -1103,7 +1103,7 @@ def poisson_interval(
     """
     alpha = 1.0 - check_level(level)
     scalar = is_scalar(count, exposure, per)
-    arrays, _, _ = _check_counts({"count": count})
+    arrays, _, _ = check_counts({"count": count})
     x = arrays["count"]
     time = _check_positive(exposure, "exposure", allow_zero=True)
     factor = _check_positive(per, "per", allow_zero=False)
@@ -1115,5 +1115,5 @@ def poisson_interval(
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = np.where(time > 0, factor / np.where(time > 0, time, 1.0), np.nan)
     if time.size and time.min() == 0:
-        _warn_zero_base("the exposure", 2)
+        warn_zero_base("the exposure", 2)
     return Estimate(*scalar_or_arrays(scalar, x * scale, lower_mean * scale, upper_mean * scale))
