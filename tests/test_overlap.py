@@ -34,6 +34,7 @@ from jobhandicap.stats import (
 from jobhandicap.stats._core import FloatArray
 from jobhandicap.stats.proportions import OverlapVariance
 from jobhandicap.survey import reduce_pairs, wave_change
+from jobhandicap.survey._common import NO_ANSWER
 
 TOL = 1e-6
 
@@ -420,7 +421,7 @@ def _pandas_outer_pairs(survey: pd.DataFrame) -> pd.DataFrame:
     late = answered[answered["wave"] == 2018][["item", "respondent", "answer"]]
     both = early.merge(late, on=["item", "respondent"], how="outer", suffixes=("_e", "_l"))
     return (
-        both.fillna({"answer_e": 0, "answer_l": 0})
+        both.fillna({"answer_e": NO_ANSWER, "answer_l": NO_ANSWER})
         .groupby(["item", "answer_e", "answer_l"], sort=True)
         .size()
         .rename("n")
@@ -435,13 +436,14 @@ def _pandas_outer_pairs(survey: pd.DataFrame) -> pd.DataFrame:
 def test_reduce_pairs_with_unpaired_equals_a_pandas_outer_join(survey: pd.DataFrame) -> None:
     table = reduce_pairs(survey, items=["focus"], waves=(2017, 2018), unpaired=True)
     pd.testing.assert_frame_equal(table, _pandas_outer_pairs(survey), check_index_type=False)
-    paired = table[(table["earlier"] > 0) & (table["later"] > 0)].reset_index(drop=True)
+    answered = (table["earlier"] != NO_ANSWER) & (table["later"] != NO_ANSWER)
+    paired = table[answered].reset_index(drop=True)
     pd.testing.assert_frame_equal(
         paired,
         reduce_pairs(survey, items=["focus"], waves=(2017, 2018)),
         check_index_type=False,
     )
-    assert not ((table["earlier"] == 0) & (table["later"] == 0)).any()
+    assert not ((table["earlier"] == NO_ANSWER) & (table["later"] == NO_ANSWER)).any()
     assert table["n"].sum() == survey.dropna(subset=["answer"])["respondent"].nunique()
 
 

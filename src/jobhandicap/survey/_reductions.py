@@ -147,18 +147,18 @@ def reduce_pairs(
     waves
         ``(earlier, later)``.
     unpaired
-        Also count the respondents with an answer in one wave only (code 0 in the other).
+        Also count the respondents with an answer in one wave only (code -1 in the other).
 
     Returns
     -------
     pandas.DataFrame
         One row per item and pair of answer codes that occurs, sorted: ``item`` (string),
-        ``earlier`` and ``later`` (int64: the answer codes 1–5 or 9 in the earlier and the
-        later wave) and ``n`` (int64: how many respondents gave that pair of answers). With
-        ``unpaired=True``, code 0 marks a wave in which the respondent has no answer to the
-        item (it is not in that wave, or its answer is missing, as code 0 in
-        :func:`reduce_answers`); a pair of two zeros never occurs. The rows with both codes
-        above 0 are the table without ``unpaired``. Counts only: the tables of parts that
+        ``earlier`` and ``later`` (int64: the answer codes — 1–5 or 9, 0 or 1 for a tick
+        item — in the earlier and the later wave) and ``n`` (int64: how many respondents gave
+        that pair of answers). With ``unpaired=True``, code -1 (``NO_ANSWER``) marks a wave in
+        which the respondent has no answer to the item (it is not in that wave, or its answer
+        is missing, as in :func:`reduce_answers`); a pair of two -1 never occurs. The rows
+        without -1 are the table without ``unpaired``. Counts only: the tables of parts that
         split the respondents add up to the table of the whole.
 
     Raises
@@ -180,7 +180,7 @@ def reduce_pairs(
         item  earlier  later  n
     0  focus        2      4  1
     1  focus        4      4  1
-    2  focus        5      0  1
+    2  focus        5     -1  1
     """
     check_columns(survey, list(SURVEY_COLUMNS), "survey")
     earlier, later = waves
