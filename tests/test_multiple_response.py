@@ -15,6 +15,7 @@ import jobhandicap as jh
 from jobhandicap import reference
 from jobhandicap.errors import (
     ArgumentTypeError,
+    JobhandicapError,
     MissingColumnsError,
     OptionError,
     SchemaError,
@@ -304,3 +305,10 @@ def test_tick_items_have_no_model_form_but_round_trip_through_files() -> None:
     assert ";1\r\n" in text
     back = jh.read_survey(io.BytesIO(text.encode("utf-8")), format="csv")
     pd.testing.assert_frame_equal(back, survey)
+
+
+def test_a_duplicate_tick_is_refused_not_settled_silently() -> None:
+    flipped = 1 - int(REFERENCE["answer"].iloc[0])
+    first = REFERENCE.iloc[[0]].assign(answer=pd.array([flipped], dtype="Int64"))
+    with pytest.raises(JobhandicapError, match="twice in wave"):
+        multiple_response(pd.concat([REFERENCE, first], ignore_index=True), OPTIONS)

@@ -17,6 +17,7 @@ from _design_data import AGE, FPC, JC, LIKERT, SEX, STAFF, STRATUM, WEIGHT, Y
 from _examples import examples
 from jobhandicap.errors import (
     ArgumentTypeError,
+    JobhandicapError,
     MissingColumnsError,
     OptionError,
     SchemaError,
@@ -251,6 +252,45 @@ def test_bad_margins_get_one_clear_error() -> None:
     with pytest.raises(ArgumentTypeError, match="margins must map"):
         jh.rake(survey, [("sex", {"F": 340})])  # type: ignore[arg-type]
     pd.testing.assert_frame_equal(survey, before)
+
+
+def test_rake_names_what_is_wrong_with_a_margin() -> None:
+    survey = citizens()
+    before = survey.copy()
+    with pytest.raises(OptionError, match=r"margin 'sex': level 'X' has a population total"):
+        jh.rake(survey, {"sex": {"F": 300, "M": 200, "X": 100}})
+    with pytest.raises(OptionError, match="compared as they are"):
+        jh.rake(survey.astype({"agegrp": str}), {"agegrp": {1: 180, 2: 270, 3: 150}})
+    with pytest.raises(ArgumentTypeError, match="margin 'sex' must map each level"):
+        jh.rake(survey, {"sex": 5})  # type: ignore[dict-item]
+    with pytest.raises(OptionError, match="must be numbers"):
+        jh.rake(survey, {"sex": {"F": "340", "M": "260"}})  # type: ignore[dict-item]
+    with pytest.raises(OptionError, match="> 0"):
+        jh.rake(survey, {"sex": {"F": 600, "M": 0}})
+    pd.testing.assert_frame_equal(survey, before)
+
+
+def test_rake_keeps_every_column_and_refuses_an_empty_frame() -> None:
+    survey = citizens()
+    for taken in ("sex", "weight", "respondent"):
+        with pytest.raises(OptionError, match="already a column"):
+            jh.rake(survey, MARGINS, base=taken)
+    with pytest.raises(OptionError, match="no rows"):
+        jh.rake(survey.iloc[:0], MARGINS)
+
+
+def test_a_duplicate_answer_is_refused_not_counted_twice() -> None:
+    survey = citizens()
+    twice = pd.concat([survey, survey.iloc[[0]]], ignore_index=True)
+    with pytest.raises(JobhandicapError, match="twice in wave 2021"):
+        jh.top_box(twice, design=STRATIFIED)
+    with pytest.raises(JobhandicapError, match="twice in wave 2021"):
+        jh.likert_distribution(twice, design=STRATIFIED)
+    scores = pd.DataFrame(
+        {"respondent": ["a", "b", "b"], "knowledge": [1.0, 2.0, 3.0], "weight": 1.0}
+    )
+    with pytest.raises(JobhandicapError, match="two rows of scores"):
+        jh.scale_means(scores, "knowledge", design=jh.SurveyDesign())
 
 
 @st.composite

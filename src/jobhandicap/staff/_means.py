@@ -21,6 +21,7 @@ from jobhandicap._options import (
 )
 from jobhandicap._reduce import grouped_sums
 from jobhandicap.errors import (
+    JobhandicapError,
     OptionError,
     SmallSampleWarning,
 )
@@ -202,6 +203,18 @@ def design_means(
     level: float,
 ) -> pd.DataFrame:
     """The design-based :func:`scale_means`: weighted means with linearised intervals."""
+    identity = [c for c in ("jobcentre", "respondent") if c in scores.columns]
+    repeated = (
+        scores.duplicated(identity).to_numpy(dtype=bool)
+        if "respondent" in identity
+        else np.zeros(len(scores), dtype=bool)
+    )
+    if repeated.any():
+        twice = scores["respondent"].iloc[int(np.flatnonzero(repeated)[0])]
+        raise JobhandicapError(
+            f"respondent {twice!r} has two rows of scores; a design-based mean needs one row "
+            "per respondent (the frame of scale_scores)"
+        )
     arrays, units, scopes = design_arrays(scores, design, unit=[], scope=None, what="scores")
     keys_present = (
         scores[groups].notna().all(axis=1).to_numpy() if groups else np.ones(len(scores), bool)

@@ -15,6 +15,7 @@ from jobhandicap._grouping import as_by, check_columns
 from jobhandicap._options import check_choice, check_count
 from jobhandicap.domain import Likert
 from jobhandicap.errors import (
+    JobhandicapError,
     OptionError,
     SmallSampleWarning,
 )
@@ -88,3 +89,19 @@ def group_labels(groups: pd.DataFrame, by: Sequence[str]) -> list[str]:
         ", ".join(f"{name}={value}" for name, value in zip(by, values, strict=True))
         for values in zip(*columns, strict=True)
     ]
+
+
+def check_one_answer(survey: pd.DataFrame, what: str) -> None:
+    """Raise when a respondent has two rows for one item in one wave: ``what`` needs one each.
+
+    Counting both would weigh the respondent twice and settle a conflict between the two
+    answers silently, so the duplicate is refused with the first one named.
+    """
+    twice = survey.duplicated(["respondent", "wave", "item"]).to_numpy(dtype=bool)
+    if twice.any():
+        row = int(np.flatnonzero(twice)[0])
+        raise JobhandicapError(
+            f"respondent {survey['respondent'].iloc[row]!r} answered item "
+            f"{survey['item'].iloc[row]!r} twice in wave {survey['wave'].iloc[row]}; {what} "
+            "needs one answer each (remove or merge the duplicate rows)"
+        )

@@ -318,9 +318,14 @@ def rake(
         raise ArgumentTypeError(
             "margins must map each margin column to {level: population total} (or a Series)"
         )
-    if base is not None and (not isinstance(base, str) or base == weights):
-        raise OptionError(f"base must be a new column name other than {weights!r}, got {base!r}")
+    if base is not None and (not isinstance(base, str) or not base or base in frame.columns):
+        raise OptionError(
+            f"base must name a new column for the weights before raking; got {base!r}, "
+            + ("which is already a column of the frame" if base in frame.columns else "not a name")
+        )
     check_columns(frame, [weights, *margins], "frame")
+    if len(frame) == 0:
+        raise OptionError("rake: the frame has no rows, so no margin can be met")
     unit = ["respondent"] if "respondent" in frame.columns else []
     scope = "wave" if unit and "wave" in frame.columns else None
     design, units, scopes = design_arrays(
@@ -330,20 +335,40 @@ def rake(
     first[units[::-1]] = np.arange(len(frame) - 1, -1, -1, dtype=np.int64)
     coded: list[tuple[IntArray, FloatArray]] = []
     for column, totals in margins.items():
+        if not isinstance(totals, Mapping | pd.Series) or len(totals) == 0:
+            raise ArgumentTypeError(
+                f"margin {column!r} must map each level to its population total "
+                f"({{level: total}} or a Series), got {type(totals).__name__}"
+            )
         table = pd.Series(totals) if not isinstance(totals, pd.Series) else totals
-        try:
-            target = table.to_numpy(dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise OptionError(f"the totals of margin {column!r} must be numbers") from exc
+        if not pd.api.types.is_numeric_dtype(table) or pd.api.types.is_bool_dtype(table):
+            raise OptionError(
+                f"the population totals of margin {column!r} must be numbers, got "
+                f"{table.dtype} values such as {table.iloc[0]!r}"
+            )
+        target = table.to_numpy(dtype=np.float64)
+        if not np.isfinite(target).all() or (target <= 0).any():
+            raise OptionError(
+                f"every population total of margin {column!r} must be a number > 0; "
+                f"got {[str(v) for v in table.to_numpy()]}"
+            )
         values = frame[column]
         if values.isna().any():
             raise SchemaError(f"the margin column {column!r} is missing on some rows")
         position = pd.Index(table.index).get_indexer(values)
         if (position < 0).any():
             stray = sorted({str(v) for v in values[position < 0].unique()})[:5]
+            known = [str(v) for v in table.index]
+            kinds = {type(v).__name__ for v in values[position < 0].unique()[:5]}
+            hint = (
+                f" (the levels are compared as they are: the data hold {sorted(kinds)}, the "
+                f"margin's levels are {sorted({type(v).__name__ for v in table.index})})"
+                if set(stray) <= set(known)
+                else ""
+            )
             raise OptionError(
                 f"margin {column!r} has no population total for level(s) {stray}; it has "
-                f"totals for {[str(v) for v in table.index]}"
+                f"totals for {known}{hint}"
             )
         codes = position.astype(np.int64)[first]
         if (codes[units] != position).any():
@@ -353,6 +378,15 @@ def rake(
     report = {"iterations": 0, "max_error": 0.0, "converged": True}
     for code in np.unique(scopes):
         part = np.flatnonzero(scopes == code)
+        wave = f" in wave {frame[scope].iloc[first[part[0]]]}" if scope else ""
+        for (codes, target), (column, totals) in zip(coded, margins.items(), strict=True):
+            empty = np.bincount(codes[part], minlength=len(target)) == 0
+            if empty.any():
+                level = list(pd.Series(totals).index)[int(np.flatnonzero(empty)[0])]
+                raise OptionError(
+                    f"margin {column!r}: level {str(level)!r} has a population total but no "
+                    f"respondents{wave} (an empty cell); merge it with a neighbouring level"
+                )
         try:
             result = rake_weights(
                 design.weight[part],

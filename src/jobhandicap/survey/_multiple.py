@@ -19,6 +19,7 @@ from jobhandicap.stats._core import FloatArray, factorize_groups
 from jobhandicap.stats.multiple import cochran_q, rank_intervals
 from jobhandicap.survey._common import (
     answer_codes,
+    check_one_answer,
     check_survey,
     group_labels,
     one_small_sample_warning,
@@ -141,6 +142,7 @@ def reduce_patterns(
     keep = ~np.isnan(codes) & item_column.isin(items).to_numpy(dtype=bool, na_value=False)
     if waves is not None:
         keep &= survey["wave"].isin(waves).to_numpy(dtype=bool, na_value=False)
+    check_one_answer(survey.loc[keep], "a multiple-response set")
     answers = codes[keep]
     wrong = ~((answers == 0) | (answers == 1))
     if wrong.any():

@@ -13,7 +13,14 @@ import pandas as pd
 
 from jobhandicap.stats._core import FloatArray, factorize_groups
 from jobhandicap.stats.design import DesignEstimate, estimate_from
-from jobhandicap.survey._common import DONT_KNOW, SCALE, DontKnow, answer_codes, is_top
+from jobhandicap.survey._common import (
+    DONT_KNOW,
+    SCALE,
+    DontKnow,
+    answer_codes,
+    check_one_answer,
+    is_top,
+)
 from jobhandicap.survey._design import SurveyDesign, design_arrays
 
 IntArray = npt.NDArray[np.int64]
@@ -53,6 +60,7 @@ def design_top_box(
     design: SurveyDesign,
 ) -> tuple[pd.DataFrame, FloatArray]:
     """The design-based ``top_box``: result frame and the base per group."""
+    check_one_answer(survey, "a design-based estimate")
     scope = "wave" if "wave" in by else None
     arrays, units, scopes = design_arrays(survey, design, unit=["respondent"], scope=scope)
     # Every row counts for the groups (a group without answers gets n = 0, as without a
@@ -110,6 +118,7 @@ def design_distribution(
     design: SurveyDesign,
 ) -> tuple[pd.DataFrame, FloatArray]:
     """The design-based ``likert_distribution`` (without labels) and the base per group."""
+    check_one_answer(survey, "a design-based estimate")
     scope = "wave" if "wave" in by else None
     arrays, units, scopes = design_arrays(survey, design, unit=["respondent"], scope=scope)
     codes, rows = _rows(survey, by, answered_only=True)
