@@ -341,3 +341,39 @@ def test_report_leaves_the_cross_tabulation_out_without_both_items(tmp_path: Pat
     result = build_report({"survey": only}, tmp_path)
     assert "survey_crosstab" not in result.tables
     assert "survey_top_box" in result.tables
+
+
+def recorded(function: object, *args: object, **kwargs: object) -> tuple[pd.Series, list[str]]:
+    """The first row of ``function``'s result, and the messages of its data-quality warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = function(*args, **kwargs)  # type: ignore[operator]
+    messages = [str(w.message) for w in caught if issubclass(w.category, DataQualityWarning)]
+    return result.iloc[0], messages
+
+
+def test_a_single_answer_has_no_test_at_all() -> None:
+    # Item a answered 3 by everyone: nothing to test, the exact test included.
+    survey = survey_from_pairs([(3, 1), (3, 2), (3, 2), (3, 5)])
+    row, caught = recorded(item_association, survey, "a", "b", exact="always")
+    assert any("single answer" in message for message in caught)
+    assert np.isnan(row["chi2_p"])
+    assert np.isnan(row["exact_p"])
+    assert row["exact_method"] == "none"
+    with pytest.raises(OptionError, match="two different items"):
+        item_association(survey, "a", "a")
+
+
+def test_answers_without_a_group_are_left_out_with_a_warning() -> None:
+    survey = pd.DataFrame(
+        {
+            "respondent": pd.array([f"jc{k}" for k in range(6)], dtype="string"),
+            "wave": 2018,
+            "item": pd.array(["focus"] * 6, dtype="string"),
+            "answer": pd.array([5, 4, 2, 1, 5, 3], dtype="Int64"),
+            "proactive": pd.array([True, True, False, False, None, False], dtype="boolean"),
+        }
+    )
+    row, caught = recorded(top_box_difference, survey, "focus", "proactive")
+    assert any("1 answer(s) to 'focus' have no value in 'proactive'" in m for m in caught)
+    assert (row["n"], row["n_reference"]) == (2, 3)

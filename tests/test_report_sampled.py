@@ -103,7 +103,7 @@ def test_citizens_are_raked_to_their_margins(
         assert table[column].tolist() == pytest.approx(expected[column].tolist()), column
     assert table["unweighted_share"].tolist() == pytest.approx(plain["share"].tolist())
     assert table["design_share"].tolist() == pytest.approx(weighted["share"].tolist())
-    assert table["method"].str.startswith("taylor, logit interval").all()
+    assert table["method"].str.startswith("taylor, calibrated (GREG), logit interval").all()
 
 
 def test_employers_without_margins_are_design_weighted(

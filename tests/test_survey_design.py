@@ -86,6 +86,9 @@ def test_top_box_after_raking_has_the_greg_variance() -> None:
     assert row["se"] == pytest.approx(0.0804784, abs=TOL)
     fixed = jh.top_box(raked, by="item", design=STRATIFIED).set_index("item").loc["y"]
     assert fixed["se"] == pytest.approx(0.0819194, abs=TOL)
+    # The method says which of the two variances the standard error is.
+    assert row["method"] == "taylor, calibrated (GREG), logit interval, t with 38 df"
+    assert fixed["method"] == "taylor, logit interval, t with 38 df"
 
 
 def test_rake_reproduces_the_margins_once_per_respondent() -> None:

@@ -254,7 +254,8 @@ def design_means(
     result["se"] = estimate.se
     result["deff"] = estimate.deff_replace
     result["n_eff"] = estimate.n_eff
+    variance = "taylor, calibrated (GREG)" if design.calibration else "taylor"
     result["method"] = pd.array(
-        [f"taylor, t interval with {d:.0f} df" for d in estimate.df.tolist()], dtype="string"
+        [f"{variance}, t interval with {d:.0f} df" for d in estimate.df.tolist()], dtype="string"
     )
     return result

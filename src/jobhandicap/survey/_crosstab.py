@@ -365,6 +365,10 @@ def item_association(
     level = check_level(level)
     if column_items is None and len(row_items) < 2:
         raise OptionError("item_association needs two items: give columns= or two rows items")
+    if column_items is not None and set(row_items) == set(column_items) == {row_items[0]}:
+        raise OptionError(
+            f"rows and columns must be two different items, got {row_items[0]!r} twice"
+        )
     pairs = reduce_answer_pairs(survey, row_items, column_items, by=by, waves=waves)
     names = check_survey(survey, by)
     keys = ["wave", *names, "row_item", "column_item"]
@@ -393,10 +397,12 @@ def item_association(
     exact_p = np.full(len(tables), np.nan)
     exact_se = np.full(len(tables), np.nan)
     method = np.full(len(tables), "none", dtype=object)
-    for k in np.flatnonzero(run).tolist():
+    df = np.asarray(chi2.df, dtype=np.float64)
+    # A pair using a single answer of an item has no association to test: no exact test
+    # either (it would report p = 1 beside the other tests' nan).
+    for k in np.flatnonzero(run & (df > 0)).tolist():
         test = fisher_exact(counts[k], draws=draws, seed=rng)
         exact_p[k], exact_se[k], method[k] = test.p_value, test.se, test.method
-    df = np.asarray(chi2.df, dtype=np.float64)
     labels = group_labels(tables, keys)
     degenerate = np.flatnonzero(df == 0)
     if degenerate.size:
@@ -628,6 +634,20 @@ def _split_by_column(
     survey: pd.DataFrame, item: str, by: str, boxes: int, waves: list[int] | None
 ) -> tuple[pd.DataFrame, str, str]:
     """Answer counts of ``item`` per wave in the two values of column ``by``."""
+    unplaced = (
+        survey[by].isna().to_numpy(dtype=bool)
+        & (survey["item"] == item).to_numpy(dtype=bool, na_value=False)
+        & survey["answer"].notna().to_numpy(dtype=bool)
+    )
+    if waves is not None:
+        unplaced &= survey["wave"].isin(waves).to_numpy(dtype=bool, na_value=False)
+    if unplaced.any():
+        warnings.warn(
+            f"{int(unplaced.sum())} answer(s) to {item!r} have no value in {by!r} and are left "
+            "out of both groups",
+            DataQualityWarning,
+            stacklevel=3,
+        )
     counts = reduce_answers(survey, ("wave", by), items=[item], waves=waves)
     counts = counts.loc[counts["answer"].to_numpy() != NO_ANSWER]
     values = pd.unique(counts[by])

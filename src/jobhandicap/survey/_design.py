@@ -126,15 +126,13 @@ def _unit_codes(
 ) -> IntArray:
     """Per unit: the code of ``column``; raise if missing or varying within a unit."""
     values = frame[column]
-    if values.isna().any():
-        codes = np.full(len(values), -1, dtype=np.int64)
-    else:
-        codes = factorize_groups(frame[[column]])[0]
-    if (codes < 0).any():
+    missing = values.isna().to_numpy(dtype=bool)
+    if missing.any():
         raise SchemaError(
-            f"the design column {column!r} is missing on {int((codes < 0).sum())} row(s); "
+            f"the design column {column!r} is missing on {int(missing.sum())} row(s); "
             f"every {what} needs a value"
         )
+    codes = factorize_groups(frame[[column]])[0]
     per_unit = codes[first]
     if (per_unit[units] != codes).any():
         raise SchemaError(
@@ -294,8 +292,8 @@ def rake(
 
     Estimates from the raked frame take the calibration into their variance when the design
     names it: ``SurveyDesign(..., base_weights=base, calibration=tuple(margins))`` gives the
-    GREG variance (R's ``calibrate``); without, the raked weights count as fixed (larger
-    standard errors).
+    GREG variance (R's ``calibrate``); without, the raked weights count as fixed, which
+    ignores what the margins add (usually, not always, a larger standard error).
 
     References
     ----------

@@ -33,11 +33,17 @@ def _groups(survey: pd.DataFrame, by: list[str], rows: IntArray) -> tuple[IntArr
     return factorize_groups(keys)
 
 
-def _method(interval: str, df: FloatArray) -> pd.Series:
-    """The ``method`` column: one text per group (few groups: a list is cheap)."""
+def _method(interval: str, df: FloatArray, design: SurveyDesign) -> pd.Series:
+    """The ``method`` column: one text per group (few groups: a list is cheap).
+
+    It says which variance the standard error is: the GREG variance of a calibration (the
+    design names the weights before raking and the margins), or Taylor linearisation with
+    the weights as given (raked weights then count as fixed).
+    """
+    variance = "taylor, calibrated (GREG)" if design.calibration else "taylor"
     degrees = ["inf" if not np.isfinite(d) else f"{d:.0f}" for d in df.tolist()]
     return pd.Series(
-        [f"taylor, {interval} interval, t with {d} df" for d in degrees], dtype="string"
+        [f"{variance}, {interval} interval, t with {d} df" for d in degrees], dtype="string"
     )
 
 
@@ -97,7 +103,7 @@ def design_top_box(
     )
     _estimates(result, "share", estimate)
     result.insert(list(result.columns).index("ci_high") + 1, "dont_know_share", dk_share)
-    result["method"] = _method("logit", estimate.df).to_numpy()
+    result["method"] = _method("logit", estimate.df, design).to_numpy()
     return result.reset_index(drop=True), estimate.n
 
 
@@ -141,6 +147,6 @@ def design_distribution(
     )
     result["count"] = counts.ravel().astype(np.int64)
     _estimates(result, "share", estimate)
-    result["method"] = _method("logit", estimate.df).to_numpy()
+    result["method"] = _method("logit", estimate.df, design).to_numpy()
     bases = estimate.n[:: len(SCALE)] if n_groups else estimate.n
     return result, bases
