@@ -291,3 +291,14 @@ def test_cluster_columns_may_share_a_name_with_the_output() -> None:
     frame = strategy_scores().rename(columns={"jobcentre": "group"})
     result = compare(frame, cluster="group")
     assert result["clusters"].tolist() == [4]
+
+
+def test_a_negative_icc_that_takes_the_design_effect_to_zero_has_no_effective_n() -> None:
+    # Colleagues as unlike as can be: 1 and 5 in every jobcentre, ICC(1) = -1, deff = 0.
+    scores = pd.DataFrame({"jobcentre": [1, 1, 2, 2, 3, 3], "knowledge": [1.0, 5.0] * 3})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        row = jh.icc(scores).iloc[0]
+    assert row["icc"] == pytest.approx(-1.0)
+    assert row["deff"] == pytest.approx(0.0)
+    assert np.isnan(row["n_effective"])

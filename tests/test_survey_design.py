@@ -358,3 +358,17 @@ def test_rake_rakes_each_wave_on_its_own_and_reports_non_convergence() -> None:
         "max_error": pytest.approx(stopped.attrs["raking"]["max_error"]),
         "converged": False,
     }
+
+
+def test_an_outcome_that_does_not_vary_has_no_design_effect() -> None:
+    scores = pd.DataFrame(
+        {
+            "respondent": list("abcd"),
+            "knowledge": [3.0] * 4,
+            "weight": [1.0, 2.0, 1.0, 2.0],
+            "stratum": ["x", "x", "y", "y"],
+        }
+    )
+    row = quiet(jh.scale_means, scores, "knowledge", design=jh.SurveyDesign(strata="stratum"))
+    assert row["se"].tolist() == [0.0]
+    assert row[["deff", "n_eff"]].isna().all(axis=None)

@@ -87,7 +87,8 @@ def icc(
         (ICC(1) and its F interval), ``icc2`` (ICC(2), the reliability of a cluster's mean),
         ``p_value`` (F test of no clustering), ``mean_cluster_size`` (:math:`N/J`), ``k0``,
         ``deff`` (design effect of a mean, Kish's for unequal cluster sizes), ``n_effective``
-        (:math:`N/\mathrm{deff}`) and ``method``. A scale whose ICC is undefined (fewer than
+        (:math:`N/\mathrm{deff}`; missing when a negative ICC takes the design effect to 0 or
+        below) and ``method``. A scale whose ICC is undefined (fewer than
         2 clusters, no cluster with 2 respondents, or every score equal) has its ``n`` and
         ``clusters`` and NaN elsewhere.
 
@@ -196,7 +197,8 @@ def icc(
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_size = np.where(groups > 0, n / groups, np.nan)
-        n_effective = n / deff
+        # A strongly negative ICC can take the design effect to 0 or below: no effective n.
+        n_effective = np.where(deff > 0, n / deff, np.nan)
     return pd.DataFrame(
         {
             "scale": pd.array(names, dtype="string"),

@@ -655,6 +655,10 @@ def estimate_from(
         deff = var_mean / (s2 * (w_rep - n_rep) / (w_rep * n_rep))
         deff_replace = var_mean / (s2 / n_rep)
         n_eff = n_rep / deff_replace
+    # Outcomes that do not vary (a share of 0 or 1, constant scores) have no design effect;
+    # rounding leaves their variance a hair above 0, which would give deff 0 and n_eff inf.
+    flat = s2 <= 1e-24 * np.maximum(mean * mean, 1.0)
+    deff, deff_replace, n_eff = (np.where(flat, np.nan, a) for a in (deff, deff_replace, n_eff))
     df_rep = np.repeat(df, outcomes).reshape(-1, outcomes)
     bounds = design_interval(mean, se, df_rep, level=level, method=interval)
     return DesignEstimate(

@@ -130,7 +130,10 @@ def top_box(
         weighted, with a Taylor-linearised standard error and the logit interval
         (``svyciprop(method="logit")``, t quantile with the design's degrees of freedom);
         each wave is its own sample when ``wave`` is in ``by``. Not with ``population``
-        (the design's ``fpc`` says the population sizes).
+        (the design's ``fpc`` says the population sizes). A share of 0 or 1 (nobody or
+        everybody in the top boxes, or a group of one respondent) has a linearised standard
+        error of 0 and so an interval of zero width, as in R's ``svyciprop``, and no design
+        effect (``deff`` and ``n_eff`` missing): read it with ``n``, not as certainty.
 
     Returns
     -------
@@ -275,7 +278,7 @@ def likert_distribution(
     design
         For a sampled survey: its :class:`~jobhandicap.SurveyDesign`, as for
         :func:`top_box`. The shares are then weighted, with Taylor-linearised standard errors
-        and logit intervals.
+        and logit intervals (of zero width for a share of 0 or 1, as in :func:`top_box`).
 
     Returns
     -------
