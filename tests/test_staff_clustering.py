@@ -302,3 +302,11 @@ def test_a_negative_icc_that_takes_the_design_effect_to_zero_has_no_effective_n(
     assert row["icc"] == pytest.approx(-1.0)
     assert row["deff"] == pytest.approx(0.0)
     assert np.isnan(row["n_effective"])
+
+
+def test_an_infinite_score_is_refused_by_name() -> None:
+    scores = pd.DataFrame({"jobcentre": [1, 1, 2, 2], "knowledge": [1.0, np.inf, 2.0, 3.0]})
+    with pytest.raises(jh.SchemaError, match=r"column 'knowledge' holds inf in its row 2"):
+        jh.icc(scores)
+    with pytest.raises(jh.SchemaError, match="finite number"):
+        jh.scale_means(scores.assign(weight=1.0), "knowledge", design=jh.SurveyDesign())

@@ -11,9 +11,7 @@ import pandas as pd
 
 from jobhandicap._grouping import as_by, check_columns
 from jobhandicap._reduce import grouped_sums
-from jobhandicap.errors import (
-    ArgumentTypeError,
-)
+from jobhandicap.errors import ArgumentTypeError, SchemaError
 from jobhandicap.stats._core import FloatArray, lazy_module
 
 if TYPE_CHECKING:
@@ -106,9 +104,9 @@ def reduce_cross_products(
 
 
 def numbers(frame: pd.DataFrame, columns: Sequence[str]) -> FloatArray:
-    """The columns as a float matrix (NaN where missing); a non-numeric column is refused."""
+    """The columns as a float matrix (NaN where missing); non-numbers and infinities refused."""
     try:
-        return frame[list(columns)].to_numpy(dtype=np.float64, na_value=np.nan)
+        values = frame[list(columns)].to_numpy(dtype=np.float64, na_value=np.nan)
     except (TypeError, ValueError):
         for column in columns:
             try:
@@ -116,6 +114,14 @@ def numbers(frame: pd.DataFrame, columns: Sequence[str]) -> FloatArray:
             except (TypeError, ValueError) as exc:
                 raise ArgumentTypeError(f"column {column!r} must hold numbers") from exc
         raise
+    infinite = np.isinf(values)
+    if infinite.any():
+        row, k = (int(i) for i in np.argwhere(infinite)[0])
+        raise SchemaError(
+            f"column {columns[k]!r} holds {values[row, k]} in its row {row + 1} (counted from 1 "
+            "in the frame's order); a score must be a finite number, or missing"
+        )
+    return values
 
 
 @attrs.frozen
