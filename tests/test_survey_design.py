@@ -222,7 +222,7 @@ def test_design_columns_must_be_sound() -> None:
     with pytest.raises(SchemaError, match="differs between rows of one respondent"):
         jh.top_box(varying, design=STRATIFIED)
     lonely = survey.assign(stratum=np.where(survey["respondent"] == "p00", 3, survey["stratum"]))
-    with pytest.raises(SchemaError, match="single PSU"):
+    with pytest.raises(SchemaError, match="stratum '3' in wave 2021 has a single respondent"):
         jh.top_box(lonely, design=jh.SurveyDesign(strata="stratum"))
     with pytest.raises(SchemaError, match="smaller than its sample"):
         jh.top_box(survey.assign(N=10), design=STRATIFIED)

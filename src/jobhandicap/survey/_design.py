@@ -163,6 +163,33 @@ def _unit_numbers(
     return per_unit
 
 
+def _check_lonely_psus(
+    frame: pd.DataFrame,
+    design: SurveyDesign,
+    strata: IntArray,
+    clusters: IntArray,
+    scopes: IntArray,
+    first: IntArray,
+    scope: str | None,
+) -> None:
+    """Raise for a stratum with a single PSU, naming it (and its wave) as the frame has it."""
+    psus = pd.DataFrame({"scope": scopes, "stratum": strata, "psu": clusters}).drop_duplicates()
+    per_stratum = psus.groupby(["scope", "stratum"], sort=True).size()
+    lonely = per_stratum[per_stratum.to_numpy() < 2]
+    if lonely.empty:
+        return
+    at = np.flatnonzero((scopes == lonely.index[0][0]) & (strata == lonely.index[0][1]))[0]
+    row = int(first[at])
+    name = f"stratum {str(frame[design.strata].iloc[row])!r}" if design.strata else "the sample"
+    wave = f" in wave {frame[scope].iloc[row]}" if scope else ""
+    unit = "cluster" if design.clusters else "respondent"
+    more = f" (and {len(lonely) - 1} more stratum(s))" if len(lonely) > 1 else ""
+    raise SchemaError(
+        f"{name}{wave} has a single {unit}{more}: its variance cannot be estimated (R's "
+        "survey.lonely.psu = 'fail'); merge it with a similar stratum"
+    )
+
+
 def design_arrays(
     frame: pd.DataFrame,
     design: SurveyDesign,
@@ -208,6 +235,7 @@ def design_arrays(
         else np.arange(n_units, dtype=np.int64)
     )
     population = _unit_numbers(frame, design.fpc, units, first, label) if design.fpc else None
+    _check_lonely_psus(frame, design, strata, clusters, scopes, first, scope)
     psu, psu_stratum, sizes, stratum_scope = design_structure(
         weight, strata, clusters, population, scopes
     )
