@@ -209,5 +209,9 @@ def cluster_draws(clusters: int, n_boot: int, rng: np.random.Generator) -> Float
 
 
 def group_phrase(groups: Sequence[str], key: Sequence[object]) -> str:
-    named = ", ".join(f"{g}={v!r}" for g, v in zip(groups, key, strict=True))
+    """`` for g=value, …`` naming a group in a message (NumPy scalars shown as plain values)."""
+    named = ", ".join(
+        f"{g}={v.item() if isinstance(v, np.generic) else v!r}"
+        for g, v in zip(groups, key, strict=True)
+    )
     return f" for {named}" if named else ""
