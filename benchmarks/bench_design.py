@@ -9,9 +9,18 @@ items and, per item, sums the linearised values per cluster and stratum with gro
 ``survey``'s documented approach: ``svyby(~top, ~item, design, svyciprop)`` is one
 ``svyrecvar`` per domain). The two must agree to 1e-9 before anything is timed.
 
+When ``Rscript`` and the R package ``survey`` are installed, R itself is a second peer: the
+frame is written once to a temporary CSV file, R reads it, builds
+``svydesign(ids=~cluster, strata=~stratum, weights=~weight, fpc=~clusters_in_stratum,
+nest=TRUE)`` and runs ``svyby(~top, ~item, design, svymean, na.rm=TRUE)``; only that
+``svyby`` call is timed (``system.time`` inside R, median of the same number of runs after
+one warm-up run), not the CSV read or ``svydesign``. R's shares and standard errors must agree
+with jobhandicap's to 1e-9 relative. Without ``Rscript`` (or ``--no-r``) the R peer is skipped
+with a note.
+
 Usage::
 
-    python benchmarks/bench_design.py [--respondents N] [--items K] [--repeat R]
+    python benchmarks/bench_design.py [--respondents N] [--items K] [--repeat R] [--no-r]
 
 Each timing is the median of ``R`` (at least 5) runs after one warm-up run; on a shared machine
 the figures are noisy.
@@ -20,7 +29,11 @@ the figures are noisy.
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
+import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -95,6 +108,60 @@ def naive_top_box(survey: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+R_SCRIPT = r"""
+args <- commandArgs(trailingOnly = TRUE)
+repeat_ <- as.integer(args[3])
+suppressPackageStartupMessages(library(survey))
+data <- read.csv(args[1], colClasses = c(item = "character", top = "numeric",
+  stratum = "integer", cluster = "integer", clusters_in_stratum = "numeric",
+  weight = "numeric"))
+design <- svydesign(ids = ~cluster, strata = ~stratum, weights = ~weight,
+  fpc = ~clusters_in_stratum, data = data, nest = TRUE)
+estimate <- function() svyby(~top, ~item, design, svymean, na.rm = TRUE)
+result <- estimate()  # warm-up
+times <- vapply(seq_len(repeat_), function(i) system.time(estimate())[["elapsed"]], 0)
+writeLines(c(sprintf("%.6f", median(times)), R.version$version.string,
+  as.character(packageVersion("survey"))), args[4])
+write.csv(data.frame(item = result$item, share = sprintf("%.17g", result$top),
+  se = sprintf("%.17g", SE(result))), args[2], row.names = FALSE)
+"""
+
+
+def r_top_box(survey: pd.DataFrame, repeat: int) -> tuple[pd.DataFrame, float, str] | None:
+    """R ``survey``'s ``svyby(~top, ~item, design, svymean)``: result, median seconds, versions.
+
+    ``None`` (with a note) when ``Rscript`` is not installed.
+    """
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        print("R peer skipped: Rscript is not installed")
+        return None
+    answer = survey["answer"]
+    top = ((answer >= 4) & (answer <= 5)).astype("Float64").mask(answer.isna())
+    frame = pd.DataFrame(
+        {
+            "item": survey["item"].astype(str),
+            "top": top,
+            "stratum": survey["stratum"],
+            "cluster": survey["cluster"],
+            "clusters_in_stratum": survey["clusters_in_stratum"],
+            "weight": survey["weight"],
+        }
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        data, out, timing, script = (
+            os.path.join(folder, name) for name in ("data.csv", "out.csv", "time.txt", "peer.R")
+        )
+        frame.to_csv(data, index=False, na_rep="NA")
+        with open(script, "w") as handle:
+            handle.write(R_SCRIPT)
+        subprocess.run([rscript, script, data, out, str(repeat), timing], check=True)
+        result = pd.read_csv(out)
+        with open(timing) as handle:
+            seconds, r_version, survey_version = handle.read().splitlines()
+    return result, float(seconds), f"{r_version}, survey {survey_version}"
+
+
 def timed(function: Callable[[], Any], repeat: int) -> float:
     function()  # warm-up
     times = []
@@ -110,6 +177,7 @@ def main() -> None:
     parser.add_argument("--respondents", type=int, default=50_000)
     parser.add_argument("--items", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-r", action="store_true", help="skip the R peer")
     args = parser.parse_args()
     repeat = max(args.repeat, 5)
 
@@ -130,10 +198,24 @@ def main() -> None:
 
     ours = timed(fast, repeat)
     theirs = timed(lambda: naive_top_box(survey), repeat)
+    peer = None if args.no_r else r_top_box(survey, repeat)
+    if peer is not None:
+        r_result = peer[0].set_index("item").loc[mine["item"].astype(str)]
+        for column in ("share", "se"):
+            np.testing.assert_allclose(mine[column], r_result[column], rtol=1e-9, atol=0)
+        print(f"same answer as R ({peer[2]}): share and se per item agree to 1e-9 relative")
+
     print(f"median of {repeat} runs, {len(survey):,} rows, {args.items} items")
     print(f"  {'top_box(design=…) by item':<44} {ours * 1000:8.1f} ms")
     print(f"  {'pandas: group-bys per item (same estimator)':<44} {theirs * 1000:8.1f} ms")
+    if peer is not None:
+        label = "R survey: svyby(~top, ~item, svymean)"
+        print(f"  {label:<44} {peer[1] * 1000:8.1f} ms")
     print(f"  ratio (pandas / jobhandicap): {theirs / ours:.2f}×")
+    if peer is not None:
+        print(f"  ratio (R / jobhandicap):      {peer[1] / ours:.2f}×")
+    one, five, fifteen = os.getloadavg()
+    print(f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)")
     verdict = "meets" if ours < 1.0 else "misses"
     print(f"goal (< 1 s at 10⁶ rows): {verdict}")
 
