@@ -278,6 +278,8 @@ def test_rake_keeps_every_column_and_refuses_an_empty_frame() -> None:
     for taken in ("sex", "weight", "respondent"):
         with pytest.raises(OptionError, match="already a column"):
             jh.rake(survey, MARGINS, base=taken)
+    with pytest.raises(OptionError, match="not a column name"):
+        jh.rake(survey, MARGINS, base=["b"])  # type: ignore[arg-type]
     with pytest.raises(OptionError, match="no rows"):
         jh.rake(survey.iloc[:0], MARGINS)
 

@@ -344,10 +344,11 @@ def rake(
         raise ArgumentTypeError(
             "margins must map each margin column to {level: population total} (or a Series)"
         )
-    if base is not None and (not isinstance(base, str) or not base or base in frame.columns):
+    taken = isinstance(base, str) and base in frame.columns
+    if base is not None and (not isinstance(base, str) or not base or taken):
         raise OptionError(
             f"base must name a new column for the weights before raking; got {base!r}, "
-            + ("which is already a column of the frame" if base in frame.columns else "not a name")
+            + ("which is already a column of the frame" if taken else "not a column name")
         )
     check_columns(frame, [weights, *margins], "frame")
     if len(frame) == 0:
