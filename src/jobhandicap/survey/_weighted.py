@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap.stats._core import FloatArray, factorize_groups
-from jobhandicap.stats.design import DesignEstimate, estimate_from
+from jobhandicap.stats.design import DesignArrays, DesignEstimate, estimate_from
 from jobhandicap.survey._common import (
     DONT_KNOW,
     SCALE,
@@ -56,6 +56,25 @@ def _rows(survey: pd.DataFrame, by: list[str], answered_only: bool) -> tuple[Flo
     return codes, np.flatnonzero(keep).astype(np.int64)
 
 
+def _prepared(
+    survey: pd.DataFrame, by: list[str], design: SurveyDesign, *, answered_only: bool
+) -> tuple[DesignArrays, FloatArray, IntArray, IntArray, pd.DataFrame, IntArray]:
+    """What both estimators start from, checked once.
+
+    The design arrays; per row used its answer code, unit and group; the groups; and each
+    group's scope (its wave when ``wave`` is in ``by``: each wave is its own sample).
+    """
+    check_one_answer(survey, "a design-based estimate")
+    scope = "wave" if "wave" in by else None
+    arrays, units, scopes = design_arrays(survey, design, unit=["respondent"], scope=scope)
+    codes, rows = _rows(survey, by, answered_only=answered_only)
+    group, groups = _groups(survey, by, rows)
+    unit = units[rows]
+    group_scope = np.zeros(len(groups), dtype=np.int64)
+    group_scope[group] = scopes[unit]
+    return arrays, codes[rows], unit, group, groups, group_scope
+
+
 def design_top_box(
     survey: pd.DataFrame,
     by: list[str],
@@ -66,19 +85,14 @@ def design_top_box(
     design: SurveyDesign,
 ) -> tuple[pd.DataFrame, FloatArray]:
     """The design-based ``top_box``: result frame and the base per group."""
-    check_one_answer(survey, "a design-based estimate")
-    scope = "wave" if "wave" in by else None
-    arrays, units, scopes = design_arrays(survey, design, unit=["respondent"], scope=scope)
     # Every row counts for the groups (a group without answers gets n = 0, as without a
     # design); the answered rows are the base.
-    codes, rows = _rows(survey, by, answered_only=False)
-    group, groups = _groups(survey, by, rows)
+    arrays, codes, unit, group, groups, group_scope = _prepared(
+        survey, by, design, answered_only=False
+    )
     n_groups = len(groups)
-    answered = ~np.isnan(codes[rows])
-    answers = np.where(answered, codes[rows], 0.0).astype(np.int64)
-    unit = units[rows]
-    group_scope = np.zeros(n_groups, dtype=np.int64)
-    group_scope[group] = scopes[unit]
+    answered = ~np.isnan(codes)
+    answers = np.where(answered, codes, 0.0).astype(np.int64)
     dk = answers == DONT_KNOW
     base = answered & ~dk if dont_know == "exclude" else answered
     top = is_top(answers, boxes).astype(np.float64)
@@ -124,16 +138,11 @@ def design_distribution(
     design: SurveyDesign,
 ) -> tuple[pd.DataFrame, FloatArray]:
     """The design-based ``likert_distribution`` (without labels) and the base per group."""
-    check_one_answer(survey, "a design-based estimate")
-    scope = "wave" if "wave" in by else None
-    arrays, units, scopes = design_arrays(survey, design, unit=["respondent"], scope=scope)
-    codes, rows = _rows(survey, by, answered_only=True)
-    group, groups = _groups(survey, by, rows)
+    arrays, codes, unit, group, groups, group_scope = _prepared(
+        survey, by, design, answered_only=True
+    )
     n_groups = len(groups)
-    answers = codes[rows].astype(np.int64)
-    unit = units[rows]
-    group_scope = np.zeros(n_groups, dtype=np.int64)
-    group_scope[group] = scopes[unit]
+    answers = codes.astype(np.int64)
     onehot = (answers[:, None] == np.asarray(SCALE)[None, :]).astype(np.float64)
     estimate = estimate_from(
         arrays, unit, group, group_scope, onehot, level=level, interval="logit"
