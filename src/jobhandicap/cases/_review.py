@@ -1,21 +1,4 @@
-"""Case-review indicators: processing time with open cases censored, and grant rates.
-
-Processing time is the time from application to decision. Case reviews usually compute its
-median over the *decided* cases only, which drops the slow cases still open at the extraction
-date and biases the median down. Here an open case — or one decided after the extraction date —
-is **censored** at the extraction date and the time to decision is estimated by Kaplan–Meier, so
-every case counts. Withdrawn applications never reach a decision on the merits: they are left
-out of the estimate and counted apart (``withdrawn``) — unless they were withdrawn after the
-extraction date: then they were still open at that date, and are censored there and counted as
-open, like a case decided after it. A case decided before it was applied for has no processing
-time; it is refused with a :class:`~jobhandicap.errors.SchemaError` naming its row, also on
-frames that were never validated.
-
-As everywhere in jobhandicap, the cases are first reduced to counts of decisions, censorings
-and withdrawals per group and day (:func:`reduce_decisions`, one grouped count over all cases;
-:func:`reduce_grants` for the grant rates), and the curves, quantiles and shares of every group
-are computed from that small table alone, at once.
-"""
+"""Processing time and grant rates of a case review: the reductions and their estimators."""
 
 from __future__ import annotations
 
@@ -52,7 +35,7 @@ DateLike = dt.date | str | pd.Timestamp | np.datetime64
 _DAY = np.timedelta64(1, "D")
 
 
-def _as_timestamp(value: DateLike, name: str) -> np.datetime64[int]:
+def as_timestamp(value: DateLike, name: str) -> np.datetime64[int]:
     accepted = "a date (datetime.date, 'YYYY-MM-DD' or a Timestamp)"
     try:
         stamp = pd.Timestamp(value)
@@ -65,12 +48,12 @@ def _as_timestamp(value: DateLike, name: str) -> np.datetime64[int]:
     return np.datetime64(stamp.normalize().to_pydatetime(), "ns")
 
 
-def _where(position: int) -> str:
+def spreadsheet_row(position: int) -> str:
     """A row of a frame as its position and as a spreadsheet shows it (the header is row 1)."""
     return f"row position {position} (row {position + 2} as a spreadsheet shows it)"
 
 
-def _check_dates(
+def check_dates(
     cases: pd.DataFrame, applied: npt.NDArray[np.datetime64], decided: npt.NDArray[np.datetime64]
 ) -> None:
     """Refuse cases without an application date or decided before they were applied for.
@@ -87,7 +70,7 @@ def _check_dates(
     def case(position: int) -> str:
         value = None if ids is None else ids.iloc[position]
         name = "the case" if value is None or pd.isna(value) else f"case {str(value)!r}"
-        return f"{name} at {_where(position)}"
+        return f"{name} at {spreadsheet_row(position)}"
 
     def day(value: np.datetime64) -> str:
         return str(np.datetime_as_string(value, unit="D"))
@@ -120,7 +103,7 @@ def _check_dates(
     )
 
 
-class _Durations:
+class Durations:
     """Time to decision per case: days, whether decided by extraction, and the case status.
 
     A case withdrawn after ``extracted`` was still open at that date: it is censored there and
@@ -131,7 +114,7 @@ class _Durations:
         check_columns(cases, ("applied", "decided", "decision"), "cases")
         applied = cases["applied"].to_numpy(dtype="datetime64[ns]")
         decided = cases["decided"].to_numpy(dtype="datetime64[ns]")
-        _check_dates(cases, applied, decided)
+        check_dates(cases, applied, decided)
         withdrawn = rows_in(cases["decision"], {Decision.WITHDRAWN.value})
         is_open = np.isnat(decided)
         if extracted is None:
@@ -146,14 +129,14 @@ class _Durations:
             end = decided
             observed = ~is_open
         else:
-            cut = _as_timestamp(extracted, "extracted")
+            cut = as_timestamp(extracted, "extracted")
             early = applied > cut
             if early.any():
                 first = int(np.flatnonzero(early)[0])
                 raise OptionError(
                     f"{option('extracted', str(pd.Timestamp(cut).date()))} is before the "
                     "application date of "
-                    f"{int(early.sum())} case(s) (first at {_where(first)}, applied "
+                    f"{int(early.sum())} case(s) (first at {spreadsheet_row(first)}, applied "
                     f"{pd.Timestamp(applied[first]).date()}); the extraction date must be on "
                     "or after every application"
                 )
@@ -167,7 +150,7 @@ class _Durations:
 
 
 #: The counts of a reduced table of decisions, besides its group keys and ``time``.
-_DECISION_COUNTS = ("events", "censored", "withdrawn")
+DECISION_COUNTS = ("events", "censored", "withdrawn")
 
 
 def reduce_decisions(
@@ -238,7 +221,7 @@ def reduce_decisions(
     names = as_by(by)
     check_columns(cases, (), "cases")
     keys = group_keys(cases, names)
-    durations = _Durations(cases, extracted)
+    durations = Durations(cases, extracted)
     days = durations.days
     # Whole days (dates at midnight) are grouped as integers: no hashing of floats.
     whole = bool(np.all(days == np.floor(days)))
@@ -248,7 +231,7 @@ def reduce_decisions(
     )
     # Every case is decided, open or withdrawn: the third count needs no pass over the cases.
     table = table.assign(withdrawn=table["n"] - table["events"] - table["censored"])
-    return table.astype({"time": "float64", **dict.fromkeys(_DECISION_COUNTS, "int64")})
+    return table.astype({"time": "float64", **dict.fromkeys(DECISION_COUNTS, "int64")})
 
 
 def reduce_grants(cases: pd.DataFrame, by: str | Sequence[str] = ()) -> pd.DataFrame:

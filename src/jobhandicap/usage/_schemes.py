@@ -1,0 +1,316 @@
+"""Scheme usage and expenditure: cases, jobcentres and granted amounts per scheme and group."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from jobhandicap._grouping import as_by, check_columns, group_keys
+from jobhandicap._reduce import grouped_sums
+from jobhandicap.domain import Decision
+from jobhandicap.errors import (
+    OptionError,
+    SmallSampleWarning,
+)
+from jobhandicap.usage._common import amounts_dkk, describe_units, selected_cases
+
+
+def reduce_usage(
+    cases: pd.DataFrame,
+    by: str | Sequence[str] = (),
+    *,
+    decision: str | Decision | None = "granted",
+    amounts: bool = False,
+) -> pd.DataFrame:
+    r"""Reduce cases to the selected cases (and their granted amounts) per group.
+
+    The reduction step of every indicator of this module: the only step whose cost grows with
+    the number of cases (one grouped count, :func:`jobhandicap._reduce.grouped_sums`). The
+    indicators infer from its table alone — a distinct count (of jobcentres, of target
+    groups) is a count of the table's rows.
+
+    Parameters
+    ----------
+    cases
+        Canonical cases frame (``decision`` unless every case is selected, ``amount_dkk``
+        with ``amounts``, and the ``by`` columns).
+    by
+        Grouping columns of the cases frame, or ``"year"`` (the application year).
+    decision
+        Which applications count, as in :func:`scheme_usage` (default: granted ones).
+    amounts
+        Add the sums of the known amounts and the number of cases with a known amount.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per combination of ``by`` values among the selected cases (a row with a
+        missing value in a ``by`` column is left out), sorted by the ``by`` columns:
+
+        ====================  ========================================================
+        column                content
+        ====================  ========================================================
+        the ``by`` columns    the group (categorical columns keep their categories)
+        ``n``                 selected cases (int64)
+        ``amount_dkk``        with ``amounts``: sum of the known amounts (float64)
+        ``n_with_amount``     with ``amounts``: selected cases with a known amount
+        ====================  ========================================================
+
+        Counts and sums only: tables of parts of the cases add up to the table of the whole
+        (:func:`jobhandicap._reduce.combine` over the ``by`` columns).
+
+    Raises
+    ------
+    MissingColumnsError
+        When a needed or grouping column is missing.
+    UnknownLabelError
+        When ``decision`` names no decision.
+
+    Notes
+    -----
+    For group :math:`g` with selected cases :math:`C_g`: :math:`n_g = |C_g|`,
+    :math:`A_g = \sum_{i \in C_g,\, a_i \text{ known}} a_i` and
+    :math:`k_g = \#\{i \in C_g : a_i \text{ known}\}`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cases = pd.DataFrame({
+    ...     "scheme": ["aids", "aids", "personal assistance", "aids"],
+    ...     "decision": ["granted", "granted", "granted", "refused"],
+    ...     "amount_dkk": [10_000.0, float("nan"), 90_000.0, float("nan")]})
+    >>> reduce_usage(cases, "scheme", amounts=True)
+                    scheme  n  amount_dkk  n_with_amount
+    0                 aids  2     10000.0              1
+    1  personal assistance  1     90000.0              1
+    """
+    names = as_by(by)
+    check_columns(cases, ("amount_dkk",) if amounts else (), "cases")
+    keys = group_keys(cases, names)
+    mask = selected_cases(cases, decision)
+    # The selection is a sum (a count of the selected rows), not a copy of the selected rows:
+    # groups with no selected case are dropped from the small table afterwards.
+    values: dict[str, npt.NDArray[Any]] = {"n": mask}
+    if amounts:
+        amount = amounts_dkk(cases)
+        known = mask & ~np.isnan(amount)
+        values |= {"amount_dkk": np.where(known, amount, 0.0), "n_with_amount": known}
+    table = grouped_sums({name: keys[name] for name in names}, values, count="_rows")
+    table = table.drop(columns="_rows").astype({"n": "int64"})
+    if amounts:
+        table = table.astype({"n_with_amount": "int64"})
+    if names:
+        table = table.loc[table["n"].to_numpy() > 0].reset_index(drop=True)
+    return table
+
+
+# --------------------------------------------------------------------------------------------
+# Scheme usage
+# --------------------------------------------------------------------------------------------
+
+
+def scheme_usage(
+    cases: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = ("year", "scheme"),
+    decision: str | Decision | None = "granted",
+) -> pd.DataFrame:
+    r"""Number of cases and of distinct jobcentres per group, and each scheme's share.
+
+    Parameters
+    ----------
+    cases
+        Canonical cases frame (needs ``jobcentre``, ``decision`` unless every case is counted,
+        and the grouping columns).
+    by
+        Grouping columns of the cases frame, or ``"year"`` (the application year).
+    decision
+        Which applications count: ``"granted"`` (default), ``"refused"``, ``"withdrawn"``,
+        ``"decided"`` (granted or refused), or ``None`` / ``"all"`` (every application).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The grouping columns (groups without a selected case are not listed); ``n`` (the
+        share's base: the selected cases of all groups that agree on the other grouping
+        columns — with the default ``by=("year", "scheme")`` the year's cases; without
+        ``scheme`` in ``by`` all selected cases), ``count`` (the group's selected cases),
+        ``share`` (``count / n``: with the default each scheme's share of the year's cases)
+        and ``jobcentres`` (distinct jobcentres with a selected case in the group).
+
+    Raises
+    ------
+    JobhandicapError
+        When a grouping column is unknown or ``decision`` names no decision.
+    MissingColumnsError
+        When the cases frame lacks ``jobcentre`` or ``decision``.
+
+    Notes
+    -----
+    With :math:`c_g` the selected cases in group :math:`g` (``count``) and :math:`G(g)` the
+    groups sharing all grouping values of :math:`g` except the scheme,
+    :math:`n_g = \sum_{h \in G(g)} c_h` and :math:`\text{share}_g = c_g / n_g`. The cases
+    are first reduced per group and jobcentre (:func:`reduce_usage`). Register data are a
+    census of the applications, so no sampling interval is attached; for uncertainty about a
+    rate, relate counts to the population with :func:`rates_per_population`.
+
+    References
+    ----------
+    Styrelsen for Arbejdsmarked og Rekruttering (STAR). Kortlægning af kommunernes praksis på
+    handicapområdet (2021), delanalyse 3: jobcentrenes anvendelse af ordningerne.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cases = pd.DataFrame({
+    ...     "jobcentre": [101, 101, 147, 147, 147],
+    ...     "scheme": ["aids", "aids", "aids", "personal assistance", "aids"],
+    ...     "applied": pd.to_datetime(["2019-02-01"] * 5),
+    ...     "decision": ["granted", "granted", "granted", "granted", "refused"]})
+    >>> scheme_usage(cases).round(3)
+       year               scheme  n  count  share  jobcentres
+    0  2019                 aids  4      3   0.75           2
+    1  2019  personal assistance  4      1   0.25           1
+    """
+    names = as_by(by)
+    check_columns(cases, ("jobcentre",), "cases")
+    inner = names if "jobcentre" in names else [*names, "jobcentre"]
+    per_jobcentre = reduce_usage(cases, inner, decision=decision)
+    # Inference on the reduced table: a jobcentre is a row of it.
+    table = grouped_sums(
+        {name: per_jobcentre[name] for name in names},
+        {"count": per_jobcentre["n"].to_numpy()},
+        count="jobcentres",
+    )
+    table = table.astype({"count": "int64", "jobcentres": "int64"})
+    others = [name for name in names if name != "scheme"]
+    counted = table["count"].to_numpy(dtype=np.float64)
+    if others and "scheme" in names:
+        total = (
+            table["count"]
+            .groupby([table[c] for c in others], observed=True)
+            .transform("sum")
+            .to_numpy(dtype=np.float64)
+        )
+    else:
+        total = np.full(len(table), counted.sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total > 0, counted / total, np.nan)
+    return pd.DataFrame(
+        {
+            **{name: table[name] for name in names},
+            "n": total.astype(np.int64),
+            "count": table["count"],
+            "share": share,
+            "jobcentres": table["jobcentres"],
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Expenditure
+# --------------------------------------------------------------------------------------------
+
+
+def expenditure_shares(cases: pd.DataFrame, *, by: str | Sequence[str] = ()) -> pd.DataFrame:
+    r"""Granted amount per scheme and its share of the group's total expenditure.
+
+    Parameters
+    ----------
+    cases
+        Canonical cases frame (needs ``scheme``, ``decision``, ``amount_dkk`` and the grouping
+        columns). Only granted cases count.
+    by
+        Grouping columns within which shares are computed (``()`` for the whole frame), for
+        example ``"year"``, ``"jobcentre"`` or ``"target_group"``. ``scheme`` is always the
+        innermost grouping and may not be given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The grouping columns, ``scheme`` (schemes granted at least once in the group);
+        ``n`` (granted cases), ``amount_dkk`` (sum of the known granted amounts),
+        ``share`` (of the group's total), ``total_dkk`` (the group's total) and
+        ``n_with_amount`` (granted cases whose amount is known). Within each group with
+        a positive total the shares sum to 1.
+
+    Raises
+    ------
+    JobhandicapError
+        When ``by`` contains ``scheme`` or names an unknown column.
+    MissingColumnsError
+        When a required column is missing.
+
+    Warns
+    -----
+    SmallSampleWarning
+        When some group's total is zero (nothing with a known positive amount was granted):
+        its shares are NaN, not a division by zero.
+
+    Notes
+    -----
+    :math:`\text{share}_{g,s} = A_{g,s} / \sum_{s'} A_{g,s'}` with :math:`A_{g,s}` the sum of
+    the known amounts granted under scheme :math:`s` in group :math:`g`. Missing amounts
+    (NaN) are left out of the sums — they are not taken as zero and not imputed —, so compare
+    ``n_with_amount`` with ``n`` to see how complete a sum is. The sums come from
+    :func:`reduce_usage` (one row per group and scheme). Priority access costs
+    nothing, so its amounts are missing and its sum is 0. As for :func:`scheme_usage`, the
+    register is a census: no sampling interval is attached.
+
+    References
+    ----------
+    Styrelsen for Arbejdsmarked og Rekruttering (STAR). Kortlægning af kommunernes praksis på
+    handicapområdet (2021): personal assistance is about 89 % of the expenditure.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cases = pd.DataFrame({
+    ...     "scheme": ["aids", "aids", "personal assistance", "aids"],
+    ...     "decision": ["granted", "granted", "granted", "refused"],
+    ...     "amount_dkk": [10_000.0, float("nan"), 90_000.0, float("nan")]})
+    >>> expenditure_shares(cases).round(3)
+                    scheme  n  amount_dkk  share  total_dkk  n_with_amount
+    0                 aids  2     10000.0    0.1   100000.0              1
+    1  personal assistance  1     90000.0    0.9   100000.0              1
+    """
+    names = as_by(by)
+    if "scheme" in names:
+        raise OptionError(
+            "expenditure_shares always computes shares of schemes within groups; drop "
+            f"'scheme' from by (got {names})"
+        )
+    check_columns(cases, ("scheme", "decision", "amount_dkk"), "cases")
+    table = reduce_usage(cases, [*names, "scheme"], decision=Decision.GRANTED, amounts=True)
+    amounts = table["amount_dkk"].astype("float64")
+    if names:
+        total = amounts.groupby([table[c] for c in names], observed=True).transform("sum")
+    else:
+        total = pd.Series(float(amounts.sum()), index=table.index)
+    total_values = total.to_numpy(dtype=np.float64)
+    empty = ~(total_values > 0)
+    if empty.any():
+        where = describe_units(table.loc[empty], names) if names else "the whole frame"
+        warnings.warn(
+            f"the total granted amount is zero (no known positive amount) in {where}; the "
+            "shares there are NaN",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(empty, np.nan, amounts.to_numpy() / total_values)
+    return pd.DataFrame(
+        {
+            **{c: table[c] for c in [*names, "scheme"]},
+            "n": table["n"],
+            "amount_dkk": amounts,
+            "share": share,
+            "total_dkk": total_values,
+            "n_with_amount": table["n_with_amount"],
+        }
+    )
