@@ -19,11 +19,14 @@ are computed from that small table alone, at once.
 
 from __future__ import annotations
 
+from jobhandicap.cases._compare import ProcessingTimeComparison, compare_processing_time
 from jobhandicap.cases._review import grant_rate, processing_time, survival_table
 from jobhandicap.cases._review import reduce_decisions as reduce_decisions
 from jobhandicap.cases._review import reduce_grants as reduce_grants
 
 __all__ = [
+    "ProcessingTimeComparison",
+    "compare_processing_time",
     "grant_rate",
     "processing_time",
     "survival_table",
