@@ -283,11 +283,16 @@ def _chi_square(u: FloatArray, expected: FloatArray, variance: FloatArray) -> tu
         return float("nan"), 0
     rest = active[1:]
     sub = variance[np.ix_(rest, rest)]
-    solution = np.linalg.lstsq(sub, u[rest], rcond=None)[0]
-    df = int(np.linalg.matrix_rank(sub))
-    if df == 0:
-        return float("nan"), 0
-    return float(u[rest] @ solution), df
+    try:  # positive definite in the usual case: a Cholesky factor proves it, cheaply
+        factor = np.linalg.cholesky(sub)
+        half = np.linalg.solve(factor, u[rest])
+        return float(half @ half), int(rest.size)
+    except np.linalg.LinAlgError:  # a group whose cases are all tied with another's
+        solution = np.linalg.lstsq(sub, u[rest], rcond=None)[0]
+        df = int(np.linalg.matrix_rank(sub))
+        if df == 0:
+            return float("nan"), 0
+        return float(u[rest] @ solution), df
 
 
 def logrank_trend(test: LogRankTest, scores: npt.ArrayLike | None = None) -> TrendTest:
