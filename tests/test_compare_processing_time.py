@@ -404,3 +404,28 @@ def test_the_bootstrap_is_reproducible_by_seed(
     cases = frame_of(rows)
     first = quiet(cases, "group", tau=60, seed=seed).differences
     pd.testing.assert_frame_equal(first, quiet(cases, "group", tau=60, seed=seed).differences)
+
+
+def test_logrank_degenerate_tables_follow_survdiff() -> None:
+    # Everyone decided on one day: no variance, the test is undefined.
+    tied = pd.DataFrame(
+        {"group": ["a", "b"], "time": [5.0, 5.0], "events": [1, 1], "censored": [0, 0]}
+    )
+    test = logrank_from_counts(tied, "group")
+    assert np.isnan(test.statistic)
+    assert np.isnan(test.p_value)
+    assert test.df == 0
+    # A group with no expected events (censored before the first decision) is left out of
+    # the quadratic form and of the degrees of freedom, as in survdiff.
+    early = pd.DataFrame(
+        {
+            "group": ["a", "a", "b", "b", "c"],
+            "time": [3.0, 8.0, 4.0, 9.0, 1.0],
+            "events": [1, 1, 1, 0, 0],
+            "censored": [0, 0, 0, 1, 1],
+        }
+    )
+    three = logrank_from_counts(early, "group")
+    two = logrank_from_counts(early[early["group"] != "c"], "group")
+    assert three.df == 1
+    assert three.statistic == pytest.approx(two.statistic, rel=1e-12)
