@@ -93,6 +93,7 @@ def test_logrank_reproduces_methods_5_1() -> None:
     assert test.groups["group"].tolist() == ["new", "old"]
     np.testing.assert_allclose(test.observed, [13, 12])
     np.testing.assert_allclose(test.expected, [10.8165, 14.1835], atol=5e-5)
+    assert (test.observed - test.expected)[1] == pytest.approx(-2.18352, abs=5e-6)  # U (old)
     assert test.variance[1, 1] == pytest.approx(5.39038, abs=5e-6)
     assert test.statistic == pytest.approx(0.884493, abs=5e-7)
     assert test.df == 1
@@ -100,7 +101,14 @@ def test_logrank_reproduces_methods_5_1() -> None:
 
 
 def test_stratified_logrank_reproduces_methods_5_2() -> None:
-    test = logrank_from_counts(counts(["group", "jc"]), "group", strata="jc")
+    table = counts(["group", "jc"])
+    per_stratum = {"A": (6, 6, 7.73276, 4.26724), "B": (1, 3, 2.04545, 1.95455)}
+    per_stratum["C"] = (5, 4, 5.18333, 3.81667)  # O (old, new), E (old, new)
+    for jc, (o_old, o_new, e_old, e_new) in per_stratum.items():
+        one = logrank_from_counts(table[table["jc"] == jc], "group")  # order: new, old
+        np.testing.assert_allclose(one.observed, [o_new, o_old])
+        np.testing.assert_allclose(one.expected, [e_new, e_old], atol=5e-6)
+    test = logrank_from_counts(table, "group", strata="jc")
     assert (test.observed - test.expected)[1] == pytest.approx(-2.96154, abs=5e-6)
     assert test.variance[1, 1] == pytest.approx(5.09081, abs=5e-6)
     assert test.statistic == pytest.approx(1.72286, abs=5e-6)
@@ -109,6 +117,7 @@ def test_stratified_logrank_reproduces_methods_5_2() -> None:
 
 def test_three_years_and_trend_reproduce_methods_5_3() -> None:
     test = logrank_from_counts(counts(["year"]), "year")
+    np.testing.assert_allclose(test.observed, [8, 7, 10])
     np.testing.assert_allclose(test.expected, [10.2878, 8.52101, 6.19116], atol=5e-5)
     expected_variance = [
         [5.375524, -3.202899, -2.172625],
