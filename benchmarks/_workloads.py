@@ -27,6 +27,7 @@ import _strategy_pandas
 import bench_frames
 import bench_import
 import bench_read
+import bench_survival
 from _harness import Result
 from jobhandicap.cases import processing_time
 from jobhandicap.datasets import load_example
@@ -609,4 +610,5 @@ def registry() -> dict[str, Callable[[Sizes, int], Result | list[Result]]]:
         "import": import_workload,
         "jobcentres": jobcentre_codes_workload,
         "report": report_workload,
+        "survival": lambda s, r: bench_survival.workload(s.km_cases, r, s.km_peer_groups),
     }

@@ -10,7 +10,13 @@ from importlib import metadata as _metadata
 
 from jobhandicap import stats
 from jobhandicap.benchmark import best_practice, compare_groups, funnel, shrink_rates
-from jobhandicap.cases import grant_rate, processing_time, survival_table
+from jobhandicap.cases import (
+    ProcessingTimeComparison,
+    compare_processing_time,
+    grant_rate,
+    processing_time,
+    survival_table,
+)
 from jobhandicap.datasets import ExampleData, load_example, published_figures, simulate
 from jobhandicap.disclosure import (
     SuppressedTable,
@@ -149,6 +155,7 @@ __all__ = [
     "Municipality",
     "OptionError",
     "OrganisationProfile",
+    "ProcessingTimeComparison",
     "Region",
     "ReportResult",
     "Scale",
@@ -169,6 +176,7 @@ __all__ = [
     "best_practice",
     "build_report",
     "compare_groups",
+    "compare_processing_time",
     "count_cases",
     "crosstab",
     "employment_gap",

@@ -11,6 +11,11 @@ open, like a case decided after it. A case decided before it was applied for has
 time; it is refused with a :class:`~jobhandicap.errors.SchemaError` naming its row, also on
 frames that were never validated.
 
+:func:`compare_processing_time` tests whether processing times differ between groups (years,
+say): log-rank tests, stratified (by jobcentre) and for trend, medians and restricted means
+with their differences. There withdrawn applications are censored at their withdrawal instead
+of left out, since they were at risk of a decision until then.
+
 As everywhere in jobhandicap, the cases are first reduced to counts of decisions, censorings
 and withdrawals per group and day (:func:`reduce_decisions`, one grouped count over all cases;
 :func:`reduce_grants` for the grant rates), and the curves, quantiles and shares of every group
@@ -19,11 +24,14 @@ are computed from that small table alone, at once.
 
 from __future__ import annotations
 
+from jobhandicap.cases._compare import ProcessingTimeComparison, compare_processing_time
 from jobhandicap.cases._review import grant_rate, processing_time, survival_table
 from jobhandicap.cases._review import reduce_decisions as reduce_decisions
 from jobhandicap.cases._review import reduce_grants as reduce_grants
 
 __all__ = [
+    "ProcessingTimeComparison",
+    "compare_processing_time",
     "grant_rate",
     "processing_time",
     "survival_table",

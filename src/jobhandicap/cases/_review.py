@@ -387,6 +387,12 @@ def processing_time(
     crosses :math:`1 - p`. The share decided within :math:`w` days is
     :math:`1 - \hat S(w)` with the band's limits.
 
+    Withdrawn applications are left out here, so the median describes the applications that
+    stay until a decision. :func:`compare_processing_time` instead censors them at their
+    withdrawal (they were at risk of a decision until then), which the log-rank tests and
+    restricted means need: dropping them would remove them from every risk set before their
+    day. With few withdrawals the two medians differ by a day or so.
+
     References
     ----------
     Kaplan, E. L. and Meier, P. (1958). *JASA* 53, 457–481. Brookmeyer, R. and Crowley, J.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from jobhandicap.cases import grant_rate, processing_time
+from jobhandicap.cases import compare_processing_time, grant_rate, processing_time
 from jobhandicap.disclosure import Measure, TableSpec
 from jobhandicap.errors import JobhandicapError
 from jobhandicap.gap import employment_gap
@@ -16,7 +18,7 @@ from jobhandicap.report._context import (
     value_of,
 )
 from jobhandicap.report._tables import THRESHOLD, Published, Table
-from jobhandicap.report._text import number, percent
+from jobhandicap.report._text import number, p_text, percent
 from jobhandicap.report._units import case_units, people_units
 from jobhandicap.usage import (
     count_cases,
@@ -95,6 +97,9 @@ def cases_section(ctx: Context) -> Section:
                 ctx.t("cases_fig"),
                 lambda plots: plots.survival_plot(curves, by="year", lang=ctx.lang, title=""),
             )
+    if cases["applied"].dt.year.nunique() >= 2:
+        with ctx.attempt(section, ctx.t("processing_time_comparison")):
+            _comparison(ctx, section, cases)
     with ctx.attempt(section, ctx.t("grant_rate")):
         rates = grant_rate(cases, by="scheme").rename(
             columns={"count": "granted", "share": "rate"}
@@ -118,6 +123,93 @@ def cases_section(ctx: Context) -> Section:
             ),
         )
     return section
+
+
+_COMPARISON_DAYS = dict.fromkeys(
+    (
+        "median_days",
+        "median_ci_low",
+        "median_ci_high",
+        "rmst_days",
+        "rmst_ci_low",
+        "rmst_ci_high",
+        "rmst_difference_days",
+        "rmst_difference_ci_low",
+        "rmst_difference_ci_high",
+    ),
+    1,
+)
+
+
+def _comparison(ctx: Context, section: Section, cases: pd.DataFrame) -> None:
+    """Processing time compared across the years, stratified by jobcentre: tests and RMST.
+
+    Per year: all cases (withdrawn ones are censored at their withdrawal here), the decided,
+    open and withdrawn cases as in ``processing_time``, the median and the restricted mean with
+    their intervals, and the restricted mean's difference from the first year. The tests go
+    into the text: they describe every year at once, not one row.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # small years warn in processing_time already
+        result = compare_processing_time(
+            cases, "year", extracted=ctx.extracted, strata="jobcentre", n_boot=199
+        )
+    groups = result.groups.rename(columns={"ci_low": "median_ci_low", "ci_high": "median_ci_high"})
+    change = result.differences[
+        ["year", "rmst_difference_days", "rmst_difference_ci_low", "rmst_difference_ci_high",
+         "rmst_p_value"]
+    ]  # fmt: skip
+    frame = groups[
+        ["year", "n", "decided", "open", "withdrawn", "median_days", "median_ci_low",
+         "median_ci_high", "rmst_days", "rmst_ci_low", "rmst_ci_high"]
+    ].merge(change, on="year", how="left")  # fmt: skip
+    estimates = tuple(frame.columns[5:])
+    published = ctx.publish(
+        section,
+        Table(
+            name="processing_time_comparison",
+            title=ctx.t("processing_time_comparison", tau=number(result.tau_days, 0, ctx.lang)),
+            frame=frame,
+            spec=TableSpec(
+                universe="cases",
+                by=("year",),
+                measures=(
+                    # Every case of the year (withdrawn ones censored), which the estimates
+                    # describe; the statuses are the quantities of processing_time.
+                    Measure(column="n", units=None, describes=estimates),
+                    Measure(column="decided", units="time_decided"),
+                    Measure(column="open", units="time_open"),
+                    Measure(column="withdrawn", units="withdrawn"),
+                ),
+            ),
+            decimals=_COMPARISON_DAYS,
+        ),
+    )
+    tests = {str(row["test"]): row for row in result.tests.to_dict("records")}
+    first = value_of(published, "rmst_days", 0)
+    last = value_of(published, "rmst_days", -1)
+    if "stratified trend" not in tests or first is None or last is None:
+        return
+    trend, overall = tests["stratified trend"], tests["stratified log-rank"]
+    if not (np.isfinite(float(trend["statistic"])) and np.isfinite(float(overall["statistic"]))):
+        return
+    section.paragraphs.append(
+        ctx.t(
+            "cases_comparison",
+            strata=int(overall["strata"]),
+            trend=number(float(trend["statistic"]), 1, ctx.lang),
+            trend_p=p_text(float(trend["p_value"]), ctx.lang),
+            overall=number(float(overall["statistic"]), 1, ctx.lang),
+            df=int(overall["df"]),
+            overall_p=p_text(float(overall["p_value"]), ctx.lang),
+            tau=number(result.tau_days, 0, ctx.lang),
+            first=number(first, 1, ctx.lang),
+            first_year=published.table["year"].iloc[0],
+            last=number(last, 1, ctx.lang),
+            last_year=published.table["year"].iloc[-1],
+        )
+    )
+    section.paragraphs.append(ctx.t("cases_comparison_method"))
 
 
 def _quartile_curves(published: Published) -> pd.DataFrame:

@@ -53,6 +53,7 @@ TABLE_NAMES: Final[tuple[str, ...]] = (
     "citizens_top_box",
     "employers_top_box",
     "processing_time",
+    "processing_time_comparison",
     "grant_rate",
     "scheme_usage",
     "expenditure_shares",

@@ -13,7 +13,7 @@ differences), :mod:`~jobhandicap.stats.clustering` (intraclass correlation, desi
 cluster-robust variance), :mod:`~jobhandicap.stats.contingency` (tests and association on
 count tables), :mod:`~jobhandicap.stats.design` (design-based survey estimates, raking),
 :mod:`~jobhandicap.stats.multiple` (multiple-response sets: Cochran's Q, McNemar, rank
-intervals).
+intervals), :mod:`~jobhandicap.stats.survival_tests` (log-rank tests, restricted means).
 """
 
 from jobhandicap.stats import (
@@ -26,6 +26,7 @@ from jobhandicap.stats import (
     resampling,
     scales,
     survival,
+    survival_tests,
 )
 from jobhandicap.stats._core import Estimate, z_value
 from jobhandicap.stats.clustering import *  # noqa: F403
@@ -37,6 +38,7 @@ from jobhandicap.stats.proportions import *  # noqa: F403
 from jobhandicap.stats.resampling import *  # noqa: F403
 from jobhandicap.stats.scales import *  # noqa: F403
 from jobhandicap.stats.survival import *  # noqa: F403
+from jobhandicap.stats.survival_tests import *  # noqa: F403
 
 __all__ = [
     "Estimate",
@@ -50,4 +52,5 @@ __all__ = [
     *survival.__all__,
     *clustering.__all__,
     *design.__all__,
+    *survival_tests.__all__,
 ]
