@@ -10,7 +10,7 @@ from importlib import metadata as _metadata
 
 from jobhandicap import stats
 from jobhandicap.benchmark import best_practice, compare_groups, funnel, shrink_rates
-from jobhandicap.cases import grant_rate, processing_time, survival_table
+from jobhandicap.cases import decision_incidence, grant_rate, processing_time, survival_table
 from jobhandicap.datasets import ExampleData, load_example, published_figures, simulate
 from jobhandicap.disclosure import (
     SuppressedTable,
@@ -171,6 +171,7 @@ __all__ = [
     "compare_groups",
     "count_cases",
     "crosstab",
+    "decision_incidence",
     "employment_gap",
     "empty_frame",
     "expenditure_shares",

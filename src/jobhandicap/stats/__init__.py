@@ -13,12 +13,14 @@ differences), :mod:`~jobhandicap.stats.clustering` (intraclass correlation, desi
 cluster-robust variance), :mod:`~jobhandicap.stats.contingency` (tests and association on
 count tables), :mod:`~jobhandicap.stats.design` (design-based survey estimates, raking),
 :mod:`~jobhandicap.stats.multiple` (multiple-response sets: Cochran's Q, McNemar, rank
-intervals).
+intervals), :mod:`~jobhandicap.stats.competing` (competing risks: Aalen–Johansen cumulative
+incidence).
 """
 
 from jobhandicap.stats import (
     clustering,
     comparison,
+    competing,
     contingency,
     design,
     multiple,
@@ -30,6 +32,7 @@ from jobhandicap.stats import (
 from jobhandicap.stats._core import Estimate, z_value
 from jobhandicap.stats.clustering import *  # noqa: F403
 from jobhandicap.stats.comparison import *  # noqa: F403
+from jobhandicap.stats.competing import *  # noqa: F403
 from jobhandicap.stats.contingency import *  # noqa: F403
 from jobhandicap.stats.design import *  # noqa: F403
 from jobhandicap.stats.multiple import *  # noqa: F403
@@ -50,4 +53,5 @@ __all__ = [
     *survival.__all__,
     *clustering.__all__,
     *design.__all__,
+    *competing.__all__,
 ]
