@@ -124,6 +124,11 @@ CASES: Mapping[str, Case] = {
         keys=("year",),
     ),
     "grant_rate": Case(lambda d: ((d.cases,), {"by": "scheme"}), keys=("scheme",)),
+    # One row per group, outcome (decided, withdrawn) and day.
+    "decision_incidence": Case(
+        lambda d: ((d.cases,), {"by": "year", "extracted": d.extracted}),
+        keys=("year", "outcome", "days"),
+    ),
     "survival_table": Case(
         lambda d: ((d.cases,), {"by": "scheme", "extracted": d.extracted}),
         keys=("scheme",),
