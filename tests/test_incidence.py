@@ -244,6 +244,10 @@ def test_stats_estimator_refuses_bad_counts() -> None:
         cumulative_incidence_from_counts(counts, ["a"], transform="logit")  # type: ignore[arg-type]
     with pytest.raises(JobhandicapError, match="causes"):
         cumulative_incidence_from_counts(counts, [])
+    with pytest.raises(JobhandicapError, match="missing labels"):
+        cumulative_incidence_from_counts(
+            counts.assign(g=pd.Series(["a", None], dtype="string")), ["a"]
+        )
     curves = cumulative_incidence_from_counts(counts, ["a"])
     with pytest.raises(JobhandicapError, match="times"):
         cumulative_incidence_at(curves, [-1.0])
@@ -387,3 +391,45 @@ def test_groups_are_estimated_as_if_alone(
         alone = incidence(part.reset_index(drop=True), times=days)
         mine = together.loc[together["group"] == label].drop(columns="group")
         pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone)
+
+
+count_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["x", "y"]),
+        st.integers(0, 30),
+        st.integers(0, 3),
+        st.integers(0, 3),
+        st.integers(0, 2),
+    ),
+    min_size=1,
+    max_size=30,
+    unique_by=lambda row: (row[0], row[1]),
+)
+
+
+@given(count_rows, st.randoms(use_true_random=False))
+@settings(max_examples=examples(60))
+def test_stats_curves_add_up_and_ignore_row_order(
+    rows: list[tuple[str, int, int, int, int]], random: object
+) -> None:
+    counts = pd.DataFrame(rows, columns=["unit", "time", "a", "b", "censored"])
+    curves = cumulative_incidence_from_counts(counts, ["a", "b"])
+    wide = curves.pivot_table(
+        index=["unit", "time"], columns="cause", values="incidence", observed=True
+    )
+    survival = curves.groupby(["unit", "time"], observed=True)["survival"].first()
+    assert (wide["a"] + wide["b"] + survival).to_numpy() == pytest.approx(1.0, abs=1e-12)
+    assert (curves["se"] >= 0).all()
+    for _, curve in curves.groupby(["unit", "cause"], observed=True):
+        assert (np.diff(curve["incidence"].to_numpy()) >= -1e-12).all()
+    order = list(range(len(counts)))
+    random.shuffle(order)  # type: ignore[attr-defined]
+    shuffled = cumulative_incidence_from_counts(counts.iloc[order], ["a", "b"])
+    pd.testing.assert_frame_equal(curves, shuffled)
+    for unit, part in counts.groupby("unit"):
+        alone = cumulative_incidence_from_counts(part.drop(columns="unit"), ["a", "b"])
+        mine = curves.loc[curves["unit"] == unit].drop(columns="unit").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone)
+    read = cumulative_incidence_at(curves, [0, 10, 100])
+    assert (read.groupby(["unit", "cause"], observed=True)["n"].nunique() == 1).all()
+    assert (read["waiting"] >= 0).all()

@@ -181,9 +181,10 @@ def cumulative_incidence_from_counts(
     Raises
     ------
     JobhandicapError
-        When a count is negative or not whole, a time is negative or not finite, a group has
-        two rows for one time, ``causes`` is empty or repeats, or ``level`` or ``transform`` is
-        not valid; :class:`~jobhandicap.errors.MissingColumnsError` when a column is missing.
+        When a count is negative or not whole, a time is negative or not finite, a group label
+        is missing, a group has two rows for one time, ``causes`` is empty or repeats, or
+        ``level`` or ``transform`` is not valid;
+        :class:`~jobhandicap.errors.MissingColumnsError` when a column is missing.
 
     See Also
     --------
@@ -265,6 +266,13 @@ def cumulative_incidence_from_counts(
         raise JobhandicapError(
             f"grouping column(s) {', '.join(map(repr, clash))} would clash with the result's "
             f"columns; rename them (reserved: {', '.join(sorted(_RESERVED))})"
+        )
+    unlabelled = counts[groups].isna().any(axis=1).to_numpy() if groups else None
+    if unlabelled is not None and unlabelled.any():
+        raise JobhandicapError(
+            "grouping columns have missing labels at position(s) "
+            f"{', '.join(map(str, np.flatnonzero(unlabelled)[:5].tolist()))}; give every row a "
+            "group (or drop the rows) before estimating"
         )
     time = as_float_array(counts["time"].to_numpy(dtype=np.float64, na_value=np.nan), "time")
     bad = ~np.isfinite(time) | (time < 0)
