@@ -129,6 +129,11 @@ CASES: Mapping[str, Case] = {
         lambda d: ((d.cases,), {"by": "year", "extracted": d.extracted, "n_boot": 99}),
         keys=("year",),
     ),
+    # One row per group, outcome (decided, withdrawn) and day.
+    "decision_incidence": Case(
+        lambda d: ((d.cases,), {"by": "year", "extracted": d.extracted}),
+        keys=("year", "outcome", "days"),
+    ),
     "survival_table": Case(
         lambda d: ((d.cases,), {"by": "scheme", "extracted": d.extracted}),
         keys=("scheme",),

@@ -51,7 +51,46 @@ SPELLINGS: list[tuple[str, str]] = [
 ]
 SPELLING_IDS = [f"spelling{i}" for i in range(len(SPELLINGS))]
 
-_SEPARATOR = r"[\s\-\u2010-\u2015\u2212.]?"
+#: The date written with separators too (the same one twice inside the date).
+DATE_SPELLINGS: list[tuple[str, str]] = [
+    ("21.01.90-2121", DIGITS),
+    ("21-01-90-2121", DIGITS),
+    ("21 01 90 2121", DIGITS),
+    ("21.01.90.2121", DIGITS),
+    ("21.01.90 2121", DIGITS),
+    ("21/01/90-2121", DIGITS),
+    ("21.01.902121", DIGITS),
+    ("21\u201301\u201390\u20132121", DIGITS),  # en dashes
+    ("21\u00a001\u00a090\u00a02121", DIGITS),  # non-breaking spaces
+    ("\uff12\uff11.\uff10\uff11.\uff19\uff10-\uff12\uff11\uff12\uff11", DIGITS),  # fullwidth
+    ("01.11.19-0111", LOST),  # the leading zero kept, the date spelled with dots
+]
+DATE_SPELLING_IDS = [f"date_spelling{i}" for i in range(len(DATE_SPELLINGS))]
+EVERY_SPELLING = SPELLINGS + DATE_SPELLINGS
+EVERY_SPELLING_ID = SPELLING_IDS + DATE_SPELLING_IDS
+
+#: Dates, amounts, phone numbers and case numbers that are not personal numbers.
+NOT_PERSONAL_NUMBERS = [
+    "01.01.1990",
+    "01-01-1990",
+    "01/01/1990",
+    "2020-01-01",
+    "2020.01.01",
+    "01.01.1990 1234",
+    "1.234.567",
+    "1.234.567.890",
+    "DKK 1.234.567,00",
+    "12345678",
+    "12 34 56 78",
+    "+45 12 34 56 78",
+    "2019-00012",
+    "sag 2019-00012 af 01.01.2020",
+    "32.01.90-1234",  # day 32
+    "01.13.90-1234",  # month 13
+    "01.01.90-12345",  # serial of five digits
+]
+
+_SEPARATOR = r"[\s\-\u2010-\u2015\u2212./]?"
 
 
 def normalised(text: str) -> str:
@@ -115,7 +154,7 @@ def test_leak_helper_sees_every_spelling() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("spelling", "digits"), SPELLINGS, ids=SPELLING_IDS)
+@pytest.mark.parametrize(("spelling", "digits"), EVERY_SPELLING, ids=EVERY_SPELLING_ID)
 def test_every_spelling_is_found(spelling: str, digits: str) -> None:
     frame = pd.DataFrame(
         {
@@ -132,7 +171,11 @@ def test_every_spelling_is_found(spelling: str, digits: str) -> None:
     assert not leaks(" ".join(map(str, shown)), digits)
 
 
-@pytest.mark.parametrize(("spelling", "digits"), SPELLINGS[:-1], ids=SPELLING_IDS[:-1])
+@pytest.mark.parametrize(
+    ("spelling", "digits"),
+    SPELLINGS[:-1] + DATE_SPELLINGS,
+    ids=SPELLING_IDS[:-1] + DATE_SPELLING_IDS,
+)
 def test_free_text_is_searched(spelling: str, digits: str) -> None:
     frame = pd.DataFrame({"note": ["ok", f"borger {spelling} ringede"]})
     assert jh.find_personal_ids(frame)["rows_with_ids"].tolist() == [1]
@@ -162,6 +205,23 @@ def test_guards_against_false_positives_hold(text: str) -> None:
     assert jh.find_personal_ids(pd.DataFrame({"x": [99_999_999, 12_345_678]})).empty
 
 
+@pytest.mark.parametrize("text", NOT_PERSONAL_NUMBERS)
+def test_dates_amounts_phones_and_case_numbers_are_not_personal_numbers(text: str) -> None:
+    for shown in (text, f"note: {text}."):
+        assert jh.find_personal_ids(pd.DataFrame({"x": [shown]})).empty, shown
+        assert jh.find_personal_ids(pd.DataFrame({"x": [shown]}), replacement=False).empty
+        assert str(JobhandicapError(f"bad value {shown!r}")) == f"bad value {shown!r}"
+        assert jh.hide_personal_ids(pd.Series([shown]))[1] == 0
+
+
+@pytest.mark.parametrize("spelling", ["61.01.90-1234", "71-01-90-1234"])
+def test_a_replacement_number_with_a_separated_date_is_optional(spelling: str) -> None:
+    frame = pd.DataFrame({"x": [spelling]})
+    assert jh.find_personal_ids(frame)["rows_with_ids"].tolist() == [1]
+    assert jh.find_personal_ids(frame, replacement=False).empty
+    assert "<personal number hidden>" in str(JobhandicapError(spelling))
+
+
 @pytest.mark.parametrize("values", [[1, 2], ("a",), pd.Series([1]).to_numpy()])
 def test_hide_personal_ids_needs_a_series(values: object) -> None:
     with pytest.raises(JobhandicapError) as caught:
@@ -170,7 +230,7 @@ def test_hide_personal_ids_needs_a_series(values: object) -> None:
     assert "pd.Series" in str(caught.value)
 
 
-@pytest.mark.parametrize(("spelling", "digits"), SPELLINGS, ids=SPELLING_IDS)
+@pytest.mark.parametrize(("spelling", "digits"), EVERY_SPELLING, ids=EVERY_SPELLING_ID)
 def test_str_of_errors_and_warnings_never_holds_one(spelling: str, digits: str) -> None:
     problems = problems_frame([(2, spelling, spelling, f"unknown scheme {spelling!r}")])
     errors: list[Exception] = [
@@ -287,6 +347,23 @@ def test_commands_never_show_a_planted_number(
     if where == "file name":
         page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
         assert "survey &lt;personal number hidden&gt;.csv" in page
+
+
+@pytest.mark.parametrize("where", ["published", "invalid", "header"])
+@pytest.mark.parametrize(("spelling", "digits"), DATE_SPELLINGS[:3], ids=DATE_SPELLING_IDS[:3])
+def test_commands_refuse_and_hide_a_date_spelled_with_separators(
+    where: str,
+    spelling: str,
+    digits: str,
+    small_survey: pd.DataFrame,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path, refusal = _plant(where, spelling, small_survey, tmp_path)
+    status_v, status_r, printed = _check_commands(path, digits, refusal, tmp_path, capsys)
+    assert status_v == status_r == 1
+    if where == "invalid":
+        assert "<personal number hidden>" in printed
 
 
 def test_excel_number_cell_that_lost_its_leading_zero(

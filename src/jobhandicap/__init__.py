@@ -13,6 +13,7 @@ from jobhandicap.benchmark import best_practice, compare_groups, funnel, shrink_
 from jobhandicap.cases import (
     ProcessingTimeComparison,
     compare_processing_time,
+    decision_incidence,
     grant_rate,
     processing_time,
     survival_table,
@@ -179,6 +180,7 @@ __all__ = [
     "compare_processing_time",
     "count_cases",
     "crosstab",
+    "decision_incidence",
     "employment_gap",
     "empty_frame",
     "expenditure_shares",

@@ -9,6 +9,11 @@ A personal number is ``DDMMYY-NNNN``. It is found whatever its spelling:
 - with or without a separator between the date and the serial number: a hyphen or any other
   dash (en dash, em dash, non-breaking hyphen, minus sign, …), a space (any Unicode space) or a
   dot;
+- with the date itself written with separators, the same one twice: ``01.01.90-1234``,
+  ``01-01-90-1234``, ``01 01 90 1234``, ``01/01/90 1234``. A date with a four-digit year
+  (``01.01.1990``), an ISO date, an amount (``1.234.567``) or a phone number is not one; a
+  two-digit-year date followed by a four-digit number (``01.02.20 1234``) is indistinguishable
+  from one and counts as one;
 - in ASCII digits or in any other Unicode decimal digits (fullwidth ``０１０１９０``, Arabic-Indic,
   …), and with invisible format characters (zero-width space, soft hyphen) inside;
 - with its leading zero lost (``0101901234`` read as a number and shown as ``101901234``).
@@ -44,12 +49,26 @@ _DAY = "(?:0[1-9]|[12][0-9]|3[01])"
 _DAY_OR_REPLACEMENT = "(?:0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])"
 #: The separators allowed between ``DDMMYY`` and ``NNNN`` once text is normalised.
 _SEPARATOR = "[-. ]?"
-_BODY = "{day}" + _MONTH + "[0-9]{{2}}" + _SEPARATOR + "[0-9]{{4}}"
+#: The separators allowed inside the date, the same one twice (``DD.MM.YY``, ``DD-MM-YY``).
+_DATE_SEPARATORS = ("-", "[.]", " ", "/")
 
-#: Ten digits ``DDMMYY[sep]NNNN`` not part of a longer run of digits, by ``replacement``
+
+def _body(day: str, date_separators: tuple[str, ...], separator: str) -> str:
+    """``DDMMYY`` or ``DD?MM?YY`` with one separator ``?`` repeated, then ``[sep]NNNN``.
+
+    Alternatives rather than a back-reference, so that RE2 (pyarrow) runs the pattern too.
+    """
+    dates = [day + _MONTH + "[0-9]{2}"] + [
+        day + between + _MONTH + between + "[0-9]{2}" for between in date_separators
+    ]
+    return "(?:" + "|".join(dates) + ")" + separator + "[0-9]{4}"
+
+
+#: Ten digits ``DDMMYY[sep]NNNN`` — the date also as ``DD.MM.YY``, ``DD-MM-YY``, ``DD MM YY``
+#: or ``DD/MM/YY`` — not part of a longer run of digits, by ``replacement``
 #: (whether days 61–91 of replacement numbers count). No look-arounds (RE2).
 TEN_DIGITS: Final = {
-    replacement: "(?:^|[^0-9])" + _BODY.format(day=day) + "(?:[^0-9]|$)"
+    replacement: "(?:^|[^0-9])" + _body(day, _DATE_SEPARATORS, _SEPARATOR) + "(?:[^0-9]|$)"
     for replacement, day in ((False, _DAY), (True, _DAY_OR_REPLACEMENT))
 }
 _LOST_ZERO_BODY = "[1-9]" + _MONTH + "[0-9]{6}"
@@ -62,10 +81,11 @@ NON_ASCII: Final = "[^\x00-\x7f]"
 
 #: In messages a separator may also be the escape ``repr`` writes for an invisible character
 #: (``'210190\\u200b2121'``).
-_ESCAPED_SEPARATOR = r"(?:[-. ]|\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}))?"
+_ESCAPE = r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})"
+_ESCAPED_SEPARATOR = "(?:[-. ]|" + _ESCAPE + ")?"
 _SCRUB = re.compile(
     "(?<![0-9])(?:"
-    + _BODY.format(day=_DAY_OR_REPLACEMENT).replace(_SEPARATOR, _ESCAPED_SEPARATOR)
+    + _body(_DAY_OR_REPLACEMENT, (*_DATE_SEPARATORS, _ESCAPE), _ESCAPED_SEPARATOR)
     + "|"
     + _LOST_ZERO_BODY
     + ")(?![0-9])"
@@ -85,7 +105,7 @@ def _ascii_of(char: str) -> str | None:
     if unicodedata.category(char) == "Cf":  # zero-width space, soft hyphen, BOM, ...
         return ""
     folded = unicodedata.normalize("NFKC", char)
-    if len(folded) == 1 and folded in "0123456789-. ":
+    if len(folded) == 1 and folded in "0123456789-. /":
         return folded
     return None
 

@@ -20,11 +20,16 @@ As everywhere in jobhandicap, the cases are first reduced to counts of decisions
 and withdrawals per group and day (:func:`reduce_decisions`, one grouped count over all cases;
 :func:`reduce_grants` for the grant rates), and the curves, quantiles and shares of every group
 are computed from that small table alone, at once.
+
+:func:`decision_incidence` treats withdrawal as what it is for the applicant — a competing way
+for the wait to end — and gives the share of applications decided (and withdrawn) within given
+days by Aalen–Johansen, from the same reduced table.
 """
 
 from __future__ import annotations
 
 from jobhandicap.cases._compare import ProcessingTimeComparison, compare_processing_time
+from jobhandicap.cases._incidence import decision_incidence
 from jobhandicap.cases._review import grant_rate, processing_time, survival_table
 from jobhandicap.cases._review import reduce_decisions as reduce_decisions
 from jobhandicap.cases._review import reduce_grants as reduce_grants
@@ -32,6 +37,7 @@ from jobhandicap.cases._review import reduce_grants as reduce_grants
 __all__ = [
     "ProcessingTimeComparison",
     "compare_processing_time",
+    "decision_incidence",
     "grant_rate",
     "processing_time",
     "survival_table",

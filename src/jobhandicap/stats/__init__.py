@@ -13,12 +13,14 @@ differences), :mod:`~jobhandicap.stats.clustering` (intraclass correlation, desi
 cluster-robust variance), :mod:`~jobhandicap.stats.contingency` (tests and association on
 count tables), :mod:`~jobhandicap.stats.design` (design-based survey estimates, raking),
 :mod:`~jobhandicap.stats.multiple` (multiple-response sets: Cochran's Q, McNemar, rank
-intervals), :mod:`~jobhandicap.stats.survival_tests` (log-rank tests, restricted means).
+intervals), :mod:`~jobhandicap.stats.survival_tests` (log-rank tests, restricted means),
+:mod:`~jobhandicap.stats.competing` (competing risks: Aalen–Johansen cumulative incidence).
 """
 
 from jobhandicap.stats import (
     clustering,
     comparison,
+    competing,
     contingency,
     design,
     multiple,
@@ -31,6 +33,7 @@ from jobhandicap.stats import (
 from jobhandicap.stats._core import Estimate, z_value
 from jobhandicap.stats.clustering import *  # noqa: F403
 from jobhandicap.stats.comparison import *  # noqa: F403
+from jobhandicap.stats.competing import *  # noqa: F403
 from jobhandicap.stats.contingency import *  # noqa: F403
 from jobhandicap.stats.design import *  # noqa: F403
 from jobhandicap.stats.multiple import *  # noqa: F403
@@ -53,4 +56,5 @@ __all__ = [
     *clustering.__all__,
     *design.__all__,
     *survival_tests.__all__,
+    *competing.__all__,
 ]
