@@ -13,7 +13,8 @@ differences), :mod:`~jobhandicap.stats.clustering` (intraclass correlation, desi
 cluster-robust variance), :mod:`~jobhandicap.stats.contingency` (tests and association on
 count tables), :mod:`~jobhandicap.stats.design` (design-based survey estimates, raking),
 :mod:`~jobhandicap.stats.multiple` (multiple-response sets: Cochran's Q, McNemar, rank
-intervals).
+intervals), :mod:`~jobhandicap.stats.glm` (binomial and Poisson GLMs fitted with NumPy),
+:mod:`~jobhandicap.stats.ratios` (observed/expected ratios: exact test, funnel limits).
 """
 
 from jobhandicap.stats import (
@@ -21,8 +22,10 @@ from jobhandicap.stats import (
     comparison,
     contingency,
     design,
+    glm,
     multiple,
     proportions,
+    ratios,
     resampling,
     scales,
     survival,
@@ -32,8 +35,10 @@ from jobhandicap.stats.clustering import *  # noqa: F403
 from jobhandicap.stats.comparison import *  # noqa: F403
 from jobhandicap.stats.contingency import *  # noqa: F403
 from jobhandicap.stats.design import *  # noqa: F403
+from jobhandicap.stats.glm import *  # noqa: F403
 from jobhandicap.stats.multiple import *  # noqa: F403
 from jobhandicap.stats.proportions import *  # noqa: F403
+from jobhandicap.stats.ratios import *  # noqa: F403
 from jobhandicap.stats.resampling import *  # noqa: F403
 from jobhandicap.stats.scales import *  # noqa: F403
 from jobhandicap.stats.survival import *  # noqa: F403
@@ -50,4 +55,6 @@ __all__ = [
     *survival.__all__,
     *clustering.__all__,
     *design.__all__,
+    *glm.__all__,
+    *ratios.__all__,
 ]
