@@ -9,7 +9,14 @@ from __future__ import annotations
 from importlib import metadata as _metadata
 
 from jobhandicap import stats
-from jobhandicap.benchmark import best_practice, compare_groups, funnel, shrink_rates
+from jobhandicap.benchmark import (
+    ExpectedOutcomes,
+    best_practice,
+    compare_groups,
+    expected_outcomes,
+    funnel,
+    shrink_rates,
+)
 from jobhandicap.cases import grant_rate, processing_time, survival_table
 from jobhandicap.datasets import ExampleData, load_example, published_figures, simulate
 from jobhandicap.disclosure import (
@@ -139,6 +146,7 @@ __all__ = [
     "Decision",
     "DisclosureError",
     "ExampleData",
+    "ExpectedOutcomes",
     "Indicator",
     "Jobcentre",
     "JobhandicapError",
@@ -174,6 +182,7 @@ __all__ = [
     "employment_gap",
     "empty_frame",
     "expenditure_shares",
+    "expected_outcomes",
     "find_personal_ids",
     "from_frame",
     "funnel",

@@ -24,9 +24,18 @@ estimators of :mod:`jobhandicap.stats.comparison` on those counts.
 
 from __future__ import annotations
 
+from jobhandicap.benchmark._adjust import ExpectedOutcomes, expected_outcomes
 from jobhandicap.benchmark._deviants import best_practice
 from jobhandicap.benchmark._funnel import FLAGS, funnel
 from jobhandicap.benchmark._groups import compare_groups
 from jobhandicap.benchmark._shrinkage import shrink_rates
 
-__all__ = ["FLAGS", "best_practice", "compare_groups", "funnel", "shrink_rates"]
+__all__ = [
+    "FLAGS",
+    "ExpectedOutcomes",
+    "best_practice",
+    "compare_groups",
+    "expected_outcomes",
+    "funnel",
+    "shrink_rates",
+]
