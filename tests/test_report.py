@@ -58,6 +58,7 @@ EXPECTED_TABLES = {
     "funnel",
     "best_practice",
     "outcomes_by_strategy",
+    "benchmark_adjusted",
     "employment_gap",
 }
 
@@ -79,6 +80,7 @@ PERSON_COUNTS = {
     "target_group_coverage": ("cases",),
     "funnel": ("n", "count"),
     "best_practice": ("n", "count"),
+    "benchmark_adjusted": ("n", "count"),
     "employment_gap": ("n_disabled", "n_not_disabled", "n_missing"),
 }
 
