@@ -8,6 +8,7 @@ funnel limits around O/E = 1).
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _examples import examples
-from jobhandicap import ExpectedOutcomes, expected_outcomes
+from jobhandicap import ExpectedOutcomes, expected_outcomes, read_outcomes, validate_outcomes
 from jobhandicap.benchmark import best_practice, compare_groups, funnel
 from jobhandicap.datasets import ExampleData, load_example
 from jobhandicap.errors import (
@@ -678,3 +679,22 @@ def test_adjustment_shrinks_the_proactive_advantage_in_the_example(
         adjusted_gap["strategy"] == "proactive", "difference"
     ].item()
     assert 0 < proactive_adjusted < proactive_raw
+
+
+def test_framework_conditions_are_read_and_validated(tmp_path: Path) -> None:
+    path = tmp_path / "resultater.csv"
+    path.write_text(
+        "Jobcenter;År;Personer;I_job;Kontanthjælp_pct;Ledighedsprocent\n"
+        "561;2019;40;3;3,2;4,5\n101;2019;400;90;5,1;6,0\n",
+        encoding="utf-8",
+    )
+    outcomes = read_outcomes(path)
+    assert outcomes["social_assistance_pct"].tolist() == [3.2, 5.1]
+    assert outcomes["unemployment_pct"].tolist() == [4.5, 6.0]
+    without = validate_outcomes(outcomes.drop(columns=["unemployment_pct"]))
+    assert without["unemployment_pct"].isna().all()
+    with pytest.raises(SchemaError) as caught:
+        validate_outcomes(outcomes.assign(unemployment_pct=[4.5, 120.0]))
+    assert caught.value.problems["column"].tolist() == ["unemployment_pct"]
+    with pytest.raises(SchemaError, match="covariate"):
+        expected_outcomes(without, ["social_assistance_pct", "unemployment_pct"])
