@@ -178,8 +178,12 @@ def _shrunk_from_shown(
     return out.assign(positive_deviant=out["shrunk"].to_numpy() > out["high_95"].to_numpy())
 
 
-#: The framework conditions of the outcomes the adjusted benchmarking uses, where present.
-FRAMEWORK_COLUMNS = ("social_assistance_pct", "unemployment_pct")
+#: The framework conditions of the outcomes the adjusted benchmarking uses, where present, and
+#: the key of each one's name in the report's texts.
+FRAMEWORK_COLUMNS = {
+    "social_assistance_pct": "condition_social_assistance_pct",
+    "unemployment_pct": "condition_unemployment_pct",
+}
 
 
 def _expected_from_shown(usable: pd.DataFrame, basis: pd.DataFrame, conditions: list[str]) -> Any:
@@ -245,7 +249,7 @@ def _adjusted_benchmark(
     effects = "; ".join(
         ctx.t(
             "benchmark_adjusted_effect",
-            condition=ctx.t(f"condition_{name}"),
+            condition=ctx.t(FRAMEWORK_COLUMNS[name]),
             change=number(100.0 * (np.exp(float(terms[name])) - 1.0), 1, ctx.lang),
         )
         for name in conditions
@@ -254,7 +258,7 @@ def _adjusted_benchmark(
     section.paragraphs.append(
         ctx.t(
             "benchmark_adjusted_method",
-            conditions=", ".join(ctx.t(f"condition_{name}") for name in conditions),
+            conditions=", ".join(ctx.t(FRAMEWORK_COLUMNS[name]) for name in conditions),
             effects=effects,
             phi=number(phi, 2, ctx.lang),
             p=p_text(p_value, ctx.lang),
