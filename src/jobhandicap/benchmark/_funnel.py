@@ -355,6 +355,21 @@ def funnel(
     3        153   40     35  0.875   0.739    0.945    0.000   0.433    0.738   above
     >>> round(result.attrs["phi"], 3), result.attrs["target"]
     (10.053, 0.6)
+
+    With the job entries expected of each jobcentre given its framework conditions (from
+    :func:`expected_outcomes`), the ratios observed/expected against limits around 1:
+
+    >>> units = units.assign(expected=[5.5, 25.0, 120.0, 30.0])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     ratios = funnel(units, count="entered_job", total="persons", expected="expected",
+    ...                     limits=0.95)
+    >>> ratios[["jobcentre", "expected", "ratio", "low_95", "high_95", "flag_95"]].round(3)
+       jobcentre  expected  ratio  low_95  high_95 flag_95
+    0        101       5.5  1.091   0.169    1.821  within
+    1        147      25.0  0.800   0.607    1.391  within
+    2        151     120.0  1.250   0.821    1.179   above
+    3        153      30.0  1.167   0.641    1.357  within
     """
     units, x, n = unit_counts(frame, count, total, unit, what="frame", binomial=True, whole=True)
     if expected is not None:
