@@ -13,6 +13,11 @@ with 5,000 cannot. This module compares units honestly:
 - :func:`compare_groups` compares a unit-level outcome between groups of units (for example
   job-entry rates of proactive and reactive jobcentres) with Welch and bootstrap intervals and
   Hedges' g.
+- :func:`expected_outcomes` sets each unit's outcome against what is expected of a unit with
+  its framework conditions (a binomial or Poisson GLM, or indirect standardisation): the
+  observed/expected ratio with its exact interval, which :func:`funnel` and
+  :func:`best_practice` take with ``expected=`` and :func:`compare_groups` compares between
+  groups.
 
 Outcomes are analysed *against* the strategy score here, never put into it: the score
 (:func:`jobhandicap.strategy.score_strategies`) uses organisational inputs only, so "proactive
