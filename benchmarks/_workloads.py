@@ -592,6 +592,112 @@ def report_workload(sizes: Sizes, repeat: int) -> list[Result]:
         ]
 
 
+# --------------------------------------------------------------------------------------------
+# Issue 16: the GLM behind expected_outcomes, beside statsmodels.
+
+#: Units and covariates of the GLM workload: every jobcentre and municipality-sized unit, five
+#: framework conditions (the same at both sizes: the model is small by nature).
+GLM_UNITS = 98
+GLM_COVARIATES = 5
+#: Fits per timed call: one fit takes about a millisecond, too short to time alone.
+GLM_FITS = 20
+
+
+def _glm_data() -> tuple[Any, Any, Any]:
+    """98 units with persons, five standardised conditions and job entries from a logit."""
+    rng = np.random.default_rng(16)
+    persons = rng.integers(50, 5_000, GLM_UNITS).astype(np.float64)
+    design = rng.standard_normal((GLM_UNITS, GLM_COVARIATES))
+    beta = np.array([-0.3, 0.2, -0.15, 0.1, 0.05])
+    p = 1.0 / (1.0 + np.exp(-(-1.3 + design @ beta)))
+    entered = rng.binomial(persons.astype(np.int64), p).astype(np.float64)
+    return entered, persons, design
+
+
+def glm_workload(sizes: Sizes, repeat: int) -> list[Result]:
+    """fit_glm (binomial logit; Poisson log with offset) against statsmodels GLM."""
+    from jobhandicap.stats import fit_glm
+
+    entered, persons, design = _glm_data()
+    offset = np.log(persons)
+    fits: dict[str, tuple[Callable[[], Any], Callable[[], Any] | None]] = {}
+
+    def ours_binomial() -> Any:
+        return fit_glm(entered, design, total=persons)
+
+    def ours_poisson() -> Any:
+        return fit_glm(entered, design, family="poisson", offset=offset)
+
+    theirs_binomial: Callable[[], Any] | None = None
+    theirs_poisson: Callable[[], Any] | None = None
+    checks = {"binomial": "—", "poisson": "—"}
+    if _harness.have("statsmodels"):
+        import statsmodels.api as sm
+
+        exog = sm.add_constant(design)
+        endog = np.column_stack([entered, persons - entered])
+
+        def theirs_binomial() -> Any:
+            return sm.GLM(endog, exog, family=sm.families.Binomial()).fit()
+
+        def theirs_poisson() -> Any:
+            return sm.GLM(entered, exog, family=sm.families.Poisson(), offset=offset).fit()
+
+        for family, ours, theirs in (
+            ("binomial", ours_binomial, theirs_binomial),
+            ("poisson", ours_poisson, theirs_poisson),
+        ):
+            mine, peer = ours(), theirs()
+            worst = max(
+                float(np.max(np.abs(mine.coefficients - peer.params))),
+                float(np.max(np.abs(mine.standard_errors - peer.bse))),
+                abs(mine.deviance - peer.deviance),
+            )
+            checks[family] = _same(
+                bool(worst < 1e-8), f"coefficients, SEs, deviance within {worst:.0e}"
+            )
+    fits = {
+        "binomial": (ours_binomial, theirs_binomial),
+        "poisson": (ours_poisson, theirs_poisson),
+    }
+
+    def repeated(fit: Callable[[], Any] | None) -> Callable[[], Any] | None:
+        if fit is None:
+            return None
+
+        def run() -> Any:
+            for _ in range(GLM_FITS):
+                result = fit()
+            return result
+
+        return run
+
+    results = []
+    for family, (ours, theirs) in fits.items():
+        peer = (
+            "statsmodels GLM(Binomial()).fit()"
+            if family == "binomial"
+            else "statsmodels GLM(Poisson(), offset=log persons).fit()"
+        )
+        timed_ours = repeated(ours)
+        assert timed_ours is not None
+        results.append(
+            _timed_result(
+                workload=f"GLM {family} ({GLM_FITS} fits)",
+                size=f"{GLM_UNITS} units × {GLM_COVARIATES} covariates",
+                peer=peer,
+                ours=timed_ours,
+                theirs=repeated(theirs),
+                repeat=repeat,
+                goal="within 1.5× (ratio ≥ 0.67×)",
+                judge=_at_least(1 / 1.5),
+                check=checks[family],
+                note="" if theirs else NOT_INSTALLED.format("statsmodels"),
+            )
+        )
+    return results
+
+
 def registry() -> dict[str, Callable[[Sizes, int], Result | list[Result]]]:
     """The timed workloads by short name (the names ``--only`` accepts)."""
 
@@ -611,4 +717,5 @@ def registry() -> dict[str, Callable[[Sizes, int], Result | list[Result]]]:
         "jobcentres": jobcentre_codes_workload,
         "report": report_workload,
         "survival": lambda s, r: bench_survival.workload(s.km_cases, r, s.km_peer_groups),
+        "glm": glm_workload,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import jobhandicap as jh
 from jobhandicap import _packaged, reference
 from jobhandicap.datasets import (
     EXAMPLE_SEED,
@@ -87,6 +89,8 @@ CONTRACT: dict[str, dict[str, Any]] = {
         "year": np.dtype("int64"),
         "persons": np.dtype("int64"),
         "entered_job": np.dtype("int64"),
+        "social_assistance_pct": np.dtype("float64"),
+        "unemployment_pct": np.dtype("float64"),
     },
     "people": {
         "age": np.dtype("int64"),
@@ -215,7 +219,7 @@ def test_sizes(data: ExampleData) -> None:
     assert data.staff.shape[0] == staff * len(STAFF_ITEMS)
     assert data.profiles.shape == (94, 10)
     assert data.population.shape == (98 * 4, 3)
-    assert data.outcomes.shape == (94 * 4, 4)
+    assert data.outcomes.shape == (94 * 4, 6)
     assert data.people.shape == (20_000, 11)
     assert data.extracted == dt.date(2021, 1, 31)
 
@@ -487,6 +491,29 @@ def test_proactive_jobcentres_have_higher_job_entry(world: _simulate.World) -> N
     totals = outcomes.groupby(proactive)[["entered_job", "persons"]].sum()
     rates = totals["entered_job"] / totals["persons"]
     assert rates[True] - rates[False] > 0.04
+
+
+def test_framework_conditions_confound_job_entry_with_a_known_effect(
+    world: _simulate.World,
+) -> None:
+    """Truth 10: the conditions go with low proactivity, and a model recovers their effects."""
+    outcomes = world.frames["outcomes"]
+    z = world.proactivity.reindex(outcomes["jobcentre"]).to_numpy()
+    for column in ("social_assistance_pct", "unemployment_pct"):
+        values = outcomes[column].to_numpy()
+        assert np.corrcoef(z, values)[0, 1] < -0.35
+        assert (values == np.round(values, 1)).all()
+    rows = outcomes.assign(z=z, t=outcomes["year"] - 2017)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = jh.expected_outcomes(
+            rows, ["social_assistance_pct", "unemployment_pct", "z", "t"], unit=None
+        )
+    coefficients = fit.coefficients.set_index("term")["coefficient"]
+    # Simulated: -0.12, -0.15, 0.4 (and jobcentre effects with SD 0.15 on top).
+    assert abs(coefficients["social_assistance_pct"] + 0.12) < 0.04
+    assert abs(coefficients["unemployment_pct"] + 0.15) < 0.04
+    assert abs(coefficients["z"] - 0.4) < 0.05
 
 
 def test_employment_rates_by_gali(data: ExampleData) -> None:

@@ -97,6 +97,8 @@ EXPECTED_DTYPES: dict[str, dict[str, Any]] = {
         "year": np.dtype("int64"),
         "persons": np.dtype("int64"),
         "entered_job": np.dtype("int64"),
+        "social_assistance_pct": np.dtype("float64"),
+        "unemployment_pct": np.dtype("float64"),
     },
     "people": {
         "age": np.dtype("int64"),

@@ -59,6 +59,7 @@ EXPECTED_TABLES = {
     "funnel",
     "best_practice",
     "outcomes_by_strategy",
+    "benchmark_adjusted",
     "employment_gap",
 }
 
@@ -81,6 +82,7 @@ PERSON_COUNTS = {
     "target_group_coverage": ("cases",),
     "funnel": ("n", "count"),
     "best_practice": ("n", "count"),
+    "benchmark_adjusted": ("n", "count"),
     "employment_gap": ("n_disabled", "n_not_disabled", "n_missing"),
 }
 
@@ -894,6 +896,50 @@ def test_report_funnel_uses_overdispersed_limits_when_the_test_says_so(
     _assert_same_upper_limits(result.tables["funnel"], wide)
     html = (folder / "index.html").read_text(encoding="utf-8")
     assert "vary more between jobcentres than chance allows" in html
+
+
+@pytest.mark.slow
+def test_report_adjusts_benchmarking_for_framework_conditions(
+    built: tuple[Any, Path], example: jh.ExampleData
+) -> None:
+    from jobhandicap.benchmark import expected_outcomes
+
+    result, folder = built
+    year = int(example.outcomes["year"].max())
+    chosen = example.outcomes[example.outcomes["year"] == year]
+    table = result.tables["benchmark_adjusted"]
+    conditions = ["social_assistance_pct", "unemployment_pct"]
+    # The model is fitted on the jobcentres whose counts are published only.
+    basis = _published_rows(table, chosen)
+    assert len(basis) < len(chosen)
+    model = expected_outcomes(basis, conditions).coefficients.set_index("term")["coefficient"]
+    rows = chosen.set_index("jobcentre").loc[table["jobcentre"]]
+    linear = float(model["intercept"]) + sum(
+        float(model[c]) * rows[c].to_numpy(dtype=float) for c in conditions
+    )
+    expected = rows["persons"].to_numpy(dtype=float) / (1.0 + np.exp(-np.asarray(linear)))
+    shown = table["expected"].notna().to_numpy()
+    assert shown.sum() > 80
+    np.testing.assert_allclose(
+        table["expected"].to_numpy(float)[shown], expected[shown], rtol=1e-3
+    )
+    visible = table[["count", "expected", "ratio"]].dropna()
+    np.testing.assert_allclose(visible["ratio"], visible["count"] / visible["expected"], rtol=1e-3)
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert "Adjusted for framework conditions" in html
+    assert "(raw: " in html
+
+
+def test_report_without_framework_conditions_benchmarks_unadjusted_only(
+    example: jh.ExampleData, tmp_path: Path
+) -> None:
+    year = int(example.outcomes["year"].max())
+    plain = example.outcomes.drop(columns=["social_assistance_pct", "unemployment_pct"])
+    result = build_report({"outcomes": plain}, tmp_path, outcome_year=year)
+    assert "funnel" in result.tables
+    assert "benchmark_adjusted" not in result.tables
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "compared unadjusted only" in html
 
 
 def test_report_funnel_keeps_exact_limits_without_overdispersion(

@@ -9,7 +9,14 @@ from __future__ import annotations
 from importlib import metadata as _metadata
 
 from jobhandicap import stats
-from jobhandicap.benchmark import best_practice, compare_groups, funnel, shrink_rates
+from jobhandicap.benchmark import (
+    ExpectedOutcomes,
+    best_practice,
+    compare_groups,
+    expected_outcomes,
+    funnel,
+    shrink_rates,
+)
 from jobhandicap.cases import (
     ProcessingTimeComparison,
     compare_processing_time,
@@ -146,6 +153,7 @@ __all__ = [
     "Decision",
     "DisclosureError",
     "ExampleData",
+    "ExpectedOutcomes",
     "Indicator",
     "Jobcentre",
     "JobhandicapError",
@@ -183,6 +191,7 @@ __all__ = [
     "decision_incidence",
     "employment_gap",
     "empty_frame",
+    "expected_outcomes",
     "expenditure_shares",
     "find_personal_ids",
     "from_frame",

@@ -13,6 +13,11 @@ with 5,000 cannot. This module compares units honestly:
 - :func:`compare_groups` compares a unit-level outcome between groups of units (for example
   job-entry rates of proactive and reactive jobcentres) with Welch and bootstrap intervals and
   Hedges' g.
+- :func:`expected_outcomes` sets each unit's outcome against what is expected of a unit with
+  its framework conditions (a binomial or Poisson GLM, or indirect standardisation): the
+  observed/expected ratio with its exact interval, which :func:`funnel` and
+  :func:`best_practice` take with ``expected=`` and :func:`compare_groups` compares between
+  groups.
 
 Outcomes are analysed *against* the strategy score here, never put into it: the score
 (:func:`jobhandicap.strategy.score_strategies`) uses organisational inputs only, so "proactive
@@ -24,9 +29,18 @@ estimators of :mod:`jobhandicap.stats.comparison` on those counts.
 
 from __future__ import annotations
 
+from jobhandicap.benchmark._adjust import ExpectedOutcomes, expected_outcomes
 from jobhandicap.benchmark._deviants import best_practice
 from jobhandicap.benchmark._funnel import FLAGS, funnel
 from jobhandicap.benchmark._groups import compare_groups
 from jobhandicap.benchmark._shrinkage import shrink_rates
 
-__all__ = ["FLAGS", "best_practice", "compare_groups", "funnel", "shrink_rates"]
+__all__ = [
+    "FLAGS",
+    "ExpectedOutcomes",
+    "best_practice",
+    "compare_groups",
+    "expected_outcomes",
+    "funnel",
+    "shrink_rates",
+]

@@ -20,6 +20,7 @@ from jobhandicap._options import check_level
 from jobhandicap.benchmark._funnel import funnel, limit_suffix
 from jobhandicap.benchmark._shrinkage import shrink_rates
 from jobhandicap.errors import JobhandicapError
+from jobhandicap.stats import shrink_poisson
 from jobhandicap.strategy import DEFAULT_SPEC, StrategySpec, score_strategies
 
 __all__ = ["best_practice"]
@@ -35,6 +36,7 @@ def best_practice(
     spec: StrategySpec | None = None,
     level: float = DEFAULT_LEVEL,
     overdispersion: bool | float = False,
+    expected: str | None = None,
 ) -> pd.DataFrame:
     r"""Positive deviants: jobcentres doing better than chance allows, with their strategy.
 
@@ -62,6 +64,12 @@ def best_practice(
         Use Spiegelhalter's overdispersed limits (see :func:`funnel`): a positive deviant
         must then beat the ordinary spread *between* jobcentres, not just chance. A number is
         the between-unit variance :math:`\tau^2` to use, as in :func:`funnel`.
+    expected
+        A column of ``outcomes`` with each row's expected count (from
+        :func:`expected_outcomes`, given the jobcentre's framework conditions): the
+        jobcentres are then compared on their observed/expected ratio, against the exact
+        Poisson funnel around 1 (:func:`funnel` with ``expected=``), and the ratios are
+        shrunk by the Poisson form of Marshall's estimator. ``None`` (default): raw rates.
 
     Returns
     -------
@@ -74,8 +82,10 @@ def best_practice(
         :func:`funnel`), ``positive_deviant`` (bool), ``score``, ``rank`` and ``strategy``
         (from :func:`~jobhandicap.strategy.score_strategies`; missing for a jobcentre
         without a profile or without enough indicators). ``attrs`` holds ``target``,
-        ``phi``, ``tau2``, ``level`` and ``year``. Select the deviants with
-        ``result[result["positive_deviant"]]``.
+        ``phi``, ``tau2``, ``level``, ``year`` and ``expected``. Select the deviants with
+        ``result[result["positive_deviant"]]``. With ``expected=``, ``share`` is replaced by
+        ``expected`` and ``ratio`` (:math:`O/E`, with its exact interval in ``ci_low``,
+        ``ci_high``), and ``shrunk`` is the shrunk ratio.
 
     Raises
     ------
@@ -105,6 +115,13 @@ def best_practice(
     - **the funnel guards against chance**: the limit is what a jobcentre of that size
       performing exactly at the pooled rate would exceed with probability
       :math:`(1 - L)/2`.
+
+    With ``expected=`` the same rule holds on the ratio scale: :math:`\tilde r_i` is
+    :math:`O_i/E_i` shrunk towards :math:`\sum O/\sum E` with weight
+    :math:`C_i = \hat A/(\hat A + m/E_i)` (:func:`jobhandicap.stats.shrink_poisson` with
+    the expected counts as exposure) and :math:`u_L(E_i)` the upper exact Poisson limit
+    around 1. A jobcentre is then a positive deviant when it does better than jobcentres
+    with its framework conditions, not just better than the average.
 
     As the shrunk rate lies between the raw rate and the pooled rate, every positive
     deviant is also ``"above"`` in :func:`funnel`; the converse need not hold. The strategy
@@ -157,13 +174,25 @@ def best_practice(
         limits=(level,),
         overdispersion=overdispersion,
         level=level,
+        expected=expected,
     )
-    shrunk = shrink_rates(selected, count=count, total=total, unit="jobcentre")
+    if expected is None:
+        estimate = ["share"]
+        shrunk = shrink_rates(selected, count=count, total=total, unit="jobcentre")
+        shrunk_values, weights = shrunk["shrunk"].to_numpy(), shrunk["weight"].to_numpy()
+    else:
+        estimate = ["expected", "ratio"]
+        ratios = shrink_poisson(
+            funnelled["count"].to_numpy(dtype=np.float64),
+            funnelled["expected"].to_numpy(dtype=np.float64),
+            per=1.0,
+        )
+        shrunk_values, weights = ratios.shrunk, ratios.weight
     scores = score_strategies(profiles, DEFAULT_SPEC if spec is None else spec)
     high = f"high_{limit_suffix(level)}"
-    result = funnelled[["jobcentre", "n", "count", "share", "ci_low", "ci_high"]].assign(
-        shrunk=shrunk["shrunk"].to_numpy(),
-        weight=shrunk["weight"].to_numpy(),
+    result = funnelled[["jobcentre", "n", "count", *estimate, "ci_low", "ci_high"]].assign(
+        shrunk=shrunk_values,
+        weight=weights,
         **{high: funnelled[high].to_numpy()},
     )
     result = result.assign(positive_deviant=result["shrunk"].to_numpy() > result[high].to_numpy())
@@ -185,5 +214,6 @@ def best_practice(
         "tau2": funnelled.attrs["tau2"],
         "level": level,
         "year": None if years is None else tuple(years),
+        "expected": expected,
     }
     return result

@@ -19,15 +19,19 @@ import pandas as pd
 from jobhandicap._defaults import DEFAULT_LEVEL
 from jobhandicap._options import check_choice, check_level, renamed, warn_small_bases
 from jobhandicap.benchmark._units import unit_counts, unit_labels
-from jobhandicap.errors import ArgumentTypeError, OptionError
+from jobhandicap.errors import ArgumentTypeError, OptionError, SchemaError, problems_frame
 from jobhandicap.stats import (
     benjamini_hochberg,
     funnel_limits,
     funnel_p_value,
+    poisson_interval,
+    poisson_test,
+    ratio_funnel_limits,
+    ratio_overdispersion,
     wilson_interval,
 )
 from jobhandicap.stats import overdispersion as _overdispersion
-from jobhandicap.stats._core import lazy_module
+from jobhandicap.stats._core import FloatArray, lazy_module
 
 if TYPE_CHECKING:
     from scipy import special as _special
@@ -62,6 +66,110 @@ def _flags(codes: npt.NDArray[np.int8]) -> pd.Categorical[str]:
     return pd.Categorical.from_codes(codes.astype(np.int64), categories=pd.Index(FLAGS))
 
 
+def _given_tau2(overdispersion: bool | float, scale: str) -> float | None:
+    """A between-unit variance given as a number, None for True/False; refuse anything else."""
+    if isinstance(overdispersion, bool | np.bool_):
+        return None
+    try:
+        given = float(overdispersion)
+    except (TypeError, ValueError):
+        given = float("nan")
+    if not np.isfinite(given) or given < 0:
+        raise OptionError(
+            "overdispersion must be True, False or a between-unit variance tau2 >= 0 on the "
+            f"{scale} scale, got {overdispersion!r}"
+        )
+    return given
+
+
+def _ratio_funnel(
+    frame: pd.DataFrame,
+    units: pd.DataFrame,
+    x: FloatArray,
+    n: FloatArray,
+    *,
+    count: str,
+    total: str,
+    unit: str | Sequence[str] | None,
+    expected: str,
+    target: float | None,
+    limits: float | Sequence[float],
+    overdispersion: bool | float,
+    adjust: Literal["fdr"] | None,
+    level: float,
+) -> pd.DataFrame:
+    """The funnel of observed/expected ratios around 1 (``funnel(..., expected=...)``)."""
+    if not isinstance(expected, str):
+        raise ArgumentTypeError(f"expected must name one column, got {expected!r}")
+    if expected in (count, total):
+        raise OptionError(f"expected names the column {expected!r}, already the count or total")
+    if target is not None:
+        raise OptionError(
+            "target cannot be given with expected=: observed/expected ratios are compared with 1"
+        )
+    _, e, _ = unit_counts(frame, expected, total, unit, what="frame", binomial=False, whole=False)
+    if (e <= 0).any():
+        raise SchemaError(
+            "the frame cannot be compared",
+            problems_frame(
+                (None, expected, 0, f"{label}: the expected count is 0; a ratio needs more")
+                for label in np.asarray(unit_labels(units))[e <= 0].tolist()
+            ),
+        )
+    checked_limits = _limits(limits)
+    if adjust is not None:
+        check_choice("adjust", adjust, ("fdr",))
+    given = _given_tau2(overdispersion, "square-root")
+    level = check_level(level)
+    # stacklevel 5: past this helper, funnel and the renamed() wrapper, to the caller
+    warn_small_bases(n, "persons", labels=unit_labels(units), stacklevel=5)
+
+    ratio = x / e
+    interval = poisson_interval(x, exposure=e, level=level)
+    phi, tau2 = ratio_overdispersion(x, e)
+    widened = given is not None or bool(overdispersion)
+    if given is not None:
+        tau2 = given
+    if widened:
+        z = (np.sqrt(ratio) - 1.0) / np.sqrt(1.0 / (4.0 * e) + tau2)
+        p_value = np.minimum(1.0, 2.0 * _special.ndtr(-np.abs(z)))
+    else:
+        p_value = np.asarray(poisson_test(x, e), dtype=np.float64)
+    columns: dict[str, Any] = {
+        "n": n.astype(np.int64),
+        "count": x.astype(np.int64),
+        "expected": e,
+        "ratio": ratio,
+        "ci_low": interval.ci_low,
+        "ci_high": interval.ci_high,
+        "p_value": p_value,
+    }
+    for lv in checked_limits:
+        low, high = ratio_funnel_limits(e, level=lv, overdispersion=tau2 if widened else None)
+        if adjust == "fdr":
+            rejected = benjamini_hochberg(p_value, alpha=1.0 - lv)
+            above, below = rejected & (ratio > 1.0), rejected & (ratio < 1.0)
+        else:
+            above, below = ratio > high, ratio < low
+        codes = np.where(above, 2, np.where(below, 0, 1)).astype(np.int8)
+        suffix = limit_suffix(lv)
+        columns[f"low_{suffix}"] = np.asarray(low, dtype=np.float64)
+        columns[f"high_{suffix}"] = np.asarray(high, dtype=np.float64)
+        columns[f"flag_{suffix}"] = _flags(codes)
+    result = pd.concat([units, pd.DataFrame(columns)], axis=1)
+    result.attrs = {
+        "target": 1.0,
+        "phi": float(phi),
+        "tau2": float(tau2),
+        "overdispersion": widened,
+        "adjust": adjust,
+        "limits": checked_limits,
+        "level": level,
+        "expected": expected,
+    }
+    return result
+
+
 @renamed(by="unit", levels="limits")
 def funnel(
     frame: pd.DataFrame,
@@ -74,6 +182,7 @@ def funnel(
     overdispersion: bool | float = False,
     adjust: Literal["fdr"] | None = None,
     level: float = DEFAULT_LEVEL,
+    expected: str | None = None,
 ) -> pd.DataFrame:
     r"""Funnel-plot data: each unit's rate against control limits at its size.
 
@@ -110,6 +219,12 @@ def funnel(
         the false discovery rate at :math:`1 - L` for each level :math:`L` of ``limits``.
     level
         Confidence level of each unit's own Wilson interval (``ci_low``, ``ci_high``).
+    expected
+        The column of expected counts (for example ``expected`` of
+        :func:`expected_outcomes`'s ``units``): the funnel is then drawn for the
+        observed/expected ratio around 1 instead of the share around the target, with exact
+        Poisson limits at each unit's expected count (see Notes). Summed per unit like the
+        counts; positive. ``target`` is then 1 and cannot be given.
 
     Returns
     -------
@@ -125,6 +240,11 @@ def funnel(
           ``<L>`` is the level in per cent without trailing zeros and with ``_`` for the
           decimal point: ``low_95``, ``high_95``, ``flag_95``, ``low_99_8``, ``high_99_8``,
           ``flag_99_8``.
+
+        With ``expected=``, ``share`` is replaced by ``expected`` (the summed expected
+        count) and ``ratio`` (:math:`O/E`), ``ci_low``, ``ci_high`` are its exact (Garwood)
+        interval, ``p_value`` is the exact test of :math:`O` against :math:`E`
+        (:func:`jobhandicap.stats.poisson_test`), and the limits are on the ratio scale.
 
         ``DataFrame.attrs`` holds the settings and the overdispersion estimates, which
         concern all units rather than one: ``target`` (:math:`p_0`), ``phi``
@@ -188,6 +308,18 @@ def funnel(
     fraction :math:`1 - L` of the flagged units are false alarms. The limits columns stay the
     (unadjusted) funnel, for drawing, so an adjusted flag need not agree with them.
 
+    **Observed/expected ratios** (``expected=``). With :math:`F` the Poisson(:math:`E`)
+    distribution function the limits are Spiegelhalter's interpolated exact quantiles
+    :math:`(r_p - \alpha)/E` around 1 (:func:`jobhandicap.stats.ratio_funnel_limits`); the
+    lower limit is clipped at 0 where the interpolation goes below it (small :math:`E`).
+    Overdispersion is estimated and applied on the square-root scale that stabilises a
+    Poisson ratio's variance, :math:`z_i = 2(\sqrt{O_i} - \sqrt{E_i})`, winsorised as above,
+    :math:`w_i = 4E_i` (:func:`jobhandicap.stats.ratio_overdispersion`); the widened limits
+    are :math:`(1 \pm z_L\sqrt{1/(4E) + \hat\tau^2})^2` and the p-value
+    :math:`2\Phi(-|z_i|)` with :math:`z_i = (\sqrt{O_i/E_i} - 1)/\sqrt{1/(4E_i) +
+    \hat\tau^2}`. A number given as ``overdispersion`` is :math:`\tau^2` on this scale.
+    :math:`E` is treated as known, not as an estimate.
+
     **p-values.** Without overdispersion the two-sided exact binomial mid-p-value
     (:func:`jobhandicap.stats.funnel_p_value`); with ``overdispersion=True``
     :math:`2\Phi(-|z_i|)` with
@@ -223,8 +355,39 @@ def funnel(
     3        153   40     35  0.875   0.739    0.945    0.000   0.433    0.738   above
     >>> round(result.attrs["phi"], 3), result.attrs["target"]
     (10.053, 0.6)
+
+    With the job entries expected of each jobcentre given its framework conditions (from
+    :func:`expected_outcomes`), the ratios observed/expected against limits around 1:
+
+    >>> units = units.assign(expected=[5.5, 25.0, 120.0, 30.0])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     ratios = funnel(units, count="entered_job", total="persons", expected="expected",
+    ...                     limits=0.95)
+    >>> ratios[["jobcentre", "expected", "ratio", "low_95", "high_95", "flag_95"]].round(3)
+       jobcentre  expected  ratio  low_95  high_95 flag_95
+    0        101       5.5  1.091   0.169    1.821  within
+    1        147      25.0  0.800   0.607    1.391  within
+    2        151     120.0  1.250   0.821    1.179   above
+    3        153      30.0  1.167   0.641    1.357  within
     """
     units, x, n = unit_counts(frame, count, total, unit, what="frame", binomial=True, whole=True)
+    if expected is not None:
+        return _ratio_funnel(
+            frame,
+            units,
+            x,
+            n,
+            count=count,
+            total=total,
+            unit=unit,
+            expected=expected,
+            target=target,
+            limits=limits,
+            overdispersion=overdispersion,
+            adjust=adjust,
+            level=level,
+        )
     if target is None:
         p0 = float(x.sum() / n.sum())
     else:
@@ -241,17 +404,7 @@ def funnel(
     checked_limits = _limits(limits)
     if adjust is not None:
         check_choice("adjust", adjust, ("fdr",))
-    given: float | None = None
-    if not isinstance(overdispersion, bool | np.bool_):
-        try:
-            given = float(overdispersion)
-        except (TypeError, ValueError):
-            given = None
-        if given is None or not np.isfinite(given) or given < 0:
-            raise OptionError(
-                "overdispersion must be True, False or a between-unit variance tau2 >= 0 on the "
-                f"arcsine scale, got {overdispersion!r}"
-            )
+    given = _given_tau2(overdispersion, "arcsine")
     level = check_level(level)
     # stacklevel 4: past this function and the renamed() wrapper, to the caller
     warn_small_bases(n, "persons", labels=unit_labels(units), stacklevel=4)

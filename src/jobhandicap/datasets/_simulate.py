@@ -223,6 +223,13 @@ _WITHDRAWN: Final = 0.06
 _DAYS_CALIBRATION: Final = -0.02
 _MEDIAN_DAYS: Final[dict[int, float]] = {2018: 45.0, 2019: 35.0, 2020: 28.0}
 
+# Outcomes: the framework conditions (per cent) and their effect on the logit of job entry
+# per percentage point above the mean; the documented truth the adjustment recovers.
+_SOCIAL_ASSISTANCE_MEAN: Final = 4.0
+_UNEMPLOYMENT_MEAN: Final = 4.5
+_SOCIAL_ASSISTANCE_EFFECT: Final = -0.12
+_UNEMPLOYMENT_EFFECT: Final = -0.15
+
 # People: base employment rate by age band (upper bound inclusive) and logit shifts by GALI,
 # calibrated so the 16–64 rates are about 85.9 / 76.3 / 36 % (none / minor / severe).
 _AGE_BANDS: Final = (19, 24, 54, 59, 64, 69, 74)
@@ -246,7 +253,9 @@ class World:
 def simulate_world(seed: int | np.random.Generator) -> World:
     """Simulate every frame of the example world from ``seed``."""
     rng = np.random.default_rng(seed)
-    streams = rng.spawn(8)
+    # Spawned children depend only on their position, so the ninth stream (the framework
+    # conditions of the outcomes) leaves the first eight as they were before it existed.
+    streams = rng.spawn(9)
     mapping = {year: _mapping(year) for year in OUTCOME_YEARS}
     codes = np.unique(np.concatenate([m["jobcentre"].to_numpy() for m in mapping.values()]))
     z = streams[0].standard_normal(codes.size)
@@ -257,7 +266,7 @@ def simulate_world(seed: int | np.random.Generator) -> World:
     profiles = _profiles(streams[3], mapping[PROFILE_YEAR], proactivity, truth)
     staff = _staff(streams[4], _mapping(STAFF_YEAR), proactivity, population)
     cases = _cases(streams[5], mapping, proactivity, population)
-    outcomes = _outcomes(streams[6], mapping, proactivity, population)
+    outcomes = _outcomes(streams[6], mapping, proactivity, population, streams[8])
     people = _people(streams[7])
     frames = {
         "cases": cases,
@@ -649,32 +658,69 @@ def _cases(
     )
 
 
+def _framework(rng: np.random.Generator, z: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Social assistance and unemployment (%) per jobcentre (rows) and outcome year (columns).
+
+    Both are worse where proactivity is low (so a raw comparison of job entry by strategy is
+    confounded by them), share a local component, and move a little from year to year;
+    rounded to 0.1 percentage point, as published, and kept in a plausible range.
+    """
+    shape = (z.size, len(OUTCOME_YEARS))
+    local = rng.standard_normal(z.size)
+    assistance = (
+        _SOCIAL_ASSISTANCE_MEAN
+        + (-0.8 * z + 0.7 * local + 0.7 * rng.standard_normal(z.size))[:, np.newaxis]
+        + 0.2 * rng.standard_normal(shape)
+    )
+    unemployment = (
+        _UNEMPLOYMENT_MEAN
+        + (-0.6 * z + 0.5 * local + 0.5 * rng.standard_normal(z.size))[:, np.newaxis]
+        + 0.3 * rng.standard_normal(shape)
+    )
+    return (
+        np.round(np.clip(assistance, 0.5, 15.0), 1).astype(np.float64),
+        np.round(np.clip(unemployment, 1.0, 15.0), 1).astype(np.float64),
+    )
+
+
 def _outcomes(
     rng: np.random.Generator,
     mapping: dict[int, pd.DataFrame],
     proactivity: pd.Series,
     population: pd.DataFrame,
+    framework_rng: np.random.Generator,
 ) -> pd.DataFrame:
     codes = proactivity.index.to_numpy()
     size_effect = 0.15 * rng.standard_normal(codes.size)
     success_effect = 0.15 * rng.standard_normal(codes.size)
+    assistance, unemployment = _framework(framework_rng, proactivity.to_numpy())
     parts: list[pd.DataFrame] = []
-    for year in OUTCOME_YEARS:
+    for column, year in enumerate(OUTCOME_YEARS):
         pop = _jobcentre_population(mapping[year], population, year)
         jobcentres = pop.index.to_numpy()
         position = np.searchsorted(codes, jobcentres)
         expected = pop.to_numpy(dtype=np.float64) * 0.012 * np.exp(size_effect[position])
         persons = rng.poisson(expected).astype(np.int64)
+        sa, un = assistance[position, column], unemployment[position, column]
         logit = (
             _logit(0.20)
             + 0.4 * proactivity.to_numpy()[position]
             + 0.04 * (year - OUTCOME_YEARS[0])
+            + _SOCIAL_ASSISTANCE_EFFECT * (sa - _SOCIAL_ASSISTANCE_MEAN)
+            + _UNEMPLOYMENT_EFFECT * (un - _UNEMPLOYMENT_MEAN)
             + success_effect[position]
         )
         entered = rng.binomial(persons, _logistic(logit)).astype(np.int64)
         parts.append(
             pd.DataFrame(
-                {"jobcentre": jobcentres, "year": year, "persons": persons, "entered_job": entered}
+                {
+                    "jobcentre": jobcentres,
+                    "year": year,
+                    "persons": persons,
+                    "entered_job": entered,
+                    "social_assistance_pct": sa,
+                    "unemployment_pct": un,
+                }
             )
         )
     return pd.concat(parts, ignore_index=True)

@@ -387,6 +387,24 @@ OUTCOMES_SCHEMA = FrameSchema(
         ColumnSpec(
             name="entered_job", kind="integer", minimum=0, description="of whom entered a job"
         ),
+        ColumnSpec(
+            name="social_assistance_pct",
+            kind="number",
+            required=False,
+            nullable=True,
+            minimum=0,
+            maximum=100,
+            description="framework condition: % of residents aged 16-64 on social assistance",
+        ),
+        ColumnSpec(
+            name="unemployment_pct",
+            kind="number",
+            required=False,
+            nullable=True,
+            minimum=0,
+            maximum=100,
+            description="framework condition: unemployment rate, % of the labour force",
+        ),
     ),
     key=("jobcentre", "year"),
 )

@@ -25,6 +25,7 @@ rates, use and expenditure, strategy typology, benchmarking, employment gap), an
     ``scheme_usage.csv``, ``expenditure_shares.csv``, ``rates_per_population.csv``,
     ``target_group_coverage.csv``, ``strategy_scores.csv``, ``strategy_sensitivity.csv``,
     ``funnel.csv``, ``best_practice.csv``, ``outcomes_by_strategy.csv``,
+    ``benchmark_adjusted.csv`` (when the outcomes have framework conditions),
     ``employment_gap.csv``.
 ``tables.xlsx``
     The same tables, one sheet each, with number formats (shares ``0.0%``, counts and kroner

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from jobhandicap.benchmark import best_practice, compare_groups, funnel
+from jobhandicap.benchmark import best_practice, compare_groups, expected_outcomes, funnel
 from jobhandicap.disclosure import Measure, TableSpec
 from jobhandicap.errors import JobhandicapError
 from jobhandicap.report._context import (
@@ -176,6 +178,131 @@ def _shrunk_from_shown(
     return out.assign(positive_deviant=out["shrunk"].to_numpy() > out["high_95"].to_numpy())
 
 
+#: The framework conditions of the outcomes the adjusted benchmarking uses, where present, and
+#: the key of each one's name in the report's texts.
+FRAMEWORK_COLUMNS = {
+    "social_assistance_pct": "condition_social_assistance_pct",
+    "unemployment_pct": "condition_unemployment_pct",
+}
+
+
+def _expected_from_shown(usable: pd.DataFrame, basis: pd.DataFrame, conditions: list[str]) -> Any:
+    r"""Each row's expected job entries from a logit model fitted on the published rows only.
+
+    :math:`E_i = n_i\,\operatorname{expit}(x_i^\top\hat\beta)`, :math:`\hat\beta` from
+    :func:`~jobhandicap.benchmark.expected_outcomes` on ``basis``, so that no published number
+    depends on a hidden count. Returns the expected counts and the fitted model.
+    """
+    model = expected_outcomes(basis, conditions)
+    if model.fit is None:  # pragma: no cover - a model was asked for
+        raise JobhandicapError("the adjusted benchmarking needs a model")
+    coefficients = model.coefficients.set_index("term")["coefficient"]
+    linear = np.full(len(usable), float(coefficients["intercept"]))
+    for name in conditions:
+        if np.isfinite(coefficients[name]):  # a constant condition is left out of the model
+            linear = linear + float(coefficients[name]) * usable[name].to_numpy(np.float64)
+    persons = usable["persons"].to_numpy(dtype=np.float64)
+    return persons / (1.0 + np.exp(-linear)), model
+
+
+def _adjusted_benchmark(
+    ctx: Context, section: Section, usable: pd.DataFrame, year: int
+) -> tuple[int, int] | None:
+    """Observed against expected job entry given the framework conditions, next to the raw."""
+    conditions = [c for c in FRAMEWORK_COLUMNS if c in usable.columns and usable[c].notna().all()]
+    if not conditions:
+        section.note(ctx.t("benchmark_adjusted_no_conditions"))
+        return None
+    counted = usable[["jobcentre", "persons", "entered_job", *conditions]]
+    basis = counted[ctx.shown_rows("benchmark_adjusted", counted["jobcentre"], ("n", "count"))]
+    expected, model = _expected_from_shown(counted, basis, conditions)
+    frame = counted.assign(expected=expected)
+    shown = frame[ctx.shown_rows("benchmark_adjusted", frame["jobcentre"], ("n", "count"))]
+    plain = funnel(shown, count="entered_job", total="persons", expected="expected")
+    phi = float(plain.attrs["phi"])
+    p_value = overdispersion_p_value(phi, len(plain))
+    overdispersed = p_value < OVERDISPERSION_ALPHA
+    tau2 = float(
+        funnel(
+            shown, count="entered_job", total="persons", expected="expected", overdispersion=True
+        ).attrs["tau2"]
+    )
+    result = funnel(
+        frame,
+        count="entered_job",
+        total="persons",
+        expected="expected",
+        overdispersion=tau2 if overdispersed else False,
+    )
+    result.insert(
+        list(result.columns).index("count") + 1,
+        "share",
+        result["count"].to_numpy(dtype=np.float64) / result["n"].to_numpy(dtype=np.float64),
+    )
+    scores = ctx.strategies()
+    if scores is not None:
+        result = result.merge(
+            scores[["jobcentre", "strategy"]], on="jobcentre", how="left", validate="one_to_one"
+        )
+    flags = tuple(c for c in result.columns if str(c).startswith("flag_"))
+    terms = model.coefficients.set_index("term")["coefficient"]
+    effects = "; ".join(
+        ctx.t(
+            "benchmark_adjusted_effect",
+            condition=ctx.t(FRAMEWORK_COLUMNS[name]),
+            change=number(100.0 * (np.exp(float(terms[name])) - 1.0), 1, ctx.lang),
+        )
+        for name in conditions
+        if np.isfinite(terms[name])
+    )
+    section.paragraphs.append(
+        ctx.t(
+            "benchmark_adjusted_method",
+            conditions=", ".join(ctx.t(FRAMEWORK_COLUMNS[name]) for name in conditions),
+            effects=effects,
+            phi=number(phi, 2, ctx.lang),
+            p=p_text(p_value, ctx.lang),
+            limits=ctx.t(
+                "benchmark_adjusted_overdispersed" if overdispersed else "benchmark_adjusted_exact"
+            ),
+        )
+    )
+    published = ctx.publish(
+        section,
+        Table(
+            name="benchmark_adjusted",
+            title=ctx.t("benchmark_adjusted", year=year),
+            frame=ctx.with_names(result),
+            spec=_outcome_spec(
+                row=("share", "ratio", "ci_low", "ci_high", "p_value", *flags),
+                base=(
+                    "expected",
+                    *(c for c in result.columns if str(c).startswith(("low_", "high_"))),
+                ),
+            ),
+            html_columns=(
+                "jobcentre",
+                "jobcentre_name",
+                "n",
+                "count",
+                "share",
+                "expected",
+                "ratio",
+                "ci_low",
+                "ci_high",
+                *flags,
+                *(("strategy",) if "strategy" in result.columns else ()),
+            ),
+            decimals={"expected": 1},
+        ),
+    )
+    outer = flags[-1] if flags else None
+    if outer is None:  # pragma: no cover - funnel always has limits
+        return None
+    flagged = published.table[outer].astype("object")
+    return int((flagged == "above").sum()), int((flagged == "below").sum())
+
+
 def benchmark_section(ctx: Context) -> Section:
     """Funnel of job entry, best practice and job entry by strategy type."""
     outcomes = ctx.frames["outcomes"]
@@ -266,6 +393,20 @@ def benchmark_section(ctx: Context) -> Section:
                 unit="jobcentre",
                 unit_labels=short_names(visible),
             ),
+        )
+    adjusted: tuple[int, int] | None = None
+    if not usable.empty:
+        with ctx.attempt(section, ctx.t("benchmark_adjusted", year=year)):
+            adjusted = _adjusted_benchmark(ctx, section, usable, year)
+    if adjusted is not None and above is not None:
+        section.paragraphs.append(
+            ctx.t(
+                "benchmark_adjusted_summary",
+                above=adjusted[0],
+                below=adjusted[1],
+                raw_above=above,
+                raw_below=below,
+            )
         )
     if "profiles" not in ctx.frames:
         section.note(ctx.t("benchmark_no_profiles"))

@@ -93,6 +93,7 @@ _SHARES: Final[Mapping[str, frozenset[str]]] = {
             "boot_ci_low",
             "boot_ci_high",
         ),
+        "benchmark_adjusted": ("share",),
         "employment_gap": ("rate_disabled", "rate_not_disabled"),
         "strategy_scores": ("coverage",),
         "strategy_sensitivity": ("p_proactive", "p_diffuse", "p_reactive"),

@@ -64,6 +64,7 @@ TABLE_NAMES: Final[tuple[str, ...]] = (
     "funnel",
     "best_practice",
     "outcomes_by_strategy",
+    "benchmark_adjusted",
     "employment_gap",
 )
 

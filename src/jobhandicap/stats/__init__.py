@@ -14,7 +14,9 @@ cluster-robust variance), :mod:`~jobhandicap.stats.contingency` (tests and assoc
 count tables), :mod:`~jobhandicap.stats.design` (design-based survey estimates, raking),
 :mod:`~jobhandicap.stats.multiple` (multiple-response sets: Cochran's Q, McNemar, rank
 intervals), :mod:`~jobhandicap.stats.survival_tests` (log-rank tests, restricted means),
-:mod:`~jobhandicap.stats.competing` (competing risks: Aalen–Johansen cumulative incidence).
+:mod:`~jobhandicap.stats.competing` (competing risks: Aalen–Johansen cumulative incidence),
+:mod:`~jobhandicap.stats.glm` (binomial and Poisson GLMs fitted with NumPy),
+:mod:`~jobhandicap.stats.ratios` (observed/expected ratios: exact test, funnel limits).
 """
 
 from jobhandicap.stats import (
@@ -23,8 +25,10 @@ from jobhandicap.stats import (
     competing,
     contingency,
     design,
+    glm,
     multiple,
     proportions,
+    ratios,
     resampling,
     scales,
     survival,
@@ -36,8 +40,10 @@ from jobhandicap.stats.comparison import *  # noqa: F403
 from jobhandicap.stats.competing import *  # noqa: F403
 from jobhandicap.stats.contingency import *  # noqa: F403
 from jobhandicap.stats.design import *  # noqa: F403
+from jobhandicap.stats.glm import *  # noqa: F403
 from jobhandicap.stats.multiple import *  # noqa: F403
 from jobhandicap.stats.proportions import *  # noqa: F403
+from jobhandicap.stats.ratios import *  # noqa: F403
 from jobhandicap.stats.resampling import *  # noqa: F403
 from jobhandicap.stats.scales import *  # noqa: F403
 from jobhandicap.stats.survival import *  # noqa: F403
@@ -57,4 +63,6 @@ __all__ = [
     *design.__all__,
     *survival_tests.__all__,
     *competing.__all__,
+    *glm.__all__,
+    *ratios.__all__,
 ]
