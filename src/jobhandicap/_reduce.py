@@ -323,6 +323,7 @@ def engine_sums(
         As :func:`grouped_sums` with ``observed=True``: one row per key combination that
         occurs, sorted by the keys (categorical keys in the order of their categories), the
         keys, ``count`` (int64), then the sums (float64). With no keys: one row of totals.
+        Text keys are of the nullable ``string`` dtype, as in the canonical frames.
 
     Notes
     -----
@@ -372,6 +373,9 @@ def engine_sums(
             column = column.astype(column.cat.categories.dtype)
         if known is not None and bool(column.isin(list(known)).all()):
             column = pd.Series(pd.Categorical(column, categories=list(known)))
+        elif column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+            # Text keys as the canonical frames hold text: the nullable string dtype.
+            column = column.astype("string")
         out[name] = column.reset_index(drop=True)
     counts = table[count].to_numpy(dtype=np.int64)
     out[count] = counts
