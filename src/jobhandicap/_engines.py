@@ -44,6 +44,7 @@ __all__ = [
     "engine_columns",
     "engine_frame",
     "engine_name",
+    "engine_schema",
     "needs_rows",
 ]
 
@@ -171,6 +172,12 @@ def engine_columns(frame: EngineFrame) -> list[str]:
     if isinstance(frame, nw.LazyFrame):
         return list(frame.collect_schema().names())
     return list(frame.columns)
+
+
+def engine_schema(frame: EngineFrame) -> dict[str, Any]:
+    """The narwhals dtypes of a wrapped frame's columns, by name (no data read)."""
+    schema = frame.collect_schema() if isinstance(frame, nw.LazyFrame) else frame.schema
+    return dict(schema.items())
 
 
 def check_engine_columns(frame: EngineFrame, required: Sequence[str], what: str) -> list[str]:
