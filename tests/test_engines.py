@@ -22,14 +22,14 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests._examples import examples
 
 import jobhandicap as jh
 from jobhandicap._engines import engine_frame
 from jobhandicap._reduce import engine_sums, grouped_sums
 from jobhandicap.errors import ArgumentTypeError, JobhandicapError, SchemaError
-from tests._examples import examples
 
-Maker = Callable[[pd.DataFrame], object]
+Maker = Callable[[pd.DataFrame], Any]
 
 _CONNECTION = duckdb.connect()
 
@@ -119,15 +119,17 @@ def test_engine_sums_without_keys_give_one_row_of_totals_even_when_empty() -> No
 # --------------------------------------------------------------------------------------------
 
 
-def _check_cases(cases: pd.DataFrame, extracted: Any, makers: dict[str, Maker]) -> None:
+def _check_cases(
+    cases: pd.DataFrame, extracted: Any, makers: dict[str, Maker], full: bool = True
+) -> None:
     original = cases.copy()
     calls: list[tuple[Callable[..., pd.DataFrame], dict[str, Any]]] = [
         (jh.processing_time, {"by": ["year", "scheme"], "extracted": extracted, "within": 30}),
-        (jh.processing_time, {"extracted": extracted}),
         (jh.survival_table, {"by": "target_group", "extracted": extracted}),
         (jh.grant_rate, {"by": ["jobcentre", "scheme"]}),
-        (jh.grant_rate, {}),
     ]
+    if full:
+        calls += [(jh.processing_time, {"extracted": extracted}), (jh.grant_rate, {})]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", jh.SmallSampleWarning)
         for function, options in calls:
@@ -137,28 +139,25 @@ def _check_cases(cases: pd.DataFrame, extracted: Any, makers: dict[str, Maker]) 
     pd.testing.assert_frame_equal(cases, original)
 
 
-@settings(max_examples=examples(30))
-@given(positions=_subset(600), days=st.integers(-200, 0))
+@settings(max_examples=examples(15))
+@given(positions=_subset(20_000), days=st.integers(-400, 0))
 def test_case_indicators_are_the_same_in_every_engine(
     example: jh.ExampleData, positions: list[int], days: int
 ) -> None:
     cases = _rows(example.cases, positions)
-    latest = max(pd.Timestamp(example.extracted), cases["applied"].max())
-    extracted = latest + pd.Timedelta(days=0) if days == 0 else latest
-    # Cases decided after the extraction date are censored there: move it into the data.
-    decided = cases["decided"].dropna()
-    if days < 0 and len(decided):
-        extracted = max(cases["applied"].max(), decided.max() + pd.Timedelta(days=days))
+    # Before the data's own extraction date some decided cases are censored there.
+    shifted = pd.Timestamp(example.extracted) + pd.Timedelta(days=days)
+    extracted = max(cases["applied"].max(), shifted)
     _check_cases(cases, extracted, ENGINES)
 
 
-def _check_survey(survey: pd.DataFrame, makers: dict[str, Maker]) -> None:
+def _check_survey(survey: pd.DataFrame, makers: dict[str, Maker], full: bool = True) -> None:
     calls: list[tuple[Callable[..., pd.DataFrame], dict[str, Any]]] = [
-        (jh.top_box, {}),
         (jh.top_box, {"by": "item", "dont_know": "exclude", "boxes": 1}),
         (jh.likert_distribution, {}),
-        (jh.likert_distribution, {"by": ()}),
     ]
+    if full:
+        calls += [(jh.top_box, {}), (jh.likert_distribution, {"by": ()})]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", jh.SmallSampleWarning)
         for function, options in calls:
@@ -166,26 +165,26 @@ def _check_survey(survey: pd.DataFrame, makers: dict[str, Maker]) -> None:
             for make in makers.values():
                 _same(expected, function(make(survey), **options))
         expected = jh.survey.reduce_answers(survey, items=["focus"], waves=[2018])
-        for make in makers.values():
+        for make in makers.values() if full else ():
             got = jh.survey.reduce_answers(make(survey), items=["focus"], waves=[2018])
             _same(expected, got)
 
 
 @settings(max_examples=examples(30))
-@given(positions=_subset(400))
+@given(positions=_subset(5_000))
 def test_survey_indicators_are_the_same_in_every_engine(
     example: jh.ExampleData, positions: list[int]
 ) -> None:
     _check_survey(_rows(example.survey, positions), ENGINES)
 
 
-def _check_people(people: pd.DataFrame, makers: dict[str, Maker]) -> None:
-    calls: list[dict[str, Any]] = [
-        {},
-        {"by": "sex", "weights": "weight"},
-        {"definition": "washington", "by": "sex"},
-        {"split_severity": True, "age": "all"},
-    ]
+def _check_people(people: pd.DataFrame, makers: dict[str, Maker], full: bool = True) -> None:
+    calls: list[dict[str, Any]] = [{"by": "sex", "weights": "weight"}]
+    if full:
+        calls += [
+            {"definition": "washington", "by": "sex"},
+            {"split_severity": True, "age": "all"},
+        ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", jh.SmallSampleWarning)
         for options in calls:
@@ -194,8 +193,8 @@ def _check_people(people: pd.DataFrame, makers: dict[str, Maker]) -> None:
                 _same(expected, jh.employment_gap(make(people), **options))
 
 
-@settings(max_examples=examples(30))
-@given(positions=_subset(400))
+@settings(max_examples=examples(15))
+@given(positions=_subset(20_000))
 def test_employment_gap_is_the_same_in_every_engine(
     example: jh.ExampleData, positions: list[int]
 ) -> None:
@@ -236,8 +235,8 @@ def test_bad_dates_in_an_engine_frame_raise_the_schema_error_with_examples() -> 
     cases = pd.DataFrame(
         {
             "case_id": ["c-2", "c-1", "c-3"],
-            "applied": pd.to_datetime(["2020-01-10", "2020-01-10", None]),
-            "decided": pd.to_datetime(["2020-01-01", "2020-01-12", None]),
+            "applied": pd.to_datetime(pd.Series(["2020-01-10", "2020-01-10", None])),
+            "decided": pd.to_datetime(pd.Series(["2020-01-01", "2020-01-12", None])),
             "decision": ["granted", "refused", None],
         }
     )
@@ -253,7 +252,7 @@ def test_open_cases_without_an_extraction_date_are_refused_in_the_engine() -> No
     cases = pd.DataFrame(
         {
             "applied": pd.to_datetime(["2020-01-10", "2020-01-10"]),
-            "decided": pd.to_datetime(["2020-01-20", None]),
+            "decided": pd.to_datetime(pd.Series(["2020-01-20", None])),
             "decision": ["granted", None],
         }
     )
@@ -304,7 +303,7 @@ def spark() -> Iterator[Any]:
 
 
 def _spark_maker(session: Any) -> Maker:
-    def make(frame: pd.DataFrame) -> object:
+    def make(frame: pd.DataFrame) -> Any:
         table = _arrow(frame)
         # Spark reads no dictionary-encoded (categorical) columns: their values as text.
         plain = pa.table(
@@ -328,6 +327,6 @@ def _spark_maker(session: Any) -> Maker:
 def test_the_indicators_are_the_same_in_pyspark(spark: Any, example: jh.ExampleData) -> None:
     makers = {"pyspark": _spark_maker(spark)}
     cases = example.cases.iloc[::7].reset_index(drop=True)
-    _check_cases(cases, example.extracted, makers)
-    _check_survey(example.survey.iloc[::5].reset_index(drop=True), makers)
-    _check_people(example.people.iloc[::5].reset_index(drop=True), makers)
+    _check_cases(cases, example.extracted, makers, full=False)
+    _check_survey(example.survey.iloc[::5].reset_index(drop=True), makers, full=False)
+    _check_people(example.people.iloc[::5].reset_index(drop=True), makers, full=False)
