@@ -330,3 +330,73 @@ def test_the_indicators_are_the_same_in_pyspark(spark: Any, example: jh.ExampleD
     _check_cases(cases, example.extracted, makers, full=False)
     _check_survey(example.survey.iloc[::5].reset_index(drop=True), makers, full=False)
     _check_people(example.people.iloc[::5].reset_index(drop=True), makers, full=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Validation in the engine
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_valid_engine_frame_comes_back_in_its_engine_with_the_jobcentre(
+    example: jh.ExampleData,
+) -> None:
+    cases = example.cases.iloc[::20].reset_index(drop=True)
+    for name, make in ENGINES.items():
+        native = make(cases.drop(columns="jobcentre"))
+        checked = jh.validate_cases(native)
+        assert type(checked) is type(native), name
+        wrapped = engine_frame(checked, function="test", what="cases")
+        assert wrapped is not None
+        back = wrapped.lazy().collect(backend="pandas").to_native()
+        assert list(back.columns) == list(cases.columns)
+        assert back["jobcentre"].tolist() == cases["jobcentre"].tolist()
+
+
+def test_an_invalid_engine_frame_raises_one_schema_error_with_examples(
+    example: jh.ExampleData,
+) -> None:
+    bad = example.cases.head(40).copy()
+    ids = bad["case_id"].tolist()
+    ids[3] = ids[4]
+    decided = bad["decided"].tolist()
+    decided[5] = bad["applied"].iloc[5] - pd.Timedelta(days=3)
+    bad = bad.assign(case_id=ids, decided=pd.to_datetime(pd.Series(decided)))
+    bad["scheme"] = bad["scheme"].astype(str)
+    bad.loc[6, "scheme"] = "hjælpemidler"
+    bad.loc[7, "municipality"] = 999
+    refused = bad.index[(bad["decision"] == "refused").to_numpy()][0]
+    bad.loc[refused, "amount_dkk"] = 5.0
+    for name, make in ENGINES.items():
+        with pytest.raises(SchemaError) as caught:
+            jh.validate_cases(make(bad))
+        problems = caught.value.problems
+        assert sorted(problems["column"]) == sorted(
+            ["amount_dkk", "case_id", "decided", "municipality", "scheme"]
+        ), name
+        assert problems["row"].isna().all()
+
+
+def test_an_engine_frame_of_the_wrong_types_is_refused() -> None:
+    raw = pl.DataFrame(
+        {
+            "case_id": ["a"],
+            "municipality": ["0101"],
+            "scheme": ["aids"],
+            "target_group": ["flexjob"],
+            "applied": ["2020-01-01"],
+        }
+    )
+    with pytest.raises(SchemaError, match="wrong type") as caught:
+        jh.validate_kind(raw.lazy(), "cases")
+    assert sorted(caught.value.problems["column"]) == ["applied", "municipality"]
+    with pytest.raises(jh.errors.MissingColumnsError):
+        jh.validate_cases(raw.drop("applied"))
+
+
+def test_validation_counts_duplicates_in_other_kinds() -> None:
+    population = pl.DataFrame(
+        {"municipality": [101, 101, 147], "year": [2020, 2020, 2020], "population": [1, 2, 3]}
+    )
+    with pytest.raises(SchemaError, match="1 check"):
+        jh.validate_population(population)
+    assert isinstance(jh.validate_population(population.tail(2)), pl.DataFrame)

@@ -46,6 +46,7 @@ __all__ = [
     "engine_name",
     "engine_schema",
     "needs_rows",
+    "wrap_engine",
 ]
 
 #: What an indicator that reduces in the engine accepts: pandas, or another engine's frame.
@@ -97,13 +98,8 @@ def engine_frame(frame: object, *, function: str, what: str) -> EngineFrame | No
     """
     if isinstance(frame, pd.DataFrame):
         return None
-    wrapped: Any = None
-    if not isinstance(frame, pd.Series | str | bytes):
-        try:
-            wrapped = nw.from_native(frame)
-        except TypeError:
-            wrapped = None
-    if isinstance(wrapped, nw.DataFrame | nw.LazyFrame) and wrapped.implementation in ENGINES:
+    wrapped = wrap_engine(frame)
+    if wrapped is not None:
         return wrapped
     raise ArgumentTypeError(
         f"{function}: {what} must be {_ACCEPTED} holding the canonical columns, got "
@@ -120,6 +116,28 @@ def as_pandas(frame: AnyFrame, *, function: str, what: str) -> pd.DataFrame:
     if isinstance(frame, pd.DataFrame):
         return frame
     raise ArgumentTypeError(f"{function}: {what} must be {_ACCEPTED}, got {type(frame).__name__}")
+
+
+def wrap_engine(frame: object) -> EngineFrame | None:
+    """A frame of an accepted engine wrapped by narwhals; ``None`` for anything else.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> wrap_engine(pl.DataFrame({"a": [1]})).implementation
+    <Implementation.POLARS: 'polars'>
+    >>> wrap_engine([1]) is None
+    True
+    """
+    if isinstance(frame, pd.DataFrame | pd.Series | str | bytes):
+        return None
+    try:
+        wrapped: Any = nw.from_native(frame)
+    except TypeError:
+        return None
+    if isinstance(wrapped, nw.DataFrame | nw.LazyFrame) and wrapped.implementation in ENGINES:
+        return wrapped
+    return None
 
 
 def engine_name(frame: EngineFrame) -> str:
