@@ -114,11 +114,24 @@ def _jobcentre() -> nw.Expr:
     ends = memberships["valid_to"].to_numpy(dtype="datetime64[ns]")
     hosts = memberships["jobcentre"].to_numpy(dtype="int64").tolist()
     members = memberships["municipality"].to_numpy(dtype="int64").tolist()
+    # Most municipalities host their own jobcentre for the whole period: one branch for them
+    # all (few branches keep the expression small for every engine), one for each other row.
+    first = starts.min() if len(starts) else np.datetime64("NaT")
+    own = [
+        member
+        for host, member, start, end in zip(hosts, members, starts, ends, strict=True)
+        if host == member and start == first and np.isnat(end) and members.count(member) == 1
+    ]
     for host, member, start, end in zip(hosts, members, starts, ends, strict=True):
+        if member in own:
+            continue
         serves = (municipality == member) & (day >= day_of(start))
         if not np.isnat(end):
             serves = serves & (day <= day_of(end))
         code = nw.when(serves).then(nw.lit(host, dtype=nw.Int64)).otherwise(code)
+    if own:
+        serves = municipality.is_in(own) & (day >= day_of(first))
+        code = nw.when(serves).then(municipality.cast(nw.Int64)).otherwise(code)
     return code
 
 
