@@ -400,3 +400,9 @@ def test_validation_counts_duplicates_in_other_kinds() -> None:
     with pytest.raises(SchemaError, match="1 check"):
         jh.validate_population(population)
     assert isinstance(jh.validate_population(population.tail(2)), pl.DataFrame)
+
+
+def test_a_function_working_on_rows_says_to_collect_first(example: jh.ExampleData) -> None:
+    survey = pl.from_pandas(example.survey).lazy()
+    with pytest.raises(ArgumentTypeError, match=r"needs the rows, got a Polars frame; collect"):
+        jh.survey.reduce_respondents(survey)  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap._engines import EngineFrame, collect
+from jobhandicap._engines import EngineFrame, collect, engine_name, wrap_engine
 from jobhandicap.errors import (
     ArgumentTypeError,
     JobhandicapError,
@@ -56,13 +56,26 @@ def check_columns(frame: pd.DataFrame, required: Sequence[str], what: str) -> No
     :class:`~jobhandicap.errors.MissingColumnsError` (a ``KeyError``).
     """
     if not isinstance(frame, pd.DataFrame):
-        raise ArgumentTypeError(
-            f"{what} must be a pandas DataFrame with the columns "
-            f"{', '.join(map(repr, required))}, got {type(frame).__name__}"
-        )
+        raise _not_a_frame(frame, required, what)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise MissingColumnsError(missing, list(frame.columns), what)
+
+
+def _not_a_frame(frame: object, required: Sequence[str], what: str) -> ArgumentTypeError:
+    """The error for an argument that is not a pandas frame (saying how to collect one)."""
+    engine = wrap_engine(frame)
+    if engine is not None:
+        return ArgumentTypeError(
+            f"{what} must be a pandas DataFrame here: this function needs the rows, got a "
+            f"{engine_name(engine)} frame; collect it to pandas first (Polars: "
+            ".collect().to_pandas(); DuckDB: .df(); PySpark: .toPandas()), or use a "
+            "function that reduces in the engine (docs: indicators on a national register)"
+        )
+    return ArgumentTypeError(
+        f"{what} must be a pandas DataFrame with the columns "
+        f"{', '.join(map(repr, required))}, got {type(frame).__name__}"
+    )
 
 
 def group_keys(frame: pd.DataFrame, by: Sequence[str], what: str = "cases") -> pd.DataFrame:
