@@ -417,9 +417,11 @@ def employment_gap(
     Parameters
     ----------
     people
-        Person-level survey data, one row per person (the canonical ``people`` frame: ``age``,
-        ``sex``, ``employed``, ``gali``, ``wg_*`` and ``weight``; other column names can be
-        given below).
+        Person-level survey data, one row per person: pandas, or a Polars, PyArrow, DuckDB or
+        PySpark frame (the sums are then computed in that engine, each coded column's
+        distinct values read once). The canonical ``people`` frame has ``age``, ``sex``,
+        ``employed``, ``gali``, ``wg_*`` and ``weight``; other column names can be given
+        below.
     disabled
         The column(s) that say who is disabled, read according to ``definition``:
         ``"eurostat"`` — one GALI column (default ``"gali"``) holding *not limited*, *limited

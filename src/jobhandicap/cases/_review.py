@@ -180,7 +180,10 @@ def reduce_decisions(
     Parameters
     ----------
     cases
-        Canonical cases frame (``applied``, ``decided``, ``decision`` and the ``by`` columns).
+        Canonical cases frame (``applied``, ``decided``, ``decision`` and the ``by`` columns):
+        a pandas frame, or a Polars, PyArrow, DuckDB or PySpark frame (the counting then runs
+        in that engine; its checks of the dates list a few offending cases by id, ``row``
+        missing).
     by
         Grouping columns of the cases frame, or ``"year"`` (the application year).
     extracted
@@ -258,7 +261,8 @@ def reduce_grants(cases: AnyFrame, by: str | Sequence[str] = ()) -> pd.DataFrame
     Parameters
     ----------
     cases
-        Canonical cases frame (``decision`` and the ``by`` columns).
+        Canonical cases frame (``decision`` and the ``by`` columns), pandas or another
+        engine's (see :func:`reduce_decisions`).
     by
         Grouping columns of the cases frame, or ``"year"`` (the application year).
 
@@ -344,7 +348,8 @@ def processing_time(
     Parameters
     ----------
     cases
-        Canonical cases frame.
+        Canonical cases frame: pandas, or a Polars, PyArrow, DuckDB or PySpark frame (the
+        reduction then runs in that engine, lazily where the frame is lazy).
     by
         Grouping columns of the cases frame, or ``"year"`` (the application year).
     extracted
@@ -510,7 +515,8 @@ def survival_table(
     Parameters
     ----------
     cases
-        Canonical cases frame.
+        Canonical cases frame: pandas, or a Polars, PyArrow, DuckDB or PySpark frame (the
+        reduction then runs in that engine, lazily where the frame is lazy).
     by
         Grouping columns, or ``"year"``.
     extracted
@@ -573,8 +579,9 @@ def grant_rate(
     Parameters
     ----------
     cases
-        Canonical cases frame. Open and withdrawn cases are not decided on the merits and are
-        left out.
+        Canonical cases frame (pandas, or a Polars, PyArrow, DuckDB or PySpark frame: the
+        counting then runs in that engine). Open and withdrawn cases are not decided on the
+        merits and are left out.
     by
         Grouping columns, or ``"year"``.
     level
@@ -619,6 +626,13 @@ def grant_rate(
     >>> cases = pd.DataFrame({"decision": ["granted"] * 36 + ["refused"] * 24 + [None],
     ...                       "scheme": "aids"})
     >>> grant_rate(cases, by="scheme").round(6)
+      scheme   n  count  share    ci_low   ci_high
+    0   aids  60     36    0.6  0.473661  0.714305
+
+    The same from a Polars LazyFrame (or a PyArrow, DuckDB or PySpark frame):
+
+    >>> import polars as pl
+    >>> grant_rate(pl.from_pandas(cases).lazy(), by="scheme").round(6)
       scheme   n  count  share    ci_low   ci_high
     0   aids  60     36    0.6  0.473661  0.714305
     """

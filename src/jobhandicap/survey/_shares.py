@@ -115,7 +115,8 @@ def top_box(
     Parameters
     ----------
     survey
-        Canonical long survey frame.
+        Canonical long survey frame: pandas, or (without ``design``) a Polars, PyArrow,
+        DuckDB or PySpark frame, whose answers are then counted in that engine.
     by
         Grouping columns, ``("wave", "item")`` by default.
     boxes
@@ -277,7 +278,8 @@ def likert_distribution(
     Parameters
     ----------
     survey
-        Canonical long survey frame.
+        Canonical long survey frame: pandas, or (without ``design``) a Polars, PyArrow,
+        DuckDB or PySpark frame, whose answers are then counted in that engine.
     by
         Grouping columns.
     level
