@@ -22,9 +22,9 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests._examples import examples
 
 import jobhandicap as jh
+from _examples import examples
 from jobhandicap._engines import engine_frame
 from jobhandicap._reduce import engine_sums, grouped_sums
 from jobhandicap.errors import ArgumentTypeError, JobhandicapError, SchemaError
@@ -406,3 +406,18 @@ def test_a_function_working_on_rows_says_to_collect_first(example: jh.ExampleDat
     survey = pl.from_pandas(example.survey).lazy()
     with pytest.raises(ArgumentTypeError, match=r"needs the rows, got a Polars frame; collect"):
         jh.survey.reduce_respondents(survey)  # type: ignore[arg-type]
+
+
+def test_empty_frames_give_what_pandas_gives(example: jh.ExampleData) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jh.SmallSampleWarning)
+        calls: list[tuple[pd.DataFrame, Callable[..., pd.DataFrame], dict[str, Any]]] = [
+            (example.cases.head(0), jh.processing_time, {"extracted": example.extracted}),
+            (example.cases.head(0), jh.grant_rate, {"by": "scheme"}),
+            (example.survey.head(0), jh.top_box, {}),
+            (example.people.head(0), jh.employment_gap, {"by": "sex"}),
+        ]
+        for frame, function, options in calls:
+            expected = function(frame, **options)
+            for make in ENGINES.values():
+                _same(expected, function(make(frame), **options))
