@@ -421,3 +421,28 @@ def test_empty_frames_give_what_pandas_gives(example: jh.ExampleData) -> None:
             expected = function(frame, **options)
             for make in ENGINES.values():
                 _same(expected, function(make(frame), **options))
+
+
+def test_the_pandas_path_never_imports_narwhals() -> None:
+    """narwhals is imported when a frame of another engine arrives, not before."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    source = str(Path(jh.__file__).resolve().parent.parent)
+    code = (
+        "import sys, warnings; warnings.simplefilter('ignore'); import pandas as pd; "
+        "import jobhandicap as jh; "
+        "jh.grant_rate(pd.DataFrame({'decision': ['granted', 'refused']})); "
+        "jh.validate_population(pd.DataFrame({'municipality': [101], 'year': [2020], "
+        "'population': [5]})); print('narwhals' in sys.modules)"
+    )
+    path = os.pathsep.join([source, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": path},
+    )
+    assert result.stdout.strip() == "False"

@@ -23,12 +23,14 @@ This module imports no engine: narwhals recognises a frame by the modules alread
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
-from narwhals.stable.v2.typing import IntoFrame
+
+if TYPE_CHECKING:  # narwhals is imported when a frame of another engine arrives
+    import narwhals.stable.v2 as nw
+    from narwhals.stable.v2.typing import IntoFrame
 
 from jobhandicap.errors import ArgumentTypeError, MissingColumnsError
 
@@ -54,14 +56,18 @@ AnyFrame: TypeAlias = "pd.DataFrame | IntoFrame"
 #: A frame of another engine, wrapped by narwhals.
 EngineFrame: TypeAlias = "nw.DataFrame[Any] | nw.LazyFrame[Any]"
 
-#: The engines accepted besides pandas: narwhals implementation -> the name in messages.
+#: The engines accepted besides pandas: narwhals implementation (its value) -> the name in
+#: messages.
 ENGINES = {
-    nw.Implementation.POLARS: "Polars",
-    nw.Implementation.PYARROW: "PyArrow",
-    nw.Implementation.DUCKDB: "DuckDB",
-    nw.Implementation.PYSPARK: "PySpark",
-    nw.Implementation.PYSPARK_CONNECT: "PySpark",
+    "polars": "Polars",
+    "pyarrow": "PyArrow",
+    "duckdb": "DuckDB",
+    "pyspark": "PySpark",
+    "pyspark[connect]": "PySpark",
 }
+#: The packages whose frames may be an accepted engine's (narwhals' own frames included): a
+#: frame of any other package is refused without importing narwhals.
+_PACKAGES = frozenset({"polars", "pyarrow", "duckdb", "_duckdb", "pyspark", "narwhals"})
 
 _ACCEPTED = (
     "a pandas DataFrame, a Polars DataFrame or LazyFrame, a PyArrow Table, a DuckDB relation "
@@ -131,18 +137,25 @@ def wrap_engine(frame: object) -> EngineFrame | None:
     """
     if isinstance(frame, pd.DataFrame | pd.Series | str | bytes):
         return None
+    if type(frame).__module__.split(".")[0] not in _PACKAGES:
+        return None
+    import narwhals.stable.v2 as nw
+
     try:
         wrapped: Any = nw.from_native(frame)
     except TypeError:
         return None
-    if isinstance(wrapped, nw.DataFrame | nw.LazyFrame) and wrapped.implementation in ENGINES:
+    if (
+        isinstance(wrapped, nw.DataFrame | nw.LazyFrame)
+        and wrapped.implementation.value in ENGINES
+    ):
         return wrapped
     return None
 
 
 def engine_name(frame: EngineFrame) -> str:
     """The engine of a wrapped frame, as messages name it (``"DuckDB"``)."""
-    return ENGINES.get(frame.implementation, str(frame.implementation))
+    return ENGINES.get(frame.implementation.value, str(frame.implementation.value))
 
 
 def needs_rows(frame: object, *, function: str, what: str, instead: str = "") -> None:
@@ -187,6 +200,8 @@ def needs_rows(frame: object, *, function: str, what: str, instead: str = "") ->
 
 def engine_columns(frame: EngineFrame) -> list[str]:
     """The column names of a wrapped frame (a lazy frame's schema is resolved, not its data)."""
+    import narwhals.stable.v2 as nw
+
     if isinstance(frame, nw.LazyFrame):
         return list(frame.collect_schema().names())
     return list(frame.columns)
@@ -194,6 +209,8 @@ def engine_columns(frame: EngineFrame) -> list[str]:
 
 def engine_schema(frame: EngineFrame) -> dict[str, Any]:
     """The narwhals dtypes of a wrapped frame's columns, by name (no data read)."""
+    import narwhals.stable.v2 as nw
+
     schema = frame.collect_schema() if isinstance(frame, nw.LazyFrame) else frame.schema
     return dict(schema.items())
 
@@ -213,6 +230,8 @@ def collect(frame: EngineFrame) -> pd.DataFrame:
     Collected through Arrow, which every engine writes natively; dictionary-encoded columns
     arrive as pandas categoricals.
     """
+    import narwhals.stable.v2 as nw
+
     eager = frame.collect(backend="pyarrow") if isinstance(frame, nw.LazyFrame) else frame
     table: Any = eager.to_arrow()
     result: pd.DataFrame = table.to_pandas()
@@ -232,12 +251,15 @@ def day_number(column: str) -> nw.Expr:
 
     Examples
     --------
-    >>> import polars as pl
     >>> import datetime as dt
+    >>> import narwhals.stable.v2 as nw
+    >>> import polars as pl
     >>> frame = nw.from_native(pl.DataFrame({"d": [dt.datetime(2020, 1, 2, 12)]}))
     >>> frame.select(day_number("d"))["d"].to_list()
     [18263.5]
     """
+    import narwhals.stable.v2 as nw
+
     date = nw.col(column)
     year = date.dt.year().cast(nw.Int64)
     month = date.dt.month().cast(nw.Int64)

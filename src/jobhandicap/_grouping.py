@@ -10,8 +10,8 @@ clear error for unknown columns, and selects the rows whose label is one of seve
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
-import narwhals.stable.v2 as nw
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -23,6 +23,9 @@ from jobhandicap.errors import (
     MissingColumnsError,
     OptionError,
 )
+
+if TYPE_CHECKING:
+    import narwhals.stable.v2 as nw
 
 __all__ = ["DERIVED", "as_by", "check_columns", "engine_keys", "group_keys", "rows_in"]
 
@@ -170,6 +173,8 @@ def engine_keys(
     JobhandicapError
         When ``year`` is derived and some ``applied`` date is missing.
     """
+    import narwhals.stable.v2 as nw
+
     derived: dict[str, nw.Expr] = {}
     for name in by:
         if name in columns:

@@ -18,15 +18,17 @@ reduction as a narwhals ``group_by`` in that engine and collects only the reduce
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import narwhals.stable.v2 as nw
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._engines import EngineFrame, collect
 from jobhandicap.errors import ArgumentTypeError, OptionError
+
+if TYPE_CHECKING:
+    import narwhals.stable.v2 as nw
 
 __all__ = ["combine", "engine_sums", "grouped_sums"]
 
@@ -342,6 +344,8 @@ def engine_sums(
     0      aids  2       150.0
     1  job aids  1      1000.0
     """
+    import narwhals.stable.v2 as nw
+
     sums = dict(values or {})
     names = list(keys)
     clash = [name for name in (count, *sums) if name in names]

@@ -31,9 +31,8 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import narwhals.stable.v2 as nw
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -62,6 +61,9 @@ from jobhandicap.errors import (
 )
 from jobhandicap.frames import PEOPLE_SCHEMA
 from jobhandicap.stats import newcombe_difference
+
+if TYPE_CHECKING:
+    import narwhals.stable.v2 as nw
 
 __all__ = [
     "DEFINITIONS",
@@ -872,6 +874,8 @@ def _engine_levels(
     The distinct values are collected (a handful) and read in Python as in :func:`_levels`;
     the engine then maps each row by a chain of comparisons.
     """
+    import narwhals.stable.v2 as nw
+
     value = nw.col(column)
     if isinstance(engine_schema(frame)[column], nw.Categorical | nw.Enum):
         value = value.cast(nw.String)
@@ -907,6 +911,8 @@ def _engine_people(
     definition: str,
 ) -> pd.DataFrame:
     """:func:`reduce_people` in the frame's engine: the checks, then one grouped sum."""
+    import narwhals.stable.v2 as nw
+
     check_engine_columns(frame, [*columns, employed, *names], "people")
     checks: dict[str, nw.Expr] = {}
     if band is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import narwhals.stable.v2 as nw
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -37,6 +37,9 @@ from jobhandicap.errors import (
 )
 from jobhandicap.frames import CASES_SCHEMA
 from jobhandicap.stats import kaplan_meier_from_counts, survival_quantiles, wilson_interval
+
+if TYPE_CHECKING:
+    import narwhals.stable.v2 as nw
 
 __all__ = [
     "grant_rate",
@@ -667,6 +670,8 @@ _EXAMPLES = 5
 
 def _label_is(column: str, value: str) -> nw.Expr:
     """Rows whose label column (text, categorical or Enum) holds ``value``; missing: false."""
+    import narwhals.stable.v2 as nw
+
     return (nw.col(column).cast(nw.String) == value).fill_null(value=False)
 
 
@@ -681,6 +686,8 @@ def _engine_examples(frame: EngineFrame, columns: Sequence[str], where: nw.Expr)
 
 def _engine_check_dates(frame: EngineFrame, extracted: np.datetime64[int] | None) -> None:
     """The checks of :func:`check_dates` and :class:`Durations`, counted in the engine."""
+    import narwhals.stable.v2 as nw
+
     applied, decided = nw.col("_applied"), nw.col("_decided")
     no_date = applied.is_null()
     early = (~no_date & ~decided.is_null() & (decided < applied)).fill_null(value=False)
@@ -744,6 +751,8 @@ def _engine_decisions(
     frame: EngineFrame, names: list[str], extracted: DateLike | None
 ) -> pd.DataFrame:
     """:func:`reduce_decisions` in the frame's engine: one check pass, one grouped count."""
+    import narwhals.stable.v2 as nw
+
     columns = check_engine_columns(frame, ("applied", "decided", "decision"), "cases")
     keys = engine_keys(frame, names, columns, check_missing=False)
     cut = None if extracted is None else as_timestamp(extracted, "extracted")
@@ -777,6 +786,8 @@ def _engine_decisions(
 
 def _engine_grants(frame: EngineFrame, names: list[str]) -> pd.DataFrame:
     """:func:`reduce_grants` in the frame's engine."""
+    import narwhals.stable.v2 as nw
+
     columns = check_engine_columns(frame, ("decision",), "cases")
     keys = engine_keys(frame, names, columns)
     table = engine_sums(

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import pandas as pd
-from narwhals.stable.v2.typing import IntoFrameT
 
 from jobhandicap._engines import wrap_engine
 from jobhandicap.errors import UnknownLabelError
 from jobhandicap.frames._convert import frame_to_records, records_to_frame
-from jobhandicap.frames._engine import validate_engine
 from jobhandicap.frames._respondents import normalise_respondents
 from jobhandicap.frames._sampled import respondent_columns
 from jobhandicap.frames._schema import (
@@ -30,6 +28,9 @@ from jobhandicap.frames._schema import (
     FrameSchema,
 )
 from jobhandicap.frames._validate import CROSS_CHECKS, validate
+
+if TYPE_CHECKING:
+    from narwhals.stable.v2.typing import IntoFrameT
 
 __all__ = [
     "CANONICAL_COLUMNS",
@@ -249,6 +250,9 @@ def validate_kind(frame: Any, kind: str) -> Any:
     schema = _schema_of(kind)
     engine = wrap_engine(frame)
     if engine is not None:
+        # Imported here: narwhals only when a frame of another engine arrives.
+        from jobhandicap.frames._engine import validate_engine
+
         return validate_engine(engine, schema)
     result = validate(frame, schema, CROSS_CHECKS.get(kind))
     if schema is SURVEY_SCHEMA:
