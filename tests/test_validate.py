@@ -698,7 +698,7 @@ def test_categorical_input_in_another_category_order() -> None:
 
 def test_not_a_frame_and_repeated_columns() -> None:
     with pytest.raises(SchemaError, match="DataFrame"):
-        validate_cases([1, 2])  # type: ignore[arg-type]
+        validate_cases([1, 2])  # type: ignore[call-overload]
     frame = pd.concat([cases_with(), cases_with()[["scheme"]]], axis=1)
     with pytest.raises(SchemaError, match="repeated") as info:
         validate_cases(frame)

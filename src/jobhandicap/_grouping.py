@@ -10,11 +10,13 @@ clear error for unknown columns, and selects the rows whose label is one of seve
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap._engines import EngineFrame, collect, engine_name, wrap_engine
 from jobhandicap.errors import (
     ArgumentTypeError,
     JobhandicapError,
@@ -22,7 +24,10 @@ from jobhandicap.errors import (
     OptionError,
 )
 
-__all__ = ["DERIVED", "as_by", "check_columns", "group_keys", "rows_in"]
+if TYPE_CHECKING:
+    import narwhals.stable.v2 as nw
+
+__all__ = ["DERIVED", "as_by", "check_columns", "engine_keys", "group_keys", "rows_in"]
 
 #: Grouping columns derived from others: name -> (source column, description).
 DERIVED = {"year": ("applied", "the application year")}
@@ -54,13 +59,26 @@ def check_columns(frame: pd.DataFrame, required: Sequence[str], what: str) -> No
     :class:`~jobhandicap.errors.MissingColumnsError` (a ``KeyError``).
     """
     if not isinstance(frame, pd.DataFrame):
-        raise ArgumentTypeError(
-            f"{what} must be a pandas DataFrame with the columns "
-            f"{', '.join(map(repr, required))}, got {type(frame).__name__}"
-        )
+        raise _not_a_frame(frame, required, what)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise MissingColumnsError(missing, list(frame.columns), what)
+
+
+def _not_a_frame(frame: object, required: Sequence[str], what: str) -> ArgumentTypeError:
+    """The error for an argument that is not a pandas frame (saying how to collect one)."""
+    engine = wrap_engine(frame)
+    if engine is not None:
+        return ArgumentTypeError(
+            f"{what} must be a pandas DataFrame here: this function needs the rows, got a "
+            f"{engine_name(engine)} frame; collect it to pandas first (Polars: "
+            ".collect().to_pandas(); DuckDB: .df(); PySpark: .toPandas()), or use a "
+            "function that reduces in the engine (docs: indicators on a national register)"
+        )
+    return ArgumentTypeError(
+        f"{what} must be a pandas DataFrame with the columns "
+        f"{', '.join(map(repr, required))}, got {type(frame).__name__}"
+    )
 
 
 def group_keys(frame: pd.DataFrame, by: Sequence[str], what: str = "cases") -> pd.DataFrame:
@@ -131,3 +149,55 @@ def rows_in(column: pd.Series, values: Collection[str]) -> npt.NDArray[np.bool_]
         hit = np.append(column.cat.categories.astype("object").isin(list(values)), False)
         return np.asarray(hit[column.cat.codes.to_numpy()], dtype=np.bool_)
     return np.asarray(column.isin(list(values)).to_numpy(dtype=bool, na_value=False))
+
+
+def engine_keys(
+    frame: EngineFrame,
+    by: Sequence[str],
+    columns: Sequence[str],
+    what: str = "cases",
+    *,
+    check_missing: bool = True,
+) -> dict[str, nw.Expr]:
+    """The derived grouping columns of an engine frame (``year``), as expressions.
+
+    The engine counterpart of :func:`group_keys`: a column of the frame needs no expression;
+    ``year`` is derived from ``applied`` unless the frame has a ``year``. With
+    ``check_missing`` a derived key's source is checked for missing values (one pass over the
+    frame); without it the caller has checked them.
+
+    Raises
+    ------
+    MissingColumnsError
+        When a grouping column is neither in the frame nor derivable.
+    JobhandicapError
+        When ``year`` is derived and some ``applied`` date is missing.
+    """
+    import narwhals.stable.v2 as nw
+
+    derived: dict[str, nw.Expr] = {}
+    for name in by:
+        if name in columns:
+            continue
+        if name in DERIVED and DERIVED[name][0] in columns:
+            source = DERIVED[name][0]
+            derived[name] = nw.col(source).dt.year().cast(nw.Int64)
+            missing = (
+                int(collect(frame.select(nw.col(source).is_null().sum())).to_numpy()[0, 0])
+                if check_missing
+                else 0
+            )
+            if missing:
+                raise JobhandicapError(
+                    f"cannot derive {name!r}: {missing} row(s) of the {what} frame have no "
+                    f"{source!r} date; validate the frame first (jobhandicap.validate_{what})"
+                )
+        else:
+            derivable = [f"{k} ({v[1]})" for k, v in DERIVED.items()]
+            raise MissingColumnsError(
+                [name],
+                list(columns),
+                what,
+                f"group the {what} by its columns or by {', '.join(derivable)}",
+            )
+    return derived

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -39,9 +39,18 @@ import pandas as pd
 
 from jobhandicap import reference
 from jobhandicap._defaults import DEFAULT_LEVEL
+from jobhandicap._engines import (
+    AnyFrame,
+    EngineFrame,
+    as_pandas,
+    check_engine_columns,
+    collect,
+    engine_frame,
+    engine_schema,
+)
 from jobhandicap._grouping import as_by, check_columns
 from jobhandicap._options import check_choice, check_level, renamed, warn_small_bases
-from jobhandicap._reduce import grouped_sums
+from jobhandicap._reduce import engine_sums, grouped_sums
 from jobhandicap.errors import (
     ArgumentTypeError,
     JobhandicapError,
@@ -50,7 +59,11 @@ from jobhandicap.errors import (
     SmallSampleWarning,
     problems_frame,
 )
+from jobhandicap.frames import PEOPLE_SCHEMA
 from jobhandicap.stats import newcombe_difference
+
+if TYPE_CHECKING:
+    import narwhals.stable.v2 as nw
 
 __all__ = [
     "DEFINITIONS",
@@ -390,7 +403,7 @@ def _band_label(band: tuple[float, float] | None) -> str:
 
 @renamed(weight="weights")
 def employment_gap(
-    people: pd.DataFrame,
+    people: AnyFrame,
     *,
     disabled: str | Sequence[str] | None = None,
     employed: str = "employed",
@@ -406,9 +419,11 @@ def employment_gap(
     Parameters
     ----------
     people
-        Person-level survey data, one row per person (the canonical ``people`` frame: ``age``,
-        ``sex``, ``employed``, ``gali``, ``wg_*`` and ``weight``; other column names can be
-        given below).
+        Person-level survey data, one row per person: pandas, or a Polars, PyArrow, DuckDB or
+        PySpark frame (the sums are then computed in that engine, each coded column's
+        distinct values read once). The canonical ``people`` frame has ``age``, ``sex``,
+        ``employed``, ``gali``, ``wg_*`` and ``weight``; other column names can be given
+        below.
     disabled
         The column(s) that say who is disabled, read according to ``definition``:
         ``"eurostat"`` — one GALI column (default ``"gali"``) holding *not limited*, *limited
@@ -541,6 +556,7 @@ def employment_gap(
        rate_disabled  rate_not_disabled  relative_rate
     0            0.6                0.8           0.75
     """
+    engine_frame(people, function="employment_gap", what="people")
     level = check_level(level)
     names = as_by(by)
     definition = _definition(definition)  # type: ignore[assignment]
@@ -567,7 +583,7 @@ _PERSON_SUMS = ("weight", "weight_employed", "weight_squared")
 
 
 def reduce_people(
-    people: pd.DataFrame,
+    people: AnyFrame,
     by: str | Sequence[str] = (),
     *,
     disabled: str | Sequence[str] | None = None,
@@ -644,8 +660,20 @@ def reduce_people(
     columns = _disabled_columns(disabled, definition)
     employed = _column_name(employed, "employed") or "employed"
     weights = _column_name(weights, "weights")
-    check_columns(people, [*columns, employed, *names], "people")
     band = _age_band(age, definition)
+    engine = engine_frame(people, function="reduce_people", what="people")
+    if engine is not None:
+        return _engine_people(
+            engine,
+            names,
+            columns=columns,
+            employed=employed,
+            weights=weights,
+            band=band,
+            definition=definition,
+        )
+    people = as_pandas(people, function="reduce_people", what="people")
+    check_columns(people, [*columns, employed, *names], "people")
     inside = _in_band(people, band)
     weight = _weights(people, weights)
     status = _disability_status(people, definition, columns)
@@ -826,3 +854,137 @@ def _estimate(
             "n_eff_not_disabled": n_eff[1],
         }
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The reduction in another engine (Polars, PyArrow, DuckDB, PySpark) through narwhals
+# --------------------------------------------------------------------------------------------
+
+#: Categories of the canonical people frame's categorical columns, restored on reduced keys.
+_PEOPLE_CATEGORIES = {
+    spec.name: list(spec.categories) for spec in PEOPLE_SCHEMA.columns if spec.kind == "category"
+}
+
+
+def _engine_levels(
+    frame: EngineFrame, column: str, read: Callable[[object], int | None], accepted: str
+) -> nw.Expr:
+    """A coded column read into levels (-1 missing) in the engine, from its distinct values.
+
+    The distinct values are collected (a handful) and read in Python as in :func:`_levels`;
+    the engine then maps each row by a chain of comparisons.
+    """
+    import narwhals.stable.v2 as nw
+
+    value = nw.col(column)
+    if isinstance(engine_schema(frame)[column], nw.Categorical | nw.Enum):
+        value = value.cast(nw.String)
+    distinct = collect(
+        frame.select(value.alias(column)).filter(~nw.col(column).is_null()).unique()
+    )
+    uniques = [v for v in distinct[column].astype(object).tolist() if not pd.isna(v)]
+    mapped = {v: read(v) for v in uniques}
+    unknown = [v for v, level in mapped.items() if level is None]
+    if unknown:
+        raise SchemaError(
+            f"column {column!r} holds {len(unknown)} value(s) that are not understood "
+            f"(accepted: {accepted})",
+            problems_frame(
+                (None, column, v, f"not understood; accepted: {accepted}") for v in unknown[:50]
+            ),
+        )
+    level: nw.Expr = nw.lit(-1, dtype=nw.Int64)
+    for v, code in mapped.items():
+        if code is not None and code >= 0:
+            level = nw.when(value == nw.lit(v)).then(nw.lit(code, dtype=nw.Int64)).otherwise(level)
+    return level
+
+
+def _engine_people(
+    frame: EngineFrame,
+    names: list[str],
+    *,
+    columns: list[str],
+    employed: str,
+    weights: str | None,
+    band: tuple[float, float] | None,
+    definition: str,
+) -> pd.DataFrame:
+    """:func:`reduce_people` in the frame's engine: the checks, then one grouped sum."""
+    import narwhals.stable.v2 as nw
+
+    check_engine_columns(frame, [*columns, employed, *names], "people")
+    checks: dict[str, nw.Expr] = {}
+    if band is not None:
+        check_engine_columns(frame, ("age",), "people")
+        checks["age"] = nw.col("age").is_null()
+    if weights is not None:
+        check_engine_columns(frame, (weights,), "people")
+        w = nw.col(weights).cast(nw.Float64)
+        checks["weight"] = (w.is_null() | w.is_nan() | ~(w > 0) | (w == float("inf"))).fill_null(
+            value=True
+        )
+    if checks:
+        counted = collect(
+            frame.select(*(c.cast(nw.Int64).sum().alias(k) for k, c in checks.items()))
+        )
+        found = {k: int(np.nan_to_num(counted[k].iloc[0])) for k in checks}
+        if found.get("age"):
+            raise JobhandicapError(
+                f"age is missing in {found['age']} row(s); without an age a person cannot be "
+                "placed in the age band — drop those rows or give age='all'"
+            )
+        if found.get("weight"):
+            raise JobhandicapError(
+                f"survey weights must be positive finite numbers; {found['weight']} row(s) are "
+                "not; drop those people or fix their weights"
+            )
+    if definition == "eurostat":
+        status = _engine_levels(frame, columns[0], _reader(_GALI_LABELS), _accepted(GALI_LEVELS))
+    elif definition == "uk":
+        status = _engine_levels(
+            frame,
+            columns[0],
+            _reader(_DISABLED_LABELS, booleans=True),
+            "true/false, 1/0, 'yes'/'no', 'disabled'/'not disabled' (or Danish equivalents)",
+        )
+    else:
+        read = _reader(_WG_LABELS, codes=_WG_CODES)
+        accepted = _accepted(WG_LEVELS, ", codes 1–4 (7, 8, 9: missing) or Danish equivalents")
+        domains = [_engine_levels(frame, c, read, accepted) for c in columns]
+        severe = nw.any_horizontal(*(d >= 2 for d in domains), ignore_nulls=True)
+        answered = nw.all_horizontal(*(d >= 0 for d in domains), ignore_nulls=True)
+        status = (
+            nw.when(severe)
+            .then(nw.lit(1, dtype=nw.Int64))
+            .otherwise(nw.when(answered).then(nw.lit(0, dtype=nw.Int64)).otherwise(-1))
+        )
+    works = _engine_levels(
+        frame,
+        employed,
+        _reader(_EMPLOYED_LABELS, booleans=True),
+        "true/false, 1/0, 'yes'/'no', 'employed'/'unemployed'/'inactive' (or Danish)",
+    )
+    weight = nw.lit(1.0) if weights is None else nw.col(weights).cast(nw.Float64)
+    derived = {
+        "_status": nw.when(works < 0).then(nw.lit(-1, dtype=nw.Int64)).otherwise(status),
+        "_weight": weight,
+        "_employment": nw.when(works > 0).then(nw.lit(1.0)).otherwise(nw.lit(0.0)),
+    }
+    where = None
+    if band is not None:
+        age = nw.col("age").cast(nw.Float64)
+        where = (age >= band[0]) & (age <= band[1])
+    table = engine_sums(
+        frame.with_columns(**derived),
+        [*names, "_status"],
+        {
+            "weight": nw.col("_weight"),
+            "weight_employed": nw.col("_weight") * nw.col("_employment"),
+            "weight_squared": nw.col("_weight") * nw.col("_weight"),
+        },
+        where=where,
+        categories=_PEOPLE_CATEGORIES,
+    )
+    table = table.rename(columns={"_status": "status"})
+    return table.astype({"status": "int64"})

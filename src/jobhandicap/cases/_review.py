@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -12,9 +13,20 @@ import pandas as pd
 
 from jobhandicap._advice import option
 from jobhandicap._defaults import DEFAULT_LEVEL
-from jobhandicap._grouping import as_by, check_columns, group_keys, rows_in
+from jobhandicap._engines import (
+    AnyFrame,
+    EngineFrame,
+    as_pandas,
+    check_engine_columns,
+    collect,
+    day_number,
+    day_of,
+    engine_columns,
+    engine_frame,
+)
+from jobhandicap._grouping import as_by, check_columns, engine_keys, group_keys, rows_in
 from jobhandicap._options import check_level, warn_small_bases
-from jobhandicap._reduce import grouped_sums
+from jobhandicap._reduce import engine_sums, grouped_sums
 from jobhandicap.domain import Decision
 from jobhandicap.errors import (
     ArgumentTypeError,
@@ -23,7 +35,11 @@ from jobhandicap.errors import (
     SchemaError,
     problems_frame,
 )
+from jobhandicap.frames import CASES_SCHEMA
 from jobhandicap.stats import kaplan_meier_from_counts, survival_quantiles, wilson_interval
+
+if TYPE_CHECKING:
+    import narwhals.stable.v2 as nw
 
 __all__ = [
     "grant_rate",
@@ -154,7 +170,7 @@ DECISION_COUNTS = ("events", "censored", "withdrawn")
 
 
 def reduce_decisions(
-    cases: pd.DataFrame,
+    cases: AnyFrame,
     by: str | Sequence[str] = (),
     extracted: DateLike | None = None,
 ) -> pd.DataFrame:
@@ -167,7 +183,10 @@ def reduce_decisions(
     Parameters
     ----------
     cases
-        Canonical cases frame (``applied``, ``decided``, ``decision`` and the ``by`` columns).
+        Canonical cases frame (``applied``, ``decided``, ``decision`` and the ``by`` columns):
+        a pandas frame, or a Polars, PyArrow, DuckDB or PySpark frame (the counting then runs
+        in that engine; its checks of the dates list a few offending cases by id, ``row``
+        missing).
     by
         Grouping columns of the cases frame, or ``"year"`` (the application year).
     extracted
@@ -219,7 +238,10 @@ def reduce_decisions(
     2  60.0  1       0         1          0
     """
     names = as_by(by)
-    check_columns(cases, (), "cases")
+    engine = engine_frame(cases, function="reduce_decisions", what="cases")
+    if engine is not None:
+        return _engine_decisions(engine, names, extracted)
+    cases = as_pandas(cases, function="reduce_decisions", what="cases")
     keys = group_keys(cases, names)
     durations = Durations(cases, extracted)
     days = durations.days
@@ -234,7 +256,7 @@ def reduce_decisions(
     return table.astype({"time": "float64", **dict.fromkeys(DECISION_COUNTS, "int64")})
 
 
-def reduce_grants(cases: pd.DataFrame, by: str | Sequence[str] = ()) -> pd.DataFrame:
+def reduce_grants(cases: AnyFrame, by: str | Sequence[str] = ()) -> pd.DataFrame:
     """Reduce cases to the granted and refused applications per group.
 
     The reduction step of :func:`grant_rate` (which needs no dates, so it has its own).
@@ -242,7 +264,8 @@ def reduce_grants(cases: pd.DataFrame, by: str | Sequence[str] = ()) -> pd.DataF
     Parameters
     ----------
     cases
-        Canonical cases frame (``decision`` and the ``by`` columns).
+        Canonical cases frame (``decision`` and the ``by`` columns), pandas or another
+        engine's (see :func:`reduce_decisions`).
     by
         Grouping columns of the cases frame, or ``"year"`` (the application year).
 
@@ -264,6 +287,10 @@ def reduce_grants(cases: pd.DataFrame, by: str | Sequence[str] = ()) -> pd.DataF
     1  job aids  1        1        0
     """
     names = as_by(by)
+    engine = engine_frame(cases, function="reduce_grants", what="cases")
+    if engine is not None:
+        return _engine_grants(engine, names)
+    cases = as_pandas(cases, function="reduce_grants", what="cases")
     check_columns(cases, ("decision",), "cases")
     keys = group_keys(cases, names)
     table = grouped_sums(
@@ -311,7 +338,7 @@ def _quantile_name(p: float) -> str:
 
 
 def processing_time(
-    cases: pd.DataFrame,
+    cases: AnyFrame,
     *,
     by: str | Sequence[str] = (),
     extracted: DateLike | None = None,
@@ -324,7 +351,8 @@ def processing_time(
     Parameters
     ----------
     cases
-        Canonical cases frame.
+        Canonical cases frame: pandas, or a Polars, PyArrow, DuckDB or PySpark frame (the
+        reduction then runs in that engine, lazily where the frame is lazy).
     by
         Grouping columns of the cases frame, or ``"year"`` (the application year).
     extracted
@@ -411,6 +439,7 @@ def processing_time(
        n  median_days  decided  open  withdrawn
     0  3         20.0        2     1          1
     """
+    engine_frame(cases, function="processing_time", what="cases")
     level = check_level(level)
     names = as_by(by)
     probabilities = sorted({*map(float, quantiles), 0.5})
@@ -484,7 +513,7 @@ def _add_within(
 
 
 def survival_table(
-    cases: pd.DataFrame,
+    cases: AnyFrame,
     *,
     by: str | Sequence[str] = (),
     extracted: DateLike | None = None,
@@ -495,7 +524,8 @@ def survival_table(
     Parameters
     ----------
     cases
-        Canonical cases frame.
+        Canonical cases frame: pandas, or a Polars, PyArrow, DuckDB or PySpark frame (the
+        reduction then runs in that engine, lazily where the frame is lazy).
     by
         Grouping columns, or ``"year"``.
     extracted
@@ -540,6 +570,7 @@ def survival_table(
     0  10.0        2       1       0.5
     1  31.0        1       0       0.5
     """
+    engine_frame(cases, function="survival_table", what="cases")
     level = check_level(level)
     names = as_by(by)
     table = _km_table(reduce_decisions(cases, names, extracted), names, level)
@@ -550,15 +581,16 @@ def survival_table(
 
 
 def grant_rate(
-    cases: pd.DataFrame, *, by: str | Sequence[str] = (), level: float = DEFAULT_LEVEL
+    cases: AnyFrame, *, by: str | Sequence[str] = (), level: float = DEFAULT_LEVEL
 ) -> pd.DataFrame:
     r"""Share of decided applications that were granted, per group.
 
     Parameters
     ----------
     cases
-        Canonical cases frame. Open and withdrawn cases are not decided on the merits and are
-        left out.
+        Canonical cases frame (pandas, or a Polars, PyArrow, DuckDB or PySpark frame: the
+        counting then runs in that engine). Open and withdrawn cases are not decided on the
+        merits and are left out.
     by
         Grouping columns, or ``"year"``.
     level
@@ -605,7 +637,15 @@ def grant_rate(
     >>> grant_rate(cases, by="scheme").round(6)
       scheme   n  count  share    ci_low   ci_high
     0   aids  60     36    0.6  0.473661  0.714305
+
+    The same from a Polars LazyFrame (or a PyArrow, DuckDB or PySpark frame):
+
+    >>> import polars as pl
+    >>> grant_rate(pl.from_pandas(cases).lazy(), by="scheme").round(6)
+      scheme   n  count  share    ci_low   ci_high
+    0   aids  60     36    0.6  0.473661  0.714305
     """
+    engine_frame(cases, function="grant_rate", what="cases")
     level = check_level(level)
     names = as_by(by)
     reduced = reduce_grants(cases, names)
@@ -620,3 +660,150 @@ def grant_rate(
         ci_low=np.asarray(estimate.ci_low, dtype=np.float64),
         ci_high=np.asarray(estimate.ci_high, dtype=np.float64),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The reductions in another engine (Polars, PyArrow, DuckDB, PySpark) through narwhals
+# --------------------------------------------------------------------------------------------
+
+#: Categories of the canonical cases frame's categorical columns, restored on reduced keys.
+CASE_CATEGORIES = {
+    spec.name: list(spec.categories) for spec in CASES_SCHEMA.columns if spec.kind == "category"
+}
+#: Offending cases shown as examples in an error from an engine frame.
+_EXAMPLES = 5
+
+
+def _label_is(column: str, value: str) -> nw.Expr:
+    """Rows whose label column (text, categorical or Enum) holds ``value``; missing: false."""
+    import narwhals.stable.v2 as nw
+
+    return (nw.col(column).cast(nw.String) == value).fill_null(value=False)
+
+
+def _engine_examples(frame: EngineFrame, columns: Sequence[str], where: nw.Expr) -> pd.DataFrame:
+    """A few rows where ``where`` holds, by case id (lazy frames have no row order)."""
+    shown = [c for c in ("case_id", *columns) if c in engine_columns(frame)]
+    picked = frame.filter(where).select(*shown)
+    if "case_id" in shown:
+        picked = picked.sort("case_id")
+    return collect(picked.head(_EXAMPLES))
+
+
+def _engine_check_dates(frame: EngineFrame, extracted: np.datetime64[int] | None) -> None:
+    """The checks of :func:`check_dates` and :class:`Durations`, counted in the engine."""
+    import narwhals.stable.v2 as nw
+
+    applied, decided = nw.col("_applied"), nw.col("_decided")
+    no_date = applied.is_null()
+    early = (~no_date & ~decided.is_null() & (decided < applied)).fill_null(value=False)
+    open_cases = (decided.is_null() & ~_label_is("decision", Decision.WITHDRAWN.value)).fill_null(
+        value=False
+    )
+    checks = {"no_date": no_date, "early": early}
+    if extracted is None:
+        checks["open"] = open_cases
+    else:
+        checks["after"] = (applied > day_of(extracted)).fill_null(value=False)
+    counted = collect(
+        frame.select(*(check.cast(nw.Int64).sum().alias(name) for name, check in checks.items()))
+    )
+    found = {name: int(np.nan_to_num(counted[name].iloc[0])) for name in checks}
+    found = {"open": 0, "after": 0} | found
+    if found["no_date"] or found["early"]:
+        problems = []
+        for name, column, text in (
+            ("no_date", "applied", "has no application date; every case needs one"),
+            (
+                "early",
+                "decided",
+                "was decided before it was applied for; a decision date must be on or after "
+                "the application date (or missing while the case is open)",
+            ),
+        ):
+            if found[name]:
+                examples = _engine_examples(
+                    frame, ["applied", "decided"], checks[name].fill_null(value=False)
+                )
+                for row in examples.itertuples(index=False):
+                    case_id = getattr(row, "case_id", None)
+                    who = "the case" if case_id is None else f"case {str(case_id)!r}"
+                    value = getattr(row, column)
+                    problems.append(
+                        (None, column, None if pd.isna(value) else str(value), f"{who} {text}")
+                    )
+        raise SchemaError(
+            f"{found['no_date'] + found['early']} case(s) have dates that give no processing "
+            "time (no application date, or a decision before the application; a few are "
+            f"listed, up to {_EXAMPLES} of each); correct them, or check the frame with "
+            "jobhandicap.validate_cases",
+            problems_frame(problems),
+        )
+    if found["open"]:
+        raise JobhandicapError(
+            f"{found['open']} case(s) are still open: give {option('extracted')} (the date the "
+            "data were extracted) so that they are censored there instead of dropped, which "
+            "would bias processing time down"
+        )
+    if found["after"] and extracted is not None:
+        raise OptionError(
+            f"{option('extracted', str(pd.Timestamp(extracted).date()))} is before the "
+            f"application date of {found['after']} case(s); the extraction date must be on or "
+            "after every application"
+        )
+
+
+def _engine_decisions(
+    frame: EngineFrame, names: list[str], extracted: DateLike | None
+) -> pd.DataFrame:
+    """:func:`reduce_decisions` in the frame's engine: one check pass, one grouped count."""
+    import narwhals.stable.v2 as nw
+
+    columns = check_engine_columns(frame, ("applied", "decided", "decision"), "cases")
+    keys = engine_keys(frame, names, columns, check_missing=False)
+    cut = None if extracted is None else as_timestamp(extracted, "extracted")
+    days = frame.with_columns(
+        day_number("applied").alias("_applied"), day_number("decided").alias("_decided")
+    )
+    _engine_check_dates(days, cut)
+    applied, decided = nw.col("_applied"), nw.col("_decided")
+    withdrawn = _label_is("decision", Decision.WITHDRAWN.value)
+    if cut is None:
+        observed = ~decided.is_null()
+        end = decided
+    else:
+        last = day_of(cut)
+        observed = (~decided.is_null() & (decided <= last)).fill_null(value=False)
+        withdrawn = withdrawn & ~(decided > last).fill_null(value=False)
+        end = nw.when(observed).then(decided).otherwise(nw.lit(last))
+    table = engine_sums(
+        days,
+        [*names, "time"],
+        {
+            "events": (observed & ~withdrawn).cast(nw.Int64),
+            "censored": (~observed & ~withdrawn).cast(nw.Int64),
+        },
+        derived={**keys, "time": end - applied},
+        categories=CASE_CATEGORIES,
+    )
+    table = table.assign(withdrawn=table["n"] - table["events"] - table["censored"])
+    return table.astype({"time": "float64", **dict.fromkeys(DECISION_COUNTS, "int64")})
+
+
+def _engine_grants(frame: EngineFrame, names: list[str]) -> pd.DataFrame:
+    """:func:`reduce_grants` in the frame's engine."""
+    import narwhals.stable.v2 as nw
+
+    columns = check_engine_columns(frame, ("decision",), "cases")
+    keys = engine_keys(frame, names, columns)
+    table = engine_sums(
+        frame,
+        names,
+        {
+            "granted": _label_is("decision", Decision.GRANTED.value).cast(nw.Int64),
+            "refused": _label_is("decision", Decision.REFUSED.value).cast(nw.Int64),
+        },
+        derived=keys,
+        categories=CASE_CATEGORIES,
+    )
+    return table.astype({"granted": "int64", "refused": "int64"})

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import pandas as pd
 
+from jobhandicap._engines import wrap_engine
 from jobhandicap.errors import UnknownLabelError
 from jobhandicap.frames._convert import frame_to_records, records_to_frame
 from jobhandicap.frames._respondents import normalise_respondents
@@ -27,6 +28,9 @@ from jobhandicap.frames._schema import (
     FrameSchema,
 )
 from jobhandicap.frames._validate import CROSS_CHECKS, validate
+
+if TYPE_CHECKING:
+    from narwhals.stable.v2.typing import IntoFrameT
 
 __all__ = [
     "CANONICAL_COLUMNS",
@@ -201,7 +205,11 @@ def _schema_of(kind: str) -> FrameSchema:
     return schema
 
 
-def validate_kind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+@overload
+def validate_kind(frame: pd.DataFrame, kind: str) -> pd.DataFrame: ...
+@overload
+def validate_kind(frame: IntoFrameT, kind: str) -> IntoFrameT: ...
+def validate_kind(frame: Any, kind: str) -> Any:
     """Validate a table of the given kind and return its canonical frame.
 
     ``validate_kind(frame, "cases")`` is ``validate_cases(frame)``, and so on for every key
@@ -210,7 +218,11 @@ def validate_kind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     Parameters
     ----------
     frame
-        The raw table (see the ``validate_*`` function of its kind).
+        The raw table (see the ``validate_*`` function of its kind), or a Polars, PyArrow,
+        DuckDB or PySpark frame holding canonical values: it is then checked in its engine
+        (every check counted in one pass, a few offending rows as examples, ``row`` missing
+        in ``problems`` since engine frames have no row order) and returned, as the same
+        engine's frame with the canonical columns (cases: with the derived ``jobcentre``).
     kind
         One of ``"cases"``, ``"survey"``, ``"staff"``, ``"profiles"``, ``"population"``,
         ``"outcomes"``, ``"people"``, ``"sampled_survey"``.
@@ -218,7 +230,7 @@ def validate_kind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The canonical frame of ``kind``.
+        The canonical frame of ``kind`` (for an engine frame: that engine's frame).
 
     Raises
     ------
@@ -236,6 +248,12 @@ def validate_kind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     0           101  2018      400000
     """
     schema = _schema_of(kind)
+    engine = wrap_engine(frame)
+    if engine is not None:
+        # Imported here: narwhals only when a frame of another engine arrives.
+        from jobhandicap.frames._engine import validate_engine
+
+        return validate_engine(engine, schema)
     result = validate(frame, schema, CROSS_CHECKS.get(kind))
     if schema is SURVEY_SCHEMA:
         result = normalise_respondents(frame, result)
@@ -244,7 +262,11 @@ def validate_kind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     return result
 
 
-def validate_cases(frame: pd.DataFrame) -> pd.DataFrame:
+@overload
+def validate_cases(frame: pd.DataFrame) -> pd.DataFrame: ...
+@overload
+def validate_cases(frame: IntoFrameT) -> IntoFrameT: ...
+def validate_cases(frame: Any) -> Any:
     """Validate a table of cases and return the canonical cases frame.
 
     Parameters
@@ -299,7 +321,11 @@ def validate_cases(frame: pd.DataFrame) -> pd.DataFrame:
     return validate_kind(frame, "cases")
 
 
-def validate_survey(frame: pd.DataFrame) -> pd.DataFrame:
+@overload
+def validate_survey(frame: pd.DataFrame) -> pd.DataFrame: ...
+@overload
+def validate_survey(frame: IntoFrameT) -> IntoFrameT: ...
+def validate_survey(frame: Any) -> Any:
     """Validate a long jobcentre-survey table and return the canonical survey frame.
 
     Parameters
@@ -358,7 +384,11 @@ def validate_survey(frame: pd.DataFrame) -> pd.DataFrame:
     return validate_kind(frame, "survey")
 
 
-def validate_staff(frame: pd.DataFrame) -> pd.DataFrame:
+@overload
+def validate_staff(frame: pd.DataFrame) -> pd.DataFrame: ...
+@overload
+def validate_staff(frame: IntoFrameT) -> IntoFrameT: ...
+def validate_staff(frame: Any) -> Any:
     """Validate a long staff-survey table and return the canonical staff frame.
 
     Parameters
@@ -397,7 +427,11 @@ def validate_staff(frame: pd.DataFrame) -> pd.DataFrame:
     return validate_kind(frame, "staff")
 
 
-def validate_profiles(frame: pd.DataFrame) -> pd.DataFrame:
+@overload
+def validate_profiles(frame: pd.DataFrame) -> pd.DataFrame: ...
+@overload
+def validate_profiles(frame: IntoFrameT) -> IntoFrameT: ...
+def validate_profiles(frame: Any) -> Any:
     """Validate a table of organisation profiles and return the canonical profiles frame.
 
     Parameters
@@ -450,7 +484,11 @@ def validate_profiles(frame: pd.DataFrame) -> pd.DataFrame:
     return validate_kind(frame, "profiles")
 
 
-def validate_population(frame: pd.DataFrame) -> pd.DataFrame:
+@overload
+def validate_population(frame: pd.DataFrame) -> pd.DataFrame: ...
+@overload
+def validate_population(frame: IntoFrameT) -> IntoFrameT: ...
+def validate_population(frame: Any) -> Any:
     """Validate a population table and return the canonical population frame.
 
     Parameters
@@ -490,7 +528,11 @@ def validate_population(frame: pd.DataFrame) -> pd.DataFrame:
     return validate_kind(frame, "population")
 
 
-def validate_outcomes(frame: pd.DataFrame) -> pd.DataFrame:
+@overload
+def validate_outcomes(frame: pd.DataFrame) -> pd.DataFrame: ...
+@overload
+def validate_outcomes(frame: IntoFrameT) -> IntoFrameT: ...
+def validate_outcomes(frame: Any) -> Any:
     """Validate a table of job outcomes and return the canonical outcomes frame.
 
     Parameters
@@ -533,7 +575,11 @@ def validate_outcomes(frame: pd.DataFrame) -> pd.DataFrame:
     return validate_kind(frame, "outcomes")
 
 
-def validate_people(frame: pd.DataFrame) -> pd.DataFrame:
+@overload
+def validate_people(frame: pd.DataFrame) -> pd.DataFrame: ...
+@overload
+def validate_people(frame: IntoFrameT) -> IntoFrameT: ...
+def validate_people(frame: Any) -> Any:
     """Validate a person-level survey sample and return the canonical people frame.
 
     Parameters
@@ -573,7 +619,11 @@ def validate_people(frame: pd.DataFrame) -> pd.DataFrame:
     return validate_kind(frame, "people")
 
 
-def validate_sampled_survey(frame: pd.DataFrame) -> pd.DataFrame:
+@overload
+def validate_sampled_survey(frame: pd.DataFrame) -> pd.DataFrame: ...
+@overload
+def validate_sampled_survey(frame: IntoFrameT) -> IntoFrameT: ...
+def validate_sampled_survey(frame: Any) -> Any:
     """Validate a long sampled survey of citizens or employers and return its canonical frame.
 
     Parameters

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap._engines import AnyFrame, EngineFrame, check_engine_columns, engine_frame
 from jobhandicap._grouping import as_by, check_columns
 from jobhandicap._options import check_choice, check_count
 from jobhandicap.domain import Likert
@@ -36,8 +37,13 @@ RESERVED = ("answer", "n")
 
 def check_survey(survey: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
     """Check the columns a survey indicator needs; return ``by`` as a list."""
-    names = as_by(by)
+    names = _grouping_names(by)
     check_columns(survey, list(dict.fromkeys((*SURVEY_COLUMNS[1:], *names))), "survey")
+    return names
+
+
+def _grouping_names(by: str | Sequence[str] | None) -> list[str]:
+    names = as_by(by)
     reserved = [name for name in names if name in RESERVED]
     if reserved:
         raise OptionError(
@@ -45,6 +51,21 @@ def check_survey(survey: pd.DataFrame, by: str | Sequence[str] | None) -> list[s
             "result; group by the respondents' attributes, the wave or the item"
         )
     return names
+
+
+def survey_input(
+    survey: AnyFrame, by: str | Sequence[str] | None, function: str
+) -> tuple[list[str], EngineFrame | None]:
+    """:func:`check_survey` for a pandas frame or a frame of another engine.
+
+    Returns ``by`` as a list and the wrapped engine frame (``None`` for pandas).
+    """
+    engine = engine_frame(survey, function=function, what="survey")
+    if engine is None:
+        return check_survey(survey, by), None  # type: ignore[arg-type]
+    names = _grouping_names(by)
+    check_engine_columns(engine, list(dict.fromkeys((*SURVEY_COLUMNS[1:], *names))), "survey")
+    return names, engine
 
 
 def check_boxes(boxes: object) -> int:

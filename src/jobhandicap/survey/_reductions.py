@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap._engines import AnyFrame, as_pandas
 from jobhandicap._grouping import check_columns
-from jobhandicap._reduce import grouped_sums
+from jobhandicap._reduce import engine_sums, grouped_sums
 from jobhandicap.errors import (
     JobhandicapError,
 )
-from jobhandicap.survey._common import NO_ANSWER, SURVEY_COLUMNS, answer_codes, check_survey
+from jobhandicap.frames import SAMPLED_SURVEY_SCHEMA, SURVEY_SCHEMA
+from jobhandicap.survey._common import NO_ANSWER, SURVEY_COLUMNS, answer_codes, survey_input
+
+if TYPE_CHECKING:
+    pass
+
+#: Categories of the canonical survey frames' categorical columns, restored on reduced keys.
+SURVEY_CATEGORIES = {
+    spec.name: list(spec.categories)
+    for schema in (SURVEY_SCHEMA, SAMPLED_SURVEY_SCHEMA)
+    for spec in schema.columns
+    if spec.kind == "category"
+}
 
 
 def reduce_answers(
-    survey: pd.DataFrame,
+    survey: AnyFrame,
     by: str | Sequence[str] | None = ("wave", "item"),
     *,
     items: Sequence[str] | None = None,
@@ -31,7 +45,8 @@ def reduce_answers(
     Parameters
     ----------
     survey
-        Canonical long survey frame.
+        Canonical long survey frame: a pandas frame, or a Polars, PyArrow, DuckDB or PySpark
+        frame (the counting then runs in that engine; only the reduced table is collected).
     by
         Grouping columns of the survey frame (``wave``, ``item`` or a respondent attribute).
     items, waves
@@ -59,7 +74,25 @@ def reduce_answers(
     1  2018    q       4  2
     2  2018    q       5  1
     """
-    names = check_survey(survey, by)
+    import narwhals.stable.v2 as nw
+
+    names, engine = survey_input(survey, by, "reduce_answers")
+    if engine is not None:
+        conditions = []
+        if items is not None:
+            conditions.append(nw.col("item").is_in(list(items)).fill_null(value=False))
+        if waves is not None:
+            conditions.append(nw.col("wave").is_in(list(waves)).fill_null(value=False))
+        where = nw.all_horizontal(*conditions, ignore_nulls=False) if conditions else None
+        table = engine_sums(
+            engine,
+            [*names, "answer"],
+            derived={"answer": nw.col("answer").cast(nw.Int64).fill_null(NO_ANSWER)},
+            where=where,
+            categories=SURVEY_CATEGORIES,
+        )
+        return table.astype({"answer": "int64"})
+    survey = as_pandas(survey, function="reduce_answers", what="survey")
     keep = np.ones(len(survey), dtype=bool)
     if items is not None:
         keep &= survey["item"].isin(list(items)).to_numpy(dtype=bool, na_value=False)

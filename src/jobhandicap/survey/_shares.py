@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from jobhandicap._defaults import DEFAULT_LEVEL
+from jobhandicap._engines import AnyFrame, as_pandas, needs_rows
 from jobhandicap._grouping import check_columns
 from jobhandicap._options import check_choice, check_level, warn_small_bases
 from jobhandicap._reduce import grouped_sums
@@ -31,14 +32,20 @@ from jobhandicap.survey._common import (
     Population,
     check_boxes,
     check_dont_know,
-    check_survey,
     group_labels,
     is_top,
     one_small_sample_warning,
+    survey_input,
 )
 from jobhandicap.survey._design import SurveyDesign, check_design
 from jobhandicap.survey._reductions import answer_totals, reduce_answers, reduce_respondents
 from jobhandicap.survey._weighted import design_distribution, design_top_box
+
+#: What to do instead of a design-based estimate on an engine frame.
+_NO_DESIGN = (
+    "or, without design=, get the unweighted shares reduced in the engine (the design-based "
+    "variance needs every respondent's row)"
+)
 
 
 def _population_sizes(groups: pd.DataFrame, by: list[str], population: Population) -> FloatArray:
@@ -94,7 +101,7 @@ def _population_sizes(groups: pd.DataFrame, by: list[str], population: Populatio
 
 
 def top_box(
-    survey: pd.DataFrame,
+    survey: AnyFrame,
     *,
     by: str | Sequence[str] | None = ("wave", "item"),
     boxes: int = 2,
@@ -108,7 +115,8 @@ def top_box(
     Parameters
     ----------
     survey
-        Canonical long survey frame.
+        Canonical long survey frame: pandas, or (without ``design``) a Polars, PyArrow,
+        DuckDB or PySpark frame, whose answers are then counted in that engine.
     by
         Grouping columns, ``("wave", "item")`` by default.
     boxes
@@ -193,11 +201,13 @@ def top_box(
     >>> float(top_box(survey, dont_know="exclude")["share"].iloc[0])
     0.6
     """
-    by = check_survey(survey, by)
+    by, _ = survey_input(survey, by, "top_box")
     boxes = check_boxes(boxes)
     dont_know = check_dont_know(dont_know)
     level = check_level(level)
     if design is not None:
+        needs_rows(survey, function="top_box", what="survey (with design=)", instead=_NO_DESIGN)
+        survey = as_pandas(survey, function="top_box", what="survey")
         design = check_design(design)
         if population is not None:
             raise OptionError(
@@ -256,7 +266,7 @@ def top_box(
 
 
 def likert_distribution(
-    survey: pd.DataFrame,
+    survey: AnyFrame,
     *,
     by: str | Sequence[str] | None = ("wave", "item"),
     level: float = DEFAULT_LEVEL,
@@ -268,7 +278,8 @@ def likert_distribution(
     Parameters
     ----------
     survey
-        Canonical long survey frame.
+        Canonical long survey frame: pandas, or (without ``design``) a Polars, PyArrow,
+        DuckDB or PySpark frame, whose answers are then counted in that engine.
     by
         Grouping columns.
     level
@@ -316,11 +327,18 @@ def likert_distribution(
     4       5  3      1  0.333  to a very high degree
     5       9  3      0  0.000             don't know
     """
-    by = check_survey(survey, by)
+    by, engine = survey_input(survey, by, "likert_distribution")
     level = check_level(level)
     lang = check_choice("lang", lang, ("en", "da"))
     labels = {int(a): a.label_en if lang == "en" else a.label_da for a in Likert}
     if design is not None:
+        needs_rows(
+            survey,
+            function="likert_distribution",
+            what="survey (with design=)",
+            instead=_NO_DESIGN,
+        )
+        survey = as_pandas(survey, function="likert_distribution", what="survey")
         design = check_design(design)
         with one_small_sample_warning():
             weighted, bases = design_distribution(survey, by, level=level, design=design)
@@ -358,7 +376,8 @@ def likert_distribution(
         )
     result: pd.DataFrame = frame[by].copy()
     for column in by:
-        result[column] = result[column].astype(survey[column].dtype)
+        kept = survey[column].dtype if engine is None else reduced[column].dtype  # type: ignore[index]
+        result[column] = result[column].astype(kept)
     result["answer"] = answers.to_numpy()
     result["n"] = totals.astype(np.int64)
     result["count"] = frame["count"].to_numpy().astype(np.int64)
