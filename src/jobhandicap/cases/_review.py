@@ -763,7 +763,8 @@ def _engine_decisions(
     keys = engine_keys(frame, names, columns, check_missing=False)
     cut = None if extracted is None else as_timestamp(extracted, "extracted")
     days = frame.with_columns(
-        day_number("applied").alias("_applied"), day_number("decided").alias("_decided")
+        day_number("applied", frame).alias("_applied"),
+        day_number("decided", frame).alias("_decided"),
     )
     _engine_check_dates(days, cut)
     applied, decided = nw.col("_applied"), nw.col("_decided")

@@ -241,9 +241,9 @@ def validate_engine(frame: EngineFrame, schema: FrameSchema) -> Any:
         )
     work = frame
     if schema is CASES_SCHEMA:
-        work = work.with_columns(day_number("applied").alias("_applied_day"))
+        work = work.with_columns(day_number("applied", frame).alias("_applied_day"))
         if "decided" in columns:
-            work = work.with_columns(day_number("decided").alias("_decided_day"))
+            work = work.with_columns(day_number("decided", frame).alias("_decided_day"))
         work = work.with_columns(_jobcentre().alias("_jobcentre"))
         checks += _case_checks(columns)
     counted = collect(
