@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _examples import examples
+from _grant_columns import no_grant_periods
 from jobhandicap import reference
 from jobhandicap.domain import CompensationScheme, Decision, KeyPersonModel, Likert, TargetGroup
 from jobhandicap.errors import MissingColumnsError, SchemaError, UnknownLabelError
@@ -194,6 +195,7 @@ def expected_cases() -> pd.DataFrame:
             "decision_detail": pd.Categorical(
                 [None] * 4, dtype=pd.CategoricalDtype(["partial", "lapsed"])
             ),
+            **no_grant_periods(4),
         }
     )
 
