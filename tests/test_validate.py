@@ -889,6 +889,13 @@ def raw_spelling(data: st.DataObject, frame: pd.DataFrame) -> pd.DataFrame:
             "decision": pick(labels(Decision), "decision"),
             "amount_dkk": pick(amount, "amount_dkk"),
             "decision_detail": pick(detail, "decision_detail"),
+            "granted_from": pick(day, "granted_from"),
+            "granted_to": pick(
+                lambda v: [*day(v), *(["løbende"] if pd.isna(v) else [])], "granted_to"
+            ),
+            "hours_per_week": pick(amount, "hours_per_week"),
+            "yearly_amount_dkk": pick(amount, "yearly_amount_dkk"),
+            "person": frame["person"].astype(object),
         },
         dtype=object,
     )

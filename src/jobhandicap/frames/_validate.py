@@ -277,7 +277,30 @@ def _check_keys(
     problems = Problems(rows, schema.names)
     if check:
         _duplicates(table, schema, columns, problems)
+        if schema is CASES_SCHEMA and "person" in table.columns:
+            _overlaps(table, columns, problems)
     return problems
+
+
+def _overlaps(table: pd.DataFrame, columns: Columns, problems: Problems) -> None:
+    """Report grant periods overlapping an earlier one of the same person and scheme.
+
+    A check of the table, like duplicate keys: a list of records may hold overlapping periods.
+    The person key is never shown; the problem names the row.
+    """
+    start, end, decision = columns["granted_from"], columns["granted_to"], columns["decision"]
+    starts = np.asarray(start.data, dtype="datetime64[D]")
+    ends = np.asarray(end.data, dtype="datetime64[D]")
+    granted = CASES_SCHEMA["decision"].categories.index(Decision.GRANTED.value)
+    usable = start.ok & ~end.invalid & decision.ok & (_values(decision) == granted)
+    usable &= np.isnat(ends) | (ends >= starts)
+    where = _overlapping(columns, usable, starts, ends)
+    problems.add(
+        where,
+        "granted_from",
+        table["granted_from"].iloc[where].tolist(),
+        "the grant period overlaps an earlier period of the same person and scheme",
+    )
 
 
 def _check_across(
@@ -507,17 +530,16 @@ def _check_periods(
     *,
     granted_rows: npt.NDArray[np.bool_],
 ) -> None:
-    """Grant periods: on granted cases, in order, after the application, not overlapping.
+    """Grant periods: on granted cases, in order, after the application.
 
-    Hours and a yearly amount need a period. Periods of the same ``person`` and scheme must
-    not overlap (open-ended ones run on for ever); without a ``person`` column they cannot be
-    compared. The person key is never shown: the problem names the rows.
+    Hours and a yearly amount need a period. (Overlaps of periods of one person and scheme
+    are a check of the table: :func:`_overlaps`.)
     """
     start, end = columns["granted_from"], columns["granted_to"]
     applied = columns["applied"]
     starts = np.asarray(start.data, dtype="datetime64[D]")
     ends = np.asarray(end.data, dtype="datetime64[D]")
-    has_start, has_end = start.ok & ~start.missing, end.ok & ~end.missing
+    has_start, has_end = start.ok, end.ok
 
     where = np.flatnonzero(has_end & start.missing)
     problems.add(
@@ -560,15 +582,6 @@ def _check_periods(
         where = np.flatnonzero(given.ok & ~given.missing & start.missing & ~has_end)
         problems.add(
             where, name, raw(name, where), f"{what} belongs to a grant period: give granted_from"
-        )
-    if "person" in frame.columns:
-        in_order = has_start & granted_rows & ~(has_end & (ends < starts))
-        where = _overlapping(columns, in_order, starts, ends)
-        problems.add(
-            where,
-            "granted_from",
-            raw("granted_from", where),
-            "the grant period overlaps an earlier period of the same person and scheme",
         )
 
 
