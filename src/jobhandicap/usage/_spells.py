@@ -354,7 +354,7 @@ def active_grants(
     )
     for name in names:
         if isinstance(cases[name].dtype, pd.CategoricalDtype):
-            result[name] = pd.Categorical(result[name], dtype=cases[name].dtype)
+            result[name] = result[name].astype(cases[name].dtype)
     if names:
         result = result.sort_values([*names, "year"], kind="stable").reset_index(drop=True)
     granted = selected_cases(cases, Decision.GRANTED.value)
