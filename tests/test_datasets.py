@@ -585,6 +585,7 @@ def test_published_figures_schema() -> None:
         "n",
         "population",
         "source",
+        "definition",
     ]
     assert figures.dtypes.to_dict() == {
         "measure": pd.StringDtype(),
@@ -594,6 +595,7 @@ def test_published_figures_schema() -> None:
         "n": pd.Int64Dtype(),
         "population": pd.Int64Dtype(),
         "source": pd.StringDtype(),
+        "definition": pd.StringDtype(),
     }
     assert isinstance(figures.index, pd.RangeIndex)
     assert not figures.duplicated(["measure", "year"]).any()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -396,3 +398,59 @@ def test_scheme_usage_by_count_ignores_row_order(cases: pd.DataFrame, seed: int)
     again = jh.scheme_usage(cases.iloc[order].reset_index(drop=True))
     pd.testing.assert_frame_equal(table, again)
     assert (table["count"] <= table["n"]).all()
+
+
+# --------------------------------------------------------------------------------------------
+# Example data and published figures
+# --------------------------------------------------------------------------------------------
+
+#: SHA-256 of the packaged cases file's columns before grant periods were added (CSV text):
+#: the periods draw from a stream of their own, so every earlier column keeps its values.
+EARLIER_COLUMNS_SHA256 = "536cc1620a6213433d7ae79e17e2327397ff502fcf23865f37d8ebb7ba254337"
+EARLIER_COLUMNS = [
+    "case_id",
+    "municipality",
+    "jobcentre",
+    "scheme",
+    "target_group",
+    "applied",
+    "decided",
+    "decision",
+    "amount_dkk",
+]
+
+
+def test_example_grant_periods_leave_every_earlier_column_as_it_was() -> None:
+    with resources.as_file(
+        resources.files("jobhandicap") / "data" / "example" / "cases.csv.gz"
+    ) as path:
+        packaged = pd.read_csv(path, dtype=str, keep_default_na=False)
+    text = packaged[EARLIER_COLUMNS].to_csv(index=False).encode()
+    assert hashlib.sha256(text).hexdigest() == EARLIER_COLUMNS_SHA256
+
+
+def test_example_data_has_grant_periods_by_scheme() -> None:
+    cases = jh.load_example().cases
+    jh.validate_cases(cases)
+    granted = cases["decision"] == "granted"
+    assert cases.loc[granted, "granted_from"].notna().all()
+    assert cases.loc[~granted, "granted_from"].isna().all()
+    aids = granted & (cases["scheme"] == "aids")
+    assert cases.loc[aids, "granted_to"].isna().all()
+    assert (cases.loc[aids, "granted_from"] == cases.loc[aids, "decided"]).all()
+    assistance = granted & (cases["scheme"] == "personal assistance")
+    closed = cases.loc[assistance, "granted_to"].notna()
+    assert 0.75 < closed.mean() < 0.95  # about 15 % open-ended
+    hours = cases.loc[assistance, "hours_per_week"]
+    assert hours.between(3, 20).all()
+    counted = jh.scheme_usage(cases).drop_duplicates("scheme").set_index("scheme")["counted"]
+    assert counted["personal assistance"] == "active"
+    assert counted["aids"] == "new"
+
+
+def test_published_grant_counts_carry_their_definition() -> None:
+    figures = jh.published_figures().set_index("measure")
+    assert figures.loc["grants_personal_assistance", "definition"] == "active"
+    assert figures.loc["grants_aids", "definition"] == "new"
+    assert figures.loc["grants_aids", "count"] == 14_900
+    assert pd.isna(figures.loc["political_focus_top2", "definition"]).all()
