@@ -22,7 +22,8 @@ rates, use and expenditure, strategy typology, benchmarking, employment gap), an
     ``staff_by_strategy.csv``, ``staff_icc.csv``, ``staff_strategy_difference.csv``,
     ``citizens_top_box.csv``, ``employers_top_box.csv``, ``processing_time.csv``,
     ``grant_rate.csv``,
-    ``scheme_usage.csv``, ``expenditure_shares.csv``, ``rates_per_population.csv``,
+    ``scheme_usage.csv``, ``active_grants.csv``, ``expenditure_shares.csv``,
+    ``rates_per_population.csv``,
     ``target_group_coverage.csv``, ``strategy_scores.csv``, ``strategy_sensitivity.csv``,
     ``funnel.csv``, ``best_practice.csv``, ``outcomes_by_strategy.csv``,
     ``employment_gap.csv``.
