@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import warnings
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -455,3 +457,46 @@ def test_published_grant_counts_carry_their_definition() -> None:
     assert figures.loc["grants_aids", "count"] == 14_900
     others = ~figures.index.str.startswith("grants_")
     assert figures.loc[others, "definition"].isna().all()
+
+
+# --------------------------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------------------------
+
+
+def test_report_shows_grants_in_force_and_new_grants(tmp_path: Path) -> None:
+    example = jh.load_example()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        jh.build_report({"cases": example.cases, "extracted": example.extracted}, tmp_path)
+    table = pd.read_csv(tmp_path / "tables" / "active_grants.csv")
+    assert list(table.columns) == ["year", "scheme", "active", "new"]
+    assert table["year"].unique().tolist() == [2018, 2019, 2020]  # whole years only
+    expected = jh.active_grants(example.cases, years=[2018, 2019, 2020])
+    for scheme in ("personal assistance", "aids"):
+        shown = table[table["scheme"] == scheme]
+        counted = expected[expected["scheme"] == scheme]
+        assert shown["active"].tolist() == counted["active"].tolist()
+        assert shown["new"].tolist() == counted["new"].tolist()
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "Active grants are the grants in force" in page
+
+
+def test_report_without_periods_says_so(tmp_path: Path) -> None:
+    example = jh.load_example()
+    periods = ["granted_from", "granted_to", "hours_per_week", "yearly_amount_dkk"]
+    cases = example.cases.drop(columns=periods)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = jh.build_report({"cases": cases, "extracted": example.extracted}, tmp_path)
+    assert not (tmp_path / "tables" / "active_grants.csv").exists()
+    assert "usage" in result.sections
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "have no grant periods" in page
+
+
+def test_a_person_column_without_periods_is_fine() -> None:
+    raw = raw_cases(person=["a", "a", "b", "b"]).drop(
+        columns=["granted_from", "granted_to", "yearly_amount_dkk"]
+    )
+    assert jh.validate_cases(raw)["granted_from"].isna().all()

@@ -295,12 +295,13 @@ def _overlaps(table: pd.DataFrame, columns: Columns, problems: Problems) -> None
     usable = start.ok & ~end.invalid & decision.ok & (_values(decision) == granted)
     usable &= np.isnat(ends) | (ends >= starts)
     where = _overlapping(columns, usable, starts, ends)
-    problems.add(
-        where,
-        "granted_from",
-        table["granted_from"].iloc[where].tolist(),
-        "the grant period overlaps an earlier period of the same person and scheme",
-    )
+    if len(where):
+        problems.add(
+            where,
+            "granted_from",
+            table["granted_from"].iloc[where].tolist(),
+            "the grant period overlaps an earlier period of the same person and scheme",
+        )
 
 
 def _check_across(
