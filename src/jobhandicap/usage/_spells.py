@@ -407,9 +407,11 @@ def chosen_counts(
     if not usable:
         return dict.fromkeys(schemes, "applications")
     granted = selected_cases(cases, Decision.GRANTED.value)
-    scheme = cases["scheme"].astype("object")
     has_start = granted & cases["granted_from"].notna().to_numpy(dtype=bool)
+    if not has_start.any():
+        return dict.fromkeys(schemes, "applications")
     has_end = has_start & cases["granted_to"].notna().to_numpy(dtype=bool)
+    scheme = cases["scheme"].astype("object")
     with_start = set(scheme[has_start].unique().tolist())
     with_end = set(scheme[has_end].unique().tolist())
     return {
