@@ -513,7 +513,7 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
             )
         ],
     )
-    _check_periods(frame, columns, problems, raw, granted_rows=decision_ok & ~not_granted)
+    _check_periods(columns, problems, raw, granted_rows=decision_ok & ~not_granted)
     derived: dict[str, Any] = {"jobcentre": jobcentre}
     if zero.any():
         derived["amount_dkk"] = np.where(zero, np.nan, amounts)
@@ -524,7 +524,6 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
 
 
 def _check_periods(
-    frame: pd.DataFrame,
     columns: Columns,
     problems: Problems,
     raw: Callable[[str, npt.NDArray[np.intp]], list[Any]],

@@ -18,7 +18,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._grouping import as_by, check_columns, group_keys
-from jobhandicap._reduce import grouped_sums
 from jobhandicap.domain import Decision
 from jobhandicap.errors import ArgumentTypeError, JobhandicapError, OptionError
 from jobhandicap.usage._common import selected_cases
@@ -185,17 +184,57 @@ def spell_years(spells: Spells) -> tuple[npt.NDArray[np.intp], IntArray, IntArra
     return grant, year, finish - begin + 1
 
 
-def _reduce_spells(cases: pd.DataFrame, names: list[str], spells: Spells) -> pd.DataFrame:
+def _group_codes(
+    cases: pd.DataFrame, names: list[str], rows: npt.NDArray[np.intp]
+) -> tuple[IntArray, pd.DataFrame]:
+    """Group number of each of ``rows`` (-1: a missing key) and the groups, sorted by key."""
+    if not names:
+        return np.zeros(len(rows), dtype=np.int64), pd.DataFrame(index=range(1))
+    keys = group_keys(cases, names)
+    combined = np.zeros(len(rows), dtype=np.int64)
+    missing = np.zeros(len(rows), dtype=bool)
+    uniques = []
+    for name in names:
+        codes, values = pd.factorize(keys[name], sort=True)
+        picked = np.asarray(codes, dtype=np.int64)[rows]
+        missing |= picked < 0
+        combined = combined * (len(values) + 1) + np.maximum(picked, 0)
+        uniques.append(values)
+    present, group = np.unique(combined[~missing], return_inverse=True)
+    codes_of_groups = []
+    rest = present
+    for values in reversed(uniques):
+        codes_of_groups.append(rest % (len(values) + 1))
+        rest = rest // (len(values) + 1)
+    groups = pd.DataFrame(
+        {
+            name: pd.Series(values.take(code))
+            for name, values, code in zip(names, uniques, reversed(codes_of_groups), strict=True)
+        }
+    )
+    out = np.full(len(rows), -1, dtype=np.int64)
+    out[~missing] = np.asarray(group, dtype=np.int64).reshape(-1)
+    return out, groups
+
+
+#: The counts per group and year of :func:`reduce_spells`.
+SPELL_COUNTS = ("started", "stopped", "new", "ended", "open_started")
+
+
+def reduce_spells(cases: pd.DataFrame, names: list[str], spells: Spells) -> pd.DataFrame:
     """Counts per group and year: grants starting, stopping, ending and open-ended starting.
 
     ``started`` counts grants by the first year counted in which they are in force (a grant
     from before the years counted is started in the first year), ``stopped`` by the first year
-    after their last year in force, ``new`` by their real start year (within the years) and
-    ``ended`` by the year of their end date. Counts only: tables of parts add up.
+    after their last year in force (up to the year after the last counted), ``new`` by their
+    real start year (within the years) and ``ended`` by the year of their end date. One
+    :func:`numpy.bincount` per count over integer group-and-year slots: no loop over grants.
+    Counts only: tables of parts add up. One row per group and year from the first year
+    counted to the year after the last, groups sorted by their keys.
     """
     first, last = spells.first_year, spells.last_year
-    n = len(spells.rows)
-    keys = group_keys(cases.iloc[spells.rows], names) if names else pd.DataFrame(index=range(n))
+    width = last - first + 2
+    group, groups = _group_codes(cases, names, spells.rows)
     start_year = _year_of(spells.start)
     end_year = _year_of(spells.end)
     events = {
@@ -205,21 +244,19 @@ def _reduce_spells(cases: pd.DataFrame, names: list[str], spells: Spells) -> pd.
         "ended": np.where(~spells.open_ended & (end_year <= last), end_year, -1),
         "open_started": np.where(spells.open_ended, np.maximum(start_year, first), -1),
     }
-    parts = []
+    size = len(groups) * width
+    counts = {}
     for event, year in events.items():
-        flag = {name: np.asarray(name == event, dtype=np.int64).repeat(n) for name in events}
-        part = {
-            **{name: keys[name].reset_index(drop=True) for name in names},
-            "year": pd.Series(np.where(year >= 0, year, np.nan)),
+        usable = (group >= 0) & (year >= first)
+        slot = group[usable] * width + (year[usable] - first)
+        counts[event] = np.bincount(slot, minlength=size).astype(np.int64)
+    return pd.DataFrame(
+        {
+            **{name: groups[name].repeat(width).to_numpy() for name in names},
+            "year": np.tile(np.arange(first, last + 2, dtype=np.int64), len(groups)),
+            **counts,
         }
-        parts.append((part, flag))
-    key_frame = {
-        name: pd.concat([p[0][name] for p in parts], ignore_index=True)
-        for name in [*names, "year"]
-    }
-    values = {name: np.concatenate([p[1][name] for p in parts]) for name in events}
-    table = grouped_sums(key_frame, values, count="_rows").drop(columns="_rows")
-    return table.astype({"year": "int64", **dict.fromkeys(events, "int64")})
+    )
 
 
 def active_grants(
@@ -318,38 +355,26 @@ def active_grants(
         raise OptionError("active_grants counts per year itself; drop 'year' from by")
     check_columns(cases, names, "cases")
     spells = grant_spells(cases, years)
-    reduced = _reduce_spells(cases, names, spells)
-    first, last = spells.first_year, spells.last_year
-    calendar = np.arange(first, last + 1, dtype=np.int64)
-    width = len(calendar) + 1
-    if names:
-        groups = reduced[names].drop_duplicates().reset_index(drop=True)
-        code = (
-            reduced[names]
-            .merge(groups.reset_index(), on=names, how="left")["index"]
-            .to_numpy(dtype=np.int64)
-        )
-    else:
-        groups = pd.DataFrame(index=range(1))
-        code = np.zeros(len(reduced), dtype=np.int64)
-    slot = code * width + (reduced["year"].to_numpy(dtype=np.int64) - first)
-    size = len(groups) * width
+    reduced = reduce_spells(cases, names, spells)
+    # Inference on the reduced table: the stock is the running sum of starts less stops.
+    width = spells.last_year - spells.first_year + 2
+    groups = len(reduced) // width
 
     def per_year(column: str) -> IntArray:
-        counts = np.bincount(slot, reduced[column].to_numpy(dtype=np.float64), minlength=size)
-        return np.asarray(counts.reshape(len(groups), width).round(), dtype=np.int64)
+        return reduced[column].to_numpy(dtype=np.int64).reshape(groups, width)
 
-    started, stopped = per_year("started"), per_year("stopped")
-    active = (np.cumsum(started, axis=1) - np.cumsum(stopped, axis=1))[:, :-1]
-    open_ended = np.cumsum(per_year("open_started"), axis=1)[:, :-1]
+    active = np.cumsum(per_year("started"), axis=1) - np.cumsum(per_year("stopped"), axis=1)
+    open_ended = np.cumsum(per_year("open_started"), axis=1)
+    # The last slot of each group is the year after the last counted: not listed.
+    listed = np.tile(np.arange(width) < width - 1, groups)
     result = pd.DataFrame(
         {
-            **{name: groups[name].repeat(len(calendar)).to_numpy() for name in names},
-            "year": np.tile(calendar, len(groups)),
-            "active": active.ravel(),
+            **{name: reduced[name].to_numpy()[listed] for name in names},
+            "year": reduced["year"].to_numpy()[listed],
+            "active": active[:, :-1].ravel(),
             "new": per_year("new")[:, :-1].ravel(),
             "ended": per_year("ended")[:, :-1].ravel(),
-            "open_ended": open_ended.ravel(),
+            "open_ended": open_ended[:, :-1].ravel(),
         }
     )
     for name in names:
@@ -358,7 +383,7 @@ def active_grants(
     if names:
         result = result.sort_values([*names, "year"], kind="stable").reset_index(drop=True)
     granted = selected_cases(cases, Decision.GRANTED.value)
-    result.attrs["open_ended_to"] = last
+    result.attrs["open_ended_to"] = spells.last_year
     result.attrs["without_period"] = int(
         (granted & cases["granted_from"].isna().to_numpy(dtype=bool)).sum()
     )
