@@ -500,3 +500,21 @@ def test_a_person_column_without_periods_is_fine() -> None:
         columns=["granted_from", "granted_to", "yearly_amount_dkk"]
     )
     assert jh.validate_cases(raw)["granted_from"].isna().all()
+
+
+@given(cases=spell_frames())
+@settings(max_examples=examples(30), deadline=None)
+def test_active_grants_do_not_depend_on_the_labels_of_groups(cases: pd.DataFrame) -> None:
+    relabel = {101: 9101, 147: 9147, 751: 9751}
+    plain = jh.active_grants(cases, by="jobcentre")
+    renamed = jh.active_grants(
+        cases.assign(jobcentre=cases["jobcentre"].map(relabel)), by="jobcentre"
+    )
+    expected = plain.assign(jobcentre=plain["jobcentre"].map(relabel))
+    pd.testing.assert_frame_equal(renamed, expected)
+
+
+def test_active_grants_refuse_periods_that_are_not_dates() -> None:
+    cases = example_cases().assign(granted_from=["2017-03-01"] * 4)
+    with pytest.raises(jh.errors.JobhandicapError, match="validate the cases"):
+        jh.active_grants(cases)
