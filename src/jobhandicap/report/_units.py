@@ -19,7 +19,7 @@ import pandas as pd
 
 from jobhandicap.gap import employment_gap
 from jobhandicap.staff import Scale
-from jobhandicap.usage._spells import grant_spells, spell_years
+from jobhandicap.usage import grant_spells, spell_years
 
 
 def case_units(cases: pd.DataFrame, extracted: dt.date | None) -> pd.DataFrame:

@@ -46,6 +46,8 @@ from jobhandicap.usage._rates import rate_column as rate_column
 from jobhandicap.usage._schemes import expenditure_shares, scheme_usage
 from jobhandicap.usage._schemes import reduce_usage as reduce_usage
 from jobhandicap.usage._spells import active_grants
+from jobhandicap.usage._spells import grant_spells as grant_spells
+from jobhandicap.usage._spells import spell_years as spell_years
 
 __all__ = [
     "MEMBERSHIP_DAY",
