@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -36,6 +37,7 @@ PERIOD_COLUMNS = ("granted_from", "granted_to")
 IntArray = npt.NDArray[np.int64]
 
 
+@attrs.frozen
 class Spells:
     """The granted cases with a period, as whole days and years (one entry per grant).
 
@@ -44,29 +46,20 @@ class Spells:
     rows
         Positions of the grants in the cases frame.
     start, end
-        First and last day in force (days since 1970-01-01); ``end`` is the last day of the
-        horizon for an open-ended grant.
+        First and last day in force (days since 1970-01-01); for an open-ended grant ``end``
+        is 31 December of the last year open-ended grants are counted to.
     open_ended
         Whether the grant has no end date.
     first_year, last_year
-        The years counted: open-ended grants run to 31 December of ``last_year``.
+        The years counted.
     """
 
-    def __init__(
-        self,
-        rows: npt.NDArray[np.intp],
-        start: IntArray,
-        end: IntArray,
-        open_ended: npt.NDArray[np.bool_],
-        first_year: int,
-        last_year: int,
-    ) -> None:
-        self.rows = rows
-        self.start = start
-        self.end = end
-        self.open_ended = open_ended
-        self.first_year = first_year
-        self.last_year = last_year
+    rows: npt.NDArray[np.intp]
+    start: IntArray
+    end: IntArray
+    open_ended: npt.NDArray[np.bool_]
+    first_year: int
+    last_year: int
 
 
 def _days(column: pd.Series) -> IntArray:
