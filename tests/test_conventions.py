@@ -153,6 +153,8 @@ CASES: Mapping[str, Case] = {
         keys=("jobcentre",),
         bases=("population",),
     ),
+    # Counts of grants per group and year (stock and flow), without a base.
+    "active_grants": Case(lambda d: ((d.cases,), {}), keys=("scheme", "year"), bases=()),
     "target_group_coverage": Case(
         lambda d: ((d.cases,), {"by": ("jobcentre", "year")}),
         keys=("jobcentre", "year"),

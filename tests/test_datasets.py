@@ -54,6 +54,11 @@ CONTRACT: dict[str, dict[str, Any]] = {
         "decision": _categories(Decision),
         "amount_dkk": np.dtype("float64"),
         "decision_detail": pd.CategoricalDtype(["partial", "lapsed"], ordered=False),
+        "granted_from": np.dtype("datetime64[ns]"),
+        "granted_to": np.dtype("datetime64[ns]"),
+        "hours_per_week": np.dtype("float64"),
+        "yearly_amount_dkk": np.dtype("float64"),
+        "person": pd.StringDtype(),
     },
     "survey": {
         "respondent": pd.StringDtype(),
@@ -226,7 +231,7 @@ def test_sizes(data: ExampleData) -> None:
 
 def test_repr_shows_shapes(data: ExampleData) -> None:
     text = repr(data)
-    assert text.startswith("ExampleData(cases=20000×10, survey=5394×4, staff=")
+    assert text.startswith("ExampleData(cases=20000×15, survey=5394×4, staff=")
     assert text.endswith(
         "people=20000×11, citizens=6000×10, employers=3600×10, extracted=2021-01-31)"
     )
@@ -607,6 +612,7 @@ def test_published_figures_schema() -> None:
         "n",
         "population",
         "source",
+        "definition",
     ]
     assert figures.dtypes.to_dict() == {
         "measure": pd.StringDtype(),
@@ -616,6 +622,7 @@ def test_published_figures_schema() -> None:
         "n": pd.Int64Dtype(),
         "population": pd.Int64Dtype(),
         "source": pd.StringDtype(),
+        "definition": pd.StringDtype(),
     }
     assert isinstance(figures.index, pd.RangeIndex)
     assert not figures.duplicated(["measure", "year"]).any()

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _examples import examples
+from _grant_columns import no_grant_periods
 from jobhandicap import frames
 from jobhandicap.domain import (
     Case,
@@ -62,6 +63,11 @@ EXPECTED_DTYPES: dict[str, dict[str, Any]] = {
         "decision": categories(Decision),
         "amount_dkk": np.dtype("float64"),
         "decision_detail": pd.CategoricalDtype(["partial", "lapsed"], ordered=False),
+        "granted_from": np.dtype("datetime64[ns]"),
+        "granted_to": np.dtype("datetime64[ns]"),
+        "hours_per_week": np.dtype("float64"),
+        "yearly_amount_dkk": np.dtype("float64"),
+        "person": STRING,
     },
     "survey": {
         "respondent": STRING,
@@ -234,6 +240,7 @@ def test_to_frame_cases_reference_values() -> None:
             "decision_detail": pd.Categorical(
                 [None] * 3, dtype=pd.CategoricalDtype(["partial", "lapsed"])
             ),
+            **no_grant_periods(3),
         }
     )
     pd.testing.assert_frame_equal(frame, expected)

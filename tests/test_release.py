@@ -469,7 +469,7 @@ def example_tables() -> dict[str, Any]:
     return {
         "example": ex,
         "rates_per_population": jh.rates_per_population(counts, ex.population),
-        "scheme_usage": jh.scheme_usage(ex.cases),
+        "scheme_usage": jh.scheme_usage(ex.cases, count="applications"),
     }
 
 

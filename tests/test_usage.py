@@ -98,7 +98,15 @@ def small_cases() -> pd.DataFrame:
 
 def test_scheme_usage_counts_cases_jobcentres_and_shares() -> None:
     table = scheme_usage(small_cases())
-    assert list(table.columns) == ["year", "scheme", "n", "count", "share", "jobcentres"]
+    assert list(table.columns) == [
+        "year",
+        "scheme",
+        "n",
+        "count",
+        "share",
+        "jobcentres",
+        "counted",
+    ]
     assert table[["year", "scheme"]].astype(str).values.tolist() == [
         ["2019", "personal assistance"],
         ["2019", "aids"],
@@ -156,7 +164,15 @@ def test_scheme_usage_without_selected_cases_is_empty_not_an_error() -> None:
     assert len(table) == 1
     empty = scheme_usage(small_cases().iloc[:0])
     assert empty.empty
-    assert list(empty.columns) == ["year", "scheme", "n", "count", "share", "jobcentres"]
+    assert list(empty.columns) == [
+        "year",
+        "scheme",
+        "n",
+        "count",
+        "share",
+        "jobcentres",
+        "counted",
+    ]
 
 
 @given(rows_strategy, st.integers(0, 1000))

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _examples import examples
+from _grant_columns import no_grant_periods
 from jobhandicap import reference
 from jobhandicap.domain import CompensationScheme, Decision, KeyPersonModel, Likert, TargetGroup
 from jobhandicap.errors import MissingColumnsError, SchemaError, UnknownLabelError
@@ -194,6 +195,7 @@ def expected_cases() -> pd.DataFrame:
             "decision_detail": pd.Categorical(
                 [None] * 4, dtype=pd.CategoricalDtype(["partial", "lapsed"])
             ),
+            **no_grant_periods(4),
         }
     )
 
@@ -887,6 +889,13 @@ def raw_spelling(data: st.DataObject, frame: pd.DataFrame) -> pd.DataFrame:
             "decision": pick(labels(Decision), "decision"),
             "amount_dkk": pick(amount, "amount_dkk"),
             "decision_detail": pick(detail, "decision_detail"),
+            "granted_from": pick(day, "granted_from"),
+            "granted_to": pick(
+                lambda v: [*day(v), *(["løbende"] if pd.isna(v) else [])], "granted_to"
+            ),
+            "hours_per_week": pick(amount, "hours_per_week"),
+            "yearly_amount_dkk": pick(amount, "yearly_amount_dkk"),
+            "person": frame["person"].astype(object),
         },
         dtype=object,
     )

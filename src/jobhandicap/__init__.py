@@ -132,6 +132,7 @@ from jobhandicap.survey import (
     wave_change,
 )
 from jobhandicap.usage import (
+    active_grants,
     count_cases,
     expenditure_shares,
     rates_per_population,
@@ -179,6 +180,7 @@ __all__ = [
     "TargetGroup",
     "UnknownLabelError",
     "__version__",
+    "active_grants",
     "assert_no_personal_ids",
     "association",
     "audit",

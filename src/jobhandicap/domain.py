@@ -388,6 +388,21 @@ def _check_optional_number(field: str, value: object, low: float, high: float) -
         raise _fail(field, value, f"expected a number from {low:g} to {high:g}, or None")
 
 
+#: The most hours of assistance per week a grant can carry: a full-time week.
+MAX_HOURS_PER_WEEK = 37.0
+
+
+def _to_optional_text(value: object) -> str | None:
+    if _is_missing(value):
+        return None
+    if isinstance(value, str):
+        return value
+    raise SchemaError(
+        "person: expected a text key or None",
+        problems_frame([(None, "person", None, "expected a text key or None")]),
+    )
+
+
 def _to_optional_float(value: object) -> float | None:
     if value is None:
         return None
@@ -494,6 +509,18 @@ class Case:
     decision_detail
         ``"partial"`` for a partly granted case (*delvis bevilget*), ``"lapsed"`` for a
         withdrawn case that lapsed (*bortfaldet*); ``None`` otherwise (labels accepted).
+    granted_from, granted_to
+        The grant period (*bevillingsperiode*) of a granted case, where the register gives
+        it: first and last day in force. ``granted_to`` is ``None`` for an open-ended grant
+        (aids have no end date); both are ``None`` when no period is known.
+    hours_per_week
+        Hours of assistance per week granted (0 to 37, a full-time week), or ``None``.
+    yearly_amount_dkk
+        The amount granted per year of the period in DKK, or ``None``.
+    person
+        A pseudonymous key of the applicant (text), or ``None``; it lets validation find
+        grant periods overlapping for the same person and scheme. Never a personal number
+        in published output: pseudonymise first (:func:`jobhandicap.disclosure.pseudonymise`).
 
     Raises
     ------
@@ -510,9 +537,15 @@ class Case:
     decision: Decision | None = attrs.field(default=None, converter=_parse_optional_decision)
     amount_dkk: float | None = attrs.field(default=None, converter=_to_optional_float)
     decision_detail: str | None = attrs.field(default=None, converter=_parse_optional_detail)
+    granted_from: dt.date | None = attrs.field(default=None, converter=_to_optional_date)
+    granted_to: dt.date | None = attrs.field(default=None, converter=_to_optional_date)
+    hours_per_week: float | None = attrs.field(default=None, converter=_to_optional_float)
+    yearly_amount_dkk: float | None = attrs.field(default=None, converter=_to_optional_float)
+    person: str | None = attrs.field(default=None, converter=_to_optional_text)
 
     def __attrs_post_init__(self) -> None:
         _check_text("case_id", self.case_id)
+        self._check_period()
         if self.decision_detail is not None:
             needs = _DETAIL_DECISIONS[self.decision_detail]
             if self.decision is None or self.decision.value != needs:
@@ -537,6 +570,35 @@ class Case:
                     self.amount_dkk,
                     f"only granted cases carry an amount, this one is {self.decision or 'open'}",
                 )
+
+    def _check_period(self) -> None:
+        """The grant period, hours and yearly amount agree with each other and the decision."""
+        if self.person is not None and not self.person.strip():
+            # The key is never shown: it may be a personal number.
+            raise SchemaError(
+                "person: expected a non-empty key or None",
+                problems_frame([(None, "person", None, "expected a non-empty key or None")]),
+            )
+        _check_optional_number("hours_per_week", self.hours_per_week, 0, MAX_HOURS_PER_WEEK)
+        _check_optional_number("yearly_amount_dkk", self.yearly_amount_dkk, 0, 1e10)
+        start, end = self.granted_from, self.granted_to
+        if start is None:
+            if end is not None:
+                raise _fail("granted_to", end, "a grant period needs its start (granted_from)")
+            for name in ("hours_per_week", "yearly_amount_dkk"):
+                if getattr(self, name) is not None:
+                    raise _fail(name, getattr(self, name), "belongs to a grant period")
+            return
+        if self.decision is not Decision.GRANTED:
+            raise _fail(
+                "granted_from",
+                start,
+                f"only granted cases have a grant period, this one is {self.decision or 'open'}",
+            )
+        if start < self.applied:
+            raise _fail("granted_from", start, f"is before the application date {self.applied}")
+        if end is not None and end < start:
+            raise _fail("granted_to", end, f"ends before the period starts ({start})")
 
     @property
     def is_open(self) -> bool:

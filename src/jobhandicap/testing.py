@@ -88,23 +88,30 @@ _amounts = st.integers(min_value=0, max_value=200_000_000).map(lambda cents: cen
 
 @st.composite
 def cases(draw: st.DrawFn, *, case_id: st.SearchStrategy[str] | None = None) -> Case:
-    """Valid :class:`~jobhandicap.domain.Case` records: open, granted, refused or withdrawn."""
+    """Valid :class:`~jobhandicap.domain.Case` records: open, granted, refused or withdrawn.
+
+    A granted case may have a grant period (from its decision date, open-ended or not, with or
+    without hours and a yearly amount); a case may have a person key (``"P"`` and its case id).
+    """
     applied = draw(dates())
     status = draw(st.sampled_from(["open", *Decision]))
     decided: dt.date | None = None
     decision: Decision | None = None
     amount: float | None = None
     detail: str | None = None
+    period: dict[str, Any] | None = None
     if status != "open":
         decision = Decision(status)
         decided = applied + dt.timedelta(days=draw(st.integers(0, 400)))
         if decision is Decision.GRANTED:
             amount = draw(st.none() | _amounts)
             detail = draw(st.sampled_from([None, "partial"]))
+            period = draw(st.none() | _grant_periods(decided))
         elif decision is Decision.WITHDRAWN:
             detail = draw(st.sampled_from([None, "lapsed"]))
+    identifier = draw(case_id if case_id is not None else _identifiers)
     return Case(
-        case_id=draw(case_id if case_id is not None else _identifiers),
+        case_id=identifier,
         municipality=draw(municipality_codes()),
         scheme=draw(st.sampled_from(CompensationScheme)),
         target_group=draw(st.sampled_from(TargetGroup)),
@@ -113,7 +120,22 @@ def cases(draw: st.DrawFn, *, case_id: st.SearchStrategy[str] | None = None) -> 
         decision=decision,
         amount_dkk=amount,
         decision_detail=detail,
+        # One person per case id: frames with unique case ids have no overlapping periods.
+        person=draw(st.sampled_from([None, f"P{identifier}"])),
+        **(period or {}),
     )
+
+
+@st.composite
+def _grant_periods(draw: st.DrawFn, start: dt.date) -> dict[str, Any]:
+    """A grant period from ``start`` (open-ended or not), with or without hours and amount."""
+    days = draw(st.none() | st.integers(0, 3 * 366))
+    return {
+        "granted_from": start,
+        "granted_to": None if days is None else start + dt.timedelta(days=days),
+        "hours_per_week": draw(st.none() | st.integers(0, 74).map(lambda h: h / 2)),
+        "yearly_amount_dkk": draw(st.none() | _amounts),
+    }
 
 
 _item_ids = st.from_regex(r"[a-z][a-z_]{0,11}[0-9]?", fullmatch=True)

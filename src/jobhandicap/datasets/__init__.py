@@ -113,7 +113,7 @@ Examples
 >>> from jobhandicap.datasets import load_example
 >>> data = load_example()
 >>> data.cases.shape, data.survey["wave"].value_counts().sort_index().to_dict()
-((20000, 10), {2017: 2688, 2018: 2706})
+((20000, 15), {2017: 2688, 2018: 2706})
 >>> data.extracted
 datetime.date(2021, 1, 31)
 """

@@ -170,7 +170,7 @@ class ExampleData:
     >>> from jobhandicap.datasets import load_example
     >>> data = load_example()
     >>> data
-    ExampleData(cases=20000×10, survey=5394×4, staff=...×4, profiles=94×10, population=392×3,
+    ExampleData(cases=20000×15, survey=5394×4, staff=...×4, profiles=94×10, population=392×3,
                 outcomes=376×6, people=20000×11, citizens=6000×10, employers=3600×10,
                 extracted=2021-01-31)
     """

@@ -87,7 +87,7 @@ def simulate(seed: int | np.random.Generator = EXAMPLE_SEED) -> ExampleData:
     >>> from jobhandicap.datasets import simulate
     >>> world = simulate(seed=7)
     >>> world.cases.shape, world.profiles.shape, world.people.shape
-    ((20000, 10), (94, 10), (20000, 11))
+    ((20000, 15), (94, 10), (20000, 11))
     >>> world.cases["scheme"].value_counts().head(2).to_dict()
     {'aids': ..., 'personal assistance': ...}
     """

@@ -40,6 +40,17 @@ _FIGURES: Final[tuple[tuple[str, int, int | None, float, int | None, int | None,
 )
 
 
+#: How the grant statistics count grants: personal assistance as grants active (in force) in
+#: the year, aids as grants starting in the year (aids have no end date). The values are those
+#: of ``scheme_usage(..., count=...)`` and its ``counted`` column.
+_DEFINITIONS: Final[dict[str, str]] = {
+    "grants_aids": "new",
+    "grants_personal_assistance": "active",
+    "grants_age_40_64_share_aids": "new",
+    "grants_age_40_64_share_personal_assistance": "active",
+}
+
+
 def published_figures() -> pd.DataFrame:
     r"""Return the figures published by the studies the library reproduces, as a tidy frame.
 
@@ -60,7 +71,11 @@ def published_figures() -> pd.DataFrame:
         - ``n`` (Int64): the base of the share (respondents, grants), where known;
         - ``population`` (Int64): the size of the surveyed population (94 jobcentres), for
           finite-population intervals and nonresponse bounds;
-        - ``source`` (string): the study.
+        - ``source`` (string): the study;
+        - ``definition`` (string): how a count of grants counts them — ``"active"`` (grants in
+          force some day of the year: personal assistance) or ``"new"`` (grants starting in
+          the year: aids, which have no end date), as :func:`jobhandicap.active_grants` and
+          ``scheme_usage(count=...)`` count them; ``<NA>`` for other figures.
 
     Notes
     -----
@@ -83,6 +98,11 @@ def published_figures() -> pd.DataFrame:
        year  count   n
     0  2017     30  84
     1  2018     35  82
+    >>> grants = figures["measure"].isin(["grants_aids", "grants_personal_assistance"])
+    >>> figures.loc[grants, ["measure", "count", "definition"]]
+                           measure  count definition
+    11                 grants_aids  14900        new
+    12  grants_personal_assistance   4700     active
     """
     columns = list(zip(*_FIGURES, strict=True))
     return pd.DataFrame(
@@ -94,5 +114,6 @@ def published_figures() -> pd.DataFrame:
             "n": pd.array(columns[4], dtype="Int64"),
             "population": pd.array(columns[5], dtype="Int64"),
             "source": pd.array(columns[6], dtype="string"),
+            "definition": pd.array([_DEFINITIONS.get(m) for m in columns[0]], dtype="string"),
         }
     )

@@ -266,6 +266,9 @@ def simulate_world(seed: int | np.random.Generator) -> World:
     profiles = _profiles(streams[3], mapping[PROFILE_YEAR], proactivity, truth)
     staff = _staff(streams[4], _mapping(STAFF_YEAR), proactivity, population)
     cases = _cases(streams[5], mapping, proactivity, population)
+    # The grant periods draw from a stream of their own, spawned from the cases' stream
+    # (spawning does not advance a generator): every other column and table keeps its values.
+    cases = _grant_periods(streams[5].spawn(1)[0], cases)
     outcomes = _outcomes(streams[6], mapping, proactivity, population, streams[8])
     people = _people(streams[7])
     frames = {
@@ -680,6 +683,74 @@ def _framework(rng: np.random.Generator, z: FloatArray) -> tuple[FloatArray, Flo
     return (
         np.round(np.clip(assistance, 0.5, 15.0), 1).astype(np.float64),
         np.round(np.clip(unemployment, 1.0, 15.0), 1).astype(np.float64),
+    )
+
+
+#: Grant periods by scheme: (kind, shortest and longest period in days). ``"open"``: from the
+#: decision with no end (aids are bought once); ``"closed"``: a period of a drawn length;
+#: ``"spell"``: personal assistance, a period of whole years, open-ended now and then.
+_PERIODS: Final[dict[CompensationScheme, tuple[str, int, int]]] = {
+    CompensationScheme.PERSONAL_ASSISTANCE: ("spell", 1, 4),
+    CompensationScheme.PERSONAL_ASSISTANCE_EDUCATION: ("closed", 90, 365),
+    CompensationScheme.AIDS: ("open", 0, 0),
+    CompensationScheme.SPECIAL_EXPENSES: ("open", 0, 0),
+    CompensationScheme.PRIORITY_ACCESS: ("open", 0, 0),
+    CompensationScheme.ICEBREAKER: ("closed", 182, 182),
+    CompensationScheme.MENTOR_SUPPORT: ("closed", 90, 365),
+}
+#: Share of personal-assistance grants without an end date.
+_OPEN_ENDED_ASSISTANCE: Final = 0.15
+
+
+def _grant_periods(rng: np.random.Generator, cases: pd.DataFrame) -> pd.DataFrame:
+    """Add the grant period, hours per week and yearly amount of each granted case.
+
+    Every granted case's period starts on its decision date, personal assistance up to two
+    weeks later. Personal assistance runs one to four whole years (15 % open-ended) with 3 to
+    20 hours a week and a yearly amount of its granted amount per year of the period; aids,
+    special expenses and priority access have no end; the other schemes run for a drawn
+    number of days. The columns are appended: the others keep their values.
+    """
+    n = len(cases)
+    scheme = cases["scheme"].to_numpy(dtype=object)
+    granted = (cases["decision"].to_numpy(dtype=object) == Decision.GRANTED.value) & cases[
+        "decided"
+    ].notna().to_numpy(dtype=bool)
+    decided = cases["decided"].to_numpy(dtype="datetime64[D]")
+    # Every draw is made for every case, so a case's draws do not depend on the others.
+    delay = rng.integers(0, 15, n)
+    years = rng.integers(1, 5, n)
+    open_draw = rng.random(n)
+    length_draw = rng.random(n)
+    hours = np.round(rng.uniform(3.0, 20.0, n) * 2) / 2
+    kind = np.array([_PERIODS[CompensationScheme(str(s))][0] for s in scheme], dtype=object)
+    low = np.array([_PERIODS[CompensationScheme(str(s))][1] for s in scheme], dtype=np.int64)
+    high = np.array([_PERIODS[CompensationScheme(str(s))][2] for s in scheme], dtype=np.int64)
+    assistance = kind == "spell"
+    start = decided + np.where(assistance, delay, 0).astype("timedelta64[D]")
+    # Whole years: the day before the same date ``years`` later.
+    spell_end = (
+        (start.astype("datetime64[M]") + (12 * years).astype("timedelta64[M]")).astype(
+            "datetime64[D]"
+        )
+        + (start - start.astype("datetime64[M]").astype("datetime64[D]"))
+        - np.timedelta64(1, "D")
+    )
+    closed_days = low + np.floor(length_draw * (high - low + 1)).astype(np.int64)
+    closed_end = start + (closed_days - 1).astype("timedelta64[D]")
+    is_open = (kind == "open") | (assistance & (open_draw < _OPEN_ENDED_ASSISTANCE))
+    end = np.where(assistance, spell_end, closed_end)
+    nat = np.datetime64("NaT")
+    granted_from = np.where(granted, start, nat)
+    granted_to = np.where(granted & ~is_open, end, nat)
+    amount = cases["amount_dkk"].to_numpy(dtype=np.float64)
+    period_years = np.where(is_open, 1.0, years.astype(np.float64))
+    with_hours = granted & assistance
+    return cases.assign(
+        granted_from=granted_from.astype("datetime64[ns]"),
+        granted_to=granted_to.astype("datetime64[ns]"),
+        hours_per_week=np.where(with_hours, hours, np.nan),
+        yearly_amount_dkk=np.where(with_hours, np.round(amount / period_years), np.nan),
     )
 
 

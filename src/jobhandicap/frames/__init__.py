@@ -61,17 +61,22 @@ Examples
 ...     "amount_dkk": ["12500", None],
 ... })
 >>> print(validate_cases(raw).T)
-                                0                    1
-case_id                       A-1                  A-2
-municipality                  101                  561
-jobcentre                     101                  561
-scheme                       aids  personal assistance
-target_group     sickness benefit             flex-job
-applied       2019-01-03 00:00:00  2019-02-01 00:00:00
-decided       2019-02-01 00:00:00                  NaT
-decision                  granted                  NaN
-amount_dkk                12500.0                  NaN
-decision_detail               NaN                  NaN
+                                     0                    1
+case_id                            A-1                  A-2
+municipality                       101                  561
+jobcentre                          101                  561
+scheme                            aids  personal assistance
+target_group          sickness benefit             flex-job
+applied            2019-01-03 00:00:00  2019-02-01 00:00:00
+decided            2019-02-01 00:00:00                  NaT
+decision                       granted                  NaN
+amount_dkk                     12500.0                  NaN
+decision_detail                    NaN                  NaN
+granted_from                       NaT                  NaT
+granted_to                         NaT                  NaT
+hours_per_week                     NaN                  NaN
+yearly_amount_dkk                  NaN                  NaN
+person                            <NA>                 <NA>
 """
 
 from __future__ import annotations

@@ -147,7 +147,7 @@ def to_frame(records: Iterable[Any], *, model: type | None = None) -> pd.DataFra
     >>> from_frame(frame, Case) == cases
     True
     >>> len(to_frame([], model=Case).columns)
-    10
+    15
     """
     return records_to_frame(records, model)
 

@@ -250,7 +250,9 @@ def _parse_date(raw: pd.Series, spec: ColumnSpec, problems: Problems) -> Parsed:
         is_text = np.fromiter((isinstance(u, str) for u in uniques), dtype=bool, count=m)
         if is_text.any():
             texts = pd.Series(uniques[is_text], dtype=object).str.strip()
-            text_blank = texts.str.casefold().isin(MISSING_WORDS).to_numpy(bool)
+            # A column's missing labels (an open-ended period's "løbende") read as missing.
+            blank_words = MISSING_WORDS | {label.casefold() for label in spec.missing_labels}
+            text_blank = texts.str.casefold().isin(blank_words).to_numpy(bool)
             text_days, text_messages = _parse_date_texts(texts)
             unique_days[is_text] = text_days
             blank[is_text] = text_blank

@@ -18,6 +18,7 @@ import pandas as pd
 
 from jobhandicap import _labels, reference
 from jobhandicap.domain import (
+    MAX_HOURS_PER_WEEK,
     CompensationScheme,
     Decision,
     KeyPersonModel,
@@ -30,6 +31,7 @@ __all__ = [
     "CASES_SCHEMA",
     "MARGIN_COLUMNS",
     "MAX_AMOUNT_DKK",
+    "OPEN_ENDED_LABELS",
     "OUTCOMES_SCHEMA",
     "PEOPLE_SCHEMA",
     "POPULATION_SCHEMA",
@@ -45,6 +47,19 @@ __all__ = [
 #: The largest plausible amount of one grant (DKK): larger amounts are refused as typing or
 #: export errors (``1e308`` would make every expenditure share 0), and sums of them stay finite.
 MAX_AMOUNT_DKK = 1e10
+
+#: How an open-ended grant period's end is written instead of a date (read as missing).
+OPEN_ENDED_LABELS = (
+    "løbende",
+    "lobende",
+    "ingen slutdato",
+    "indtil videre",
+    "varig",
+    "open-ended",
+    "open ended",
+    "ongoing",
+    "no end date",
+)
 
 #: How a column's raw cells are read.
 ValueKind = Literal[
@@ -296,6 +311,49 @@ CASES_SCHEMA = FrameSchema(
             description=(
                 "what the decision label said beyond granted/withdrawn: 'partial' (delvis "
                 "bevilget, a granted case) or 'lapsed' (bortfaldet, a withdrawn case)"
+            ),
+        ),
+        ColumnSpec(
+            name="granted_from",
+            kind="date",
+            required=False,
+            nullable=True,
+            description="first day of the grant period (granted cases; missing: no period known)",
+        ),
+        ColumnSpec(
+            name="granted_to",
+            kind="date",
+            required=False,
+            nullable=True,
+            missing_labels=OPEN_ENDED_LABELS,
+            description="last day of the grant period; missing (or 'løbende'): open-ended",
+        ),
+        ColumnSpec(
+            name="hours_per_week",
+            kind="number",
+            required=False,
+            nullable=True,
+            minimum=0,
+            maximum=MAX_HOURS_PER_WEEK,
+            description="hours of assistance per week granted (0-37)",
+        ),
+        ColumnSpec(
+            name="yearly_amount_dkk",
+            kind="number",
+            required=False,
+            nullable=True,
+            minimum=0,
+            maximum=MAX_AMOUNT_DKK,
+            description="amount granted per year of the grant period in DKK",
+        ),
+        ColumnSpec(
+            name="person",
+            kind="text",
+            required=False,
+            nullable=True,
+            description=(
+                "pseudonymous key of the applicant (finds overlapping grant periods of one "
+                "person and scheme; never shown in messages)"
             ),
         ),
     ),

@@ -277,7 +277,31 @@ def _check_keys(
     problems = Problems(rows, schema.names)
     if check:
         _duplicates(table, schema, columns, problems)
+        if schema is CASES_SCHEMA and "person" in table.columns:
+            _overlaps(table, columns, problems)
     return problems
+
+
+def _overlaps(table: pd.DataFrame, columns: Columns, problems: Problems) -> None:
+    """Report grant periods overlapping an earlier one of the same person and scheme.
+
+    A check of the table, like duplicate keys: a list of records may hold overlapping periods.
+    The person key is never shown; the problem names the row.
+    """
+    start, end, decision = columns["granted_from"], columns["granted_to"], columns["decision"]
+    starts = np.asarray(start.data, dtype="datetime64[D]")
+    ends = np.asarray(end.data, dtype="datetime64[D]")
+    granted = CASES_SCHEMA["decision"].categories.index(Decision.GRANTED.value)
+    usable = start.ok & ~end.invalid & decision.ok & (_values(decision) == granted)
+    usable &= np.isnat(ends) | (ends >= starts)
+    where = _overlapping(columns, usable, starts, ends)
+    if len(where):
+        problems.add(
+            where,
+            "granted_from",
+            table["granted_from"].iloc[where].tolist(),
+            "the grant period overlaps an earlier period of the same person and scheme",
+        )
 
 
 def _check_across(
@@ -489,6 +513,7 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
             )
         ],
     )
+    _check_periods(columns, problems, raw, granted_rows=decision_ok & ~not_granted)
     derived: dict[str, Any] = {"jobcentre": jobcentre}
     if zero.any():
         derived["amount_dkk"] = np.where(zero, np.nan, amounts)
@@ -496,6 +521,115 @@ def check_cases(frame: pd.DataFrame, columns: Columns, problems: Problems) -> di
     if detail is not None:
         derived["decision_detail"] = detail
     return derived
+
+
+def _check_periods(
+    columns: Columns,
+    problems: Problems,
+    raw: Callable[[str, npt.NDArray[np.intp]], list[Any]],
+    *,
+    granted_rows: npt.NDArray[np.bool_],
+) -> None:
+    """Grant periods: on granted cases, in order, after the application.
+
+    Hours and a yearly amount need a period. (Overlaps of periods of one person and scheme
+    are a check of the table: :func:`_overlaps`.)
+    """
+    start, end = columns["granted_from"], columns["granted_to"]
+    applied = columns["applied"]
+    starts = np.asarray(start.data, dtype="datetime64[D]")
+    ends = np.asarray(end.data, dtype="datetime64[D]")
+    has_start, has_end = start.ok, end.ok
+
+    where = np.flatnonzero(has_end & start.missing)
+    problems.add(
+        where,
+        "granted_to",
+        raw("granted_to", where),
+        "a grant period needs its start (granted_from)",
+    )
+    where = np.flatnonzero(has_start & has_end & (ends < starts))
+    problems.add(
+        where,
+        "granted_to",
+        raw("granted_to", where),
+        [f"the period ends before it starts ({d})" for d in _show_days(starts[where])],
+    )
+    applied_days = np.asarray(applied.data, dtype="datetime64[D]")
+    where = np.flatnonzero(has_start & applied.ok & (starts < applied_days))
+    problems.add(
+        where,
+        "granted_from",
+        raw("granted_from", where),
+        [
+            f"the period starts before the application date {d}"
+            for d in _show_days(applied_days[where])
+        ],
+    )
+    decision = columns["decision"]
+    where = np.flatnonzero(has_start & ~granted_rows & (decision.ok | decision.missing))
+    problems.add(
+        where,
+        "granted_from",
+        raw("granted_from", where),
+        "only granted cases have a grant period; this one is not granted",
+    )
+    for name, what in (
+        ("hours_per_week", "hours per week"),
+        ("yearly_amount_dkk", "a yearly amount"),
+    ):
+        given = columns[name]
+        where = np.flatnonzero(given.ok & ~given.missing & start.missing & ~has_end)
+        problems.add(
+            where, name, raw(name, where), f"{what} belongs to a grant period: give granted_from"
+        )
+
+
+def _overlapping(
+    columns: Columns,
+    usable: npt.NDArray[np.bool_],
+    starts: npt.NDArray[np.datetime64],
+    ends: npt.NDArray[np.datetime64],
+) -> npt.NDArray[np.intp]:
+    """The rows whose period overlaps an earlier one of the same person and scheme.
+
+    Sorted by person, scheme and start, a period overlaps an earlier one exactly when it
+    starts on or before the latest end among the earlier periods of its pair (a running
+    maximum per pair, open ends as the far future). Vectorised: one sort, one running maximum.
+    """
+    person, scheme = columns["person"], columns["scheme"]
+    usable = usable & person.ok & ~person.missing & scheme.ok
+    rows = np.flatnonzero(usable)
+    if len(rows) < 2:
+        return rows[:0]
+    person_codes, _ = pd.factorize(pd.Series(person.data).iloc[rows], sort=False)
+    scheme_codes = np.asarray(_values(scheme)[rows], dtype=np.int64)
+    start = starts[rows].astype(np.int64)
+    far = np.iinfo(np.int64).max
+    end = np.where(np.isnat(ends[rows]), far, ends[rows].astype(np.int64))
+    order = np.lexsort((end, start, scheme_codes, person_codes))
+    pair = person_codes[order] * (int(scheme_codes.max()) + 1) + scheme_codes[order]
+    s, e = start[order], end[order]
+    new_pair = np.r_[True, pair[1:] != pair[:-1]]
+    block = np.cumsum(new_pair) - 1
+    # The latest end among the earlier periods of the pair (none before its first period).
+    previous = np.r_[np.iinfo(np.int64).min, e[:-1]]
+    previous[new_pair] = np.iinfo(np.int64).min
+    overlap = s <= _running_max_by_block(previous, block)
+    return np.sort(rows[order[overlap]])
+
+
+def _running_max_by_block(
+    values: npt.NDArray[np.int64], block: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Running maximum of ``values`` restarting at each new ``block`` (blocks sorted)."""
+    # Ranks of values are order-preserving; lifting each block above all earlier ones makes a
+    # plain running maximum restart per block.
+    ranks = np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
+    lifted = block * (len(values) + 1) + ranks
+    running = np.maximum.accumulate(lifted) - block * (len(values) + 1)
+    uniques = np.unique(values)
+    return uniques[running]
 
 
 RawLabels = tuple[npt.NDArray[np.intp], list[object]] | None
@@ -664,6 +798,12 @@ CHECK_READS: dict[CrossCheck, tuple[str, ...]] = {
         "decision",
         "amount_dkk",
         "decision_detail",
+        "granted_from",
+        "granted_to",
+        "hours_per_week",
+        "yearly_amount_dkk",
+        "person",
+        "scheme",
     ),
     check_outcomes: ("persons", "entered_job"),
     check_sampled_survey: ("weight", "stratum", "cluster", "population"),

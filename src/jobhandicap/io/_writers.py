@@ -28,7 +28,18 @@ __all__ = ["write_csv", "write_excel"]
 
 
 #: Optional columns the writers leave out when every cell is missing (files stay as before).
-_WRITTEN_WHEN_USED = frozenset({"decision_detail", "stratum", "cluster"})
+_WRITTEN_WHEN_USED = frozenset(
+    {
+        "decision_detail",
+        "stratum",
+        "cluster",
+        "granted_from",
+        "granted_to",
+        "hours_per_week",
+        "yearly_amount_dkk",
+        "person",
+    }
+)
 
 _BOOLEAN_LABELS: dict[str, tuple[str, str]] = {"da": ("ja", "nej"), "en": ("yes", "no")}
 _DATE_FORMATS: dict[str, str] = {"da": "%d-%m-%Y", "en": "%Y-%m-%d"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 
 import numpy as np
@@ -19,8 +20,9 @@ from jobhandicap.report._context import (
 )
 from jobhandicap.report._tables import THRESHOLD, Published, Table
 from jobhandicap.report._text import number, p_text, percent
-from jobhandicap.report._units import case_units, people_units
+from jobhandicap.report._units import case_units, grant_units, people_units
 from jobhandicap.usage import (
+    active_grants,
     count_cases,
     expenditure_shares,
     rates_per_population,
@@ -249,7 +251,8 @@ def usage_section(ctx: Context) -> Section:
             Table(
                 name="scheme_usage",
                 title=ctx.t("scheme_usage"),
-                frame=scheme_usage(cases).rename(columns={"count": "cases"})[
+                # Granted applications by application year: the units of the cases.
+                frame=scheme_usage(cases, count="applications").rename(columns={"count": "cases"})[
                     ["year", "scheme", "cases", "jobcentres", "share"]
                 ],
                 spec=TableSpec(
@@ -263,6 +266,7 @@ def usage_section(ctx: Context) -> Section:
                 ),
             ),
         )
+    _active_grants(ctx, section, cases)
     with ctx.attempt(section, ctx.t("expenditure_shares")):
         if not (cases["amount_dkk"].gt(0) & cases["decision"].eq("granted")).any():
             # Publishing 0 DKK for every scheme would say nothing was spent.
@@ -373,6 +377,53 @@ def _naming_small_groups(coverage: pd.DataFrame) -> dict[str, np.ndarray]:
     k = coverage["target_groups"].to_numpy(dtype=np.float64)
     small = (k > 0) & (n - k + 1 < THRESHOLD)
     return {"which": small, "target_groups": small}
+
+
+def _grant_years(cases: pd.DataFrame, extracted: dt.date | None) -> list[int]:
+    """The years of the grants table: from the first period's start to the last whole year.
+
+    The last year is the one before the extraction date's (the extraction year is not
+    over), or the data's last year without an extraction date.
+    """
+    starts = cases["granted_from"].dropna()
+    first = int(starts.min().year)
+    if extracted is not None:
+        last = (
+            extracted.year if (extracted.month, extracted.day) == (12, 31) else extracted.year - 1
+        )
+    else:
+        last = int(max(cases["applied"].max().year, starts.max().year))
+    return list(range(first, max(first, last) + 1))
+
+
+def _active_grants(ctx: Context, section: Section, cases: pd.DataFrame) -> None:
+    """Grants in force per year (the stock) next to new grants (the flow), by scheme."""
+    with ctx.attempt(section, ctx.t("active_grants")):
+        if "granted_from" not in cases.columns or not cases["granted_from"].notna().any():
+            section.note(ctx.t("active_grants_no_periods"))
+            return
+        years = _grant_years(cases, ctx.extracted)
+        table = active_grants(cases, years=years, by="scheme").sort_values(
+            ["year", "scheme"], kind="stable", ignore_index=True
+        )
+        ctx.add_units("grants", grant_units(cases, years))
+        ctx.publish(
+            section,
+            Table(
+                name="active_grants",
+                title=ctx.t("active_grants"),
+                frame=table[["year", "scheme", "active", "new"]],
+                spec=TableSpec(
+                    universe="grants",
+                    by=("year", "scheme"),
+                    measures=(
+                        Measure(column="active", units="active"),
+                        Measure(column="new", units="new"),
+                    ),
+                ),
+            ),
+        )
+        section.paragraphs.append(ctx.t("active_grants_text", last_year=years[-1]))
 
 
 def _usage_summary(ctx: Context, section: Section, published: Published) -> None:

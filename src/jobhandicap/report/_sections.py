@@ -56,6 +56,7 @@ TABLE_NAMES: Final[tuple[str, ...]] = (
     "processing_time_comparison",
     "grant_rate",
     "scheme_usage",
+    "active_grants",
     "expenditure_shares",
     "rates_per_population",
     "target_group_coverage",

@@ -19,6 +19,7 @@ import pandas as pd
 
 from jobhandicap.gap import employment_gap
 from jobhandicap.staff import Scale
+from jobhandicap.usage import grant_spells, spell_years
 
 
 def case_units(cases: pd.DataFrame, extracted: dt.date | None) -> pd.DataFrame:
@@ -61,6 +62,26 @@ def case_units(cases: pd.DataFrame, extracted: dt.date | None) -> pd.DataFrame:
             "time_n": ~withdrawn,
             "withdrawn": withdrawn,
             "amount_dkk": np.where(known, amount, 0.0),
+        }
+    )
+
+
+def grant_units(cases: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """One row per grant and year it is in force (within ``years``), as active_grants counts.
+
+    ``active`` is every row (a grant in force in the year), ``new`` the row of the year its
+    period starts. A grant is a unit in each of its years: the table counts grant-years.
+    """
+    spells = grant_spells(cases, list(years))
+    grant, year, _ = spell_years(spells)
+    start_year = spells.start.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64)
+    rows = spells.rows[grant]
+    return pd.DataFrame(
+        {
+            "year": year,
+            "scheme": cases["scheme"].astype(object).to_numpy()[rows],
+            "active": np.ones(len(rows), dtype=bool),
+            "new": year == start_year[grant] + 1970,
         }
     )
 

@@ -11,7 +11,9 @@ frame:
 - :func:`count_cases` and :func:`rates_per_population` — cases per 10,000 residents aged 16–64
   per municipality or jobcentre, with the exact (Garwood) Poisson interval;
 - :func:`target_group_coverage` — how many (and which) target groups a jobcentre granted a
-  scheme to.
+  scheme to;
+- :func:`active_grants` — grants as spells: the grants in force per year (the stock) next to
+  the new grants (the flow).
 
 As everywhere in jobhandicap the cases are first reduced, in one pass, to a small table of
 counts and sums per group (the part that must scale to national registers: the group keys are
@@ -43,9 +45,13 @@ from jobhandicap.usage._rates import count_cases, rates_per_population
 from jobhandicap.usage._rates import rate_column as rate_column
 from jobhandicap.usage._schemes import expenditure_shares, scheme_usage
 from jobhandicap.usage._schemes import reduce_usage as reduce_usage
+from jobhandicap.usage._spells import active_grants
+from jobhandicap.usage._spells import grant_spells as grant_spells
+from jobhandicap.usage._spells import spell_years as spell_years
 
 __all__ = [
     "MEMBERSHIP_DAY",
+    "active_grants",
     "count_cases",
     "expenditure_shares",
     "rates_per_population",

@@ -14,10 +14,12 @@ from jobhandicap._grouping import as_by, check_columns, group_keys
 from jobhandicap._reduce import grouped_sums
 from jobhandicap.domain import Decision
 from jobhandicap.errors import (
+    ArgumentTypeError,
     OptionError,
     SmallSampleWarning,
 )
 from jobhandicap.usage._common import amounts_dkk, describe_units, selected_cases
+from jobhandicap.usage._spells import chosen_counts, counting_rows, spread_amounts
 
 
 def reduce_usage(
@@ -119,6 +121,7 @@ def scheme_usage(
     *,
     by: str | Sequence[str] = ("year", "scheme"),
     decision: str | Decision | None = "granted",
+    count: str | None = None,
 ) -> pd.DataFrame:
     r"""Number of cases and of distinct jobcentres per group, and each scheme's share.
 
@@ -132,6 +135,16 @@ def scheme_usage(
     decision
         Which applications count: ``"granted"`` (default), ``"refused"``, ``"withdrawn"``,
         ``"decided"`` (granted or refused), or ``None`` / ``"all"`` (every application).
+    count
+        What a row counts per year: ``"applications"`` (the selected applications by
+        application year), ``"new"`` (grants by the year their period starts: the flow) or
+        ``"active"`` (grants in force in the year: the stock, see :func:`active_grants`).
+        ``None`` (default) takes it per scheme from the data when ``by`` holds ``year``
+        and ``scheme``, granted cases are counted and the frame has grant periods: a
+        scheme whose grants carry end dates (personal assistance) is counted ``"active"``,
+        one whose grants have periods without ends (aids) ``"new"``; otherwise
+        ``"applications"``. ``"new"`` and ``"active"`` need ``year`` in ``by`` and
+        ``decision="granted"``.
 
     Returns
     -------
@@ -140,8 +153,9 @@ def scheme_usage(
         share's base: the selected cases of all groups that agree on the other grouping
         columns — with the default ``by=("year", "scheme")`` the year's cases; without
         ``scheme`` in ``by`` all selected cases), ``count`` (the group's selected cases),
-        ``share`` (``count / n``: with the default each scheme's share of the year's cases)
-        and ``jobcentres`` (distinct jobcentres with a selected case in the group).
+        ``share`` (``count / n``: with the default each scheme's share of the year's cases),
+        ``jobcentres`` (distinct jobcentres with a selected case in the group) and
+        ``counted`` (what the row counts: ``"applications"``, ``"new"`` or ``"active"``).
 
     Raises
     ------
@@ -173,14 +187,16 @@ def scheme_usage(
     ...     "applied": pd.to_datetime(["2019-02-01"] * 5),
     ...     "decision": ["granted", "granted", "granted", "granted", "refused"]})
     >>> scheme_usage(cases).round(3)
-       year               scheme  n  count  share  jobcentres
-    0  2019                 aids  4      3   0.75           2
-    1  2019  personal assistance  4      1   0.25           1
+       year               scheme  n  count  share  jobcentres       counted
+    0  2019                 aids  4      3   0.75           2  applications
+    1  2019  personal assistance  4      1   0.25           1  applications
     """
     names = as_by(by)
     check_columns(cases, ("jobcentre",), "cases")
+    counts = chosen_counts(cases, names, decision, count)
+    rows = counting_rows(cases, names, decision, counts)
     inner = names if "jobcentre" in names else [*names, "jobcentre"]
-    per_jobcentre = reduce_usage(cases, inner, decision=decision)
+    per_jobcentre = reduce_usage(rows, inner, decision=decision)
     # Inference on the reduced table: a jobcentre is a row of it.
     table = grouped_sums(
         {name: per_jobcentre[name] for name in names},
@@ -201,6 +217,10 @@ def scheme_usage(
         total = np.full(len(table), counted.sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(total > 0, counted / total, np.nan)
+    if "scheme" in names:
+        what = [counts.get(str(v), "applications") for v in table["scheme"].tolist()]
+    else:
+        what = [next(iter(set(counts.values())), "applications")] * len(table)
     return pd.DataFrame(
         {
             **{name: table[name] for name in names},
@@ -208,6 +228,7 @@ def scheme_usage(
             "count": table["count"],
             "share": share,
             "jobcentres": table["jobcentres"],
+            "counted": pd.Series(what, index=table.index, dtype="string"),
         }
     )
 
@@ -217,7 +238,9 @@ def scheme_usage(
 # --------------------------------------------------------------------------------------------
 
 
-def expenditure_shares(cases: pd.DataFrame, *, by: str | Sequence[str] = ()) -> pd.DataFrame:
+def expenditure_shares(
+    cases: pd.DataFrame, *, by: str | Sequence[str] = (), spread: bool = False
+) -> pd.DataFrame:
     r"""Granted amount per scheme and its share of the group's total expenditure.
 
     Parameters
@@ -229,6 +252,15 @@ def expenditure_shares(cases: pd.DataFrame, *, by: str | Sequence[str] = ()) -> 
         Grouping columns within which shares are computed (``()`` for the whole frame), for
         example ``"year"``, ``"jobcentre"`` or ``"target_group"``. ``scheme`` is always the
         innermost grouping and may not be given.
+    spread
+        Spread each grant's amount over the calendar years of its grant period (needs
+        ``year`` in ``by``, which then means the year of the spending, and the period
+        columns): a grant with ``yearly_amount_dkk`` costs that amount times the share of
+        each year it is in force; a closed period without one costs ``amount_dkk`` pro rata
+        by days over its years; any other grant (no period, or open-ended without a yearly
+        amount, such as an aid bought once) costs its amount in its start year. Default
+        ``False``: every amount falls in the application year. ``n`` then counts the
+        grants with spending in the group.
 
     Returns
     -------
@@ -286,7 +318,16 @@ def expenditure_shares(cases: pd.DataFrame, *, by: str | Sequence[str] = ()) -> 
             f"'scheme' from by (got {names})"
         )
     check_columns(cases, ("scheme", "decision", "amount_dkk"), "cases")
-    table = reduce_usage(cases, [*names, "scheme"], decision=Decision.GRANTED, amounts=True)
+    if not isinstance(spread, bool):
+        raise ArgumentTypeError(f"spread must be True or False, got {spread!r}")
+    rows = cases
+    if spread:
+        if "year" not in names:
+            raise OptionError(
+                f"spread=True spreads amounts over calendar years: put 'year' in by (got {names})"
+            )
+        rows = spread_amounts(cases, names)
+    table = reduce_usage(rows, [*names, "scheme"], decision=Decision.GRANTED, amounts=True)
     amounts = table["amount_dkk"].astype("float64")
     if names:
         total = amounts.groupby([table[c] for c in names], observed=True).transform("sum")
