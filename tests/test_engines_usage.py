@@ -75,7 +75,7 @@ def test_the_usage_indicators_are_the_same_in_every_engine(example: jh.ExampleDa
     _check(example.cases, ENGINES, CALLS)
 
 
-@settings(max_examples=examples(10), deadline=None)
+@settings(max_examples=examples(6), deadline=None)
 @given(data=st.data())
 def test_generated_cases_give_pandas_answers_in_every_engine(data: st.DataObject) -> None:
     """A generated subset of the example cases in a generated order (row order, gaps)."""
@@ -84,10 +84,10 @@ def test_generated_cases_give_pandas_answers_in_every_engine(data: st.DataObject
         st.lists(st.integers(0, len(cases) - 1), min_size=1, max_size=120, unique=True)
     )
     subset = cases.iloc[positions].reset_index(drop=True)
-    _check(subset, ENGINES, CALLS)
+    _check(subset, ENGINES, CALLS[::2])
 
 
-@settings(max_examples=examples(10), deadline=None)
+@settings(max_examples=examples(6), deadline=None)
 @given(
     starts=st.lists(st.integers(0, 2000), min_size=1, max_size=25),
     data=st.data(),
@@ -124,9 +124,7 @@ def test_generated_periods_give_pandas_answers(starts: list[int], data: st.DataO
     )
     calls: list[Call] = [
         (jh.scheme_usage, {}),
-        (jh.scheme_usage, {"count": "active"}),
         (jh.scheme_usage, {"count": "new"}),
-        (jh.active_grants, {}),
         (jh.active_grants, {"years": [2017, 2019]}),
     ]
     _check(cases, ENGINES, calls)
