@@ -183,7 +183,11 @@ def engine_keys(
             source = DERIVED[name][0]
             derived[name] = nw.col(source).dt.year().cast(nw.Int64)
             missing = (
-                int(collect(frame.select(nw.col(source).is_null().sum())).to_numpy()[0, 0])
+                int(
+                    collect(
+                        frame.select(nw.col(source).is_null().cast(nw.Int64).sum())
+                    ).to_numpy()[0, 0]
+                )
                 if check_missing
                 else 0
             )

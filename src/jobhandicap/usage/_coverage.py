@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap._engines import AnyFrame, as_pandas, check_engine_columns, engine_frame
 from jobhandicap._grouping import as_by, check_columns
 from jobhandicap.domain import Decision
 from jobhandicap.errors import (
@@ -22,7 +23,7 @@ from jobhandicap.usage._schemes import reduce_usage
 
 
 def target_group_coverage(
-    cases: pd.DataFrame,
+    cases: AnyFrame,
     *,
     by: str | Sequence[str] = ("jobcentre", "year"),
     decision: str | Decision | None = "granted",
@@ -86,7 +87,15 @@ def target_group_coverage(
             f"from by (got {names})"
         )
     inner = [*names, "scheme"] if per_scheme and "scheme" not in names else names
-    check_columns(cases, ("target_group",), "cases")
+    engine = engine_frame(cases, function="target_group_coverage", what="cases")
+    if engine is not None:
+        check_engine_columns(engine, ("target_group",), "cases")
+    else:
+        check_columns(
+            as_pandas(cases, function="target_group_coverage", what="cases"),
+            ("target_group",),
+            "cases",
+        )
     distinct = reduce_usage(cases, [*inner, "target_group"], decision=decision)
     labels = distinct["target_group"].astype("string").to_numpy(dtype=object, na_value="")
     if not inner:

@@ -10,6 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._defaults import DEFAULT_LEVEL
+from jobhandicap._engines import AnyFrame, as_pandas, engine_frame
 from jobhandicap._grouping import as_by, check_columns, group_keys
 from jobhandicap._options import check_choice, check_level
 from jobhandicap.domain import Decision
@@ -22,6 +23,7 @@ from jobhandicap.reference import MEMBERSHIP_DAY
 from jobhandicap.reference import jobcentres as _jobcentre_memberships
 from jobhandicap.stats import poisson_interval
 from jobhandicap.usage._common import SHOWN, UNITS, describe_units, midyear
+from jobhandicap.usage._engine import engine_unit_counts
 from jobhandicap.usage._schemes import reduce_usage
 
 # --------------------------------------------------------------------------------------------
@@ -270,7 +272,7 @@ def rates_per_population(
 
 
 def count_cases(
-    cases: pd.DataFrame,
+    cases: AnyFrame,
     *,
     unit: str = "jobcentre",
     decision: str | Decision | None = "granted",
@@ -335,6 +337,14 @@ def count_cases(
             f"the unit ({unit!r}) and 'year' are always grouping columns; drop them from by "
             f"(got {names})"
         )
+    engine = engine_frame(cases, function="count_cases", what="cases")
+    if engine is not None:
+        keys, counted = engine_unit_counts(engine, [unit, "year", *names], decision)
+        if not complete:
+            return counted
+        table = _grid(keys, unit, names).merge(counted, on=[unit, "year", *names], how="left")
+        return table.assign(count=table["count"].fillna(0).astype("int64"))
+    cases = as_pandas(cases, function="count_cases", what="cases")
     check_columns(cases, (unit,), "cases")
     counted = reduce_usage(cases, [unit, "year", *names], decision=decision).rename(
         columns={"n": "count"}

@@ -10,6 +10,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap._engines import (
+    AnyFrame,
+    as_pandas,
+    check_engine_columns,
+    engine_frame,
+    needs_rows,
+)
 from jobhandicap._grouping import as_by, check_columns, group_keys
 from jobhandicap._reduce import grouped_sums
 from jobhandicap.domain import Decision
@@ -19,11 +26,12 @@ from jobhandicap.errors import (
     SmallSampleWarning,
 )
 from jobhandicap.usage._common import amounts_dkk, describe_units, selected_cases
+from jobhandicap.usage._engine import engine_scheme_counts, engine_usage
 from jobhandicap.usage._spells import chosen_counts, counting_rows, spread_amounts
 
 
 def reduce_usage(
-    cases: pd.DataFrame,
+    cases: AnyFrame,
     by: str | Sequence[str] = (),
     *,
     decision: str | Decision | None = "granted",
@@ -40,7 +48,9 @@ def reduce_usage(
     ----------
     cases
         Canonical cases frame (``decision`` unless every case is selected, ``amount_dkk``
-        with ``amounts``, and the ``by`` columns).
+        with ``amounts``, and the ``by`` columns): pandas, or a Polars, PyArrow, DuckDB or
+        PySpark frame, reduced in its engine (one grouped count; only the table is
+        collected).
     by
         Grouping columns of the cases frame, or ``"year"`` (the application year).
     decision
@@ -92,6 +102,10 @@ def reduce_usage(
     1  personal assistance  1     90000.0              1
     """
     names = as_by(by)
+    engine = engine_frame(cases, function="reduce_usage", what="cases")
+    if engine is not None:
+        return engine_usage(engine, names, decision, amounts=amounts)
+    cases = as_pandas(cases, function="reduce_usage", what="cases")
     check_columns(cases, ("amount_dkk",) if amounts else (), "cases")
     keys = group_keys(cases, names)
     mask = selected_cases(cases, decision)
@@ -117,7 +131,7 @@ def reduce_usage(
 
 
 def scheme_usage(
-    cases: pd.DataFrame,
+    cases: AnyFrame,
     *,
     by: str | Sequence[str] = ("year", "scheme"),
     decision: str | Decision | None = "granted",
@@ -129,7 +143,8 @@ def scheme_usage(
     ----------
     cases
         Canonical cases frame (needs ``jobcentre``, ``decision`` unless every case is counted,
-        and the grouping columns).
+        and the grouping columns): pandas, or a Polars, PyArrow, DuckDB or PySpark frame,
+        reduced in its engine (every ``count``: grants in force are summed per year there).
     by
         Grouping columns of the cases frame, or ``"year"`` (the application year).
     decision
@@ -192,11 +207,16 @@ def scheme_usage(
     1  2019  personal assistance  4      1   0.25           1  applications
     """
     names = as_by(by)
-    check_columns(cases, ("jobcentre",), "cases")
-    counts = chosen_counts(cases, names, decision, count)
-    rows = counting_rows(cases, names, decision, counts)
-    inner = names if "jobcentre" in names else [*names, "jobcentre"]
-    per_jobcentre = reduce_usage(rows, inner, decision=decision)
+    engine = engine_frame(cases, function="scheme_usage", what="cases")
+    if engine is not None:
+        counts, per_jobcentre = engine_scheme_counts(engine, names, decision, count)
+    else:
+        cases = as_pandas(cases, function="scheme_usage", what="cases")
+        check_columns(cases, ("jobcentre",), "cases")
+        counts = chosen_counts(cases, names, decision, count)
+        rows = counting_rows(cases, names, decision, counts)
+        inner = names if "jobcentre" in names else [*names, "jobcentre"]
+        per_jobcentre = reduce_usage(rows, inner, decision=decision)
     # Inference on the reduced table: a jobcentre is a row of it.
     table = grouped_sums(
         {name: per_jobcentre[name] for name in names},
@@ -239,7 +259,7 @@ def scheme_usage(
 
 
 def expenditure_shares(
-    cases: pd.DataFrame, *, by: str | Sequence[str] = (), spread: bool = False
+    cases: AnyFrame, *, by: str | Sequence[str] = (), spread: bool = False
 ) -> pd.DataFrame:
     r"""Granted amount per scheme and its share of the group's total expenditure.
 
@@ -317,17 +337,27 @@ def expenditure_shares(
             "expenditure_shares always computes shares of schemes within groups; drop "
             f"'scheme' from by (got {names})"
         )
-    check_columns(cases, ("scheme", "decision", "amount_dkk"), "cases")
     if not isinstance(spread, bool):
         raise ArgumentTypeError(f"spread must be True or False, got {spread!r}")
-    rows = cases
-    if spread:
-        if "year" not in names:
-            raise OptionError(
-                f"spread=True spreads amounts over calendar years: put 'year' in by (got {names})"
+    if spread and "year" not in names:
+        raise OptionError(
+            f"spread=True spreads amounts over calendar years: put 'year' in by (got {names})"
+        )
+    engine = engine_frame(cases, function="expenditure_shares", what="cases")
+    if engine is not None:
+        if spread:
+            needs_rows(
+                cases,
+                function="expenditure_shares(spread=True)",
+                what="cases",
+                instead="or use spread=False, which reduces in the engine",
             )
-        rows = spread_amounts(cases, names)
-    table = reduce_usage(rows, [*names, "scheme"], decision=Decision.GRANTED, amounts=True)
+        check_engine_columns(engine, ("scheme", "decision", "amount_dkk"), "cases")
+        table = engine_usage(engine, [*names, "scheme"], Decision.GRANTED, amounts=True)
+    else:
+        table = _amounts_table(
+            as_pandas(cases, function="expenditure_shares", what="cases"), names, spread=spread
+        )
     amounts = table["amount_dkk"].astype("float64")
     if names:
         total = amounts.groupby([table[c] for c in names], observed=True).transform("sum")
@@ -355,3 +385,10 @@ def expenditure_shares(
             "n_with_amount": table["n_with_amount"],
         }
     )
+
+
+def _amounts_table(cases: pd.DataFrame, names: list[str], *, spread: bool) -> pd.DataFrame:
+    """The granted amounts per group and scheme of a pandas frame (spread over years)."""
+    check_columns(cases, ("scheme", "decision", "amount_dkk"), "cases")
+    rows = spread_amounts(cases, names) if spread else cases
+    return reduce_usage(rows, [*names, "scheme"], decision=Decision.GRANTED, amounts=True)

@@ -18,10 +18,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jobhandicap._engines import AnyFrame, EngineFrame, as_pandas, engine_frame
 from jobhandicap._grouping import as_by, check_columns, group_keys
 from jobhandicap.domain import Decision
 from jobhandicap.errors import ArgumentTypeError, JobhandicapError, OptionError
 from jobhandicap.usage._common import selected_cases
+from jobhandicap.usage._engine import engine_active_grants
 
 __all__ = [
     "PERIOD_COLUMNS",
@@ -79,7 +81,7 @@ def _new_year(years: IntArray) -> IntArray:
     return np.asarray(stamps.astype(np.int64), dtype=np.int64)
 
 
-def _check_years(years: object) -> list[int] | None:
+def check_years(years: object) -> list[int] | None:
     if years is None:
         return None
     values = [years] if isinstance(years, int | np.integer) else years
@@ -118,7 +120,7 @@ def grant_spells(
     lies wholly outside the years are left out.
     """
     check_columns(cases, ("decision", *PERIOD_COLUMNS), "cases")
-    wanted = _check_years(years)
+    wanted = check_years(years)
     granted = selected_cases(cases, Decision.GRANTED.value)
     start_column = cases["granted_from"]
     if not pd.api.types.is_datetime64_any_dtype(start_column.dtype) or not (
@@ -253,7 +255,7 @@ def reduce_spells(cases: pd.DataFrame, names: list[str], spells: Spells) -> pd.D
 
 
 def active_grants(
-    cases: pd.DataFrame,
+    cases: AnyFrame,
     *,
     years: int | Sequence[int] | None = None,
     by: str | Sequence[str] = "scheme",
@@ -265,7 +267,8 @@ def active_grants(
     cases
         Canonical cases frame with grant periods (``decision``, ``granted_from``,
         ``granted_to`` and the ``by`` columns). Only granted cases with a known start of
-        their period count; ``granted_to`` missing means open-ended.
+        their period count; ``granted_to`` missing means open-ended. A pandas frame, or a
+        Polars, PyArrow, DuckDB or PySpark frame (reduced in its engine).
     years
         The years to count (a year or a list; every year from the first to the last given is
         listed). Default: from the first period's start to the last year of the data (the
@@ -346,11 +349,30 @@ def active_grants(
     names = as_by(by)
     if "year" in names:
         raise OptionError("active_grants counts per year itself; drop 'year' from by")
+    engine = engine_frame(cases, function="active_grants", what="cases")
+    if engine is not None:
+        return _engine_active_grants(engine, names, check_years(years))
+    cases = as_pandas(cases, function="active_grants", what="cases")
     check_columns(cases, names, "cases")
     spells = grant_spells(cases, years)
     reduced = reduce_spells(cases, names, spells)
-    # Inference on the reduced table: the stock is the running sum of starts less stops.
-    width = spells.last_year - spells.first_year + 2
+    result = _stock(reduced, names, spells.first_year, spells.last_year)
+    for name in names:
+        if isinstance(cases[name].dtype, pd.CategoricalDtype):
+            result[name] = result[name].astype(cases[name].dtype)
+    if names:
+        result = result.sort_values([*names, "year"], kind="stable").reset_index(drop=True)
+    granted = selected_cases(cases, Decision.GRANTED.value)
+    result.attrs["open_ended_to"] = spells.last_year
+    result.attrs["without_period"] = int(
+        (granted & cases["granted_from"].isna().to_numpy(dtype=bool)).sum()
+    )
+    return result
+
+
+def _stock(reduced: pd.DataFrame, names: list[str], first: int, last: int) -> pd.DataFrame:
+    """Inference on the counts of :func:`reduce_spells`: the stock is a running sum."""
+    width = last - first + 2
     groups = len(reduced) // width
 
     def per_year(column: str) -> IntArray:
@@ -370,16 +392,62 @@ def active_grants(
             "open_ended": open_ended[:, :-1].ravel(),
         }
     )
+    return result
+
+
+def _engine_active_grants(
+    frame: EngineFrame, names: list[str], wanted: list[int] | None
+) -> pd.DataFrame:
+    """:func:`active_grants` on a frame of another engine: counts per start and end year.
+
+    The engine reduces the grants to counts per group, start year and end year
+    (:func:`engine_active_grants`); the events of :func:`reduce_spells` are then weighted
+    counts over that small table.
+    """
+    table, first, last, without = engine_active_grants(frame, names, wanted)
+    start = table["_start"].to_numpy(dtype=np.int64)
+    raw_end = table["_end_year"].to_numpy(dtype=np.int64)
+    open_ended = raw_end == -1
+    end = np.where(open_ended, np.maximum(last, start), raw_end)
+    keep = (table["_valid"].to_numpy() == 1) & (start <= last) & (end >= first)
+    kept = table.loc[keep].reset_index(drop=True)
+    start, end, open_ended = start[keep], end[keep], open_ended[keep]
+    weight = kept["n"].to_numpy(dtype=np.float64)
+    width = last - first + 2
+    if names:
+        group = kept.groupby(names, observed=True, sort=True).ngroup().to_numpy(dtype=np.int64)
+        groups = kept.groupby(names, observed=True, sort=True).size().reset_index()
+    else:
+        group = np.zeros(len(kept), dtype=np.int64)
+        groups = pd.DataFrame(index=range(1))
+    events = {
+        "started": np.maximum(start, first),
+        "stopped": np.minimum(end, last) + 1,
+        "new": np.where(start >= first, start, -1),
+        "ended": np.where(~open_ended & (end <= last), end, -1),
+        "open_started": np.where(open_ended, np.maximum(start, first), -1),
+    }
+    size = len(groups) * width
+    counts = {}
+    for event, year in events.items():
+        usable = year >= first
+        slot = group[usable] * width + (year[usable] - first)
+        counts[event] = np.rint(np.bincount(slot, weight[usable], minlength=size)).astype(np.int64)
+    reduced = pd.DataFrame(
+        {
+            **{name: groups[name].repeat(width).to_numpy() for name in names},
+            "year": np.tile(np.arange(first, last + 2, dtype=np.int64), len(groups)),
+            **counts,
+        }
+    )
+    result = _stock(reduced, names, first, last)
     for name in names:
-        if isinstance(cases[name].dtype, pd.CategoricalDtype):
-            result[name] = result[name].astype(cases[name].dtype)
+        if isinstance(kept[name].dtype, pd.CategoricalDtype):
+            result[name] = result[name].astype(kept[name].dtype)
     if names:
         result = result.sort_values([*names, "year"], kind="stable").reset_index(drop=True)
-    granted = selected_cases(cases, Decision.GRANTED.value)
-    result.attrs["open_ended_to"] = spells.last_year
-    result.attrs["without_period"] = int(
-        (granted & cases["granted_from"].isna().to_numpy(dtype=bool)).sum()
-    )
+    result.attrs["open_ended_to"] = last
+    result.attrs["without_period"] = without
     return result
 
 
