@@ -518,3 +518,32 @@ def test_active_grants_refuse_periods_that_are_not_dates() -> None:
     cases = example_cases().assign(granted_from=["2017-03-01"] * 4)
     with pytest.raises(jh.errors.JobhandicapError, match="validate the cases"):
         jh.active_grants(cases)
+
+
+# --------------------------------------------------------------------------------------------
+# Review fixes
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["new", "started", "ended", "open_ended", "active", "stopped", "open_started"]
+)
+def test_active_grants_refuse_a_group_named_like_a_count(name: str) -> None:
+    cases = example_cases()
+    with pytest.raises(OptionError, match=rf"'{name}'.*own columns"):
+        jh.active_grants(cases.assign(**{name: cases["scheme"]}), by=name)
+
+
+@pytest.mark.parametrize("name", ["n", "count", "share", "jobcentres", "counted"])
+def test_scheme_usage_refuses_a_group_named_like_its_output(name: str) -> None:
+    cases = example_cases()
+    with pytest.raises(OptionError, match=rf"'{name}'"):
+        jh.scheme_usage(cases.assign(**{name: cases["target_group"]}), by=("year", name))
+
+
+@pytest.mark.parametrize("name", ["n", "amount_dkk", "share", "total_dkk", "n_with_amount"])
+def test_expenditure_shares_refuses_a_group_named_like_its_output(name: str) -> None:
+    cases = example_cases()
+    frame = cases.drop(columns="amount_dkk") if name == "amount_dkk" else cases
+    with pytest.raises(OptionError, match=rf"'{name}'"):
+        jh.expenditure_shares(frame.assign(**{name: cases["target_group"]}), by=name)

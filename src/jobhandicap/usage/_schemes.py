@@ -18,7 +18,12 @@ from jobhandicap.errors import (
     OptionError,
     SmallSampleWarning,
 )
-from jobhandicap.usage._common import amounts_dkk, describe_units, selected_cases
+from jobhandicap.usage._common import (
+    amounts_dkk,
+    describe_units,
+    refuse_reserved,
+    selected_cases,
+)
 from jobhandicap.usage._spells import chosen_counts, counting_rows, spread_amounts
 
 
@@ -116,6 +121,10 @@ def reduce_usage(
 # --------------------------------------------------------------------------------------------
 
 
+#: The columns :func:`scheme_usage` makes: no ``by`` name.
+USAGE_COLUMNS = ("n", "count", "share", "jobcentres", "counted")
+
+
 def scheme_usage(
     cases: pd.DataFrame,
     *,
@@ -161,6 +170,9 @@ def scheme_usage(
     ------
     JobhandicapError
         When a grouping column is unknown or ``decision`` names no decision.
+    OptionError
+        When ``by`` names one of the output's own columns (``n``, ``count``, ``share``,
+        ``jobcentres``, ``counted``).
     MissingColumnsError
         When the cases frame lacks ``jobcentre`` or ``decision``.
 
@@ -192,6 +204,7 @@ def scheme_usage(
     1  2019  personal assistance  4      1   0.25           1  applications
     """
     names = as_by(by)
+    refuse_reserved(names, USAGE_COLUMNS, "scheme_usage")
     check_columns(cases, ("jobcentre",), "cases")
     counts = chosen_counts(cases, names, decision, count)
     rows = counting_rows(cases, names, decision, counts)
@@ -238,6 +251,10 @@ def scheme_usage(
 # --------------------------------------------------------------------------------------------
 
 
+#: The columns :func:`expenditure_shares` makes: no ``by`` name.
+EXPENDITURE_COLUMNS = ("n", "amount_dkk", "share", "total_dkk", "n_with_amount")
+
+
 def expenditure_shares(
     cases: pd.DataFrame, *, by: str | Sequence[str] = (), spread: bool = False
 ) -> pd.DataFrame:
@@ -275,6 +292,9 @@ def expenditure_shares(
     ------
     JobhandicapError
         When ``by`` contains ``scheme`` or names an unknown column.
+    OptionError
+        When ``by`` names one of the output's own columns (``n``, ``amount_dkk``,
+        ``share``, ``total_dkk``, ``n_with_amount``).
     MissingColumnsError
         When a required column is missing.
 
@@ -317,6 +337,7 @@ def expenditure_shares(
             "expenditure_shares always computes shares of schemes within groups; drop "
             f"'scheme' from by (got {names})"
         )
+    refuse_reserved(names, EXPENDITURE_COLUMNS, "expenditure_shares")
     check_columns(cases, ("scheme", "decision", "amount_dkk"), "cases")
     if not isinstance(spread, bool):
         raise ArgumentTypeError(f"spread must be True or False, got {spread!r}")

@@ -21,7 +21,7 @@ import pandas as pd
 from jobhandicap._grouping import as_by, check_columns, group_keys
 from jobhandicap.domain import Decision
 from jobhandicap.errors import ArgumentTypeError, JobhandicapError, OptionError
-from jobhandicap.usage._common import selected_cases
+from jobhandicap.usage._common import refuse_reserved, selected_cases
 
 __all__ = [
     "PERIOD_COLUMNS",
@@ -252,6 +252,10 @@ def reduce_spells(cases: pd.DataFrame, names: list[str], spells: Spells) -> pd.D
     )
 
 
+#: The columns :func:`active_grants` makes (and its reduction's counts): no ``by`` name.
+ACTIVE_COLUMNS = ("active", "new", "ended", "open_ended", *SPELL_COUNTS)
+
+
 def active_grants(
     cases: pd.DataFrame,
     *,
@@ -272,7 +276,9 @@ def active_grants(
         latest application, decision or period start).
     by
         Grouping columns of the cases frame (default ``"scheme"``; ``()`` for all grants).
-        ``year`` is the output's own column and may not be given.
+        ``year`` and the names of the counts (``active``, ``new``, ``ended``,
+        ``open_ended``, ``started``, ``stopped``, ``open_started``) are the function's own
+        columns and may not be given.
 
     Returns
     -------
@@ -299,7 +305,7 @@ def active_grants(
     MissingColumnsError
         When the frame lacks ``decision``, a period column or a ``by`` column.
     OptionError
-        When ``by`` names ``year`` or ``years`` lies outside 1900–2200.
+        When ``by`` names ``year`` or a count column, or ``years`` lies outside 1900–2200.
     ArgumentTypeError
         When ``years`` is not a year or a list of years.
 
@@ -346,6 +352,7 @@ def active_grants(
     names = as_by(by)
     if "year" in names:
         raise OptionError("active_grants counts per year itself; drop 'year' from by")
+    refuse_reserved(names, ACTIVE_COLUMNS, "active_grants")
     check_columns(cases, names, "cases")
     spells = grant_spells(cases, years)
     reduced = reduce_spells(cases, names, spells)
