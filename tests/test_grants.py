@@ -547,3 +547,24 @@ def test_expenditure_shares_refuses_a_group_named_like_its_output(name: str) -> 
     frame = cases.drop(columns="amount_dkk") if name == "amount_dkk" else cases
     with pytest.raises(OptionError, match=rf"'{name}'"):
         jh.expenditure_shares(frame.assign(**{name: cases["target_group"]}), by=name)
+
+
+def test_a_period_ending_before_it_starts_is_counted_and_warned_of() -> None:
+    # Not validated: the second grant ends before it starts (validate_cases would refuse it).
+    cases = pd.DataFrame(
+        {
+            "scheme": ["personal assistance"] * 3,
+            "applied": pd.to_datetime(["2018-01-10", "2018-02-01", "2018-02-01"]),
+            "decision": ["granted", "granted", "refused"],
+            "granted_from": pd.to_datetime(["2018-02-01", "2018-03-01", "2018-03-01"]),
+            "granted_to": pd.to_datetime(["2019-01-31", "2017-01-01", "2017-01-01"]),
+        }
+    )
+    with pytest.warns(jh.DataQualityWarning, match="1 granted case"):
+        table = jh.active_grants(cases, years=[2018, 2019])
+    assert table.attrs["invalid_period"] == 1
+    assert table.attrs["without_period"] == 0
+    assert table["active"].tolist() == [1, 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert jh.active_grants(example_cases()).attrs["invalid_period"] == 0

@@ -11,6 +11,7 @@ years (for counts of distinct jobcentres and for spreading amounts), and
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import attrs
@@ -20,7 +21,12 @@ import pandas as pd
 
 from jobhandicap._grouping import as_by, check_columns, group_keys
 from jobhandicap.domain import Decision
-from jobhandicap.errors import ArgumentTypeError, JobhandicapError, OptionError
+from jobhandicap.errors import (
+    ArgumentTypeError,
+    DataQualityWarning,
+    JobhandicapError,
+    OptionError,
+)
 from jobhandicap.usage._common import refuse_reserved, selected_cases
 
 __all__ = [
@@ -297,8 +303,10 @@ def active_grants(
         ``open_ended``      of the active grants, those without an end date
         ==================  ============================================================
 
-        ``attrs["open_ended_to"]`` is the year open-ended grants were counted to and
-        ``attrs["without_period"]`` the granted cases left out for want of a period.
+        ``attrs["open_ended_to"]`` is the year open-ended grants were counted to,
+        ``attrs["without_period"]`` the granted cases left out for want of a period and
+        ``attrs["invalid_period"]`` those left out because their period ends before it
+        starts.
 
     Raises
     ------
@@ -308,6 +316,12 @@ def active_grants(
         When ``by`` names ``year`` or a count column, or ``years`` lies outside 1900–2200.
     ArgumentTypeError
         When ``years`` is not a year or a list of years.
+
+    Warns
+    -----
+    DataQualityWarning
+        When a granted case's period ends before it starts (the case is left out and
+        counted in ``attrs["invalid_period"]``).
 
     Notes
     -----
@@ -387,7 +401,26 @@ def active_grants(
     result.attrs["without_period"] = int(
         (granted & cases["granted_from"].isna().to_numpy(dtype=bool)).sum()
     )
+    invalid = int(backwards_periods(cases).sum())
+    result.attrs["invalid_period"] = invalid
+    if invalid:
+        warnings.warn(
+            f"{invalid} granted case(s) have a period that ends before it starts; they are left "
+            "out of the counts (attrs['invalid_period']); jobhandicap.validate_cases names "
+            "their rows",
+            DataQualityWarning,
+            stacklevel=2,
+        )
     return result
+
+
+def backwards_periods(cases: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Which granted cases have a period whose end lies before its start."""
+    start = cases["granted_from"].to_numpy(dtype="datetime64[ns]")
+    end = cases["granted_to"].to_numpy(dtype="datetime64[ns]")
+    with np.errstate(invalid="ignore"):
+        backwards = ~np.isnat(start) & ~np.isnat(end) & (end < start)
+    return selected_cases(cases, Decision.GRANTED.value) & backwards
 
 
 # --------------------------------------------------------------------------------------------
