@@ -296,12 +296,16 @@ def test_spread_expenditure_sums_to_the_total_of_closed_periods() -> None:
     cases = example_cases()
     spread = jh.expenditure_shares(cases, by="year", spread=True)
     pa = spread[spread["scheme"] == "personal assistance"].set_index("year")["amount_dkk"]
-    # 300,000 over 1 Mar 2017 - 28 Feb 2020 (1,095 days) plus 50,000 a year from 1 Apr 2018.
-    days = {2017: 306, 2018: 365, 2019: 365, 2020: 59}
+    # 300,000 over 1 Mar 2017 - 28 Feb 2020 (1,095 days) plus 50,000 a year from 1 Apr 2018;
+    # every grant runs to the data's last year, 2019: the 59 days of 2020 are not listed.
+    days = {2017: 306, 2018: 365, 2019: 365}
     closed = {y: 300_000 * d / 1095 for y, d in days.items()}
     yearly = {2018: 50_000 * 275 / 365, 2019: 50_000.0}
+    assert pa.index.tolist() == [2017, 2018, 2019]
     for year, value in zip(pa.index.tolist(), pa.tolist(), strict=True):
         assert value == pytest.approx(closed[int(year)] + yearly.get(int(year), 0.0))
+    assert spread.attrs["spread_to"] == 2019
+    assert spread.attrs["later_dkk"] == pytest.approx(300_000 * 59 / 1095)
     aids = spread[spread["scheme"] == "aids"].set_index("year")["amount_dkk"]
     assert aids.to_dict() == {2018: 5_000.0, 2019: 7_000.0}
     with pytest.raises(OptionError):
@@ -382,9 +386,12 @@ def test_active_grants_match_a_grant_by_grant_count(cases: pd.DataFrame) -> None
 @given(cases=spell_frames(), seed=st.integers(0, 2**32 - 1))
 @settings(max_examples=examples(30), deadline=None)
 def test_spread_expenditure_keeps_the_total(cases: pd.DataFrame, seed: int) -> None:
-    # Open-ended grants without a yearly amount are booked once: every amount is kept.
+    # Open-ended grants without a yearly amount are booked once: every amount is kept, in
+    # the years listed or after the horizon (the data's last year).
     spread = jh.expenditure_shares(cases, by="year", spread=True)
-    assert spread["amount_dkk"].sum() == pytest.approx(cases["amount_dkk"].sum(), rel=1e-9)
+    listed = spread["amount_dkk"].sum() + spread.attrs["later_dkk"]
+    assert listed == pytest.approx(cases["amount_dkk"].sum(), rel=1e-9)
+    assert spread["year"].max() <= spread.attrs["spread_to"]
     order = np.random.default_rng(seed).permutation(len(cases))
     again = jh.expenditure_shares(cases.iloc[order].reset_index(drop=True), by="year", spread=True)
     pd.testing.assert_frame_equal(spread, again, rtol=1e-9)
@@ -568,3 +575,26 @@ def test_a_period_ending_before_it_starts_is_counted_and_warned_of() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert jh.active_grants(example_cases()).attrs["invalid_period"] == 0
+
+
+def test_spread_expenditure_runs_every_grant_to_the_same_horizon() -> None:
+    # Open-ended personal assistance at 1,000 a year and mentor support closed to 2020:
+    # the data end in 2018, so 2019 and 2020 are not listed with mentor support alone.
+    cases = pd.DataFrame(
+        {
+            "jobcentre": [101, 101],
+            "scheme": ["personal assistance", "mentor support"],
+            "applied": pd.to_datetime(["2018-01-10", "2018-01-10"]),
+            "decision": ["granted"] * 2,
+            "amount_dkk": [1000.0, 300.0],
+            "yearly_amount_dkk": [1000.0, float("nan")],
+            "granted_from": pd.to_datetime(["2018-01-01", "2018-01-01"]),
+            "granted_to": pd.to_datetime([None, "2020-12-31"]),
+        }
+    )
+    spread = jh.expenditure_shares(cases, by="year", spread=True)
+    assert spread["year"].tolist() == [2018, 2018]
+    mentor = 300.0 * 365 / 1096
+    assert spread["amount_dkk"].tolist() == pytest.approx([mentor, 1000.0])
+    assert spread.attrs["later_dkk"] == pytest.approx(300.0 - mentor)
+    assert spread["share"].sum() == pytest.approx(1.0)

@@ -275,9 +275,13 @@ def expenditure_shares(
         columns): a grant with ``yearly_amount_dkk`` costs that amount times the share of
         each year it is in force; a closed period without one costs ``amount_dkk`` pro rata
         by days over its years; any other grant (no period, or open-ended without a yearly
-        amount, such as an aid bought once) costs its amount in its start year. Default
-        ``False``: every amount falls in the application year. ``n`` then counts the
-        grants with spending in the group.
+        amount, such as an aid bought once) costs its amount in its start year. Every grant
+        runs to the same horizon, the data's last year (of the latest application, decision
+        or period start; ``attrs["spread_to"]``): open-ended grants are in force to its end
+        and the years of closed periods after it are not listed — so each year's shares
+        cover every grant in force in it —; ``attrs["later_dkk"]`` holds the amount of
+        closed periods falling after it. Default ``False``: every amount falls in the
+        application year. ``n`` then counts the grants with spending in the group.
 
     Returns
     -------
@@ -342,12 +346,14 @@ def expenditure_shares(
     if not isinstance(spread, bool):
         raise ArgumentTypeError(f"spread must be True or False, got {spread!r}")
     rows = cases
+    spread_to: tuple[int, float] | None = None
     if spread:
         if "year" not in names:
             raise OptionError(
                 f"spread=True spreads amounts over calendar years: put 'year' in by (got {names})"
             )
-        rows = spread_amounts(cases, names)
+        rows, last_year, later = spread_amounts(cases, names)
+        spread_to = (last_year, later)
     table = reduce_usage(rows, [*names, "scheme"], decision=Decision.GRANTED, amounts=True)
     amounts = table["amount_dkk"].astype("float64")
     if names:
@@ -366,7 +372,7 @@ def expenditure_shares(
         )
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(empty, np.nan, amounts.to_numpy() / total_values)
-    return pd.DataFrame(
+    result = pd.DataFrame(
         {
             **{c: table[c] for c in [*names, "scheme"]},
             "n": table["n"],
@@ -376,3 +382,6 @@ def expenditure_shares(
             "n_with_amount": table["n_with_amount"],
         }
     )
+    if spread_to is not None:
+        result.attrs["spread_to"], result.attrs["later_dkk"] = spread_to
+    return result

@@ -534,17 +534,22 @@ def counting_rows(
 # --------------------------------------------------------------------------------------------
 
 
-def spread_amounts(cases: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+def spread_amounts(cases: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, int, float]:
     r"""The granted amounts by calendar year: each grant's amount spread over its period.
 
     Returns a frame of the granted cases' ``names`` columns (``year`` the calendar year of
-    the spending), ``scheme``, ``decision`` and ``amount_dkk``, one row per grant and year:
+    the spending), ``scheme``, ``decision`` and ``amount_dkk``, one row per grant and year,
+    the last year listed and the amount falling after it. Every grant runs to the same horizon,
+    the data's last year (:func:`data_last_year`): open-ended grants to its end, and the
+    years of closed periods after it are not listed (their amount is the second value), so
+    no year lists some grants and not others:
 
     - a grant with a yearly amount: :math:`a^{\text{year}} \cdot d_y / D_y` in each year
       :math:`y` of its period, :math:`d_y` its days in force in the year and :math:`D_y` the
-      days of the year (open-ended grants to the end of the data's last year);
+      days of the year;
     - a grant with a closed period and no yearly amount: :math:`a \cdot d_y / \sum_u d_u`,
-      the amount pro rata by days, so its years add up to its amount;
+      the amount pro rata by days over its whole period (:math:`\sum_u d_u` its length in
+      days), so its years add up to its amount when none lies after the horizon;
     - any other granted case (no period, or open-ended without a yearly amount, such as an
       aid bought once): its whole amount in its start year (the application year without
       a period).
@@ -559,11 +564,11 @@ def spread_amounts(cases: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     )
     others = [n for n in names if n != "year"]
     columns = [*others, "scheme", "decision"]
-    spells = grant_spells(cases, through_ends=True)
+    spells = grant_spells(cases)
     grant, year, days = spell_years(spells)
     rows = spells.rows[grant]
     in_year = (_new_year(year + 1) - _new_year(year)).astype(np.float64)
-    total_days = np.bincount(grant, days, minlength=len(spells.rows))[grant]
+    total_days = (spells.end - spells.start + 1).astype(np.float64)[grant]
     has_yearly = ~np.isnan(yearly[rows])
     closed = ~spells.open_ended[grant]
     spread = has_yearly | closed
@@ -579,10 +584,23 @@ def spread_amounts(cases: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     start = cases["granted_from"].iloc[once]
     base = group_keys(cases.iloc[once], ["year"])["year"].to_numpy(dtype=np.int64)
     once_year = np.where(start.isna(), base, start.dt.year.fillna(0).to_numpy(np.int64))
-    return pd.concat(
+    # What closed periods without a yearly amount spend after the horizon: their days
+    # beyond it, pro rata.
+    horizon = int(_new_year(np.array([spells.last_year + 1]))[0]) - 1
+    pro_rata = ~spells.open_ended & np.isnan(yearly[spells.rows])
+    beyond = np.maximum(spells.end - np.maximum(spells.start, horizon + 1) + 1, 0)
+    later = float(
+        np.nansum(
+            amount[spells.rows][pro_rata]
+            * beyond[pro_rata]
+            / (spells.end - spells.start + 1)[pro_rata]
+        )
+    )
+    frame = pd.concat(
         [
             cases.iloc[rows[keep]][columns].assign(year=year[keep], amount_dkk=value[keep]),
             cases.iloc[once][columns].assign(year=once_year, amount_dkk=amount[once]),
         ],
         ignore_index=True,
     )
+    return frame, spells.last_year, later
