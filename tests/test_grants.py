@@ -589,7 +589,7 @@ def test_spread_expenditure_runs_every_grant_to_the_same_horizon() -> None:
             "amount_dkk": [1000.0, 300.0],
             "yearly_amount_dkk": [1000.0, float("nan")],
             "granted_from": pd.to_datetime(["2018-01-01", "2018-01-01"]),
-            "granted_to": pd.to_datetime([None, "2020-12-31"]),
+            "granted_to": pd.to_datetime(["NaT", "2020-12-31"]),
         }
     )
     spread = jh.expenditure_shares(cases, by="year", spread=True)

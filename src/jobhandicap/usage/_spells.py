@@ -419,8 +419,10 @@ def backwards_periods(cases: pd.DataFrame) -> npt.NDArray[np.bool_]:
     start = cases["granted_from"].to_numpy(dtype="datetime64[ns]")
     end = cases["granted_to"].to_numpy(dtype="datetime64[ns]")
     with np.errstate(invalid="ignore"):
-        backwards = ~np.isnat(start) & ~np.isnat(end) & (end < start)
-    return selected_cases(cases, Decision.GRANTED.value) & backwards
+        backwards = np.asarray(~np.isnat(start) & ~np.isnat(end) & (end < start), dtype=bool)
+    granted = selected_cases(cases, Decision.GRANTED.value)
+    result: npt.NDArray[np.bool_] = granted & backwards
+    return result
 
 
 # --------------------------------------------------------------------------------------------
