@@ -598,3 +598,58 @@ def test_spread_expenditure_runs_every_grant_to_the_same_horizon() -> None:
     assert spread["amount_dkk"].tolist() == pytest.approx([mentor, 1000.0])
     assert spread.attrs["later_dkk"] == pytest.approx(300.0 - mentor)
     assert spread["share"].sum() == pytest.approx(1.0)
+
+
+def aids_bought(stray_end: bool) -> pd.DataFrame:
+    """1,000 open-ended aids from 2018 and one from 2020, with an end date if ``stray_end``."""
+    n = 1001
+    return pd.DataFrame(
+        {
+            "jobcentre": [101] * n,
+            "scheme": ["aids"] * n,
+            "applied": pd.to_datetime(["2018-03-01"] * 1000 + ["2020-03-01"]),
+            "decision": ["granted"] * n,
+            "granted_from": pd.to_datetime(["2018-04-01"] * 1000 + ["2020-04-01"]),
+            "granted_to": pd.to_datetime(["NaT"] * 1000 + ["2020-12-31" if stray_end else "NaT"]),
+        }
+    )
+
+
+def test_one_stray_end_date_does_not_flip_a_scheme_to_active() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clean = jh.scheme_usage(aids_bought(stray_end=False))
+    with pytest.warns(jh.DataQualityWarning, match=r"aids \(1 of 1001 periods\)"):
+        stray = jh.scheme_usage(aids_bought(stray_end=True))
+    pd.testing.assert_frame_equal(clean, stray)
+    assert stray["year"].tolist() == [2018, 2020]
+    assert stray["count"].tolist() == [1000, 1]
+    assert set(stray["counted"]) == {"new"}
+
+
+def test_a_scheme_mostly_with_end_dates_is_counted_active() -> None:
+    cases = aids_bought(stray_end=True).iloc[998:].reset_index(drop=True)
+    cases["granted_to"] = pd.to_datetime(["2018-12-31", "2019-06-30", "NaT"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = jh.scheme_usage(cases)
+    assert set(table["counted"]) == {"active"}
+    assert table["count"].tolist() == [2, 1, 1]  # 2018, 2019; 2020: the open-ended one
+
+
+def test_grants_without_a_period_in_an_active_scheme_count_in_their_application_year() -> None:
+    cases = pd.DataFrame(
+        {
+            "jobcentre": [101] * 3,
+            "scheme": ["personal assistance"] * 3,
+            "applied": pd.to_datetime(["2019-01-01"] * 3),
+            "decision": ["granted"] * 3,
+            "granted_from": pd.to_datetime(["2019-02-01", "NaT", "NaT"]),
+            "granted_to": pd.to_datetime(["2020-01-31", "NaT", "NaT"]),
+        }
+    )
+    with pytest.warns(jh.DataQualityWarning, match="2 granted case"):
+        table = jh.scheme_usage(cases)
+    assert table["year"].tolist() == [2019]
+    assert table["count"].tolist() == [3]
+    assert table["counted"].tolist() == ["active"]

@@ -150,10 +150,13 @@ def scheme_usage(
         ``"active"`` (grants in force in the year: the stock, see :func:`active_grants`).
         ``None`` (default) takes it per scheme from the data when ``by`` holds ``year``
         and ``scheme``, granted cases are counted and the frame has grant periods: a
-        scheme whose grants carry end dates (personal assistance) is counted ``"active"``,
-        one whose grants have periods without ends (aids) ``"new"``; otherwise
-        ``"applications"``. ``"new"`` and ``"active"`` need ``year`` in ``by`` and
-        ``decision="granted"``.
+        scheme at least half of whose grants with a period have an end date (personal
+        assistance) is counted ``"active"``, any other scheme with periods (aids)
+        ``"new"`` — with a ``DataQualityWarning`` when some of its periods have an end —;
+        otherwise ``"applications"``. ``"new"`` and ``"active"`` need ``year`` in ``by``
+        and ``decision="granted"``. A granted case of an ``"active"`` scheme without a
+        usable period (none, or ending before it starts) counts once, in its application
+        year, with a ``DataQualityWarning``.
 
     Returns
     -------
@@ -175,6 +178,12 @@ def scheme_usage(
         ``jobcentres``, ``counted``).
     MissingColumnsError
         When the cases frame lacks ``jobcentre`` or ``decision``.
+
+    Warns
+    -----
+    DataQualityWarning
+        With ``count=None``, when a scheme counted ``"new"`` has periods with an end date;
+        when a granted case of a scheme counted ``"active"`` has no usable period.
 
     Notes
     -----

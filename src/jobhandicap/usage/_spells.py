@@ -439,9 +439,10 @@ def chosen_counts(
     """The count of each scheme of the cases (scheme value -> one of :data:`COUNTS`).
 
     ``count`` given: every scheme so. ``None``: per scheme from the data when the counts are
-    per year and scheme of granted cases with periods — ``"active"`` for a scheme whose
-    grants carry end dates, ``"new"`` for one whose grants have periods without ends —, and
-    ``"applications"`` otherwise.
+    per year and scheme of granted cases with periods — ``"active"`` for a scheme at least
+    half of whose grants with a period have an end date, ``"new"`` for any other scheme with
+    periods (with a :class:`~jobhandicap.errors.DataQualityWarning` when some of its periods
+    have an end, which this count does not use) —, and ``"applications"`` otherwise.
     """
     if count is not None and (not isinstance(count, str) or count not in COUNTS):
         raise OptionError(
@@ -472,12 +473,30 @@ def chosen_counts(
         return dict.fromkeys(schemes, "applications")
     has_end = has_start & cases["granted_to"].notna().to_numpy(dtype=bool)
     scheme = cases["scheme"].astype("object")
-    with_start = set(scheme[has_start].unique().tolist())
-    with_end = set(scheme[has_end].unique().tolist())
-    return {
-        s: "active" if s in with_end else "new" if s in with_start else "applications"
-        for s in schemes
-    }
+    with_start = {str(k): int(v) for k, v in scheme[has_start].value_counts().items()}
+    with_end = {str(k): int(v) for k, v in scheme[has_end].value_counts().items()}
+    chosen: dict[str, str] = {}
+    mixed: list[str] = []
+    for s in schemes:
+        periods, ends = with_start.get(s, 0), with_end.get(s, 0)
+        if not periods:
+            chosen[s] = "applications"
+        elif 2 * ends >= periods:
+            chosen[s] = "active"
+        else:
+            chosen[s] = "new"
+            if ends:
+                mixed.append(f"{s} ({ends} of {periods} periods)")
+    if mixed:
+        warnings.warn(
+            "schemes counted by the year their grants start ('new') although some of their "
+            f"grants with a period have an end date: {', '.join(mixed)}; a scheme is counted as "
+            "grants in force ('active') only when at least half of its periods have an end; give "
+            "count='active' to count grants in force",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+    return chosen
 
 
 def _is_granted(decision: object) -> bool:
@@ -504,7 +523,8 @@ def counting_rows(
     A frame with the ``names`` columns (``year`` explicit), ``jobcentre`` and ``decision``:
     applications keep their application year; a new grant counts in the year its period
     starts (the application year when it has no period); a grant in force counts once in
-    every year of its period (:func:`spell_years`).
+    every year of its period (:func:`spell_years`), and once in its application year when it
+    has no usable period (with a :class:`~jobhandicap.errors.DataQualityWarning`).
     """
     wanted = set(counts.values())
     if wanted == {"applications"}:
@@ -528,6 +548,21 @@ def counting_rows(
         rows = spells.rows[grant]
         keep = kind[rows] == "active"
         parts.append(cases.iloc[rows[keep]][columns].assign(year=year[keep]))
+        # A grant without a usable period (none, or one ending before it starts) counts once,
+        # in its application year, as a grant of one year.
+        unusable = cases["granted_from"].isna().to_numpy(dtype=bool) | backwards_periods(cases)
+        take = np.flatnonzero(
+            (kind == "active") & selected_cases(cases, Decision.GRANTED.value) & unusable
+        )
+        if len(take):
+            warnings.warn(
+                f"{len(take)} granted case(s) of schemes counted as grants in force have no "
+                "usable grant period (none, or one ending before it starts); each is counted "
+                "once, in its application year",
+                DataQualityWarning,
+                stacklevel=3,
+            )
+            parts.append(cases.iloc[take][columns].assign(year=base[take]))
     return pd.concat(parts, ignore_index=True)[[*columns, "year"]]
 
 
