@@ -296,12 +296,16 @@ def test_spread_expenditure_sums_to_the_total_of_closed_periods() -> None:
     cases = example_cases()
     spread = jh.expenditure_shares(cases, by="year", spread=True)
     pa = spread[spread["scheme"] == "personal assistance"].set_index("year")["amount_dkk"]
-    # 300,000 over 1 Mar 2017 - 28 Feb 2020 (1,095 days) plus 50,000 a year from 1 Apr 2018.
-    days = {2017: 306, 2018: 365, 2019: 365, 2020: 59}
+    # 300,000 over 1 Mar 2017 - 28 Feb 2020 (1,095 days) plus 50,000 a year from 1 Apr 2018;
+    # every grant runs to the data's last year, 2019: the 59 days of 2020 are not listed.
+    days = {2017: 306, 2018: 365, 2019: 365}
     closed = {y: 300_000 * d / 1095 for y, d in days.items()}
     yearly = {2018: 50_000 * 275 / 365, 2019: 50_000.0}
+    assert pa.index.tolist() == [2017, 2018, 2019]
     for year, value in zip(pa.index.tolist(), pa.tolist(), strict=True):
         assert value == pytest.approx(closed[int(year)] + yearly.get(int(year), 0.0))
+    assert spread.attrs["spread_to"] == 2019
+    assert spread.attrs["later_dkk"] == pytest.approx(300_000 * 59 / 1095)
     aids = spread[spread["scheme"] == "aids"].set_index("year")["amount_dkk"]
     assert aids.to_dict() == {2018: 5_000.0, 2019: 7_000.0}
     with pytest.raises(OptionError):
@@ -382,9 +386,12 @@ def test_active_grants_match_a_grant_by_grant_count(cases: pd.DataFrame) -> None
 @given(cases=spell_frames(), seed=st.integers(0, 2**32 - 1))
 @settings(max_examples=examples(30), deadline=None)
 def test_spread_expenditure_keeps_the_total(cases: pd.DataFrame, seed: int) -> None:
-    # Open-ended grants without a yearly amount are booked once: every amount is kept.
+    # Open-ended grants without a yearly amount are booked once: every amount is kept, in
+    # the years listed or after the horizon (the data's last year).
     spread = jh.expenditure_shares(cases, by="year", spread=True)
-    assert spread["amount_dkk"].sum() == pytest.approx(cases["amount_dkk"].sum(), rel=1e-9)
+    listed = spread["amount_dkk"].sum() + spread.attrs["later_dkk"]
+    assert listed == pytest.approx(cases["amount_dkk"].sum(), rel=1e-9)
+    assert spread["year"].max() <= spread.attrs["spread_to"]
     order = np.random.default_rng(seed).permutation(len(cases))
     again = jh.expenditure_shares(cases.iloc[order].reset_index(drop=True), by="year", spread=True)
     pd.testing.assert_frame_equal(spread, again, rtol=1e-9)
@@ -518,3 +525,131 @@ def test_active_grants_refuse_periods_that_are_not_dates() -> None:
     cases = example_cases().assign(granted_from=["2017-03-01"] * 4)
     with pytest.raises(jh.errors.JobhandicapError, match="validate the cases"):
         jh.active_grants(cases)
+
+
+# --------------------------------------------------------------------------------------------
+# Review fixes
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["new", "started", "ended", "open_ended", "active", "stopped", "open_started"]
+)
+def test_active_grants_refuse_a_group_named_like_a_count(name: str) -> None:
+    cases = example_cases()
+    with pytest.raises(OptionError, match=rf"'{name}'.*own columns"):
+        jh.active_grants(cases.assign(**{name: cases["scheme"]}), by=name)
+
+
+@pytest.mark.parametrize("name", ["n", "count", "share", "jobcentres", "counted"])
+def test_scheme_usage_refuses_a_group_named_like_its_output(name: str) -> None:
+    cases = example_cases()
+    with pytest.raises(OptionError, match=rf"'{name}'"):
+        jh.scheme_usage(cases.assign(**{name: cases["target_group"]}), by=("year", name))
+
+
+@pytest.mark.parametrize("name", ["n", "amount_dkk", "share", "total_dkk", "n_with_amount"])
+def test_expenditure_shares_refuses_a_group_named_like_its_output(name: str) -> None:
+    cases = example_cases()
+    frame = cases.drop(columns="amount_dkk") if name == "amount_dkk" else cases
+    with pytest.raises(OptionError, match=rf"'{name}'"):
+        jh.expenditure_shares(frame.assign(**{name: cases["target_group"]}), by=name)
+
+
+def test_a_period_ending_before_it_starts_is_counted_and_warned_of() -> None:
+    # Not validated: the second grant ends before it starts (validate_cases would refuse it).
+    cases = pd.DataFrame(
+        {
+            "scheme": ["personal assistance"] * 3,
+            "applied": pd.to_datetime(["2018-01-10", "2018-02-01", "2018-02-01"]),
+            "decision": ["granted", "granted", "refused"],
+            "granted_from": pd.to_datetime(["2018-02-01", "2018-03-01", "2018-03-01"]),
+            "granted_to": pd.to_datetime(["2019-01-31", "2017-01-01", "2017-01-01"]),
+        }
+    )
+    with pytest.warns(jh.DataQualityWarning, match="1 granted case"):
+        table = jh.active_grants(cases, years=[2018, 2019])
+    assert table.attrs["invalid_period"] == 1
+    assert table.attrs["without_period"] == 0
+    assert table["active"].tolist() == [1, 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert jh.active_grants(example_cases()).attrs["invalid_period"] == 0
+
+
+def test_spread_expenditure_runs_every_grant_to_the_same_horizon() -> None:
+    # Open-ended personal assistance at 1,000 a year and mentor support closed to 2020:
+    # the data end in 2018, so 2019 and 2020 are not listed with mentor support alone.
+    cases = pd.DataFrame(
+        {
+            "jobcentre": [101, 101],
+            "scheme": ["personal assistance", "mentor support"],
+            "applied": pd.to_datetime(["2018-01-10", "2018-01-10"]),
+            "decision": ["granted"] * 2,
+            "amount_dkk": [1000.0, 300.0],
+            "yearly_amount_dkk": [1000.0, float("nan")],
+            "granted_from": pd.to_datetime(["2018-01-01", "2018-01-01"]),
+            "granted_to": pd.to_datetime(["NaT", "2020-12-31"]),
+        }
+    )
+    spread = jh.expenditure_shares(cases, by="year", spread=True)
+    assert spread["year"].tolist() == [2018, 2018]
+    mentor = 300.0 * 365 / 1096
+    assert spread["amount_dkk"].tolist() == pytest.approx([mentor, 1000.0])
+    assert spread.attrs["later_dkk"] == pytest.approx(300.0 - mentor)
+    assert spread["share"].sum() == pytest.approx(1.0)
+
+
+def aids_bought(stray_end: bool) -> pd.DataFrame:
+    """1,000 open-ended aids from 2018 and one from 2020, with an end date if ``stray_end``."""
+    n = 1001
+    return pd.DataFrame(
+        {
+            "jobcentre": [101] * n,
+            "scheme": ["aids"] * n,
+            "applied": pd.to_datetime(["2018-03-01"] * 1000 + ["2020-03-01"]),
+            "decision": ["granted"] * n,
+            "granted_from": pd.to_datetime(["2018-04-01"] * 1000 + ["2020-04-01"]),
+            "granted_to": pd.to_datetime(["NaT"] * 1000 + ["2020-12-31" if stray_end else "NaT"]),
+        }
+    )
+
+
+def test_one_stray_end_date_does_not_flip_a_scheme_to_active() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clean = jh.scheme_usage(aids_bought(stray_end=False))
+    with pytest.warns(jh.DataQualityWarning, match=r"aids \(1 of 1001 periods\)"):
+        stray = jh.scheme_usage(aids_bought(stray_end=True))
+    pd.testing.assert_frame_equal(clean, stray)
+    assert stray["year"].tolist() == [2018, 2020]
+    assert stray["count"].tolist() == [1000, 1]
+    assert set(stray["counted"]) == {"new"}
+
+
+def test_a_scheme_mostly_with_end_dates_is_counted_active() -> None:
+    cases = aids_bought(stray_end=True).iloc[998:].reset_index(drop=True)
+    cases["granted_to"] = pd.to_datetime(["2018-12-31", "2019-06-30", "NaT"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = jh.scheme_usage(cases)
+    assert set(table["counted"]) == {"active"}
+    assert table["count"].tolist() == [2, 1, 1]  # 2018, 2019; 2020: the open-ended one
+
+
+def test_grants_without_a_period_in_an_active_scheme_count_in_their_application_year() -> None:
+    cases = pd.DataFrame(
+        {
+            "jobcentre": [101] * 3,
+            "scheme": ["personal assistance"] * 3,
+            "applied": pd.to_datetime(["2019-01-01"] * 3),
+            "decision": ["granted"] * 3,
+            "granted_from": pd.to_datetime(["2019-02-01", "NaT", "NaT"]),
+            "granted_to": pd.to_datetime(["2020-01-31", "NaT", "NaT"]),
+        }
+    )
+    with pytest.warns(jh.DataQualityWarning, match="2 granted case"):
+        table = jh.scheme_usage(cases)
+    assert table["year"].tolist() == [2019]
+    assert table["count"].tolist() == [3]
+    assert table["counted"].tolist() == ["active"]

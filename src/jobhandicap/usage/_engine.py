@@ -150,7 +150,7 @@ def engine_scheme_counts(
     """
     import narwhals.stable.v2 as nw
 
-    from jobhandicap.usage._spells import COUNTS
+    from jobhandicap.usage._spells import COUNTS, counts_from_periods
 
     columns = check_engine_columns(frame, ("jobcentre",), "cases")
     inner = names if "jobcentre" in names else [*names, "jobcentre"]
@@ -190,13 +190,15 @@ def engine_scheme_counts(
             },
             where=granted,
         )
-        with_start = {str(s) for s, k in zip(has["scheme"], has["_start"], strict=True) if k > 0}
-        with_end = {str(s) for s, k in zip(has["scheme"], has["_end"], strict=True) if k > 0}
-        counts = {
-            s: "active" if s in with_end else "new" if s in with_start else "applications"
-            for s in schemes
+        with_start = {
+            str(s): int(k) for s, k in zip(has["scheme"], has["_start"], strict=True) if k > 0
         }
-        if not with_start:
+        with_end = {
+            str(s): int(k) for s, k in zip(has["scheme"], has["_end"], strict=True) if k > 0
+        }
+        if with_start:
+            counts = counts_from_periods(schemes, with_start, with_end)
+        else:
             counts = dict.fromkeys(schemes, "applications")
     if counts_of is not None:
         counts_of.update(counts)
@@ -254,10 +256,16 @@ def _counting_table(
     years = range(min(candidates), max(tops) + 1)
     new_year = nw.when(nw.col("granted_from").is_null()).then(nw.col("_base")).otherwise(start)
     closed_ok = nw.col("granted_to").is_null() | (nw.col("granted_to") >= nw.col("granted_from"))
+    from jobhandicap.usage._spells import warn_unusable
+
+    # A grant in force without a usable period counts once, in its application year.
+    unusable = (is_active & granted & (~started | ~closed_ok)).fill_null(value=False)
+    warn_unusable(int(_scalars(framed, {"u": unusable.cast(nw.Int64).sum()})["u"] or 0))
     values: dict[str, nw.Expr] = {}
     for year in years:
         counted = (is_application & granted & (nw.col("_base") == year)).fill_null(value=False)
         counted = counted | (is_new & granted & (new_year == year)).fill_null(value=False)
+        counted = counted | (unusable & (nw.col("_base") == year)).fill_null(value=False)
         if first <= year <= last:
             force = (
                 is_active

@@ -25,7 +25,12 @@ from jobhandicap.errors import (
     OptionError,
     SmallSampleWarning,
 )
-from jobhandicap.usage._common import amounts_dkk, describe_units, selected_cases
+from jobhandicap.usage._common import (
+    amounts_dkk,
+    describe_units,
+    refuse_reserved,
+    selected_cases,
+)
 from jobhandicap.usage._engine import engine_scheme_counts, engine_usage
 from jobhandicap.usage._spells import chosen_counts, counting_rows, spread_amounts
 
@@ -130,6 +135,10 @@ def reduce_usage(
 # --------------------------------------------------------------------------------------------
 
 
+#: The columns :func:`scheme_usage` makes: no ``by`` name.
+USAGE_COLUMNS = ("n", "count", "share", "jobcentres", "counted")
+
+
 def scheme_usage(
     cases: AnyFrame,
     *,
@@ -156,10 +165,13 @@ def scheme_usage(
         ``"active"`` (grants in force in the year: the stock, see :func:`active_grants`).
         ``None`` (default) takes it per scheme from the data when ``by`` holds ``year``
         and ``scheme``, granted cases are counted and the frame has grant periods: a
-        scheme whose grants carry end dates (personal assistance) is counted ``"active"``,
-        one whose grants have periods without ends (aids) ``"new"``; otherwise
-        ``"applications"``. ``"new"`` and ``"active"`` need ``year`` in ``by`` and
-        ``decision="granted"``.
+        scheme at least half of whose grants with a period have an end date (personal
+        assistance) is counted ``"active"``, any other scheme with periods (aids)
+        ``"new"`` — with a ``DataQualityWarning`` when some of its periods have an end —;
+        otherwise ``"applications"``. ``"new"`` and ``"active"`` need ``year`` in ``by``
+        and ``decision="granted"``. A granted case of an ``"active"`` scheme without a
+        usable period (none, or ending before it starts) counts once, in its application
+        year, with a ``DataQualityWarning``.
 
     Returns
     -------
@@ -176,8 +188,17 @@ def scheme_usage(
     ------
     JobhandicapError
         When a grouping column is unknown or ``decision`` names no decision.
+    OptionError
+        When ``by`` names one of the output's own columns (``n``, ``count``, ``share``,
+        ``jobcentres``, ``counted``).
     MissingColumnsError
         When the cases frame lacks ``jobcentre`` or ``decision``.
+
+    Warns
+    -----
+    DataQualityWarning
+        With ``count=None``, when a scheme counted ``"new"`` has periods with an end date;
+        when a granted case of a scheme counted ``"active"`` has no usable period.
 
     Notes
     -----
@@ -207,6 +228,7 @@ def scheme_usage(
     1  2019  personal assistance  4      1   0.25           1  applications
     """
     names = as_by(by)
+    refuse_reserved(names, USAGE_COLUMNS, "scheme_usage")
     engine = engine_frame(cases, function="scheme_usage", what="cases")
     if engine is not None:
         counts, per_jobcentre = engine_scheme_counts(engine, names, decision, count)
@@ -258,6 +280,10 @@ def scheme_usage(
 # --------------------------------------------------------------------------------------------
 
 
+#: The columns :func:`expenditure_shares` makes: no ``by`` name.
+EXPENDITURE_COLUMNS = ("n", "amount_dkk", "share", "total_dkk", "n_with_amount")
+
+
 def expenditure_shares(
     cases: AnyFrame, *, by: str | Sequence[str] = (), spread: bool = False
 ) -> pd.DataFrame:
@@ -278,9 +304,13 @@ def expenditure_shares(
         columns): a grant with ``yearly_amount_dkk`` costs that amount times the share of
         each year it is in force; a closed period without one costs ``amount_dkk`` pro rata
         by days over its years; any other grant (no period, or open-ended without a yearly
-        amount, such as an aid bought once) costs its amount in its start year. Default
-        ``False``: every amount falls in the application year. ``n`` then counts the
-        grants with spending in the group.
+        amount, such as an aid bought once) costs its amount in its start year. Every grant
+        runs to the same horizon, the data's last year (of the latest application, decision
+        or period start; ``attrs["spread_to"]``): open-ended grants are in force to its end
+        and the years of closed periods after it are not listed — so each year's shares
+        cover every grant in force in it —; ``attrs["later_dkk"]`` holds the amount of
+        closed periods falling after it. Default ``False``: every amount falls in the
+        application year. ``n`` then counts the grants with spending in the group.
 
     Returns
     -------
@@ -295,6 +325,9 @@ def expenditure_shares(
     ------
     JobhandicapError
         When ``by`` contains ``scheme`` or names an unknown column.
+    OptionError
+        When ``by`` names one of the output's own columns (``n``, ``amount_dkk``,
+        ``share``, ``total_dkk``, ``n_with_amount``).
     MissingColumnsError
         When a required column is missing.
 
@@ -337,12 +370,14 @@ def expenditure_shares(
             "expenditure_shares always computes shares of schemes within groups; drop "
             f"'scheme' from by (got {names})"
         )
+    refuse_reserved(names, EXPENDITURE_COLUMNS, "expenditure_shares")
     if not isinstance(spread, bool):
         raise ArgumentTypeError(f"spread must be True or False, got {spread!r}")
     if spread and "year" not in names:
         raise OptionError(
             f"spread=True spreads amounts over calendar years: put 'year' in by (got {names})"
         )
+    spread_to: tuple[int, float] | None = None
     engine = engine_frame(cases, function="expenditure_shares", what="cases")
     if engine is not None:
         if spread:
@@ -355,9 +390,13 @@ def expenditure_shares(
         check_engine_columns(engine, ("scheme", "decision", "amount_dkk"), "cases")
         table = engine_usage(engine, [*names, "scheme"], Decision.GRANTED, amounts=True)
     else:
-        table = _amounts_table(
-            as_pandas(cases, function="expenditure_shares", what="cases"), names, spread=spread
-        )
+        cases = as_pandas(cases, function="expenditure_shares", what="cases")
+        check_columns(cases, ("scheme", "decision", "amount_dkk"), "cases")
+        rows = cases
+        if spread:
+            rows, last_year, later = spread_amounts(cases, names)
+            spread_to = (last_year, later)
+        table = reduce_usage(rows, [*names, "scheme"], decision=Decision.GRANTED, amounts=True)
     amounts = table["amount_dkk"].astype("float64")
     if names:
         total = amounts.groupby([table[c] for c in names], observed=True).transform("sum")
@@ -375,7 +414,7 @@ def expenditure_shares(
         )
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(empty, np.nan, amounts.to_numpy() / total_values)
-    return pd.DataFrame(
+    result = pd.DataFrame(
         {
             **{c: table[c] for c in [*names, "scheme"]},
             "n": table["n"],
@@ -385,10 +424,6 @@ def expenditure_shares(
             "n_with_amount": table["n_with_amount"],
         }
     )
-
-
-def _amounts_table(cases: pd.DataFrame, names: list[str], *, spread: bool) -> pd.DataFrame:
-    """The granted amounts per group and scheme of a pandas frame (spread over years)."""
-    check_columns(cases, ("scheme", "decision", "amount_dkk"), "cases")
-    rows = spread_amounts(cases, names) if spread else cases
-    return reduce_usage(rows, [*names, "scheme"], decision=Decision.GRANTED, amounts=True)
+    if spread_to is not None:
+        result.attrs["spread_to"], result.attrs["later_dkk"] = spread_to
+    return result

@@ -11,6 +11,7 @@ years (for counts of distinct jobcentres and for spreading amounts), and
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import attrs
@@ -21,8 +22,13 @@ import pandas as pd
 from jobhandicap._engines import AnyFrame, EngineFrame, as_pandas, engine_frame
 from jobhandicap._grouping import as_by, check_columns, group_keys
 from jobhandicap.domain import Decision
-from jobhandicap.errors import ArgumentTypeError, JobhandicapError, OptionError
-from jobhandicap.usage._common import selected_cases
+from jobhandicap.errors import (
+    ArgumentTypeError,
+    DataQualityWarning,
+    JobhandicapError,
+    OptionError,
+)
+from jobhandicap.usage._common import refuse_reserved, selected_cases
 from jobhandicap.usage._engine import engine_active_grants
 
 __all__ = [
@@ -254,6 +260,10 @@ def reduce_spells(cases: pd.DataFrame, names: list[str], spells: Spells) -> pd.D
     )
 
 
+#: The columns :func:`active_grants` makes (and its reduction's counts): no ``by`` name.
+ACTIVE_COLUMNS = ("active", "new", "ended", "open_ended", *SPELL_COUNTS)
+
+
 def active_grants(
     cases: AnyFrame,
     *,
@@ -275,7 +285,9 @@ def active_grants(
         latest application, decision or period start).
     by
         Grouping columns of the cases frame (default ``"scheme"``; ``()`` for all grants).
-        ``year`` is the output's own column and may not be given.
+        ``year`` and the names of the counts (``active``, ``new``, ``ended``,
+        ``open_ended``, ``started``, ``stopped``, ``open_started``) are the function's own
+        columns and may not be given.
 
     Returns
     -------
@@ -294,17 +306,25 @@ def active_grants(
         ``open_ended``      of the active grants, those without an end date
         ==================  ============================================================
 
-        ``attrs["open_ended_to"]`` is the year open-ended grants were counted to and
-        ``attrs["without_period"]`` the granted cases left out for want of a period.
+        ``attrs["open_ended_to"]`` is the year open-ended grants were counted to,
+        ``attrs["without_period"]`` the granted cases left out for want of a period and
+        ``attrs["invalid_period"]`` those left out because their period ends before it
+        starts.
 
     Raises
     ------
     MissingColumnsError
         When the frame lacks ``decision``, a period column or a ``by`` column.
     OptionError
-        When ``by`` names ``year`` or ``years`` lies outside 1900–2200.
+        When ``by`` names ``year`` or a count column, or ``years`` lies outside 1900–2200.
     ArgumentTypeError
         When ``years`` is not a year or a list of years.
+
+    Warns
+    -----
+    DataQualityWarning
+        When a granted case's period ends before it starts (the case is left out and
+        counted in ``attrs["invalid_period"]``).
 
     Notes
     -----
@@ -349,6 +369,7 @@ def active_grants(
     names = as_by(by)
     if "year" in names:
         raise OptionError("active_grants counts per year itself; drop 'year' from by")
+    refuse_reserved(names, ACTIVE_COLUMNS, "active_grants")
     engine = engine_frame(cases, function="active_grants", what="cases")
     if engine is not None:
         return _engine_active_grants(engine, names, check_years(years))
@@ -367,7 +388,7 @@ def active_grants(
     result.attrs["without_period"] = int(
         (granted & cases["granted_from"].isna().to_numpy(dtype=bool)).sum()
     )
-    return result
+    return _with_invalid(result, int(backwards_periods(cases).sum()))
 
 
 def _stock(reduced: pd.DataFrame, names: list[str], first: int, last: int) -> pd.DataFrame:
@@ -448,6 +469,31 @@ def _engine_active_grants(
         result = result.sort_values([*names, "year"], kind="stable").reset_index(drop=True)
     result.attrs["open_ended_to"] = last
     result.attrs["without_period"] = without
+    return _with_invalid(result, int(table.loc[table["_valid"] == 0, "n"].sum()))
+
+
+def _with_invalid(result: pd.DataFrame, invalid: int) -> pd.DataFrame:
+    """Record (``attrs["invalid_period"]``) and warn of grants whose period ends too early."""
+    result.attrs["invalid_period"] = invalid
+    if invalid:
+        warnings.warn(
+            f"{invalid} granted case(s) have a period that ends before it starts; they are left "
+            "out of the counts (attrs['invalid_period']); jobhandicap.validate_cases names "
+            "their rows",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+    return result
+
+
+def backwards_periods(cases: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Which granted cases have a period whose end lies before its start."""
+    start = cases["granted_from"].to_numpy(dtype="datetime64[ns]")
+    end = cases["granted_to"].to_numpy(dtype="datetime64[ns]")
+    with np.errstate(invalid="ignore"):
+        backwards = np.asarray(~np.isnat(start) & ~np.isnat(end) & (end < start), dtype=bool)
+    granted = selected_cases(cases, Decision.GRANTED.value)
+    result: npt.NDArray[np.bool_] = granted & backwards
     return result
 
 
@@ -465,9 +511,10 @@ def chosen_counts(
     """The count of each scheme of the cases (scheme value -> one of :data:`COUNTS`).
 
     ``count`` given: every scheme so. ``None``: per scheme from the data when the counts are
-    per year and scheme of granted cases with periods — ``"active"`` for a scheme whose
-    grants carry end dates, ``"new"`` for one whose grants have periods without ends —, and
-    ``"applications"`` otherwise.
+    per year and scheme of granted cases with periods — ``"active"`` for a scheme at least
+    half of whose grants with a period have an end date, ``"new"`` for any other scheme with
+    periods (with a :class:`~jobhandicap.errors.DataQualityWarning` when some of its periods
+    have an end, which this count does not use) —, and ``"applications"`` otherwise.
     """
     if count is not None and (not isinstance(count, str) or count not in COUNTS):
         raise OptionError(
@@ -498,12 +545,54 @@ def chosen_counts(
         return dict.fromkeys(schemes, "applications")
     has_end = has_start & cases["granted_to"].notna().to_numpy(dtype=bool)
     scheme = cases["scheme"].astype("object")
-    with_start = set(scheme[has_start].unique().tolist())
-    with_end = set(scheme[has_end].unique().tolist())
-    return {
-        s: "active" if s in with_end else "new" if s in with_start else "applications"
-        for s in schemes
-    }
+    with_start = {str(k): int(v) for k, v in scheme[has_start].value_counts().items()}
+    with_end = {str(k): int(v) for k, v in scheme[has_end].value_counts().items()}
+    return counts_from_periods(schemes, with_start, with_end)
+
+
+def counts_from_periods(
+    schemes: list[str], with_start: dict[str, int], with_end: dict[str, int]
+) -> dict[str, str]:
+    """The default count per scheme from its grants with a period and those with an end.
+
+    ``"active"`` when at least half of a scheme's periods have an end date, ``"new"`` for any
+    other scheme with periods (with a :class:`~jobhandicap.errors.DataQualityWarning` when some
+    of them have an end), ``"applications"`` for a scheme without periods.
+    """
+    chosen: dict[str, str] = {}
+    mixed: list[str] = []
+    for s in schemes:
+        periods, ends = with_start.get(s, 0), with_end.get(s, 0)
+        if not periods:
+            chosen[s] = "applications"
+        elif 2 * ends >= periods:
+            chosen[s] = "active"
+        else:
+            chosen[s] = "new"
+            if ends:
+                mixed.append(f"{s} ({ends} of {periods} periods)")
+    if mixed:
+        warnings.warn(
+            "schemes counted by the year their grants start ('new') although some of their "
+            f"grants with a period have an end date: {', '.join(mixed)}; a scheme is counted as "
+            "grants in force ('active') only when at least half of its periods have an end; give "
+            "count='active' to count grants in force",
+            DataQualityWarning,
+            stacklevel=4,
+        )
+    return chosen
+
+
+def warn_unusable(count: int) -> None:
+    """Warn that ``count`` grants of 'active' schemes were counted in their application year."""
+    if count:
+        warnings.warn(
+            f"{count} granted case(s) of schemes counted as grants in force have no "
+            "usable grant period (none, or one ending before it starts); each is counted "
+            "once, in its application year",
+            DataQualityWarning,
+            stacklevel=4,
+        )
 
 
 def _is_granted(decision: object) -> bool:
@@ -530,7 +619,8 @@ def counting_rows(
     A frame with the ``names`` columns (``year`` explicit), ``jobcentre`` and ``decision``:
     applications keep their application year; a new grant counts in the year its period
     starts (the application year when it has no period); a grant in force counts once in
-    every year of its period (:func:`spell_years`).
+    every year of its period (:func:`spell_years`), and once in its application year when it
+    has no usable period (with a :class:`~jobhandicap.errors.DataQualityWarning`).
     """
     wanted = set(counts.values())
     if wanted == {"applications"}:
@@ -554,6 +644,15 @@ def counting_rows(
         rows = spells.rows[grant]
         keep = kind[rows] == "active"
         parts.append(cases.iloc[rows[keep]][columns].assign(year=year[keep]))
+        # A grant without a usable period (none, or one ending before it starts) counts once,
+        # in its application year, as a grant of one year.
+        unusable = cases["granted_from"].isna().to_numpy(dtype=bool) | backwards_periods(cases)
+        take = np.flatnonzero(
+            (kind == "active") & selected_cases(cases, Decision.GRANTED.value) & unusable
+        )
+        if len(take):
+            warn_unusable(len(take))
+            parts.append(cases.iloc[take][columns].assign(year=base[take]))
     return pd.concat(parts, ignore_index=True)[[*columns, "year"]]
 
 
@@ -562,17 +661,22 @@ def counting_rows(
 # --------------------------------------------------------------------------------------------
 
 
-def spread_amounts(cases: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+def spread_amounts(cases: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, int, float]:
     r"""The granted amounts by calendar year: each grant's amount spread over its period.
 
     Returns a frame of the granted cases' ``names`` columns (``year`` the calendar year of
-    the spending), ``scheme``, ``decision`` and ``amount_dkk``, one row per grant and year:
+    the spending), ``scheme``, ``decision`` and ``amount_dkk``, one row per grant and year,
+    the last year listed and the amount falling after it. Every grant runs to the same horizon,
+    the data's last year (:func:`data_last_year`): open-ended grants to its end, and the
+    years of closed periods after it are not listed (their amount is the second value), so
+    no year lists some grants and not others:
 
     - a grant with a yearly amount: :math:`a^{\text{year}} \cdot d_y / D_y` in each year
       :math:`y` of its period, :math:`d_y` its days in force in the year and :math:`D_y` the
-      days of the year (open-ended grants to the end of the data's last year);
+      days of the year;
     - a grant with a closed period and no yearly amount: :math:`a \cdot d_y / \sum_u d_u`,
-      the amount pro rata by days, so its years add up to its amount;
+      the amount pro rata by days over its whole period (:math:`\sum_u d_u` its length in
+      days), so its years add up to its amount when none lies after the horizon;
     - any other granted case (no period, or open-ended without a yearly amount, such as an
       aid bought once): its whole amount in its start year (the application year without
       a period).
@@ -587,11 +691,11 @@ def spread_amounts(cases: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     )
     others = [n for n in names if n != "year"]
     columns = [*others, "scheme", "decision"]
-    spells = grant_spells(cases, through_ends=True)
+    spells = grant_spells(cases)
     grant, year, days = spell_years(spells)
     rows = spells.rows[grant]
     in_year = (_new_year(year + 1) - _new_year(year)).astype(np.float64)
-    total_days = np.bincount(grant, days, minlength=len(spells.rows))[grant]
+    total_days = (spells.end - spells.start + 1).astype(np.float64)[grant]
     has_yearly = ~np.isnan(yearly[rows])
     closed = ~spells.open_ended[grant]
     spread = has_yearly | closed
@@ -607,10 +711,23 @@ def spread_amounts(cases: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     start = cases["granted_from"].iloc[once]
     base = group_keys(cases.iloc[once], ["year"])["year"].to_numpy(dtype=np.int64)
     once_year = np.where(start.isna(), base, start.dt.year.fillna(0).to_numpy(np.int64))
-    return pd.concat(
+    # What closed periods without a yearly amount spend after the horizon: their days
+    # beyond it, pro rata.
+    horizon = int(_new_year(np.array([spells.last_year + 1]))[0]) - 1
+    pro_rata = ~spells.open_ended & np.isnan(yearly[spells.rows])
+    beyond = np.maximum(spells.end - np.maximum(spells.start, horizon + 1) + 1, 0)
+    later = float(
+        np.nansum(
+            amount[spells.rows][pro_rata]
+            * beyond[pro_rata]
+            / (spells.end - spells.start + 1)[pro_rata]
+        )
+    )
+    frame = pd.concat(
         [
             cases.iloc[rows[keep]][columns].assign(year=year[keep], amount_dkk=value[keep]),
             cases.iloc[once][columns].assign(year=once_year, amount_dkk=amount[once]),
         ],
         ignore_index=True,
     )
+    return frame, spells.last_year, later
