@@ -698,3 +698,44 @@ def test_framework_conditions_are_read_and_validated(tmp_path: Path) -> None:
     assert caught.value.problems["column"].tolist() == ["unemployment_pct"]
     with pytest.raises(SchemaError, match="covariate"):
         expected_outcomes(without, ["social_assistance_pct", "unemployment_pct"])
+
+
+@pytest.mark.parametrize("name", ["ratio", "n", "count", "expected", "expected_share"])
+def test_a_unit_named_like_a_result_column_is_refused(name: str) -> None:
+    outcomes = pd.DataFrame(
+        {
+            name: [f"u{i}" for i in range(4)],
+            "persons": [50, 60, 70, 80],
+            "entered_job": [20, 25, 30, 41],
+            "x": [1.0, 2.0, 3.0, 5.0],
+        }
+    )
+    with pytest.raises(OptionError, match=f"unit column '{name}' is named like a column"):
+        expected_outcomes(outcomes, ["x"], unit=name)
+    if name == "expected_share":  # not a column of the funnel
+        return
+    frame = outcomes.assign(e=[21.0, 24.0, 31.0, 40.0])
+    with pytest.raises(OptionError, match=f"unit column '{name}'"):
+        funnel(frame, count="entered_job", total="persons", expected="e", unit=name)
+
+
+@pytest.mark.parametrize("name", ["share", "low_95", "flag_99"])
+def test_funnel_refuses_a_unit_named_like_its_columns(name: str) -> None:
+    frame = pd.DataFrame({name: ["a", "b", "c"], "k": [10, 12, 14], "t": [40, 50, 60]})
+    with pytest.raises(OptionError, match=f"unit column '{name}'"):
+        funnel(frame, count="k", total="t", unit=name)
+
+
+def test_messages_show_plain_values_of_units() -> None:
+    outcomes = pd.DataFrame(
+        {
+            "jobcentre": np.array([1, 2, 3], dtype=np.int64),
+            "persons": [0, 60, 70],
+            "entered_job": [0, 25, 30],
+            "x": [1.0, 2.0, 3.0],
+        }
+    )
+    with pytest.raises(SchemaError) as caught:
+        expected_outcomes(outcomes, ["x"])
+    assert "jobcentre=1:" in str(caught.value)
+    assert "np." not in str(caught.value)

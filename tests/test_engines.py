@@ -464,3 +464,53 @@ def test_the_pandas_path_never_imports_narwhals() -> None:
         env={**os.environ, "PYTHONPATH": path},
     )
     assert result.stdout.strip() == "False"
+
+
+def _period_cases() -> pd.DataFrame:
+    """Canonical cases with one faulty grant period each (c1 is valid)."""
+    frame = pd.DataFrame(
+        {
+            "case_id": ["c1", "c2", "c3", "c4", "c5", "c6"],
+            "municipality": [101] * 6,
+            "scheme": pd.Categorical(["personal assistance"] * 6),
+            "target_group": pd.Categorical(["sickness benefit"] * 6),
+            "applied": pd.to_datetime(["2018-01-10", "2018-02-01", "2019-03-01"] * 2),
+            "decided": pd.to_datetime(["2018-02-01", "2018-03-01", "2019-04-01"] * 2),
+            "decision": pd.Categorical(["granted"] * 3 + ["refused", "granted", "granted"]),
+            "amount_dkk": [100.0, 200.0, 300.0, None, 5.0, 6.0],
+            "granted_from": pd.to_datetime(
+                ["2018-02-01", "2018-03-01", "2018-01-01", "2019-05-01", "NaT", "NaT"]
+            ),
+            "granted_to": pd.to_datetime(
+                ["2020-01-31", "2017-01-01", "NaT", "NaT", "2019-01-01", "NaT"]
+            ),
+            "hours_per_week": [10.0, None, None, None, None, 8.0],
+        }
+    )
+    return frame
+
+
+PERIOD_MESSAGES = [
+    "the period ends before it starts",
+    "the period starts before the application date",
+    "only granted cases have a grant period",
+    "a grant period needs its start (granted_from)",
+    "hours per week belongs to a grant period",
+]
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_engine_validation_checks_grant_periods(engine: str) -> None:
+    cases = _period_cases()
+    native: Any = pl.from_pandas(cases)
+    if engine == "duckdb":
+        native = duckdb.from_arrow(native.to_arrow())
+    with pytest.raises(SchemaError) as caught:
+        jh.validate_cases(native)
+    problems = caught.value.problems
+    assert len(problems) == len(PERIOD_MESSAGES)
+    for message, case in zip(PERIOD_MESSAGES, ["c2", "c3", "c4", "c5", "c6"], strict=True):
+        (shown,) = [m for m in problems["message"] if m.startswith(message)]
+        assert f"case_id '{case}'" in shown
+    valid = pl.from_pandas(cases.iloc[:1])
+    assert jh.validate_cases(valid).height == 1

@@ -442,3 +442,120 @@ def test_usage_errors_never_echo_one(capsys: pytest.CaptureFixture[str]) -> None
     status, printed = _run(["report", "--extracted", "210190-2121"], capsys)
     assert status == 2
     assert not leaks(printed, DIGITS)
+
+
+# --------------------------------------------------------------------------------------------
+# ASCII white space, a spaced dash and a slash between the date and the serial number
+# --------------------------------------------------------------------------------------------
+
+#: Spellings whose separator is more than one character, a tab, a line break or a slash.
+LOOSE_SPELLINGS = [
+    "210190\t2121",
+    "210190\n2121",
+    "210190\r\n2121",
+    "210190 - 2121",
+    "210190  2121",
+    "21.01.90  2121",
+    "21.01.90 \t 2121",
+    "210190/2121",
+    "210190 / 2121",
+    "21/01/90/2121",
+    "21\t01\t90\t2121",
+    "210190\u00a0-\u00a02121",
+]
+LOOSE_IDS = [f"loose{i}" for i in range(len(LOOSE_SPELLINGS))]
+
+
+def leaks_loosely(text: str) -> bool:
+    """Whether ``text`` holds :data:`DIGITS` with any run of spaces, escapes or dashes."""
+    between = r"(?:\s|\\[tnrfv]|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|[-./])*"
+    return re.search("(?<![0-9])" + between.join(DIGITS) + "(?![0-9])", text) is not None
+
+
+def test_loose_leak_helper_sees_the_loose_spellings() -> None:
+    for spelling in LOOSE_SPELLINGS:
+        assert leaks_loosely(spelling), spelling
+        assert leaks_loosely(repr(spelling)), spelling
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+@pytest.mark.parametrize("spelling", LOOSE_SPELLINGS, ids=LOOSE_IDS)
+def test_loose_separators_are_found_and_hidden(spelling: str, storage: str) -> None:
+    if storage == "pyarrow":  # the regular expressions run on RE2
+        pytest.importorskip("pyarrow")
+    frame = pd.DataFrame(
+        {
+            "alone": pd.Series(["a", spelling, None], dtype=f"string[{storage}]"),
+            "note": pd.Series([1, "b", f"borger {spelling} ringede"], dtype=object),
+            "category": pd.Categorical(["c", "c", spelling]),
+        }
+    )
+    found = jh.find_personal_ids(frame)
+    assert found["column"].tolist() == ["alone", "note", "category"]
+    assert found["first_row"].tolist() == [1, 2, 2]
+    shown, hidden = jh.hide_personal_ids(frame["note"])
+    assert hidden == 1
+    assert not leaks_loosely(" ".join(map(str, shown)))
+
+
+@pytest.mark.parametrize("spelling", LOOSE_SPELLINGS, ids=LOOSE_IDS)
+def test_loose_separators_never_reach_a_message(spelling: str) -> None:
+    problems = problems_frame([(2, "scheme", spelling, f"unknown scheme {spelling!r}")])
+    errors: list[Exception] = [
+        JobhandicapError(f"bad value {spelling!r} / {spelling}"),
+        SchemaError(f"file {spelling}", problems),
+        UnknownLabelError(spelling, "scheme", ["aids"], row=2, column="scheme"),
+    ]
+    for error in errors:
+        assert not leaks_loosely(str(error)), (type(error), str(error))
+        assert not leaks_loosely(repr(error)), type(error)
+        assert "<personal number hidden>" in str(error)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.warn(f"n = 2 for {spelling!r}", SmallSampleWarning, stacklevel=1)
+    assert not leaks_loosely(str(caught[0].message))
+
+
+def test_validate_cases_hides_a_tab_separated_number() -> None:
+    raw = pd.DataFrame(
+        {
+            "case_id": ["c1"],
+            "municipality": [101],
+            "scheme": ["210190\t2121"],
+            "target_group": ["sickness benefit"],
+            "applied": ["2019-01-01"],
+            "decided": ["2019-02-01"],
+            "decision": ["granted"],
+            "amount_dkk": [1.0],
+        }
+    )
+    with pytest.raises(SchemaError) as caught:
+        jh.validate_cases(raw)
+    assert "<personal number hidden>" in str(caught.value)
+    assert not leaks_loosely(str(caught.value))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019/1234",
+        "2019/2020",
+        "sag 2019 / 1234",
+        "01/2019 1234",
+        "1/4 2019",
+        "uge 12 2019 - 1234",
+        "12 34 56 78 - 1234",
+        "kr. 120.190 - 1.234",
+        "01.01.1990  1234",
+        "01.01.1990\t1234",
+        "2020-01-01\t1234",
+        "120190\t\t\t\t1234",  # four tabs: two cells apart, not one number
+        "120190 -- 1234",
+    ],
+)
+def test_loose_separators_keep_the_false_positive_guards(text: str) -> None:
+    for shown in (text, f"note: {text}."):
+        assert jh.find_personal_ids(pd.DataFrame({"x": [shown]})).empty, shown
+        assert str(JobhandicapError(f"bad value {shown!r}")) == f"bad value {shown!r}"
+        assert str(JobhandicapError(f"bad value {shown}")) == f"bad value {shown}"
+        assert jh.hide_personal_ids(pd.Series([shown]))[1] == 0

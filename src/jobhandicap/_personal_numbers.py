@@ -7,8 +7,10 @@ with the same patterns.
 A personal number is ``DDMMYY-NNNN``. It is found whatever its spelling:
 
 - with or without a separator between the date and the serial number: a hyphen or any other
-  dash (en dash, em dash, non-breaking hyphen, minus sign, …), a space (any Unicode space) or a
-  dot;
+  dash (en dash, em dash, non-breaking hyphen, minus sign, …), a dot or a slash, with up to
+  three spaces on either side of it, or up to three spaces alone (any Unicode space, a tab or
+  a line break):
+  ``010190-1234``, ``010190 1234``, ``010190 - 1234``, ``010190/1234``;
 - with the date itself written with separators, the same one twice: ``01.01.90-1234``,
   ``01-01-90-1234``, ``01 01 90 1234``, ``01/01/90 1234``. A date with a four-digit year
   (``01.01.1990``), an ISO date, an amount (``1.234.567``) or a phone number is not one; a
@@ -47,10 +49,13 @@ HIDDEN: Final = "<personal number hidden>"
 _MONTH = "(?:0[1-9]|1[0-2])"
 _DAY = "(?:0[1-9]|[12][0-9]|3[01])"
 _DAY_OR_REPLACEMENT = "(?:0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])"
-#: The separators allowed between ``DDMMYY`` and ``NNNN`` once text is normalised.
-_SEPARATOR = "[-. ]?"
+#: ASCII white space (a non-ASCII space is normalised to ``" "`` by :func:`aligned`).
+_SPACE = r"[ \t\n\r\f\v]"
+#: The separators allowed between ``DDMMYY`` and ``NNNN`` once text is normalised: a dash, dot
+#: or slash with up to three spaces (tabs, line breaks) on either side, or up to three spaces.
+_SEPARATOR = "(?:" + _SPACE + "{0,3}|" + _SPACE + "{0,3}[-./]" + _SPACE + "{0,3})"
 #: The separators allowed inside the date, the same one twice (``DD.MM.YY``, ``DD-MM-YY``).
-_DATE_SEPARATORS = ("-", "[.]", " ", "/")
+_DATE_SEPARATORS = ("-", "[.]", _SPACE, "/")
 
 
 def _body(day: str, date_separators: tuple[str, ...], separator: str) -> str:
@@ -80,9 +85,12 @@ LOST_ZERO_CELL: Final = r"^\s*" + _LOST_ZERO_BODY + r"(?:[.,]0*)?\s*$"
 NON_ASCII: Final = "[^\x00-\x7f]"
 
 #: In messages a separator may also be the escape ``repr`` writes for an invisible character
-#: (``'210190\\u200b2121'``).
-_ESCAPE = r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})"
-_ESCAPED_SEPARATOR = "(?:[-. ]|" + _ESCAPE + ")?"
+#: (``'210190\\u200b2121'``, ``'210190\\t2121'``).
+_ESCAPE = r"\\(?:[tnrfv]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})"
+_ESCAPED_SPACE = "(?:" + _SPACE + "|" + _ESCAPE + ")"
+_ESCAPED_SEPARATOR = (
+    "(?:" + _ESCAPED_SPACE + "{0,3}|" + _ESCAPED_SPACE + "{0,3}[-./]" + _ESCAPED_SPACE + "{0,3})"
+)
 _SCRUB = re.compile(
     "(?<![0-9])(?:"
     + _body(_DAY_OR_REPLACEMENT, (*_DATE_SEPARATORS, _ESCAPE), _ESCAPED_SEPARATOR)

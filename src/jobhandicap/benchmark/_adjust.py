@@ -28,7 +28,13 @@ import pandas as pd
 from jobhandicap._defaults import DEFAULT_LEVEL
 from jobhandicap._grouping import check_columns
 from jobhandicap._options import check_choice, check_level, warn_small_bases
-from jobhandicap.benchmark._units import numeric_column, row_problems, unit_counts, unit_labels
+from jobhandicap.benchmark._units import (
+    numeric_column,
+    refuse_result_names,
+    row_problems,
+    unit_counts,
+    unit_labels,
+)
 from jobhandicap.errors import (
     ArgumentTypeError,
     DataQualityWarning,
@@ -47,6 +53,18 @@ __all__ = ["ExpectedOutcomes", "expected_outcomes"]
 
 _EXPECTED = "__expected__"
 
+#: The result columns of :attr:`ExpectedOutcomes.units` after the unit columns.
+RATIO_COLUMNS = (
+    "n",
+    "count",
+    "expected",
+    "ratio",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "share",
+    "expected_share",
+)
 #: The columns of :attr:`ExpectedOutcomes.coefficients`.
 COEFFICIENT_COLUMNS = ("term", "coefficient", "se", "ci_low", "ci_high", "z", "p_value")
 
@@ -410,6 +428,7 @@ def expected_outcomes(
     if rates is not None and strata is None:
         raise OptionError("rates= are the reference rates of the strata; give strata= too")
     keys = _names(unit, "unit")
+    refuse_result_names(keys, RATIO_COLUMNS, "expected_outcomes")
     clash = [c for c in [*names, *([strata] if strata else [])] if c in (*keys, count, total)]
     if clash:
         raise OptionError(

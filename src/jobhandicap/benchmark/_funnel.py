@@ -18,7 +18,7 @@ import pandas as pd
 
 from jobhandicap._defaults import DEFAULT_LEVEL
 from jobhandicap._options import check_choice, check_level, renamed, warn_small_bases
-from jobhandicap.benchmark._units import unit_counts, unit_labels
+from jobhandicap.benchmark._units import refuse_result_names, unit_counts, unit_labels
 from jobhandicap.errors import ArgumentTypeError, OptionError, SchemaError, problems_frame
 from jobhandicap.stats import (
     benjamini_hochberg,
@@ -371,6 +371,9 @@ def funnel(
     2        151     120.0  1.250   0.821    1.179   above
     3        153      30.0  1.167   0.641    1.357  within
     """
+    middle = ("expected", "ratio") if expected is not None else ("share",)
+    reserved = ("n", "count", *middle, "ci_low", "ci_high", "p_value", "low_", "high_", "flag_")
+    refuse_result_names(unit, reserved, "funnel")
     units, x, n = unit_counts(frame, count, total, unit, what="frame", binomial=True, whole=True)
     if expected is not None:
         return _ratio_funnel(

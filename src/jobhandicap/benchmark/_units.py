@@ -69,6 +69,29 @@ def row_problems(
     return problems
 
 
+def refuse_result_names(
+    by: str | Sequence[str] | None, reserved: Sequence[str], function: str
+) -> None:
+    """Refuse a unit column named like a column of the result (it would be duplicated).
+
+    ``reserved`` holds the result's column names; a name ending in ``_`` is a prefix (the
+    ``low_95`` columns of a funnel).
+    """
+    for key in as_by(by):
+        if key in reserved or any(r.endswith("_") and key.startswith(r) for r in reserved):
+            shown = ", ".join(repr(r + "…" if r.endswith("_") else r) for r in reserved)
+            raise OptionError(
+                f"{function}: the unit column {key!r} is named like a column of the result "
+                f"({shown}); rename it first, for example frame.rename(columns={{{key!r}: "
+                f"'{key}_unit'}})"
+            )
+
+
+def plain(value: Any) -> Any:
+    """A NumPy scalar as the Python value it holds (``np.int64(1)`` as ``1``), for messages."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def unit_counts(
     frame: pd.DataFrame,
     count: str,
@@ -136,7 +159,7 @@ def unit_counts(
     empty = np.flatnonzero(n <= 0)
     if empty.size:
         where = (
-            [", ".join(f"{k}={units[k].iloc[i]!r}" for k in keys) for i in empty.tolist()]
+            [", ".join(f"{k}={plain(units[k].iloc[i])!r}" for k in keys) for i in empty.tolist()]
             if keys
             else [f"row at position {i}" for i in empty.tolist()]
         )

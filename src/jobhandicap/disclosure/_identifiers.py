@@ -223,8 +223,10 @@ def find_personal_ids(
 
     Every column is searched, whatever its dtype: text (``string``, ``str`` and ``object``
     columns, and the categories of categoricals) for a number written ``DDMMYY-NNNN``,
-    ``DDMMYYNNNN``, or with a space, a dot or any dash (en dash, em dash, non-breaking hyphen,
-    minus sign) between the parts, in ASCII or any other Unicode decimal digits (fullwidth
+    ``DDMMYYNNNN``, or with a dot, a slash or any dash (en dash, em dash, non-breaking hyphen,
+    minus sign) between the parts, with up to three spaces, tabs or line breaks around it (or
+    up to three alone: ``010190 - 1234``, ``010190/1234``), in ASCII or any other Unicode
+    decimal digits (fullwidth
     ``０１０１９０-１２３４``), anywhere in the text; a cell that is nine digits alone (a number
     written as text after it lost its leading zero); numbers (integer and whole float columns,
     numbers in object columns) for a value of 9–10 digits that reads as ``DDMMYYNNNN`` once

@@ -173,6 +173,8 @@ def _case_checks(columns: Sequence[str]) -> list[_Check]:
                 "only granted cases carry an amount; this table has no decisions",
             )
         )
+    if any(name in columns for name in _PERIOD_COLUMNS):
+        checks += _period_checks(columns)
     checks.append(
         _Check(
             "applied",
@@ -182,6 +184,53 @@ def _case_checks(columns: Sequence[str]) -> list[_Check]:
             "no jobcentre served the municipality on the application date",
         )
     )
+    return checks
+
+
+#: The columns of a grant period (any one present: the period checks run).
+_PERIOD_COLUMNS = ("granted_from", "granted_to", "hours_per_week", "yearly_amount_dkk")
+
+
+def _period_checks(columns: Sequence[str]) -> list[_Check]:
+    """Grant periods, as the pandas validation checks them row by row.
+
+    Overlapping periods of one person and scheme (a check of the whole table) are not checked
+    in an engine.
+    """
+    start, end = nw.col("_from_day"), nw.col("_to_day")
+    applied = nw.col("_applied_day")
+    checks = [
+        _Check(
+            "granted_to",
+            ~end.is_null() & start.is_null(),
+            "a grant period needs its start (granted_from)",
+        ),
+        _Check("granted_to", end < start, "the period ends before it starts"),
+        _Check("granted_from", start < applied, "the period starts before the application date"),
+    ]
+    if "decision" in columns:
+        not_granted = (nw.col("decision").cast(nw.String) != Decision.GRANTED.value).fill_null(
+            value=True
+        )
+        checks.append(
+            _Check(
+                "granted_from",
+                ~start.is_null() & not_granted,
+                "only granted cases have a grant period; this one is not granted",
+            )
+        )
+    for name, what in (
+        ("hours_per_week", "hours per week"),
+        ("yearly_amount_dkk", "a yearly amount"),
+    ):
+        if name in columns:
+            checks.append(
+                _Check(
+                    name,
+                    ~nw.col(name).is_null() & start.is_null() & end.is_null(),
+                    f"{what} belongs to a grant period: give granted_from",
+                )
+            )
     return checks
 
 
@@ -244,6 +293,13 @@ def validate_engine(frame: EngineFrame, schema: FrameSchema) -> Any:
         work = work.with_columns(day_number("applied", frame).alias("_applied_day"))
         if "decided" in columns:
             work = work.with_columns(day_number("decided", frame).alias("_decided_day"))
+        if any(name in columns for name in _PERIOD_COLUMNS):
+            work = work.with_columns(
+                (
+                    day_number(name, frame) if name in columns else nw.lit(None, dtype=nw.Int64())
+                ).alias(alias)
+                for name, alias in (("granted_from", "_from_day"), ("granted_to", "_to_day"))
+            )
         work = work.with_columns(_jobcentre().alias("_jobcentre"))
         checks += _case_checks(columns)
     counted = collect(

@@ -608,7 +608,9 @@ def read_outcomes(
     Returns
     -------
     pandas.DataFrame
-        The canonical outcomes frame: jobcentre, year, persons, entered_job.
+        The canonical outcomes frame: jobcentre, year, persons, entered_job, and the optional
+        framework conditions social_assistance_pct and unemployment_pct (missing values when
+        the file has no such column, as for every optional column of a canonical frame).
 
     Raises
     ------
@@ -622,8 +624,8 @@ def read_outcomes(
     ... 561;2018;120;30
     ... '''
     >>> read_outcomes(io.StringIO(text))
-       jobcentre  year  persons  entered_job
-    0        561  2018      120           30
+       jobcentre  year  persons  entered_job  social_assistance_pct  unemployment_pct
+    0        561  2018      120           30                    NaN               NaN
     """
     return _read_kind(
         "outcomes", source, _reader_options(format, sep, decimal, encoding, sheet), headers, labels
