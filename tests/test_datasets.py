@@ -28,6 +28,7 @@ from jobhandicap.datasets import (
     simulate,
     write_example,
 )
+from jobhandicap.datasets import _sampled as _sampled
 from jobhandicap.datasets import _simulate as _simulate
 from jobhandicap.datasets._generate import main
 from jobhandicap.domain import CompensationScheme, Decision, KeyPersonModel, TargetGroup
@@ -170,6 +171,18 @@ def test_different_seeds_differ(data: ExampleData, other: ExampleData) -> None:
 
 def test_generator_seed_equals_integer_seed(other: ExampleData) -> None:
     _assert_same(simulate(np.random.default_rng(1)), other)
+
+
+def test_the_world_spawns_eight_streams_and_the_sampled_surveys_the_ninth() -> None:
+    # The packaged example files depend on this layout: a part added to the world draws from
+    # a stream spawned from an existing part's stream, never from a new child of the seed.
+    rng = np.random.default_rng(EXAMPLE_SEED)
+    _simulate.simulate_world(rng)
+    assert rng.bit_generator.seed_seq.n_children_spawned == 8  # type: ignore[attr-defined]
+    expected = _sampled.simulate_sampled(np.random.default_rng(EXAMPLE_SEED).spawn(9)[8])
+    data = load_example()
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(frame, getattr(data, name), check_exact=True, obj=name)
 
 
 @pytest.mark.parametrize("seed", [-1, 1.5, "2018", True, None])

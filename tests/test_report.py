@@ -868,6 +868,19 @@ def _assert_same_upper_limits(published: pd.DataFrame, expected: pd.DataFrame) -
     np.testing.assert_allclose(shown["high_95"].astype(float), limits, atol=5e-4)
 
 
+@pytest.fixture(scope="module")
+def hidden_built(example: jh.ExampleData, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A report of the example outcomes where Samsø's last-year job entries are 2 (hidden)."""
+    year = int(example.outcomes["year"].max())
+    samso = (example.outcomes["jobcentre"] == 741) & (example.outcomes["year"] == year)
+    outcomes = example.outcomes.assign(
+        entered_job=example.outcomes["entered_job"].where(~samso, 2)
+    )
+    folder = tmp_path_factory.mktemp("hidden_report")
+    inputs = {"outcomes": outcomes, "profiles": example.profiles}
+    return build_report(inputs, folder, timestamp=TIMESTAMP), folder, outcomes
+
+
 def _published_rows(published: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     """The outcome rows of the jobcentres whose persons and entries the funnel shows."""
     shown = published.loc[published[["n", "count"]].notna().all(axis=1), "jobcentre"]
@@ -876,13 +889,13 @@ def _published_rows(published: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataF
 
 @pytest.mark.slow
 def test_report_funnel_uses_overdispersed_limits_when_the_test_says_so(
-    built: tuple[Any, Path], example: jh.ExampleData
+    hidden_built: tuple[Any, Path, pd.DataFrame],
 ) -> None:
     from jobhandicap.benchmark import funnel
 
-    result, folder = built
-    year = int(example.outcomes["year"].max())
-    chosen = example.outcomes[example.outcomes["year"] == year]
+    result, folder, outcomes = hidden_built
+    year = int(outcomes["year"].max())
+    chosen = outcomes[outcomes["year"] == year]
     # Pooled rate and overdispersion come from the jobcentres whose counts are published, so
     # that no limit depends on a hidden count.
     basis = _published_rows(result.tables["funnel"], chosen)
@@ -902,13 +915,13 @@ def test_report_funnel_uses_overdispersed_limits_when_the_test_says_so(
 
 @pytest.mark.slow
 def test_report_adjusts_benchmarking_for_framework_conditions(
-    built: tuple[Any, Path], example: jh.ExampleData
+    hidden_built: tuple[Any, Path, pd.DataFrame],
 ) -> None:
     from jobhandicap.benchmark import expected_outcomes
 
-    result, folder = built
-    year = int(example.outcomes["year"].max())
-    chosen = example.outcomes[example.outcomes["year"] == year]
+    result, folder, outcomes = hidden_built
+    year = int(outcomes["year"].max())
+    chosen = outcomes[outcomes["year"] == year]
     table = result.tables["benchmark_adjusted"]
     conditions = ["social_assistance_pct", "unemployment_pct"]
     # The model is fitted on the jobcentres whose counts are published only.

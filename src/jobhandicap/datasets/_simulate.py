@@ -253,9 +253,9 @@ class World:
 def simulate_world(seed: int | np.random.Generator) -> World:
     """Simulate every frame of the example world from ``seed``."""
     rng = np.random.default_rng(seed)
-    # Spawned children depend only on their position, so the ninth stream (the framework
-    # conditions of the outcomes) leaves the first eight as they were before it existed.
-    streams = rng.spawn(9)
+    # Eight streams, one per part of the world. ``rng`` spawns nothing else: the sampled
+    # surveys are spawned from it next (``simulate``), so a ninth stream here would move them.
+    streams = rng.spawn(8)
     mapping = {year: _mapping(year) for year in OUTCOME_YEARS}
     codes = np.unique(np.concatenate([m["jobcentre"].to_numpy() for m in mapping.values()]))
     z = streams[0].standard_normal(codes.size)
@@ -269,7 +269,8 @@ def simulate_world(seed: int | np.random.Generator) -> World:
     # The grant periods draw from a stream of their own, spawned from the cases' stream
     # (spawning does not advance a generator): every other column and table keeps its values.
     cases = _grant_periods(streams[5].spawn(1)[0], cases)
-    outcomes = _outcomes(streams[6], mapping, proactivity, population, streams[8])
+    # The framework conditions likewise draw from a stream spawned from the outcomes' stream.
+    outcomes = _outcomes(streams[6], mapping, proactivity, population, streams[6].spawn(1)[0])
     people = _people(streams[7])
     frames = {
         "cases": cases,
