@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import jobhandicap as jh
 from _examples import examples
+from jobhandicap.cases import reduce_decisions
 from jobhandicap.errors import (
     ArgumentTypeError,
     DataQualityWarning,
@@ -209,6 +210,30 @@ def test_withdrawn_cases_are_censored_not_dropped() -> None:
         cell(without.tests, 0, "statistic"),
         rtol=1e-6,
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["time", "n", "events", "censored", "withdrawn", "median_days", "reference"]
+)
+def test_a_group_or_stratum_named_like_a_count_is_refused(name: str) -> None:
+    """Such a name overwrote the groups with counts (or the counts with groups) silently."""
+    cases = reference()
+    with pytest.raises(OptionError, match=f"'{name}' are named like.*'time', 'n', 'events'"):
+        compare(cases.assign(**{name: cases["group"]}), name)
+    with pytest.raises(OptionError, match=f"'{name}' are named like"):
+        compare(cases.assign(**{name: cases["jc"]}), "group", strata=name)
+
+
+@pytest.mark.parametrize("name", ["time", "n", "withdrawn"])
+def test_reductions_refuse_a_group_named_like_their_columns(name: str) -> None:
+    import polars as pl
+
+    cases = reference().assign(**{name: GROUP})
+    for frame in (cases, pl.from_pandas(cases)):
+        with pytest.raises(OptionError, match=f"'{name}' are named like"):
+            reduce_decisions(frame, name, extracted=EXTRACTED)
+    with pytest.raises(OptionError, match=f"'{name}' are named like"):
+        jh.processing_time(cases, by=name, extracted=EXTRACTED)
 
 
 def test_bootstrap_of_medians_is_reproducible_and_resamples_counts() -> None:

@@ -13,9 +13,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._defaults import DEFAULT_LEVEL, DEFAULT_N_BOOT, DEFAULT_SEED
-from jobhandicap._grouping import as_by
+from jobhandicap._grouping import as_by, refuse_reserved
 from jobhandicap._options import Seed, check_count, check_level, generator, warn_small_bases
-from jobhandicap.cases._review import DateLike, reduce_decisions
+from jobhandicap.cases._review import DECISION_COLUMNS, DateLike, reduce_decisions
 from jobhandicap.errors import ArgumentTypeError, DataQualityWarning, OptionError
 from jobhandicap.stats import (
     LogRankTest,
@@ -31,6 +31,27 @@ from jobhandicap.stats import (
 __all__ = ["ProcessingTimeComparison", "compare_processing_time"]
 
 _KEYS = ("time", "events", "censored")
+#: Columns of the reduced table and of the results besides the groups: no group is named so.
+RESERVED = (
+    *DECISION_COLUMNS,
+    "median_days",
+    "ci_low",
+    "ci_high",
+    "rmst_days",
+    "rmst_ci_low",
+    "rmst_ci_high",
+    "rmst_se",
+    "decided",
+    "open",
+    "tau_days",
+    "reference",
+    "median_difference_days",
+    "rmst_difference_days",
+    "rmst_difference_ci_low",
+    "rmst_difference_ci_high",
+    "rmst_difference_se",
+    "rmst_p_value",
+)
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -135,7 +156,9 @@ def compare_processing_time(
     MissingColumnsError
         When a ``by`` or ``strata`` column is missing.
     OptionError
-        When there are fewer than two groups, ``by`` and ``strata`` share a column, ``tau``
+        When there are fewer than two groups, ``by`` and ``strata`` share a column or name
+        a column of the results or of the reduced table (``time``, ``n``, ``events``,
+        ``censored``, ``withdrawn``, ``median_days``, …; rename it), ``tau``
         is not a positive number of days, ``reference`` is not a group, ``scores`` do not
         fit the groups, or ``level``/``n_boot`` are out of range
         (:class:`~jobhandicap.errors.ArgumentTypeError` for values of the wrong type).
@@ -212,6 +235,7 @@ def compare_processing_time(
     shared = sorted(set(names) & set(layers))
     if shared:
         raise OptionError(f"by and strata must not share a column; both name {shared}")
+    refuse_reserved([*names, *layers], RESERVED, "the reduced table or the results")
     reduced = reduce_decisions(cases, [*names, *layers], extracted)
     counts = reduced[[*names, *layers, "time", "events"]].assign(
         censored=reduced["censored"] + reduced["withdrawn"]

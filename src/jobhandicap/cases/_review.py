@@ -24,7 +24,14 @@ from jobhandicap._engines import (
     engine_columns,
     engine_frame,
 )
-from jobhandicap._grouping import as_by, check_columns, engine_keys, group_keys, rows_in
+from jobhandicap._grouping import (
+    as_by,
+    check_columns,
+    engine_keys,
+    group_keys,
+    refuse_reserved,
+    rows_in,
+)
 from jobhandicap._options import check_level, warn_small_bases
 from jobhandicap._reduce import engine_sums, grouped_sums
 from jobhandicap.domain import Decision
@@ -167,6 +174,26 @@ class Durations:
 
 #: The counts of a reduced table of decisions, besides its group keys and ``time``.
 DECISION_COUNTS = ("events", "censored", "withdrawn")
+#: The columns of a reduced table of decisions besides its group keys: no group is named so.
+DECISION_COLUMNS = ("time", "n", *DECISION_COUNTS)
+#: The columns of :func:`processing_time`'s result besides the groups and quantiles.
+TIME_COLUMNS = (
+    "n",
+    "median_days",
+    "ci_low",
+    "ci_high",
+    "decided",
+    "open",
+    "withdrawn",
+    "within_days",
+    "share_within",
+    "share_within_ci_low",
+    "share_within_ci_high",
+)
+#: The columns of :func:`survival_table`'s result besides the groups.
+CURVE_COLUMNS = ("time", "at_risk", "events", "censored", "survival", "ci_low", "ci_high")
+#: The columns of :func:`reduce_grants` and :func:`grant_rate` besides the groups.
+GRANT_COLUMNS = ("n", "granted", "refused", "count", "share", "ci_low", "ci_high")
 
 
 def reduce_decisions(
@@ -238,6 +265,7 @@ def reduce_decisions(
     2  60.0  1       0         1          0
     """
     names = as_by(by)
+    refuse_reserved(names, DECISION_COLUMNS, "the reduced table of decisions")
     engine = engine_frame(cases, function="reduce_decisions", what="cases")
     if engine is not None:
         return _engine_decisions(engine, names, extracted)
@@ -287,6 +315,7 @@ def reduce_grants(cases: AnyFrame, by: str | Sequence[str] = ()) -> pd.DataFrame
     1  job aids  1        1        0
     """
     names = as_by(by)
+    refuse_reserved(names, GRANT_COLUMNS, "the table of grants")
     engine = engine_frame(cases, function="reduce_grants", what="cases")
     if engine is not None:
         return _engine_grants(engine, names)
@@ -443,6 +472,11 @@ def processing_time(
     level = check_level(level)
     names = as_by(by)
     probabilities = sorted({*map(float, quantiles), 0.5})
+    refuse_reserved(
+        names,
+        (*TIME_COLUMNS, *(_quantile_name(p) for p in probabilities if p != 0.5)),
+        "the result",
+    )
     days = _within(within)
     reduced = reduce_decisions(cases, names, extracted)
     table = _km_table(reduced, names, level)
@@ -573,6 +607,7 @@ def survival_table(
     engine_frame(cases, function="survival_table", what="cases")
     level = check_level(level)
     names = as_by(by)
+    refuse_reserved(names, CURVE_COLUMNS, "the result")
     table = _km_table(reduce_decisions(cases, names, extracted), names, level)
     starts = ~table.duplicated(subset=names, keep="first") if names else table.index == 0
     firsts = table.loc[np.asarray(starts, dtype=bool)]
