@@ -463,3 +463,20 @@ def test_logrank_degenerate_tables_follow_survdiff() -> None:
     two = logrank_from_counts(early[early["group"] != "c"], "group")
     assert three.df == 1
     assert three.statistic == pytest.approx(two.statistic, rel=1e-12)
+
+
+def test_decisions_outside_the_canonical_three_are_refused() -> None:
+    """'Withdrawn' (capitalised) counted as a decision, silently, before."""
+    import polars as pl
+
+    cases = reference()
+    cases["decision"] = cases["decision"].astype("string").str.capitalize()
+    with pytest.raises(
+        jh.SchemaError, match=r"30 case.*'granted', 'refused', 'withdrawn'"
+    ) as info:
+        compare(cases, "group")
+    problems = info.value.problems
+    assert problems["row"].tolist()[:2] == [2, 4]  # row positions 0 and 2, as a spreadsheet
+    assert "validate_cases" in str(info.value)
+    with pytest.raises(jh.SchemaError, match=r"30 case.*decision other than"):
+        jh.processing_time(pl.from_pandas(cases), extracted=EXTRACTED)

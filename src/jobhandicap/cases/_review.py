@@ -126,6 +126,43 @@ def check_dates(
     )
 
 
+#: The accepted values of ``decision`` (besides missing, an open case).
+DECISIONS = tuple(decision.value for decision in Decision)
+_UNKNOWN_DECISION = (
+    "case(s) have a decision other than {accepted} or missing (an open case), which would "
+    "be counted wrongly; map the labels of your system to these, or check the frame with "
+    "jobhandicap.validate_cases"
+)
+
+
+def check_decisions(cases: pd.DataFrame) -> None:
+    """Refuse ``decision`` values other than the canonical three (or missing).
+
+    An unknown label (``"Granted"``, ``"trukket tilbage"``) would count as a decision, so a
+    withdrawal would silently become one. Every such case is listed in one
+    :class:`SchemaError`, its ``row`` as a spreadsheet shows it.
+    """
+    column = cases["decision"]
+    known = rows_in(column, set(DECISIONS)) | column.isna().to_numpy(dtype=bool)
+    if known.all():
+        return
+    accepted = ", ".join(map(repr, DECISIONS))
+    problems = [
+        (
+            int(p) + 2,
+            "decision",
+            str(column.iloc[p]),
+            f"the case at {spreadsheet_row(int(p))} has the decision "
+            f"{str(column.iloc[p])!r}, which is not accepted",
+        )
+        for p in np.flatnonzero(~known)
+    ]
+    raise SchemaError(
+        f"{len(problems)} " + _UNKNOWN_DECISION.format(accepted=accepted),
+        problems_frame(problems),
+    )
+
+
 class Durations:
     """Time to decision per case: days, whether decided by extraction, and the case status.
 
@@ -138,6 +175,7 @@ class Durations:
         applied = cases["applied"].to_numpy(dtype="datetime64[ns]")
         decided = cases["decided"].to_numpy(dtype="datetime64[ns]")
         check_dates(cases, applied, decided)
+        check_decisions(cases)
         withdrawn = rows_in(cases["decision"], {Decision.WITHDRAWN.value})
         is_open = np.isnat(decided)
         if extracted is None:
@@ -735,7 +773,9 @@ def _engine_check_dates(frame: EngineFrame, extracted: np.datetime64[int] | None
     open_cases = (decided.is_null() & ~_label_is("decision", Decision.WITHDRAWN.value)).fill_null(
         value=False
     )
-    checks = {"no_date": no_date, "early": early}
+    decision = nw.col("decision").cast(nw.String)
+    unknown = (~decision.is_null() & ~decision.is_in(list(DECISIONS))).fill_null(value=False)
+    checks = {"no_date": no_date, "early": early, "unknown": unknown}
     if extracted is None:
         checks["open"] = open_cases
     else:
@@ -772,6 +812,27 @@ def _engine_check_dates(frame: EngineFrame, extracted: np.datetime64[int] | None
             "time (no application date, or a decision before the application; a few are "
             f"listed, up to {_EXAMPLES} of each); correct them, or check the frame with "
             "jobhandicap.validate_cases",
+            problems_frame(problems),
+        )
+    if found["unknown"]:
+        accepted = ", ".join(map(repr, DECISIONS))
+        examples = _engine_examples(frame, ["decision"], unknown)
+        problems = []
+        for row in examples.itertuples(index=False):
+            case_id = getattr(row, "case_id", None)
+            who = "the case" if case_id is None else f"case {str(case_id)!r}"
+            problems.append(
+                (
+                    None,
+                    "decision",
+                    str(row.decision),
+                    f"{who} has the decision {str(row.decision)!r}, which is not accepted",
+                )
+            )
+        raise SchemaError(
+            f"{found['unknown']} "
+            + _UNKNOWN_DECISION.format(accepted=accepted)
+            + f" (a few are listed, up to {_EXAMPLES})",
             problems_frame(problems),
         )
     if found["open"]:
