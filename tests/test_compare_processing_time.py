@@ -183,7 +183,7 @@ def test_compare_processing_time_reproduces_methods_5_1_2_4_from_cases() -> None
 
 
 def test_compare_processing_time_reproduces_methods_5_3_with_the_trend() -> None:
-    result = compare(reference(), "period", tau=60)
+    result = compare(reference().rename(columns={"period": "year"}), "year", tau=60)
     tests = result.tests.set_index("test")
     assert tests.loc["log-rank", "statistic"] == pytest.approx(3.51342, abs=5e-6)
     assert tests.loc["log-rank", "df"] == 2
@@ -195,6 +195,14 @@ def test_compare_processing_time_reproduces_methods_5_3_with_the_trend() -> None
     trend = reversed_.tests.set_index("test").loc["trend"]
     assert trend["statistic"] == pytest.approx(2.67902, abs=5e-6)
     assert trend["z"] == pytest.approx(-cell(tests, "trend", "z"))
+
+
+def test_numeric_codes_get_no_trend_test_by_default() -> None:
+    """Jobcentre numbers are labels, not scores: the trend test needs year or scores=."""
+    cases = reference().assign(jobcentre=[101, 147, 851] * 12)
+    assert compare(cases, "jobcentre", tau=60).tests["test"].tolist() == ["log-rank"]
+    given = compare(cases, "jobcentre", tau=60, scores=[1, 2, 3]).tests
+    assert given["test"].tolist() == ["log-rank", "trend"]
 
 
 def test_withdrawn_cases_are_censored_not_dropped() -> None:

@@ -135,9 +135,10 @@ def compare_processing_time(
         With several ``by`` columns, a tuple of their values.
     scores
         Scores of the groups for the trend test: one number per group in sorted order, or a
-        mapping of group to score. By default groups are ordered when ``by`` is one numeric
-        column (``year``; scores are the values) or an ordered categorical (scores 1, …, k);
-        other groups get no trend test unless scores are given.
+        mapping of group to score. By default groups are ordered only when ``by`` is
+        ``"year"`` (scores are the years) or one ordered categorical (scores 1, …, k); other
+        groups, numeric codes such as jobcentre numbers included, get no trend test unless
+        scores are given.
     level
         Confidence level of every interval.
     n_boot
@@ -373,7 +374,8 @@ def _scores(
         column = reduced[names[0]]
         if isinstance(column.dtype, pd.CategoricalDtype):
             return np.arange(1.0, k + 1.0) if column.dtype.ordered else None
-        if column.dtype.kind in "iuf":
+        # Only years are ordered numbers by default: codes (jobcentres) are not scores.
+        if names[0] == "year" and column.dtype.kind in "iuf":
             return groups[names[0]].to_numpy(np.float64)
         return None
     if isinstance(scores, Mapping):
