@@ -488,3 +488,13 @@ def test_decisions_outside_the_canonical_three_are_refused() -> None:
     assert "validate_cases" in str(info.value)
     with pytest.raises(jh.SchemaError, match=r"30 case.*decision other than"):
         jh.processing_time(pl.from_pandas(cases), extracted=EXTRACTED)
+
+
+def test_engine_text_dates_are_a_schema_error() -> None:
+    import polars as pl
+
+    cases = reference().assign(applied=lambda f: f["applied"].dt.strftime("%Y-%m-%d"))
+    with pytest.raises(jh.SchemaError, match="wrong type") as info:
+        compare(pl.from_pandas(cases), "group")  # type: ignore[arg-type]
+    assert info.value.problems["column"].tolist() == ["applied"]
+    assert "convert" in str(info.value)

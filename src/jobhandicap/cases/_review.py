@@ -23,6 +23,7 @@ from jobhandicap._engines import (
     day_of,
     engine_columns,
     engine_frame,
+    engine_schema,
 )
 from jobhandicap._grouping import (
     as_by,
@@ -849,6 +850,31 @@ def _engine_check_dates(frame: EngineFrame, extracted: np.datetime64[int] | None
         )
 
 
+def _engine_check_date_types(frame: EngineFrame) -> None:
+    """Refuse ``applied``/``decided`` that are not of a date type (text dates, say)."""
+    import narwhals.stable.v2 as nw
+
+    dtypes = engine_schema(frame)
+    problems = [
+        (
+            None,
+            name,
+            str(dtypes[name]),
+            f"the column holds {dtypes[name]}; the canonical cases frame holds dates (a date "
+            "or datetime type) here: convert it in the engine (Polars: "
+            "pl.col(...).str.to_date(); DuckDB: CAST(... AS DATE))",
+        )
+        for name in ("applied", "decided")
+        if not isinstance(dtypes[name], nw.Date | nw.Datetime)
+    ]
+    if problems:
+        raise SchemaError(
+            f"the cases frame has {len(problems)} column(s) of the wrong type; an engine frame "
+            "must hold canonical values (see the how-to page on national registers)",
+            problems_frame(problems),
+        )
+
+
 def _engine_decisions(
     frame: EngineFrame, names: list[str], extracted: DateLike | None
 ) -> pd.DataFrame:
@@ -856,6 +882,7 @@ def _engine_decisions(
     import narwhals.stable.v2 as nw
 
     columns = check_engine_columns(frame, ("applied", "decided", "decision"), "cases")
+    _engine_check_date_types(frame)
     keys = engine_keys(frame, names, columns, check_missing=False)
     cut = None if extracted is None else as_timestamp(extracted, "extracted")
     days = frame.with_columns(
