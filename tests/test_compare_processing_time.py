@@ -498,3 +498,16 @@ def test_engine_text_dates_are_a_schema_error() -> None:
         compare(pl.from_pandas(cases), "group")  # type: ignore[arg-type]
     assert info.value.problems["column"].tolist() == ["applied"]
     assert "convert" in str(info.value)
+
+
+def test_a_missing_stratum_leaves_the_case_in_the_unstratified_results() -> None:
+    cases = reference()
+    cases["jc"] = cases["jc"].astype(object)
+    cases.loc[[0, 1, 2], "jc"] = None
+    with pytest.warns(DataQualityWarning, match="3 case.*no label in strata"):
+        result = compare(cases, "group", strata="jc", tau=60)
+    tests = result.tests.set_index("test")
+    assert tests.loc["log-rank", "statistic"] == pytest.approx(0.884493, abs=5e-7)
+    assert tests.loc["log-rank", "n"] == 36
+    assert tests.loc["stratified log-rank", "n"] == 33
+    assert result.groups["n"].sum() == 36

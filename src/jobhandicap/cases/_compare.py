@@ -169,8 +169,9 @@ def compare_processing_time(
     Warns
     -----
     DataQualityWarning
-        When no case is decided (the tests are undefined: NaN), or ``tau`` is beyond a
-        group's last time.
+        When no case is decided (the tests are undefined: NaN), ``tau`` is beyond a
+        group's last time, or cases have no ``strata`` label (with their count: they stay in
+        the unstratified results and are left out of the stratified tests only).
     SmallSampleWarning
         When a group has fewer than :data:`~jobhandicap._defaults.SMALL_BASE` cases.
 
@@ -237,15 +238,27 @@ def compare_processing_time(
     if shared:
         raise OptionError(f"by and strata must not share a column; both name {shared}")
     refuse_reserved([*names, *layers], RESERVED, "the reduced table or the results")
-    reduced = reduce_decisions(cases, [*names, *layers], extracted)
-    counts = reduced[[*names, *layers, "time", "events"]].assign(
+    # The unstratified results come from a reduction on by alone: a case whose stratum is
+    # missing still counts there, and is left out of the stratified test only.
+    reduced = reduce_decisions(cases, names, extracted)
+    pooled = reduced[[*names, "time", "events"]].assign(
         censored=reduced["censored"] + reduced["withdrawn"]
     )
-    pooled = (
-        counts.groupby([*names, "time"], observed=True, sort=True)[["events", "censored"]]
-        .sum()
-        .reset_index()
-    )
+    counts = pooled
+    if layers:
+        layered = reduce_decisions(cases, [*names, *layers], extracted)
+        counts = layered[[*names, *layers, "time", "events"]].assign(
+            censored=layered["censored"] + layered["withdrawn"]
+        )
+        left_out = int(reduced["n"].sum() - layered["n"].sum())
+        if left_out:
+            warnings.warn(
+                f"{left_out} case(s) have no label in strata={layers}: they count in the "
+                "log-rank test, medians and restricted means, but are left out of the "
+                "stratified tests",
+                DataQualityWarning,
+                stacklevel=2,
+            )
     overall = logrank_from_counts(pooled, names)
     groups = overall.groups
     if len(groups) < 2:
