@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import jobhandicap as jh
 from _examples import examples
+from jobhandicap.cases import reduce_decisions
 from jobhandicap.errors import (
     ArgumentTypeError,
     DataQualityWarning,
@@ -182,7 +183,7 @@ def test_compare_processing_time_reproduces_methods_5_1_2_4_from_cases() -> None
 
 
 def test_compare_processing_time_reproduces_methods_5_3_with_the_trend() -> None:
-    result = compare(reference(), "period", tau=60)
+    result = compare(reference().rename(columns={"period": "year"}), "year", tau=60)
     tests = result.tests.set_index("test")
     assert tests.loc["log-rank", "statistic"] == pytest.approx(3.51342, abs=5e-6)
     assert tests.loc["log-rank", "df"] == 2
@@ -194,6 +195,14 @@ def test_compare_processing_time_reproduces_methods_5_3_with_the_trend() -> None
     trend = reversed_.tests.set_index("test").loc["trend"]
     assert trend["statistic"] == pytest.approx(2.67902, abs=5e-6)
     assert trend["z"] == pytest.approx(-cell(tests, "trend", "z"))
+
+
+def test_numeric_codes_get_no_trend_test_by_default() -> None:
+    """Jobcentre numbers are labels, not scores: the trend test needs year or scores=."""
+    cases = reference().assign(jobcentre=[101, 147, 851] * 12)
+    assert compare(cases, "jobcentre", tau=60).tests["test"].tolist() == ["log-rank"]
+    given = compare(cases, "jobcentre", tau=60, scores=[1, 2, 3]).tests
+    assert given["test"].tolist() == ["log-rank", "trend"]
 
 
 def test_withdrawn_cases_are_censored_not_dropped() -> None:
@@ -209,6 +218,30 @@ def test_withdrawn_cases_are_censored_not_dropped() -> None:
         cell(without.tests, 0, "statistic"),
         rtol=1e-6,
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["time", "n", "events", "censored", "withdrawn", "median_days", "reference"]
+)
+def test_a_group_or_stratum_named_like_a_count_is_refused(name: str) -> None:
+    """Such a name overwrote the groups with counts (or the counts with groups) silently."""
+    cases = reference()
+    with pytest.raises(OptionError, match=f"'{name}' are named like.*'time', 'n', 'events'"):
+        compare(cases.assign(**{name: cases["group"]}), name)
+    with pytest.raises(OptionError, match=f"'{name}' are named like"):
+        compare(cases.assign(**{name: cases["jc"]}), "group", strata=name)
+
+
+@pytest.mark.parametrize("name", ["time", "n", "withdrawn"])
+def test_reductions_refuse_a_group_named_like_their_columns(name: str) -> None:
+    import polars as pl
+
+    cases = reference().assign(**{name: GROUP})
+    for frame in (cases, pl.from_pandas(cases)):
+        with pytest.raises(OptionError, match=f"'{name}' are named like"):
+            reduce_decisions(frame, name, extracted=EXTRACTED)
+    with pytest.raises(OptionError, match=f"'{name}' are named like"):
+        jh.processing_time(cases, by=name, extracted=EXTRACTED)
 
 
 def test_bootstrap_of_medians_is_reproducible_and_resamples_counts() -> None:
@@ -438,3 +471,43 @@ def test_logrank_degenerate_tables_follow_survdiff() -> None:
     two = logrank_from_counts(early[early["group"] != "c"], "group")
     assert three.df == 1
     assert three.statistic == pytest.approx(two.statistic, rel=1e-12)
+
+
+def test_decisions_outside_the_canonical_three_are_refused() -> None:
+    """'Withdrawn' (capitalised) counted as a decision, silently, before."""
+    import polars as pl
+
+    cases = reference()
+    cases["decision"] = cases["decision"].astype("string").str.capitalize()
+    with pytest.raises(
+        jh.SchemaError, match=r"30 case.*'granted', 'refused', 'withdrawn'"
+    ) as info:
+        compare(cases, "group")
+    problems = info.value.problems
+    assert problems["row"].tolist()[:2] == [2, 4]  # row positions 0 and 2, as a spreadsheet
+    assert "validate_cases" in str(info.value)
+    with pytest.raises(jh.SchemaError, match=r"30 case.*decision other than"):
+        jh.processing_time(pl.from_pandas(cases), extracted=EXTRACTED)
+
+
+def test_engine_text_dates_are_a_schema_error() -> None:
+    import polars as pl
+
+    cases = reference().assign(applied=lambda f: f["applied"].dt.strftime("%Y-%m-%d"))
+    with pytest.raises(jh.SchemaError, match="wrong type") as info:
+        compare(pl.from_pandas(cases), "group")  # type: ignore[arg-type]
+    assert info.value.problems["column"].tolist() == ["applied"]
+    assert "convert" in str(info.value)
+
+
+def test_a_missing_stratum_leaves_the_case_in_the_unstratified_results() -> None:
+    cases = reference()
+    cases["jc"] = cases["jc"].astype(object)
+    cases.loc[[0, 1, 2], "jc"] = None
+    with pytest.warns(DataQualityWarning, match="3 case.*no label in strata"):
+        result = compare(cases, "group", strata="jc", tau=60)
+    tests = result.tests.set_index("test")
+    assert tests.loc["log-rank", "statistic"] == pytest.approx(0.884493, abs=5e-7)
+    assert tests.loc["log-rank", "n"] == 36
+    assert tests.loc["stratified log-rank", "n"] == 33
+    assert result.groups["n"].sum() == 36

@@ -537,7 +537,7 @@ def test_active_grants_refuse_periods_that_are_not_dates() -> None:
 )
 def test_active_grants_refuse_a_group_named_like_a_count(name: str) -> None:
     cases = example_cases()
-    with pytest.raises(OptionError, match=rf"'{name}'.*own columns"):
+    with pytest.raises(OptionError, match=rf"'{name}'.*named like columns of the result"):
         jh.active_grants(cases.assign(**{name: cases["scheme"]}), by=name)
 
 

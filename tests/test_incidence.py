@@ -433,3 +433,10 @@ def test_stats_curves_add_up_and_ignore_row_order(
     read = cumulative_incidence_at(curves, [0, 10, 100])
     assert (read.groupby(["unit", "cause"], observed=True)["n"].nunique() == 1).all()
     assert (read["waiting"] >= 0).all()
+
+
+@pytest.mark.parametrize("name", ["time", "censored", "n", "events"])
+def test_a_group_named_like_a_column_of_the_reduced_table_is_refused(name: str) -> None:
+    cases = reference()
+    with pytest.raises(OptionError, match=f"'{name}' are named like.*'time', 'censored'"):
+        incidence(cases.assign(**{name: cases["group"]}), by=name)

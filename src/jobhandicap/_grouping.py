@@ -27,7 +27,15 @@ from jobhandicap.errors import (
 if TYPE_CHECKING:
     import narwhals.stable.v2 as nw
 
-__all__ = ["DERIVED", "as_by", "check_columns", "engine_keys", "group_keys", "rows_in"]
+__all__ = [
+    "DERIVED",
+    "as_by",
+    "check_columns",
+    "engine_keys",
+    "group_keys",
+    "refuse_reserved",
+    "rows_in",
+]
 
 #: Grouping columns derived from others: name -> (source column, description).
 DERIVED = {"year": ("applied", "the application year")}
@@ -49,6 +57,34 @@ def as_by(by: str | Sequence[str] | None) -> list[str]:
     if len(set(names)) != len(names):
         raise OptionError(f"by names a column twice: {names}")
     return names
+
+
+def refuse_reserved(names: Sequence[str], reserved: Collection[str], where: str) -> None:
+    """Refuse grouping (or strata) columns named like a column of a reduced or result table.
+
+    Such a name would overwrite the group labels with counts, or the counts with labels, or
+    make pandas fail; renaming the column is the user's one-line fix.
+
+    Raises
+    ------
+    OptionError
+        Naming the clashing column(s) and every reserved name.
+
+    Examples
+    --------
+    >>> refuse_reserved(["scheme"], ("time", "n"), "the reduced table")
+    >>> refuse_reserved(["time"], ("time", "n"), "the table")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    jobhandicap.errors.OptionError: grouping column(s) 'time' are named like columns of the ...
+    """
+    clash = [name for name in names if name in reserved]
+    if clash:
+        raise OptionError(
+            f"grouping column(s) {', '.join(map(repr, clash))} are named like columns of "
+            f"{where} ({', '.join(map(repr, reserved))}); rename them before grouping by them, "
+            f"for example frame.rename(columns={{{clash[0]!r}: {clash[0] + '_group'!r}}})"
+        )
 
 
 def check_columns(frame: pd.DataFrame, required: Sequence[str], what: str) -> None:

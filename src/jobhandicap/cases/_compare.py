@@ -13,9 +13,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._defaults import DEFAULT_LEVEL, DEFAULT_N_BOOT, DEFAULT_SEED
-from jobhandicap._grouping import as_by
+from jobhandicap._grouping import as_by, refuse_reserved
 from jobhandicap._options import Seed, check_count, check_level, generator, warn_small_bases
-from jobhandicap.cases._review import DateLike, reduce_decisions
+from jobhandicap.cases._review import DECISION_COLUMNS, DateLike, reduce_decisions
 from jobhandicap.errors import ArgumentTypeError, DataQualityWarning, OptionError
 from jobhandicap.stats import (
     LogRankTest,
@@ -31,6 +31,27 @@ from jobhandicap.stats import (
 __all__ = ["ProcessingTimeComparison", "compare_processing_time"]
 
 _KEYS = ("time", "events", "censored")
+#: Columns of the reduced table and of the results besides the groups: no group is named so.
+RESERVED = (
+    *DECISION_COLUMNS,
+    "median_days",
+    "ci_low",
+    "ci_high",
+    "rmst_days",
+    "rmst_ci_low",
+    "rmst_ci_high",
+    "rmst_se",
+    "decided",
+    "open",
+    "tau_days",
+    "reference",
+    "median_difference_days",
+    "rmst_difference_days",
+    "rmst_difference_ci_low",
+    "rmst_difference_ci_high",
+    "rmst_difference_se",
+    "rmst_p_value",
+)
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -114,9 +135,10 @@ def compare_processing_time(
         With several ``by`` columns, a tuple of their values.
     scores
         Scores of the groups for the trend test: one number per group in sorted order, or a
-        mapping of group to score. By default groups are ordered when ``by`` is one numeric
-        column (``year``; scores are the values) or an ordered categorical (scores 1, …, k);
-        other groups get no trend test unless scores are given.
+        mapping of group to score. By default groups are ordered only when ``by`` is
+        ``"year"`` (scores are the years) or one ordered categorical (scores 1, …, k); other
+        groups, numeric codes such as jobcentre numbers included, get no trend test unless
+        scores are given.
     level
         Confidence level of every interval.
     n_boot
@@ -135,7 +157,9 @@ def compare_processing_time(
     MissingColumnsError
         When a ``by`` or ``strata`` column is missing.
     OptionError
-        When there are fewer than two groups, ``by`` and ``strata`` share a column, ``tau``
+        When there are fewer than two groups, ``by`` and ``strata`` share a column or name
+        a column of the results or of the reduced table (``time``, ``n``, ``events``,
+        ``censored``, ``withdrawn``, ``median_days``, …; rename it), ``tau``
         is not a positive number of days, ``reference`` is not a group, ``scores`` do not
         fit the groups, or ``level``/``n_boot`` are out of range
         (:class:`~jobhandicap.errors.ArgumentTypeError` for values of the wrong type).
@@ -145,8 +169,9 @@ def compare_processing_time(
     Warns
     -----
     DataQualityWarning
-        When no case is decided (the tests are undefined: NaN), or ``tau`` is beyond a
-        group's last time.
+        When no case is decided (the tests are undefined: NaN), ``tau`` is beyond a
+        group's last time, or cases have no ``strata`` label (with their count: they stay in
+        the unstratified results and are left out of the stratified tests only).
     SmallSampleWarning
         When a group has fewer than :data:`~jobhandicap._defaults.SMALL_BASE` cases.
 
@@ -212,15 +237,28 @@ def compare_processing_time(
     shared = sorted(set(names) & set(layers))
     if shared:
         raise OptionError(f"by and strata must not share a column; both name {shared}")
-    reduced = reduce_decisions(cases, [*names, *layers], extracted)
-    counts = reduced[[*names, *layers, "time", "events"]].assign(
+    refuse_reserved([*names, *layers], RESERVED, "the reduced table or the results")
+    # The unstratified results come from a reduction on by alone: a case whose stratum is
+    # missing still counts there, and is left out of the stratified test only.
+    reduced = reduce_decisions(cases, names, extracted)
+    pooled = reduced[[*names, "time", "events"]].assign(
         censored=reduced["censored"] + reduced["withdrawn"]
     )
-    pooled = (
-        counts.groupby([*names, "time"], observed=True, sort=True)[["events", "censored"]]
-        .sum()
-        .reset_index()
-    )
+    counts = pooled
+    if layers:
+        layered = reduce_decisions(cases, [*names, *layers], extracted)
+        counts = layered[[*names, *layers, "time", "events"]].assign(
+            censored=layered["censored"] + layered["withdrawn"]
+        )
+        left_out = int(reduced["n"].sum() - layered["n"].sum())
+        if left_out:
+            warnings.warn(
+                f"{left_out} case(s) have no label in strata={layers}: they count in the "
+                "log-rank test, medians and restricted means, but are left out of the "
+                "stratified tests",
+                DataQualityWarning,
+                stacklevel=2,
+            )
     overall = logrank_from_counts(pooled, names)
     groups = overall.groups
     if len(groups) < 2:
@@ -349,7 +387,8 @@ def _scores(
         column = reduced[names[0]]
         if isinstance(column.dtype, pd.CategoricalDtype):
             return np.arange(1.0, k + 1.0) if column.dtype.ordered else None
-        if column.dtype.kind in "iuf":
+        # Only years are ordered numbers by default: codes (jobcentres) are not scores.
+        if names[0] == "year" and column.dtype.kind in "iuf":
             return groups[names[0]].to_numpy(np.float64)
         return None
     if isinstance(scores, Mapping):

@@ -10,9 +10,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._defaults import DEFAULT_LEVEL
-from jobhandicap._grouping import as_by
+from jobhandicap._grouping import as_by, refuse_reserved
 from jobhandicap._options import check_level, warn_small_bases
-from jobhandicap.cases._review import DateLike, reduce_decisions
+from jobhandicap.cases._review import DECISION_COLUMNS, DateLike, reduce_decisions
 from jobhandicap.errors import ArgumentTypeError, OptionError
 from jobhandicap.stats import cumulative_incidence_at, cumulative_incidence_from_counts
 
@@ -126,8 +126,9 @@ def decision_incidence(
     OptionError
         When ``extracted`` is before an application, ``level`` is not between 0 and 1, a day
         is negative or not finite, ``times`` is empty, or a grouping column is named like a
-        result column; :class:`~jobhandicap.errors.ArgumentTypeError` when ``times`` holds
-        something else than numbers.
+        column of the result or of the reduced table (``time``, ``censored``);
+        :class:`~jobhandicap.errors.ArgumentTypeError` when ``times`` holds something else
+        than numbers.
     JobhandicapError
         When open cases exist but ``extracted`` is not given.
 
@@ -187,12 +188,11 @@ def decision_incidence(
     """
     level = check_level(level)
     names = as_by(by)
-    clash = [name for name in names if name in RESULT_COLUMNS or name == "cause"]
-    if clash:
-        raise OptionError(
-            f"grouping column(s) {', '.join(map(repr, clash))} are named like columns of the "
-            f"result ({', '.join(RESULT_COLUMNS)}); rename them before grouping by them"
-        )
+    refuse_reserved(
+        names,
+        tuple(dict.fromkeys((*RESULT_COLUMNS, "cause", *DECISION_COLUMNS))),
+        "the result or the reduced table",
+    )
     days = check_times(times)
     reduced = reduce_decisions(cases, names, extracted)
     counts = reduced[[*names, "time", *OUTCOMES.values(), "censored"]].rename(

@@ -23,8 +23,16 @@ from jobhandicap._engines import (
     day_of,
     engine_columns,
     engine_frame,
+    engine_schema,
 )
-from jobhandicap._grouping import as_by, check_columns, engine_keys, group_keys, rows_in
+from jobhandicap._grouping import (
+    as_by,
+    check_columns,
+    engine_keys,
+    group_keys,
+    refuse_reserved,
+    rows_in,
+)
 from jobhandicap._options import check_level, warn_small_bases
 from jobhandicap._reduce import engine_sums, grouped_sums
 from jobhandicap.domain import Decision
@@ -119,6 +127,43 @@ def check_dates(
     )
 
 
+#: The accepted values of ``decision`` (besides missing, an open case).
+DECISIONS = tuple(decision.value for decision in Decision)
+_UNKNOWN_DECISION = (
+    "case(s) have a decision other than {accepted} or missing (an open case), which would "
+    "be counted wrongly; map the labels of your system to these, or check the frame with "
+    "jobhandicap.validate_cases"
+)
+
+
+def check_decisions(cases: pd.DataFrame) -> None:
+    """Refuse ``decision`` values other than the canonical three (or missing).
+
+    An unknown label (``"Granted"``, ``"trukket tilbage"``) would count as a decision, so a
+    withdrawal would silently become one. Every such case is listed in one
+    :class:`SchemaError`, its ``row`` as a spreadsheet shows it.
+    """
+    column = cases["decision"]
+    known = rows_in(column, set(DECISIONS)) | column.isna().to_numpy(dtype=bool)
+    if known.all():
+        return
+    accepted = ", ".join(map(repr, DECISIONS))
+    problems = [
+        (
+            int(p) + 2,
+            "decision",
+            str(column.iloc[p]),
+            f"the case at {spreadsheet_row(int(p))} has the decision "
+            f"{str(column.iloc[p])!r}, which is not accepted",
+        )
+        for p in np.flatnonzero(~known)
+    ]
+    raise SchemaError(
+        f"{len(problems)} " + _UNKNOWN_DECISION.format(accepted=accepted),
+        problems_frame(problems),
+    )
+
+
 class Durations:
     """Time to decision per case: days, whether decided by extraction, and the case status.
 
@@ -131,6 +176,7 @@ class Durations:
         applied = cases["applied"].to_numpy(dtype="datetime64[ns]")
         decided = cases["decided"].to_numpy(dtype="datetime64[ns]")
         check_dates(cases, applied, decided)
+        check_decisions(cases)
         withdrawn = rows_in(cases["decision"], {Decision.WITHDRAWN.value})
         is_open = np.isnat(decided)
         if extracted is None:
@@ -167,6 +213,26 @@ class Durations:
 
 #: The counts of a reduced table of decisions, besides its group keys and ``time``.
 DECISION_COUNTS = ("events", "censored", "withdrawn")
+#: The columns of a reduced table of decisions besides its group keys: no group is named so.
+DECISION_COLUMNS = ("time", "n", *DECISION_COUNTS)
+#: The columns of :func:`processing_time`'s result besides the groups and quantiles.
+TIME_COLUMNS = (
+    "n",
+    "median_days",
+    "ci_low",
+    "ci_high",
+    "decided",
+    "open",
+    "withdrawn",
+    "within_days",
+    "share_within",
+    "share_within_ci_low",
+    "share_within_ci_high",
+)
+#: The columns of :func:`survival_table`'s result besides the groups.
+CURVE_COLUMNS = ("time", "at_risk", "events", "censored", "survival", "ci_low", "ci_high")
+#: The columns of :func:`reduce_grants` and :func:`grant_rate` besides the groups.
+GRANT_COLUMNS = ("n", "granted", "refused", "count", "share", "ci_low", "ci_high")
 
 
 def reduce_decisions(
@@ -238,6 +304,7 @@ def reduce_decisions(
     2  60.0  1       0         1          0
     """
     names = as_by(by)
+    refuse_reserved(names, DECISION_COLUMNS, "the reduced table of decisions")
     engine = engine_frame(cases, function="reduce_decisions", what="cases")
     if engine is not None:
         return _engine_decisions(engine, names, extracted)
@@ -287,6 +354,7 @@ def reduce_grants(cases: AnyFrame, by: str | Sequence[str] = ()) -> pd.DataFrame
     1  job aids  1        1        0
     """
     names = as_by(by)
+    refuse_reserved(names, GRANT_COLUMNS, "the table of grants")
     engine = engine_frame(cases, function="reduce_grants", what="cases")
     if engine is not None:
         return _engine_grants(engine, names)
@@ -443,6 +511,11 @@ def processing_time(
     level = check_level(level)
     names = as_by(by)
     probabilities = sorted({*map(float, quantiles), 0.5})
+    refuse_reserved(
+        names,
+        (*TIME_COLUMNS, *(_quantile_name(p) for p in probabilities if p != 0.5)),
+        "the result",
+    )
     days = _within(within)
     reduced = reduce_decisions(cases, names, extracted)
     table = _km_table(reduced, names, level)
@@ -573,6 +646,7 @@ def survival_table(
     engine_frame(cases, function="survival_table", what="cases")
     level = check_level(level)
     names = as_by(by)
+    refuse_reserved(names, CURVE_COLUMNS, "the result")
     table = _km_table(reduce_decisions(cases, names, extracted), names, level)
     starts = ~table.duplicated(subset=names, keep="first") if names else table.index == 0
     firsts = table.loc[np.asarray(starts, dtype=bool)]
@@ -700,7 +774,9 @@ def _engine_check_dates(frame: EngineFrame, extracted: np.datetime64[int] | None
     open_cases = (decided.is_null() & ~_label_is("decision", Decision.WITHDRAWN.value)).fill_null(
         value=False
     )
-    checks = {"no_date": no_date, "early": early}
+    decision = nw.col("decision").cast(nw.String)
+    unknown = (~decision.is_null() & ~decision.is_in(list(DECISIONS))).fill_null(value=False)
+    checks = {"no_date": no_date, "early": early, "unknown": unknown}
     if extracted is None:
         checks["open"] = open_cases
     else:
@@ -739,6 +815,27 @@ def _engine_check_dates(frame: EngineFrame, extracted: np.datetime64[int] | None
             "jobhandicap.validate_cases",
             problems_frame(problems),
         )
+    if found["unknown"]:
+        accepted = ", ".join(map(repr, DECISIONS))
+        examples = _engine_examples(frame, ["decision"], unknown)
+        problems = []
+        for row in examples.itertuples(index=False):
+            case_id = getattr(row, "case_id", None)
+            who = "the case" if case_id is None else f"case {str(case_id)!r}"
+            problems.append(
+                (
+                    None,
+                    "decision",
+                    str(row.decision),
+                    f"{who} has the decision {str(row.decision)!r}, which is not accepted",
+                )
+            )
+        raise SchemaError(
+            f"{found['unknown']} "
+            + _UNKNOWN_DECISION.format(accepted=accepted)
+            + f" (a few are listed, up to {_EXAMPLES})",
+            problems_frame(problems),
+        )
     if found["open"]:
         raise JobhandicapError(
             f"{found['open']} case(s) are still open: give {option('extracted')} (the date the "
@@ -753,6 +850,31 @@ def _engine_check_dates(frame: EngineFrame, extracted: np.datetime64[int] | None
         )
 
 
+def _engine_check_date_types(frame: EngineFrame) -> None:
+    """Refuse ``applied``/``decided`` that are not of a date type (text dates, say)."""
+    import narwhals.stable.v2 as nw
+
+    dtypes = engine_schema(frame)
+    problems = [
+        (
+            None,
+            name,
+            str(dtypes[name]),
+            f"the column holds {dtypes[name]}; the canonical cases frame holds dates (a date "
+            "or datetime type) here: convert it in the engine (Polars: "
+            "pl.col(...).str.to_date(); DuckDB: CAST(... AS DATE))",
+        )
+        for name in ("applied", "decided")
+        if not isinstance(dtypes[name], nw.Date | nw.Datetime)
+    ]
+    if problems:
+        raise SchemaError(
+            f"the cases frame has {len(problems)} column(s) of the wrong type; an engine frame "
+            "must hold canonical values (see the how-to page on national registers)",
+            problems_frame(problems),
+        )
+
+
 def _engine_decisions(
     frame: EngineFrame, names: list[str], extracted: DateLike | None
 ) -> pd.DataFrame:
@@ -760,6 +882,7 @@ def _engine_decisions(
     import narwhals.stable.v2 as nw
 
     columns = check_engine_columns(frame, ("applied", "decided", "decision"), "cases")
+    _engine_check_date_types(frame)
     keys = engine_keys(frame, names, columns, check_missing=False)
     cut = None if extracted is None else as_timestamp(extracted, "extracted")
     days = frame.with_columns(

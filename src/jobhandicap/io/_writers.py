@@ -38,6 +38,8 @@ _WRITTEN_WHEN_USED = frozenset(
         "hours_per_week",
         "yearly_amount_dkk",
         "person",
+        "social_assistance_pct",
+        "unemployment_pct",
     }
 )
 

@@ -12,7 +12,6 @@ from jobhandicap._grouping import check_columns, rows_in
 from jobhandicap.domain import Decision
 from jobhandicap.errors import (
     JobhandicapError,
-    OptionError,
     UnknownLabelError,
 )
 from jobhandicap.reference import membership_day
@@ -21,22 +20,6 @@ from jobhandicap.reference import membership_day
 SHOWN = 5
 
 UNITS = ("jobcentre", "municipality")
-
-
-def refuse_reserved(names: list[str], reserved: tuple[str, ...], function: str) -> None:
-    """Refuse grouping columns named like a column the function makes itself.
-
-    A ``by`` column called, say, ``n`` or ``active`` would be overwritten by the count of
-    that name (or clash with it): an :class:`~jobhandicap.errors.OptionError` names the
-    column and every reserved name, so the user renames the column first.
-    """
-    clashes = [name for name in names if name in reserved]
-    if clashes:
-        raise OptionError(
-            f"{function} cannot group by {', '.join(map(repr, clashes))}: the name is one of "
-            f"its own columns ({', '.join(reserved)}); rename the column first, for example "
-            f"cases.rename(columns={{{clashes[0]!r}: {clashes[0] + '_group'!r}}})"
-        )
 
 
 def wanted_decisions(decision: object) -> frozenset[str] | None:

@@ -17,7 +17,7 @@ from jobhandicap._engines import (
     engine_frame,
     needs_rows,
 )
-from jobhandicap._grouping import as_by, check_columns, group_keys
+from jobhandicap._grouping import as_by, check_columns, group_keys, refuse_reserved
 from jobhandicap._reduce import grouped_sums
 from jobhandicap.domain import Decision
 from jobhandicap.errors import (
@@ -28,7 +28,6 @@ from jobhandicap.errors import (
 from jobhandicap.usage._common import (
     amounts_dkk,
     describe_units,
-    refuse_reserved,
     selected_cases,
 )
 from jobhandicap.usage._engine import engine_scheme_counts, engine_usage
@@ -228,7 +227,7 @@ def scheme_usage(
     1  2019  personal assistance  4      1   0.25           1  applications
     """
     names = as_by(by)
-    refuse_reserved(names, USAGE_COLUMNS, "scheme_usage")
+    refuse_reserved(names, USAGE_COLUMNS, "the result of scheme_usage")
     engine = engine_frame(cases, function="scheme_usage", what="cases")
     if engine is not None:
         counts, per_jobcentre = engine_scheme_counts(engine, names, decision, count)
@@ -370,7 +369,7 @@ def expenditure_shares(
             "expenditure_shares always computes shares of schemes within groups; drop "
             f"'scheme' from by (got {names})"
         )
-    refuse_reserved(names, EXPENDITURE_COLUMNS, "expenditure_shares")
+    refuse_reserved(names, EXPENDITURE_COLUMNS, "the result of expenditure_shares")
     if not isinstance(spread, bool):
         raise ArgumentTypeError(f"spread must be True or False, got {spread!r}")
     if spread and "year" not in names:

@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._engines import AnyFrame, EngineFrame, as_pandas, engine_frame
-from jobhandicap._grouping import as_by, check_columns, group_keys
+from jobhandicap._grouping import as_by, check_columns, group_keys, refuse_reserved
 from jobhandicap.domain import Decision
 from jobhandicap.errors import (
     ArgumentTypeError,
@@ -28,7 +28,7 @@ from jobhandicap.errors import (
     JobhandicapError,
     OptionError,
 )
-from jobhandicap.usage._common import refuse_reserved, selected_cases
+from jobhandicap.usage._common import selected_cases
 from jobhandicap.usage._engine import engine_active_grants
 
 __all__ = [
@@ -369,7 +369,7 @@ def active_grants(
     names = as_by(by)
     if "year" in names:
         raise OptionError("active_grants counts per year itself; drop 'year' from by")
-    refuse_reserved(names, ACTIVE_COLUMNS, "active_grants")
+    refuse_reserved(names, ACTIVE_COLUMNS, "the result of active_grants")
     engine = engine_frame(cases, function="active_grants", what="cases")
     if engine is not None:
         return _engine_active_grants(engine, names, check_years(years))
