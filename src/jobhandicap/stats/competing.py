@@ -331,7 +331,9 @@ def cumulative_incidence_from_counts(
             - 2.0
             * (incidence * _within(c, segment, starts) - _within(incidence * c, segment, starts))
         )
-        se = np.sqrt(np.maximum(variance, 0.0))
+        # The expanded sums cancel to rounding error (~1e-16) where the true variance is 0,
+        # e.g. once every case has ended; below 64 ulp of 1 it is taken as the 0 it is.
+        se = np.sqrt(np.where(variance < 64 * np.finfo(np.float64).eps, 0.0, variance))
         low, high = _band(incidence, se, z, transform)
         pieces.append(
             {
