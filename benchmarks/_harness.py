@@ -252,3 +252,55 @@ def mib(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value / 1024:.2f} GiB" if value >= 1024 else f"{value:.0f} MiB"
+
+
+def count_text(n: int) -> str:
+    """``1_000_000`` as ``10⁶``, other numbers with thousands separators."""
+    exponent = len(str(n)) - 1
+    if n == 10**exponent and exponent >= 3:
+        return "10" + str(exponent).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{n:,}"
+
+
+def timed_result(
+    *,
+    workload: str,
+    size: str,
+    peer: str,
+    ours: Callable[[], Any],
+    theirs: Callable[[], Any] | None,
+    repeat: int,
+    goal: str,
+    judge: Callable[[float, float | None], bool | None],
+    check: str,
+    note: str = "",
+    scale: float = 1.0,
+) -> Result:
+    """Time ``ours`` and ``theirs`` alternately and wrap the medians as a Result.
+
+    ``scale`` multiplies the peer's median (a peer timed on a subset).
+    """
+    load_before = load_average()
+    mine, other = alternate(ours, theirs, repeat)
+    ours_median = mine.median()
+    theirs_median = other.median(scale)
+    return Result(
+        workload=workload,
+        size=size,
+        peer=peer,
+        ours=ours_median,
+        theirs=theirs_median,
+        goal=goal,
+        met=judge(ours_median, theirs_median),
+        check=check,
+        note=note,
+        repeat=repeat,
+        load=(load_before, load_average()),
+        extra={
+            "ours_cpu": mine.cpu_median(),
+            "theirs_cpu": other.cpu_median(scale),
+            "ours_times": mine.wall,
+            "theirs_times": other.wall,
+            "peer_scale": scale,
+        },
+    )

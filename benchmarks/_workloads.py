@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-import statistics
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -106,58 +105,6 @@ QUICK = Sizes(
 )
 
 
-def _count(n: int) -> str:
-    """``1_000_000`` as ``10⁶``, other numbers with thousands separators."""
-    exponent = len(str(n)) - 1
-    if n == 10**exponent and exponent >= 3:
-        return "10" + str(exponent).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-    return f"{n:,}"
-
-
-def _timed_result(
-    *,
-    workload: str,
-    size: str,
-    peer: str,
-    ours: Callable[[], Any],
-    theirs: Callable[[], Any] | None,
-    repeat: int,
-    goal: str,
-    judge: Callable[[float, float | None], bool | None],
-    check: str,
-    note: str = "",
-    scale: float = 1.0,
-) -> Result:
-    """Time ``ours`` and ``theirs`` alternately and wrap the medians as a Result.
-
-    ``scale`` multiplies the peer's median (a peer timed on a subset).
-    """
-    load_before = _harness.load_average()
-    mine, other = _harness.alternate(ours, theirs, repeat)
-    ours_median = statistics.median(mine.wall)
-    theirs_median = other.median(scale)
-    return Result(
-        workload=workload,
-        size=size,
-        peer=peer,
-        ours=ours_median,
-        theirs=theirs_median,
-        goal=goal,
-        met=judge(ours_median, theirs_median),
-        check=check,
-        note=note,
-        repeat=repeat,
-        load=(load_before, _harness.load_average()),
-        extra={
-            "ours_cpu": mine.cpu_median(),
-            "theirs_cpu": other.cpu_median(scale),
-            "ours_times": mine.wall,
-            "theirs_times": other.wall,
-            "peer_scale": scale,
-        },
-    )
-
-
 def _at_least(factor: float) -> Callable[[float, float | None], bool | None]:
     """Goal: jobhandicap at least ``factor`` times faster than the peer."""
 
@@ -202,9 +149,9 @@ def to_frame_vs_asdict(sizes: Sizes, repeat: int) -> Result:
         )
     )
     del ours, naive
-    return _timed_result(
+    return _harness.timed_result(
         workload="to_frame of Case records",
-        size=_count(sizes.records),
+        size=_harness.count_text(sizes.records),
         peer="pandas.DataFrame([attrs.asdict(c)])",
         ours=lambda: to_frame(cases),
         theirs=lambda: bench_frames.naive(cases),
@@ -237,9 +184,9 @@ def read_vs_read_csv(sizes: Sizes, repeat: int) -> Result:
         )
         del ours, theirs
         megabytes = path.stat().st_size / 1e6
-        return _timed_result(
+        return _harness.timed_result(
             workload="read_cases (read + validate) a Danish CSV",
-            size=f"{_count(sizes.read_rows)} rows, {megabytes:.0f} MB",
+            size=f"{_harness.count_text(sizes.read_rows)} rows, {megabytes:.0f} MB",
             peer="bare pandas.read_csv(sep=';')",
             ours=lambda: read_cases(path),
             theirs=bare,
@@ -270,9 +217,9 @@ def wilson_vs_statsmodels(sizes: Sizes, repeat: int) -> Result:
         low, high = theirs()
         worst = max(np.max(np.abs(mine.ci_low - low)), np.max(np.abs(mine.ci_high - high)))
         check = _same(bool(worst < 1e-12), f"largest difference {worst:.0e}")
-    return _timed_result(
+    return _harness.timed_result(
         workload="Wilson intervals",
-        size=_count(sizes.wilson),
+        size=_harness.count_text(sizes.wilson),
         peer=peer,
         ours=lambda: wilson_interval(count, base),
         theirs=theirs,
@@ -320,9 +267,9 @@ def top_box_workload(sizes: Sizes, repeat: int) -> Result:
             and np.allclose(mine["ci_high"], other["ci_high"], rtol=0, atol=1e-12)
         )
         check = _same(same, "n, count, interval")
-    return _timed_result(
+    return _harness.timed_result(
         workload="top_box by (wave, item)",
-        size=f"{_count(sizes.survey_rows)} rows, {sizes.survey_groups:,} groups",
+        size=f"{_harness.count_text(sizes.survey_rows)} rows, {sizes.survey_groups:,} groups",
         peer="pandas group-by + statsmodels Wilson",
         ours=lambda: top_box(survey),
         theirs=theirs,
@@ -390,9 +337,9 @@ def processing_time_workload(sizes: Sizes, repeat: int) -> Result:
         mine = ours().set_index("jobcentre")["median_days"].loc[other.index]
         same = np.array_equal(mine.to_numpy(), other.to_numpy())
         check = _same(same, f"medians of {len(mine)} jobcentres")
-    return _timed_result(
+    return _harness.timed_result(
         workload="processing_time by jobcentre (Kaplan–Meier)",
-        size=_count(sizes.km_cases) + " cases",
+        size=_harness.count_text(sizes.km_cases) + " cases",
         peer=peer,
         ours=ours,
         theirs=theirs,
@@ -421,9 +368,9 @@ def cronbach_workload(sizes: Sizes, repeat: int) -> Result:
             [mine.ci_low, mine.ci_high], interval, rtol=0, atol=5e-4 + 1e-12
         )
         check = _same(same, "α; interval to pingouin's 3 decimals")
-    return _timed_result(
+    return _harness.timed_result(
         workload="Cronbach's α with Feldt interval",
-        size=f"{_count(sizes.alpha_rows)} × {sizes.alpha_items}",
+        size=f"{_harness.count_text(sizes.alpha_rows)} × {sizes.alpha_items}",
         peer="pingouin.cronbach_alpha",
         ours=lambda: cronbach_alpha(items),
         theirs=theirs,
@@ -454,9 +401,9 @@ def strategy_workload(sizes: Sizes, repeat: int) -> Result:
         equal_nan=True,
     )
     scale = sizes.draws / subset
-    return _timed_result(
+    return _harness.timed_result(
         workload=f"strategy_sensitivity, {len(spec.columns)} indicators",
-        size=f"{_count(sizes.draws)} draws × {len(profiles)} units",
+        size=f"{_harness.count_text(sizes.draws)} draws × {len(profiles)} units",
         peer=f"pandas score rebuilt per draw (timed on {subset}, × {sizes.draws:,}/{subset})",
         ours=lambda: strategy_sensitivity(profiles, spec, draws=sizes.draws, seed=7),
         theirs=lambda: _strategy_pandas.rebuild(profiles, spec, draws),
@@ -482,9 +429,9 @@ def usage_workload(sizes: Sizes, repeat: int, n: int) -> Result:
     expected = granted.groupby([granted["applied"].dt.year, "scheme"], observed=True).size()
     got = results["scheme_usage"].set_index(["year", "scheme"])["count"]
     same = np.array_equal(np.sort(expected.to_numpy()), np.sort(got.to_numpy()))
-    return _timed_result(
+    return _harness.timed_result(
         workload="all usage indicators",
-        size=_count(n) + " cases",
+        size=_harness.count_text(n) + " cases",
         peer="— (no peer; absolute goal)",
         ours=lambda: _data.usage_indicators(cases, people),
         theirs=None,
@@ -549,9 +496,9 @@ def jobcentre_codes_workload(sizes: Sizes, repeat: int) -> Result:
     codes = rng.choice(municipalities()["code"].to_numpy(dtype=np.int64), n)
     days = (np.datetime64("2005-01-01") + rng.integers(0, 7000, n)).astype("datetime64[ns]")
     same = np.array_equal(jobcentre_codes(codes, days), _jobcentres_by_merge(codes, days))
-    return _timed_result(
+    return _harness.timed_result(
         workload="reference.jobcentre_codes",
-        size=_count(n) + " (municipality, day) pairs",
+        size=_harness.count_text(n) + " (municipality, day) pairs",
         peer="pandas merge on municipality + validity filter",
         ours=lambda: jobcentre_codes(codes, days),
         theirs=lambda: _jobcentres_by_merge(codes, days),
@@ -577,7 +524,7 @@ def report_workload(sizes: Sizes, repeat: int) -> list[Result]:
         result = ours()
         complete = result.path.is_file() and not result.skipped
         return [
-            _timed_result(
+            _harness.timed_result(
                 workload="report.build_report (page, tables, workbook, figures)",
                 size="the example data",
                 peer="— (no peer; information)",
@@ -682,7 +629,7 @@ def glm_workload(sizes: Sizes, repeat: int) -> list[Result]:
         timed_ours = repeated(ours)
         assert timed_ours is not None
         results.append(
-            _timed_result(
+            _harness.timed_result(
                 workload=f"GLM {family} ({GLM_FITS} fits)",
                 size=f"{GLM_UNITS} units × {GLM_COVARIATES} covariates",
                 peer=peer,

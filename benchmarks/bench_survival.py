@@ -53,42 +53,13 @@ def durations(n: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.nd
     return days, event, cases["jobcentre"].to_numpy(np.int64)
 
 
-def _count(n: int) -> str:
-    exponent = len(str(n)) - 1
-    if n == 10**exponent and exponent >= 3:
-        return "10" + str(exponent).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-    return f"{n:,}"
+#: The goal of both workloads.
+GOAL = "faster than lifelines, same answer"
 
 
-def _result(
-    workload: str,
-    size: str,
-    peer: str,
-    ours: Callable[[], Any],
-    theirs: Callable[[], Any] | None,
-    repeat: int,
-    check: str,
-    note: str,
-    scale: float = 1.0,
-) -> Result:
-    load_before = _harness.load_average()
-    mine, other = _harness.alternate(ours, theirs, repeat)
-    ours_median = mine.median()
-    theirs_median = other.median(scale)
-    return Result(
-        workload=workload,
-        size=size,
-        peer=peer,
-        ours=ours_median,
-        theirs=theirs_median,
-        goal="faster than lifelines, same answer",
-        met=None if theirs_median is None or ours_median is None else theirs_median > ours_median,
-        check=check,
-        note=note,
-        repeat=repeat,
-        load=(load_before, _harness.load_average()),
-        extra={"peer_scale": scale},
-    )
+def _faster(ours: float, theirs: float | None) -> bool | None:
+    """Goal: faster than lifelines."""
+    return None if theirs is None else theirs > ours
 
 
 def logrank_workload(n: int, repeat: int, groups: int | None = None) -> Result:
@@ -113,15 +84,17 @@ def logrank_workload(n: int, repeat: int, groups: int | None = None) -> Result:
         same = bool(np.isclose(mine, other, rtol=1e-9, atol=0.0))
         check = ("identical" if same else "DIFFERS") + f" (χ² {mine:.6g} vs {other:.6g})"
         note = f"{len(np.unique(jobcentre))} jobcentres, one χ² on k − 1 df"
-    return _result(
-        "log-rank across jobcentres",
-        _count(days.size) + " cases",
-        "lifelines multivariate_logrank_test",
-        ours,
-        theirs,
-        repeat,
-        check,
-        note,
+    return _harness.timed_result(
+        workload="log-rank across jobcentres",
+        size=_harness.count_text(days.size) + " cases",
+        peer="lifelines multivariate_logrank_test",
+        ours=ours,
+        theirs=theirs,
+        repeat=repeat,
+        goal=GOAL,
+        judge=_faster,
+        check=check,
+        note=note,
     )
 
 
@@ -162,16 +135,18 @@ def rmst_workload(n: int, repeat: int, peer_groups: int | None) -> Result:
         values = mine.loc[list(other)].to_numpy(np.float64)
         same = bool(np.allclose(values, list(other.values()), rtol=1e-9, atol=0.0))
         check = ("identical" if same else "DIFFERS") + f" (means of {len(other)} jobcentres)"
-    return _result(
-        f"restricted mean (τ = {TAU:g} days) per jobcentre",
-        _count(n) + " cases",
-        peer,
-        ours,
-        theirs,
-        repeat,
-        check,
-        note,
-        scale,
+    return _harness.timed_result(
+        workload=f"restricted mean (τ = {TAU:g} days) per jobcentre",
+        size=_harness.count_text(n) + " cases",
+        peer=peer,
+        ours=ours,
+        theirs=theirs,
+        repeat=repeat,
+        goal=GOAL,
+        judge=_faster,
+        check=check,
+        note=note,
+        scale=scale,
     )
 
 

@@ -224,3 +224,38 @@ def factorize_groups(keys: pd.DataFrame) -> tuple[npt.NDArray[np.int64], pd.Data
     representative = np.empty(count, dtype=np.int64)
     representative[combined] = np.arange(size, dtype=np.int64)
     return combined, keys.iloc[representative].reset_index(drop=True)
+
+
+def count_column(frame: pd.DataFrame, column: str) -> npt.NDArray[np.int64]:
+    """A column of non-negative whole counts as int64, or an error naming the bad entries."""
+    values = as_float_array(frame[column].to_numpy(dtype=np.float64, na_value=np.nan), column)
+    bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
+    if bad.any():
+        raise JobhandicapError(
+            f"column {column!r} must hold non-negative whole counts; got "
+            f"{offending_entries(values, bad)}"
+        )
+    return values.astype(np.int64)
+
+
+def segments(
+    codes: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Segment of each row and the start/end (exclusive) rows of each run of sorted codes."""
+    if codes.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    is_start = np.ones(codes.size, dtype=np.bool_)
+    is_start[1:] = codes[1:] != codes[:-1]
+    starts = np.flatnonzero(is_start).astype(np.int64)
+    ends = np.append(starts[1:], codes.size).astype(np.int64)
+    return (np.cumsum(is_start) - 1).astype(np.int64), starts, ends
+
+
+def segment_cumsum(
+    values: FloatArray, segment: npt.NDArray[np.int64], starts: npt.NDArray[np.int64]
+) -> FloatArray:
+    """Cumulative sum of ``values`` restarting at every segment start."""
+    total = np.cumsum(values)
+    result: FloatArray = total - (total - values)[starts][segment]
+    return result

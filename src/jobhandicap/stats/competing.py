@@ -27,8 +27,11 @@ from jobhandicap.stats._core import (
     FloatArray,
     as_float_array,
     check_level,
+    count_column,
     factorize_groups,
     offending_entries,
+    segment_cumsum,
+    segments,
     z_value,
 )
 
@@ -87,36 +90,6 @@ def _check_causes(causes: object, columns: Sequence[str]) -> list[str]:
     if missing:
         raise MissingColumnsError(missing, list(columns), "competing-risks counts")
     return names
-
-
-def _counts(frame: pd.DataFrame, column: str) -> IntArray:
-    values = as_float_array(frame[column].to_numpy(dtype=np.float64, na_value=np.nan), column)
-    bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
-    if bad.any():
-        raise JobhandicapError(
-            f"column {column!r} must hold non-negative whole counts; got "
-            f"{offending_entries(values, bad)}"
-        )
-    return values.astype(np.int64)
-
-
-def _segment_starts(codes: IntArray) -> tuple[IntArray, IntArray, IntArray]:
-    """Segment of each row and the first and end (exclusive) rows of runs of sorted codes."""
-    if codes.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    is_start = np.ones(codes.size, dtype=np.bool_)
-    is_start[1:] = codes[1:] != codes[:-1]
-    starts = np.flatnonzero(is_start).astype(np.int64)
-    ends = np.append(starts[1:], codes.size).astype(np.int64)
-    return (np.cumsum(is_start) - 1).astype(np.int64), starts, ends
-
-
-def _within(values: FloatArray, segment: IntArray, starts: IntArray) -> FloatArray:
-    """Cumulative sum of ``values`` restarting at every segment start."""
-    total = np.cumsum(values)
-    result: FloatArray = total - (total - values)[starts][segment]
-    return result
 
 
 def _band(
@@ -281,8 +254,8 @@ def cumulative_incidence_from_counts(
             "column 'time' must hold finite, non-negative times; got "
             f"{offending_entries(time, bad)}"
         )
-    by_cause = np.stack([_counts(counts, name) for name in names])
-    censored = _counts(counts, "censored")
+    by_cause = np.stack([count_column(counts, name) for name in names])
+    censored = count_column(counts, "censored")
     if groups:
         codes, _ = factorize_groups(counts[groups].reset_index(drop=True))
     else:
@@ -297,7 +270,7 @@ def cumulative_incidence_from_counts(
             "(sum them first)"
         )
     events = by_cause[:, order]
-    segment, starts, ends = _segment_starts(codes)
+    segment, starts, ends = segments(codes)
 
     # At risk just before t_j: every case of the group whose time is >= t_j.
     everything = events.sum(axis=0)
@@ -307,29 +280,34 @@ def cumulative_incidence_from_counts(
     n = np.maximum(at_risk, 1).astype(np.float64)  # a row with nobody at risk has no events
     ended = (everything > 0) & (everything >= at_risk)
     log_factor = np.log1p(-np.where(ended, 0.0, everything / n))
-    survival = np.exp(_within(log_factor, segment, starts))
-    survival = np.where(_within(ended.astype(np.float64), segment, starts) > 0, 0.0, survival)
+    survival = np.exp(segment_cumsum(log_factor, segment, starts))
+    survival = np.where(
+        segment_cumsum(ended.astype(np.float64), segment, starts) > 0, 0.0, survival
+    )
     first = np.zeros(time.size, dtype=np.bool_)
     first[starts] = True
     previous = np.where(first, 1.0, np.roll(survival, 1))  # S(t_{j-1}), 1 at a group's start
     a = np.where(ended, 0.0, everything / (n * np.maximum(at_risk - everything, 1)))
-    sum_a = _within(a, segment, starts)
+    sum_a = segment_cumsum(a, segment, starts)
     z = z_value(level)
 
     pieces: list[dict[str, FloatArray | IntArray]] = []
     for k in range(len(names)):
         d_k = events[k].astype(np.float64)
         jump = previous * d_k / n
-        incidence = np.minimum(_within(jump, segment, starts), 1.0)
+        incidence = np.minimum(segment_cumsum(jump, segment, starts), 1.0)
         b = previous**2 * d_k * (n - d_k) / n**3
         c = previous * d_k / n**2
         variance = (
             incidence**2 * sum_a
-            - 2.0 * incidence * _within(incidence * a, segment, starts)
-            + _within(incidence**2 * a, segment, starts)
-            + _within(b, segment, starts)
+            - 2.0 * incidence * segment_cumsum(incidence * a, segment, starts)
+            + segment_cumsum(incidence**2 * a, segment, starts)
+            + segment_cumsum(b, segment, starts)
             - 2.0
-            * (incidence * _within(c, segment, starts) - _within(incidence * c, segment, starts))
+            * (
+                incidence * segment_cumsum(c, segment, starts)
+                - segment_cumsum(incidence * c, segment, starts)
+            )
         )
         # The expanded sums cancel to rounding error (~1e-16) where the true variance is 0,
         # e.g. once every case has ended; below 64 ulp of 1 it is taken as the 0 it is.
@@ -427,7 +405,7 @@ def cumulative_incidence_at(table: pd.DataFrame, times: npt.ArrayLike) -> pd.Dat
     time = table["time"].to_numpy(dtype=np.float64)
     order = np.lexsort((time, codes))
     codes, time = codes[order], time[order]
-    segment, starts, ends = _segment_starts(codes)
+    segment, starts, ends = segments(codes)
 
     def column(name: str) -> FloatArray:
         return table[name].to_numpy(dtype=np.float64, na_value=np.nan)[order]
@@ -436,7 +414,7 @@ def cumulative_incidence_at(table: pd.DataFrame, times: npt.ArrayLike) -> pd.Dat
     leaving = column("events") + column("competing") + column("censored")
     total = at_risk[starts]
     waiting_after = at_risk - leaving
-    events_by = _within(column("events"), segment, starts)
+    events_by = segment_cumsum(column("events"), segment, starts)
 
     n_curves, n_times = starts.size, wanted.size
     curve = np.repeat(np.arange(n_curves), n_times)

@@ -31,8 +31,11 @@ from jobhandicap.stats._core import (
     Labels,
     as_float_array,
     check_level,
+    count_column,
     factorize_groups,
     offending_entries,
+    segment_cumsum,
+    segments,
     z_value,
 )
 
@@ -274,39 +277,6 @@ def _group_codes(frame: pd.DataFrame, names: Sequence[str]) -> IntArray:
     return result
 
 
-def _segments(codes: IntArray) -> tuple[IntArray, IntArray, IntArray]:
-    """Segment of each row and the start/end (exclusive) rows of each segment of sorted codes."""
-    if codes.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    is_start = np.empty(codes.size, dtype=np.bool_)
-    is_start[0] = True
-    is_start[1:] = codes[1:] != codes[:-1]
-    starts = np.flatnonzero(is_start).astype(np.int64)
-    ends = np.append(starts[1:], codes.size).astype(np.int64)
-    segment = (np.cumsum(is_start) - 1).astype(np.int64)
-    return segment, starts, ends
-
-
-def _segment_cumsum(values: FloatArray, segment: IntArray, starts: IntArray) -> FloatArray:
-    """Cumulative sum of ``values`` restarting at every segment start."""
-    total = np.cumsum(values)
-    before = (total - values)[starts]
-    result: FloatArray = total - before[segment]
-    return result
-
-
-def _count_column(frame: pd.DataFrame, column: str) -> IntArray:
-    values = as_float_array(frame[column].to_numpy(dtype=np.float64, na_value=np.nan), column)
-    bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
-    if bad.any():
-        raise JobhandicapError(
-            f"column {column!r} must hold non-negative whole counts; got "
-            f"{offending_entries(values, bad)}"
-        )
-    return values.astype(np.int64)
-
-
 def kaplan_meier_from_counts(
     counts: pd.DataFrame, *, level: float = 0.95, transform: Transform = "log-log"
 ) -> pd.DataFrame:
@@ -406,8 +376,8 @@ def kaplan_meier_from_counts(
             f"column 'time' must hold finite, non-negative times; got "
             f"{offending_entries(time, bad_time)}"
         )
-    events = _count_column(counts, "events")
-    censored = _count_column(counts, "censored")
+    events = count_column(counts, "events")
+    censored = count_column(counts, "censored")
     codes = _group_codes(counts, names)
 
     order = np.lexsort((time, codes))
@@ -419,7 +389,7 @@ def kaplan_meier_from_counts(
             f"{np.unique(time[1:][repeated])[:5].tolist()} occur twice within a group "
             "(sum them first, or build the table with reduce_survival)"
         )
-    segment, starts, ends = _segments(codes)
+    segment, starts, ends = segments(codes)
 
     # At risk just before t_j: everyone in the group whose time is >= t_j.
     total = events + censored
@@ -433,9 +403,9 @@ def kaplan_meier_from_counts(
     hazard = np.where(ended, 0.0, events / safe_at_risk)
     log_factor = np.log1p(-hazard)
     greenwood = np.where(ended, 0.0, hazard / np.maximum(at_risk - events, 1))
-    reached_zero = _segment_cumsum(ended.astype(np.float64), segment, starts) > 0
-    survival = np.where(reached_zero, 0.0, np.exp(_segment_cumsum(log_factor, segment, starts)))
-    sigma = np.sqrt(_segment_cumsum(greenwood, segment, starts))
+    reached_zero = segment_cumsum(ended.astype(np.float64), segment, starts) > 0
+    survival = np.where(reached_zero, 0.0, np.exp(segment_cumsum(log_factor, segment, starts)))
+    sigma = np.sqrt(segment_cumsum(greenwood, segment, starts))
     ci_low, ci_high = _band(survival, sigma, z_value(level), transform)
     ci_low = np.where(reached_zero, 0.0, ci_low)
     ci_high = np.where(reached_zero, np.nan, ci_high)
@@ -664,7 +634,7 @@ def survival_quantiles(
     codes = _group_codes(km_table, names)
     order = np.lexsort((time, codes))
     time, codes = time[order], codes[order]
-    segment, starts, _ = _segments(codes)
+    segment, starts, _ = segments(codes)
     n_groups = starts.size
 
     def column(name: str) -> FloatArray:

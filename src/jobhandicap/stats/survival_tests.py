@@ -34,6 +34,7 @@ from jobhandicap.stats._core import (
     FloatArray,
     as_float_array,
     check_level,
+    count_column,
     factorize_groups,
     lazy_module,
     offending_entries,
@@ -111,17 +112,6 @@ def _columns(counts: pd.DataFrame, required: Sequence[str], what: str) -> None:
     missing = [c for c in required if c not in counts.columns]
     if missing:
         raise MissingColumnsError(missing, list(counts.columns), what)
-
-
-def _counts(counts: pd.DataFrame, column: str) -> FloatArray:
-    values = as_float_array(counts[column].to_numpy(dtype=np.float64, na_value=np.nan), column)
-    bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
-    if bad.any():
-        raise JobhandicapError(
-            f"column {column!r} must hold non-negative whole counts; got "
-            f"{offending_entries(values, bad)}"
-        )
-    return values
 
 
 def _times(counts: pd.DataFrame) -> FloatArray:
@@ -219,7 +209,10 @@ def logrank_from_counts(
     if not names:
         raise JobhandicapError("group must name at least one column")
     time = _times(counts)
-    events, censored = _counts(counts, "events"), _counts(counts, "censored")
+    events, censored = (
+        count_column(counts, "events").astype(np.float64),
+        count_column(counts, "censored").astype(np.float64),
+    )
     codes, groups = _codes(counts, names)
     stratum, _ = _codes(counts, layers)
     k = len(groups)
@@ -566,7 +559,10 @@ def bootstrap_median_survival(
     _columns(counts, _COUNTS, "counts")
     names = [str(c) for c in counts.columns if c not in _COUNTS]
     time = _times(counts)
-    events, censored = _counts(counts, "events"), _counts(counts, "censored")
+    events, censored = (
+        count_column(counts, "events").astype(np.float64),
+        count_column(counts, "censored").astype(np.float64),
+    )
     codes, groups = _codes(counts, names)
     rng = generator(seed)
     medians = np.full((n_boot, len(groups)), np.inf)
