@@ -315,7 +315,7 @@ def validate_engine(frame: EngineFrame, schema: FrameSchema) -> Any:
             work.group_by(*key)
             .agg(nw.len().alias("_rows"))
             .filter(nw.col("_rows") > 1)
-            .select(nw.col("_rows").sum(), nw.len().alias("_keys"))
+            .select(nw.col("_rows").sum())
         )
         duplicated = collect(repeated)
         duplicates = int(pd.to_numeric(duplicated["_rows"]).fillna(0).iloc[0])

@@ -222,11 +222,8 @@ def _adjusted_benchmark(
     phi = float(plain.attrs["phi"])
     p_value = overdispersion_p_value(phi, len(plain))
     overdispersed = p_value < OVERDISPERSION_ALPHA
-    tau2 = float(
-        funnel(
-            shown, count="entered_job", total="persons", expected="expected", overdispersion=True
-        ).attrs["tau2"]
-    )
+    # The estimate is in the attrs of the plain funnel too: no second funnel needed.
+    tau2 = float(plain.attrs["tau2"])
     result = funnel(
         frame,
         count="entered_job",
@@ -335,11 +332,7 @@ def benchmark_section(ctx: Context) -> Section:
         p_value = overdispersion_p_value(phi, len(plain))
         overdispersed = p_value < OVERDISPERSION_ALPHA
         if overdispersed:
-            tau2 = float(
-                funnel(basis, count="entered_job", total="persons", overdispersion=True).attrs[
-                    "tau2"
-                ]
-            )
+            tau2 = float(plain.attrs["tau2"])
         result = funnel(
             usable,
             count="entered_job",

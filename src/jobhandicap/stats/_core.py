@@ -259,3 +259,8 @@ def segment_cumsum(
     total = np.cumsum(values)
     result: FloatArray = total - (total - values)[starts][segment]
     return result
+
+
+def scalar_or_array(values: FloatArray) -> Any:
+    """A Python float for a 0-d result, the array itself otherwise."""
+    return float(values) if values.ndim == 0 else values

@@ -32,6 +32,7 @@ from jobhandicap.stats._core import (
     as_float_array,
     check_level,
     lazy_module,
+    scalar_or_array,
 )
 
 if TYPE_CHECKING:
@@ -131,11 +132,6 @@ class ClusterRobust(NamedTuple, Generic[ValueT]):
     deff: ValueT
 
 
-def _out(values: FloatArray) -> Any:
-    """A float for a 0-d result, the array otherwise."""
-    return float(values) if values.ndim == 0 else values
-
-
 def _reduction(
     n: npt.ArrayLike, sums: npt.ArrayLike, squares: npt.ArrayLike | None = None
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -230,7 +226,7 @@ def cluster_anova(
     [2.27483, 0.932213, 7.0, 34.0, 5.210884, 42.0, 8.0]
     """
     result = _anova(*_reduction(n, sums, squares))
-    return ClusterAnova(*(_out(v) for v in result))
+    return ClusterAnova(*(scalar_or_array(v) for v in result))
 
 
 def intraclass_correlation(
@@ -338,12 +334,12 @@ def intraclass_correlation(
     undefined = ~good | ~varies | np.isnan(icc)
     nan = np.float64(np.nan)
     return IntraclassCorrelation(
-        _out(np.where(undefined, nan, icc)),
-        _out(np.where(undefined, nan, low)),
-        _out(np.where(undefined, nan, high)),
-        _out(np.where(undefined, nan, icc2)),
-        _out(np.where(undefined, nan, p_value)),
-        _out(np.asarray(m, dtype=np.float64)),
+        scalar_or_array(np.where(undefined, nan, icc)),
+        scalar_or_array(np.where(undefined, nan, low)),
+        scalar_or_array(np.where(undefined, nan, high)),
+        scalar_or_array(np.where(undefined, nan, icc2)),
+        scalar_or_array(np.where(undefined, nan, p_value)),
+        scalar_or_array(np.asarray(m, dtype=np.float64)),
     )
 
 
@@ -413,7 +409,7 @@ def design_effect(icc: npt.ArrayLike, n: npt.ArrayLike, *, variant: DeffVariant 
         else:
             m = total / (sizes > 0).sum(axis=-1)
         deff = 1.0 + (m - 1.0) * rho
-    return _out(np.asarray(deff, dtype=np.float64))
+    return scalar_or_array(np.asarray(deff, dtype=np.float64))
 
 
 def _robust(
@@ -444,12 +440,12 @@ def _robust(
         half = _sps.t.ppf(0.5 + level / 2.0, np.where(df >= 1, df, np.nan)) * se
         deff = np.where(naive > 0, variance / naive, np.nan)
     return ClusterRobust(
-        _out(np.asarray(estimate, dtype=np.float64)),
-        _out(np.asarray(estimate - half, dtype=np.float64)),
-        _out(np.asarray(estimate + half, dtype=np.float64)),
-        _out(np.asarray(se, dtype=np.float64)),
-        _out(np.asarray(df, dtype=np.float64)),
-        _out(np.asarray(deff, dtype=np.float64)),
+        scalar_or_array(np.asarray(estimate, dtype=np.float64)),
+        scalar_or_array(np.asarray(estimate - half, dtype=np.float64)),
+        scalar_or_array(np.asarray(estimate + half, dtype=np.float64)),
+        scalar_or_array(np.asarray(se, dtype=np.float64)),
+        scalar_or_array(np.asarray(df, dtype=np.float64)),
+        scalar_or_array(np.asarray(deff, dtype=np.float64)),
     )
 
 

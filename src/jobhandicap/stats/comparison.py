@@ -32,6 +32,7 @@ from jobhandicap.stats._core import (
     check_level,
     lazy_module,
     offending_entries,
+    scalar_or_array,
     z_value,
 )
 
@@ -100,11 +101,6 @@ class Shrinkage(NamedTuple):
     weight: FloatArray
     mean: float
     between_variance: float
-
-
-def _scalar_or_array(values: FloatArray) -> Any:
-    """Return a Python float for a 0-d array, the array itself otherwise."""
-    return float(values) if values.ndim == 0 else values
 
 
 def _check_proportion(values: FloatArray, name: str) -> None:
@@ -288,7 +284,7 @@ def funnel_limits(
         half = z * np.sqrt(1.0 / (4.0 * size) + tau2)
         low = np.sin(np.clip(centre - half, 0.0, np.pi / 2.0)) ** 2
         high = np.sin(np.clip(centre + half, 0.0, np.pi / 2.0)) ** 2
-    return FunnelLimits(_scalar_or_array(low), _scalar_or_array(high))
+    return FunnelLimits(scalar_or_array(low), scalar_or_array(high))
 
 
 def _exact_limit(p0: FloatArray, size: FloatArray, q: float) -> FloatArray:
@@ -382,7 +378,7 @@ def funnel_p_value(count: npt.ArrayLike, total: npt.ArrayLike, target: npt.Array
     below = _sps.binom.cdf(x - 1.0, n, p0) + half_mass
     above = _sps.binom.sf(x, n, p0) + half_mass
     p_value = np.minimum(1.0, 2.0 * np.minimum(below, above))
-    return _scalar_or_array(p_value)
+    return scalar_or_array(p_value)
 
 
 def overdispersion(

@@ -33,7 +33,14 @@ import numpy.typing as npt
 from jobhandicap import _options
 from jobhandicap._defaults import DEFAULT_LEVEL, DEFAULT_SEED
 from jobhandicap.errors import JobhandicapError
-from jobhandicap.stats._core import FloatArray, ValueT, check_level, lazy_module, z_value
+from jobhandicap.stats._core import (
+    FloatArray,
+    ValueT,
+    check_level,
+    lazy_module,
+    scalar_or_array,
+    z_value,
+)
 
 if TYPE_CHECKING:
     from scipy import special as _special
@@ -150,11 +157,6 @@ def _tables(table: npt.ArrayLike, *, square_2x2: bool = False) -> FloatArray:
     return array
 
 
-def _out(values: FloatArray) -> Any:
-    """A float for one table, the array for a stack."""
-    return float(values) if values.ndim == 0 else values
-
-
 def _margins(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     rows = t.sum(axis=-1)
     columns = t.sum(axis=-2)
@@ -179,7 +181,11 @@ def _expected(t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
 def _chi2_result(statistic: FloatArray, df: FloatArray) -> ChiSquare[Any]:
     statistic = np.where(df > 0, statistic, np.nan)
     p = np.where(df > 0, _sps.chi2.sf(statistic, np.maximum(df, 1.0)), np.nan)
-    return ChiSquare(_out(statistic), _out(df), _out(np.asarray(p, dtype=np.float64)))
+    return ChiSquare(
+        scalar_or_array(statistic),
+        scalar_or_array(df),
+        scalar_or_array(np.asarray(p, dtype=np.float64)),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -327,7 +333,7 @@ def fisher_2x2(
             fields[2, k] = result.statistic
             fields[3, k], fields[4, k] = interval.low, interval.high
     shaped = [row.reshape(t.shape[:-2]) for row in fields]
-    return FisherTwoByTwo(*(_out(row) for row in shaped))
+    return FisherTwoByTwo(*(scalar_or_array(row) for row in shaped))
 
 
 def _log_factorials(n: int) -> FloatArray:
@@ -545,7 +551,9 @@ def linear_by_linear(
     r = np.where((var_u > 0) & (var_v > 0), r, np.nan)
     z = np.sqrt(n - 1.0) * r
     p = 2.0 * _sps.norm.sf(np.abs(z))
-    return LinearTrend(_out(z**2), _out(z), _out(np.asarray(p, dtype=np.float64)))
+    return LinearTrend(
+        scalar_or_array(z**2), scalar_or_array(z), scalar_or_array(np.asarray(p, dtype=np.float64))
+    )
 
 
 def cochran_armitage(
@@ -601,7 +609,9 @@ def cochran_armitage(
         spread = (total * s**2).sum(axis=-1) - (total * s).sum(axis=-1) ** 2 / big_n
         z = numerator / np.sqrt(p_bar * (1.0 - p_bar) * spread)
     p = 2.0 * _sps.norm.sf(np.abs(z))
-    return LinearTrend(_out(z**2), _out(z), _out(np.asarray(p, dtype=np.float64)))
+    return LinearTrend(
+        scalar_or_array(z**2), scalar_or_array(z), scalar_or_array(np.asarray(p, dtype=np.float64))
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -664,7 +674,7 @@ def _ordinal(
     low = np.clip(estimate - z_level * se, -1.0, 1.0)
     high = np.clip(estimate + z_level * se, -1.0, 1.0)
     p_value = np.asarray(2.0 * _sps.norm.sf(np.abs(z)), dtype=np.float64)
-    return OrdinalAssociation(*(_out(np.asarray(f, dtype=np.float64)) for f in (
+    return OrdinalAssociation(*(scalar_or_array(np.asarray(f, dtype=np.float64)) for f in (
         estimate, low, high, se, se_null, z, p_value
     )))  # fmt: skip
 

@@ -28,6 +28,7 @@ from jobhandicap.stats._core import (
     check_level,
     lazy_module,
     offending_entries,
+    scalar_or_array,
     z_value,
 )
 from jobhandicap.stats.comparison import FunnelLimits, Overdispersion
@@ -42,10 +43,6 @@ __all__ = ["poisson_test", "ratio_funnel_limits", "ratio_overdispersion"]
 #: R's tolerance in ``poisson.test``: outcomes at most (1 + 1e-7) times as likely as the
 #: observed one count as "as extreme".
 _RELATIVE_TOLERANCE = 1e-7
-
-
-def _scalar_or_array(values: FloatArray) -> Any:
-    return float(values) if values.ndim == 0 else values
 
 
 def _positive(values: npt.ArrayLike, name: str) -> FloatArray:
@@ -149,7 +146,7 @@ def poisson_test(observed: npt.ArrayLike, expected: npt.ArrayLike) -> Any:
     count = _first_index(lambda k: _sps.poisson.pmf(k, e) > d, np.zeros_like(e), mode + 1.0)
     p_above = _sps.poisson.cdf(count - 1.0, e) + _sps.poisson.sf(o - 1.0, e)
     p = np.where(o == e, 1.0, np.where(below, p_below, p_above))
-    return _scalar_or_array(np.minimum(1.0, p))
+    return scalar_or_array(np.minimum(1.0, p))
 
 
 @overload
@@ -229,7 +226,7 @@ def ratio_funnel_limits(
             )
         half = z_value(level) * np.sqrt(1.0 / (4.0 * e) + tau2)
         low, high = np.maximum(1.0 - half, 0.0) ** 2, (1.0 + half) ** 2
-    return FunnelLimits(_scalar_or_array(low), _scalar_or_array(high))
+    return FunnelLimits(scalar_or_array(low), scalar_or_array(high))
 
 
 def _interpolated_quantile(e: FloatArray, p: float) -> FloatArray:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -17,9 +16,6 @@ from jobhandicap.errors import (
 )
 from jobhandicap.frames import SAMPLED_SURVEY_SCHEMA, SURVEY_SCHEMA
 from jobhandicap.survey._common import NO_ANSWER, SURVEY_COLUMNS, answer_codes, survey_input
-
-if TYPE_CHECKING:
-    pass
 
 #: Categories of the canonical survey frames' categorical columns, restored on reduced keys.
 SURVEY_CATEGORIES = {
@@ -74,10 +70,10 @@ def reduce_answers(
     1  2018    q       4  2
     2  2018    q       5  1
     """
-    import narwhals.stable.v2 as nw
-
     names, engine = survey_input(survey, by, "reduce_answers")
     if engine is not None:
+        import narwhals.stable.v2 as nw
+
         conditions = []
         if items is not None:
             conditions.append(nw.col("item").is_in(list(items)).fill_null(value=False))

@@ -114,14 +114,11 @@ def data_last_year(cases: pd.DataFrame) -> int | None:
     return max(latest) if latest else None
 
 
-def grant_spells(
-    cases: pd.DataFrame, years: object = None, *, through_ends: bool = False
-) -> Spells:
+def grant_spells(cases: pd.DataFrame, years: object = None) -> Spells:
     """The granted cases with a grant period, clipped to the years counted.
 
     The years counted are ``years`` (from the first to the last given) or, without them,
-    from the first period's start to the last year of the data (:func:`data_last_year`; with
-    ``through_ends`` at least to the year of the last end date, so no closed period is cut).
+    from the first period's start to the last year of the data (:func:`data_last_year`).
     Open-ended grants run to 31 December of the last year counted. Grants whose period
     lies wholly outside the years are left out.
     """
@@ -152,14 +149,10 @@ def grant_spells(
         else:
             first = int(_year_of(start).min())
             last = max(last_data, first)
-    # Open-ended grants run to the end of the last year counted, closed ones to their end
-    # (with ``through_ends`` the years counted run on to the last end).
-    open_to = int(_new_year(np.array([last + 1]))[0]) - 1
-    if wanted is None and through_ends and (~open_ended).any():
-        last = max(last, int(_year_of(end[~open_ended]).max()))
+    # Open-ended grants run to the end of the last year counted, closed ones to their end.
     horizon_end = int(_new_year(np.array([last + 1]))[0]) - 1
     horizon_start = int(_new_year(np.array([first]))[0])
-    end = np.where(open_ended, np.maximum(open_to, start), end)
+    end = np.where(open_ended, np.maximum(horizon_end, start), end)
     keep = (start <= horizon_end) & (end >= horizon_start) & (end >= start)
     return Spells(rows[keep], start[keep], end[keep], open_ended[keep], first, last)
 
@@ -625,25 +618,29 @@ def counting_rows(
     wanted = set(counts.values())
     if wanted == {"applications"}:
         return cases
-    scheme = cases["scheme"].astype("object").to_numpy()
-    kind = np.array([counts.get(str(s), "applications") for s in scheme], dtype=object)
+    # One lookup per distinct scheme, spread over the cases by their codes (-1: missing).
+    codes, schemes = pd.factorize(cases["scheme"])
+    lookup = np.array(
+        [counts.get(str(s), "applications") for s in schemes] + ["applications"], dtype=object
+    )
+    kind = lookup[codes]
     others = [n for n in names if n != "year"]
     columns = [*others, "jobcentre", "decision"]
     base = group_keys(cases, ["year"])["year"].to_numpy(dtype=np.int64)
     parts: list[pd.DataFrame] = []
     take = np.flatnonzero(kind == "applications")
-    parts.append(cases.iloc[take][columns].assign(year=base[take]))
+    parts.append(cases[columns].iloc[take].assign(year=base[take]))
     if "new" in wanted:
         take = np.flatnonzero((kind == "new") & selected_cases(cases, Decision.GRANTED.value))
         start = cases["granted_from"].iloc[take]
         year = np.where(start.isna(), base[take], start.dt.year.fillna(0).to_numpy(np.int64))
-        parts.append(cases.iloc[take][columns].assign(year=year))
+        parts.append(cases[columns].iloc[take].assign(year=year))
     if "active" in wanted:
         spells = grant_spells(cases)
         grant, year, _ = spell_years(spells)
         rows = spells.rows[grant]
         keep = kind[rows] == "active"
-        parts.append(cases.iloc[rows[keep]][columns].assign(year=year[keep]))
+        parts.append(cases[columns].iloc[rows[keep]].assign(year=year[keep]))
         # A grant without a usable period (none, or one ending before it starts) counts once,
         # in its application year, as a grant of one year.
         unusable = cases["granted_from"].isna().to_numpy(dtype=bool) | backwards_periods(cases)
@@ -652,7 +649,7 @@ def counting_rows(
         )
         if len(take):
             warn_unusable(len(take))
-            parts.append(cases.iloc[take][columns].assign(year=base[take]))
+            parts.append(cases[columns].iloc[take].assign(year=base[take]))
     return pd.concat(parts, ignore_index=True)[[*columns, "year"]]
 
 
@@ -725,8 +722,8 @@ def spread_amounts(cases: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame,
     )
     frame = pd.concat(
         [
-            cases.iloc[rows[keep]][columns].assign(year=year[keep], amount_dkk=value[keep]),
-            cases.iloc[once][columns].assign(year=once_year, amount_dkk=amount[once]),
+            cases[columns].iloc[rows[keep]].assign(year=year[keep], amount_dkk=value[keep]),
+            cases[columns].iloc[once].assign(year=once_year, amount_dkk=amount[once]),
         ],
         ignore_index=True,
     )
