@@ -11,10 +11,12 @@ calendar formula once took DuckDB some 21,000 characters of SQL a column to bind
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import duckdb
 import narwhals.stable.v2 as nw
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 from hypothesis import given
@@ -26,11 +28,12 @@ from jobhandicap._engines import day_number
 _STAMPS = st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31))
 
 
-def _expected(stamps: list[dt.datetime]) -> np.ndarray:
+def _expected(stamps: list[dt.datetime]) -> npt.NDArray[np.float64]:
     """Days since 1970-01-01 in NumPy: the day, plus the seconds of the day over 86,400."""
     seconds = np.array(stamps, dtype="datetime64[s]").astype(np.int64)
     days = np.floor_divide(seconds, 86_400)
-    return days.astype(np.float64) + (seconds - days * 86_400).astype(np.float64) / 86_400.0
+    fraction = (seconds - days * 86_400).astype(np.float64) / 86_400.0
+    return np.asarray(days.astype(np.float64) + fraction, dtype=np.float64)
 
 
 @given(st.lists(_STAMPS.map(lambda t: t.replace(microsecond=0)), min_size=1, max_size=30))
@@ -43,7 +46,8 @@ def test_every_route_gives_the_days_of_numpy(stamps: list[dt.datetime]) -> None:
     )
     expected = _expected(stamps)
     dates = np.floor(expected)
-    for native in (pl.from_arrow(table), duckdb.connect().from_arrow(table)):
+    natives: list[Any] = [pl.from_arrow(table), duckdb.connect().from_arrow(table)]
+    for native in natives:
         frame = nw.from_native(native).lazy()
         for engine in (frame, None):  # the engine's own route, then the calendar route
             got = frame.select(day_number("stamp", engine)).collect("pandas").to_native()
