@@ -19,9 +19,10 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _examples import examples
 from jobhandicap._engines import day_number
 
 #: Dates from year 1 to 9999 and times of day in whole seconds (the calendar route's range).
@@ -36,7 +37,8 @@ def _expected(stamps: list[dt.datetime]) -> npt.NDArray[np.float64]:
     return np.asarray(days.astype(np.float64) + fraction, dtype=np.float64)
 
 
-@given(st.lists(_STAMPS.map(lambda t: t.replace(microsecond=0)), min_size=1, max_size=30))
+@settings(max_examples=examples(20))
+@given(st.lists(_STAMPS.map(lambda t: t.replace(microsecond=0)), min_size=1, max_size=200))
 def test_every_route_gives_the_days_of_numpy(stamps: list[dt.datetime]) -> None:
     table = pa.table(
         {
