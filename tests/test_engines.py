@@ -9,9 +9,8 @@ Spark tests are skipped locally without it, and fail under ``CI=true`` instead.
 from __future__ import annotations
 
 import os
-import shutil
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -119,10 +118,33 @@ def test_engine_sums_without_keys_give_one_row_of_totals_even_when_empty() -> No
 # --------------------------------------------------------------------------------------------
 
 
-def _check_cases(
-    cases: pd.DataFrame, extracted: Any, makers: dict[str, Maker], full: bool = True
+def _natives(frame: pd.DataFrame, makers: dict[str, Maker]) -> dict[str, Any]:
+    """The frame in every engine, made once: no call changes an engine frame, so one serves all."""
+    return {name: make(frame) for name, make in makers.items()}
+
+
+def _check_calls(
+    frame: pd.DataFrame,
+    natives: dict[str, Any],
+    calls: list[tuple[Callable[..., pd.DataFrame], dict[str, Any]]],
 ) -> None:
-    original = cases.copy()
+    """Every call gives pandas' answer (computed once) in every engine; pandas' input intact."""
+    original = frame.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jh.SmallSampleWarning)
+        for function, options in calls:
+            expected = function(frame, **options)
+            for name, native in natives.items():
+                try:
+                    _same(expected, function(native, **options))
+                except AssertionError as error:  # pragma: no cover - names the failing call
+                    raise AssertionError(f"{function.__name__}({options}) in {name}") from error
+    pd.testing.assert_frame_equal(frame, original)
+
+
+def _check_cases(
+    cases: pd.DataFrame, extracted: Any, natives: dict[str, Any], full: bool = True
+) -> None:
     calls: list[tuple[Callable[..., pd.DataFrame], dict[str, Any]]] = [
         (jh.processing_time, {"by": ["year", "scheme"], "extracted": extracted, "within": 30}),
         (jh.survival_table, {"by": "target_group", "extracted": extracted}),
@@ -131,30 +153,39 @@ def _check_cases(
     ]
     if full:
         calls += [(jh.processing_time, {"extracted": extracted}), (jh.grant_rate, {})]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", jh.SmallSampleWarning)
-        for function, options in calls:
-            expected = function(cases, **options)
-            for make in makers.values():
-                _same(expected, function(make(cases), **options))
-        _check_comparison(cases, extracted, makers)
-    pd.testing.assert_frame_equal(cases, original)
+    _check_calls(cases, natives, calls)
 
 
-def _check_comparison(cases: pd.DataFrame, extracted: Any, makers: dict[str, Maker]) -> None:
+def _check_comparison(cases: pd.DataFrame, extracted: Any, natives: dict[str, Any]) -> None:
     """compare_processing_time's three frames, bootstrap included, in every engine."""
+    original = cases.copy()
     options: dict[str, Any] = {"extracted": extracted, "strata": "scheme", "n_boot": 49}
     try:
         expected = jh.compare_processing_time(cases, "year", **options)
     except JobhandicapError as error:  # e.g. one year only among the drawn rows
-        for make in makers.values():
+        for native in natives.values():
             with pytest.raises(type(error)):
-                jh.compare_processing_time(make(cases), "year", **options)
+                jh.compare_processing_time(native, "year", **options)
         return
-    for make in makers.values():
-        got = jh.compare_processing_time(make(cases), "year", **options)
+    for native in natives.values():
+        got = jh.compare_processing_time(native, "year", **options)
         for name in ("tests", "groups", "differences"):
             _same(getattr(expected, name), getattr(got, name))
+    pd.testing.assert_frame_equal(cases, original)
+
+
+def _drawn_cases(
+    example: jh.ExampleData, positions: list[int], days: int
+) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """The drawn cases and an extraction date ``days`` before the data's, after every case."""
+    cases = _rows(example.cases, positions)
+    # Before the data's own extraction date some decided cases are censored there.
+    shifted = pd.Timestamp(example.extracted) + pd.Timedelta(days=days)
+    return cases, max(cases["applied"].max(), shifted)
+
+
+# The case indicators and compare_processing_time are two tests (the same examples each as
+# one test had): pytest-xdist can give them to different workers.
 
 
 @settings(max_examples=examples(15))
@@ -162,30 +193,31 @@ def _check_comparison(cases: pd.DataFrame, extracted: Any, makers: dict[str, Mak
 def test_case_indicators_are_the_same_in_every_engine(
     example: jh.ExampleData, positions: list[int], days: int
 ) -> None:
-    cases = _rows(example.cases, positions)
-    # Before the data's own extraction date some decided cases are censored there.
-    shifted = pd.Timestamp(example.extracted) + pd.Timedelta(days=days)
-    extracted = max(cases["applied"].max(), shifted)
-    _check_cases(cases, extracted, ENGINES)
+    cases, extracted = _drawn_cases(example, positions, days)
+    _check_cases(cases, extracted, _natives(cases, ENGINES))
 
 
-def _check_survey(survey: pd.DataFrame, makers: dict[str, Maker], full: bool = True) -> None:
+@settings(max_examples=examples(15))
+@given(positions=_subset(20_000), days=st.integers(-400, 0))
+def test_compare_processing_time_is_the_same_in_every_engine(
+    example: jh.ExampleData, positions: list[int], days: int
+) -> None:
+    cases, extracted = _drawn_cases(example, positions, days)
+    _check_comparison(cases, extracted, _natives(cases, ENGINES))
+
+
+def _check_survey(survey: pd.DataFrame, natives: dict[str, Any], full: bool = True) -> None:
     calls: list[tuple[Callable[..., pd.DataFrame], dict[str, Any]]] = [
         (jh.top_box, {"by": "item", "dont_know": "exclude", "boxes": 1}),
         (jh.likert_distribution, {}),
     ]
     if full:
-        calls += [(jh.top_box, {}), (jh.likert_distribution, {"by": ()})]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", jh.SmallSampleWarning)
-        for function, options in calls:
-            expected = function(survey, **options)
-            for make in makers.values():
-                _same(expected, function(make(survey), **options))
-        expected = jh.survey.reduce_answers(survey, items=["focus"], waves=[2018])
-        for make in makers.values() if full else ():
-            got = jh.survey.reduce_answers(make(survey), items=["focus"], waves=[2018])
-            _same(expected, got)
+        calls += [
+            (jh.top_box, {}),
+            (jh.likert_distribution, {"by": ()}),
+            (jh.survey.reduce_answers, {"items": ["focus"], "waves": [2018]}),
+        ]
+    _check_calls(survey, natives, calls)
 
 
 @settings(max_examples=examples(30))
@@ -193,22 +225,20 @@ def _check_survey(survey: pd.DataFrame, makers: dict[str, Maker], full: bool = T
 def test_survey_indicators_are_the_same_in_every_engine(
     example: jh.ExampleData, positions: list[int]
 ) -> None:
-    _check_survey(_rows(example.survey, positions), ENGINES)
+    survey = _rows(example.survey, positions)
+    _check_survey(survey, _natives(survey, ENGINES))
 
 
-def _check_people(people: pd.DataFrame, makers: dict[str, Maker], full: bool = True) -> None:
-    calls: list[dict[str, Any]] = [{"by": "sex", "weights": "weight"}]
+def _check_people(people: pd.DataFrame, natives: dict[str, Any], full: bool = True) -> None:
+    calls: list[tuple[Callable[..., pd.DataFrame], dict[str, Any]]] = [
+        (jh.employment_gap, {"by": "sex", "weights": "weight"})
+    ]
     if full:
         calls += [
-            {"definition": "washington", "by": "sex"},
-            {"split_severity": True, "age": "all"},
+            (jh.employment_gap, {"definition": "washington", "by": "sex"}),
+            (jh.employment_gap, {"split_severity": True, "age": "all"}),
         ]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", jh.SmallSampleWarning)
-        for options in calls:
-            expected = jh.employment_gap(people, **options)
-            for make in makers.values():
-                _same(expected, jh.employment_gap(make(people), **options))
+    _check_calls(people, natives, calls)
 
 
 @settings(max_examples=examples(15))
@@ -216,7 +246,8 @@ def _check_people(people: pd.DataFrame, makers: dict[str, Maker], full: bool = T
 def test_employment_gap_is_the_same_in_every_engine(
     example: jh.ExampleData, positions: list[int]
 ) -> None:
-    _check_people(_rows(example.people, positions), ENGINES)
+    people = _rows(example.people, positions)
+    _check_people(people, _natives(people, ENGINES))
 
 
 def test_the_reference_grant_rate_in_every_engine() -> None:
@@ -288,36 +319,8 @@ def test_a_missing_column_is_named_in_the_engine() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# PySpark (local mode, one session for the test session)
+# PySpark (local mode; the session is tests/conftest.py's `spark`, one for the test session)
 # --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def spark() -> Iterator[Any]:
-    reason = ""
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        reason = "PySpark needs a Java runtime (none found: install default-jre-headless)"
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:  # pragma: no cover - pyspark is in the test extra
-        reason = reason or "pyspark is not installed (pip install -e '.[test]')"
-    if reason:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI runs the PySpark engine tests: {reason}")
-        pytest.skip(reason)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        session = (
-            SparkSession.builder.master("local[1]")
-            .appName("jobhandicap-tests")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .getOrCreate()
-        )
-    yield session
-    session.stop()
 
 
 def _spark_maker(session: Any) -> Maker:
@@ -344,10 +347,15 @@ def _spark_maker(session: Any) -> Maker:
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_the_indicators_are_the_same_in_pyspark(spark: Any, example: jh.ExampleData) -> None:
     makers = {"pyspark": _spark_maker(spark)}
+    # One Spark DataFrame per frame kind, shared by its calls.
     cases = example.cases.iloc[::7].reset_index(drop=True)
-    _check_cases(cases, example.extracted, makers, full=False)
-    _check_survey(example.survey.iloc[::5].reset_index(drop=True), makers, full=False)
-    _check_people(example.people.iloc[::5].reset_index(drop=True), makers, full=False)
+    spark_cases = _natives(cases, makers)
+    _check_cases(cases, example.extracted, spark_cases, full=False)
+    _check_comparison(cases, example.extracted, spark_cases)
+    survey = example.survey.iloc[::5].reset_index(drop=True)
+    _check_survey(survey, _natives(survey, makers), full=False)
+    people = example.people.iloc[::5].reset_index(drop=True)
+    _check_people(people, _natives(people, makers), full=False)
 
 
 # --------------------------------------------------------------------------------------------

@@ -21,9 +21,7 @@ from hypothesis import strategies as st
 import jobhandicap as jh
 from _examples import examples
 from jobhandicap.errors import ArgumentTypeError, OptionError
-from test_engines import ENGINES, spark
-
-__all__ = ["spark"]  # the session-scoped Spark fixture of test_engines, shared
+from test_engines import ENGINES
 
 Maker = Callable[[pd.DataFrame], Any]
 Call = tuple[Callable[..., pd.DataFrame], dict[str, Any]]

@@ -22,6 +22,7 @@ This module imports no engine: narwhals recognises a frame by the modules alread
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -243,18 +244,34 @@ def collect(frame: EngineFrame) -> pd.DataFrame:
     return result
 
 
-#: Days from 0000-03-01 (proleptic Gregorian) to 1970-01-01.
-_EPOCH_SHIFT = 719_468
+#: Days from 0001-01-01 (proleptic Gregorian) to 1970-01-01.
+_EPOCH_DAYS = 719_162
+#: The origin of the day numbers.
+_EPOCH = dt.datetime(1970, 1, 1)
 
 
 def day_number(column: str, frame: EngineFrame | None = None) -> nw.Expr:
-    """Days from 1970-01-01 to a date or datetime column, as Float64 (time of day a fraction).
+    r"""Days from 1970-01-01 to a date or datetime column, as Float64 (time of day a fraction).
 
     Where the engine of ``frame`` converts datetimes to epoch numbers (Polars, PyArrow), that
-    conversion is used: it is some seventy times faster than the general route. Otherwise the
-    days are computed from the calendar fields (year, month, day, hour, minute, second), the
-    one route every engine implements (Spark and DuckDB lack durations in narwhals): Hinnant's
-    ``days_from_civil``. Both give the same numbers. Missing stays missing.
+    conversion is used: it is some seventy times faster than the general route. DuckDB has no
+    such conversion in narwhals but subtracts datetimes into durations, whose microseconds it
+    counts (``epoch_us``). Otherwise (Spark, which lacks both in narwhals) the days are
+    computed from the calendar fields, the one route every engine implements: with
+    :math:`y` the year and :math:`o` the day of the year,
+
+    .. math::
+
+        365 (y - 1) + \lfloor (y-1)/4 \rfloor - \lfloor (y-1)/100 \rfloor
+        + \lfloor (y-1)/400 \rfloor + o - 1 - 719\,162
+
+    days (those of the proleptic Gregorian years before :math:`y`, less those before 1970),
+    plus hour, minute and second over 86,400. All routes give the same numbers for dates and
+    whole seconds. Missing stays missing.
+
+    Every route is a short expression: each use of a subexpression is spelled out again by
+    the engine (SQL text for DuckDB, a call to the JVM per operation for Spark), so a formula
+    that reuses its terms many times costs far more to plan than to run on small data.
 
     Examples
     --------
@@ -268,22 +285,27 @@ def day_number(column: str, frame: EngineFrame | None = None) -> nw.Expr:
     import narwhals.stable.v2 as nw
 
     date = nw.col(column)
-    if frame is not None and (
-        frame.implementation.is_polars() or frame.implementation.is_pyarrow()
-    ):
-        dtype = engine_schema(frame).get(column)
-        if isinstance(dtype, nw.Datetime | nw.Date):
-            micros = date.cast(nw.Datetime("us")).dt.timestamp("us").cast(nw.Float64)
-            return (micros / 86_400e6).alias(column)
-    year = date.dt.year().cast(nw.Int64)
-    month = date.dt.month().cast(nw.Int64)
-    day = date.dt.day().cast(nw.Int64)
-    shifted = nw.when(month <= 2).then(year - 1).otherwise(year)
-    era = shifted // 400
-    year_of_era = shifted - era * 400
-    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    days = era * 146_097 + day_of_era - _EPOCH_SHIFT
+    if frame is not None:
+        implementation = frame.implementation
+        epoch = implementation.is_polars() or implementation.is_pyarrow()
+        if (epoch or implementation.is_duckdb()) and isinstance(
+            engine_schema(frame).get(column), nw.Datetime | nw.Date
+        ):
+            stamp = date.cast(nw.Datetime("us"))
+            if epoch:
+                micros = stamp.dt.timestamp("us")
+            else:
+                micros = (stamp - nw.lit(_EPOCH)).dt.total_microseconds()
+            return (micros.cast(nw.Float64) / 86_400e6).alias(column)
+    before = date.dt.year().cast(nw.Int64) - 1
+    days = (
+        before * 365
+        + before // 4
+        - before // 100
+        + before // 400
+        + date.dt.ordinal_day().cast(nw.Int64)
+        - (_EPOCH_DAYS + 1)
+    )
     seconds = (
         date.dt.hour().cast(nw.Int64) * 3600
         + date.dt.minute().cast(nw.Int64) * 60
