@@ -17,6 +17,7 @@ import duckdb
 import narwhals.stable.v2 as nw
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 import polars as pl
 import pyarrow as pa
 from hypothesis import given, settings
@@ -48,14 +49,31 @@ def test_every_route_gives_the_days_of_numpy(stamps: list[dt.datetime]) -> None:
     )
     expected = _expected(stamps)
     dates = np.floor(expected)
-    natives: list[Any] = [pl.from_arrow(table), duckdb.connect().from_arrow(table)]
+    natives: list[Any] = [pl.from_arrow(table), duckdb.connect().from_arrow(table), table]
     for native in natives:
-        frame = nw.from_native(native).lazy()
+        frame = nw.from_native(native)
         for engine in (frame, None):  # the engine's own route, then the calendar route
-            got = frame.select(day_number("stamp", engine)).collect("pandas").to_native()
+            got = _pandas(frame.select(day_number("stamp", engine)))
             np.testing.assert_allclose(got["stamp"].to_numpy(), expected, rtol=1e-15, atol=0)
-        got = frame.select(day_number("date", frame)).collect("pandas").to_native()
+        got = _pandas(frame.select(day_number("date", frame)))
         np.testing.assert_array_equal(got["date"].to_numpy(), dates)
+
+
+def _pandas(frame: Any) -> pd.DataFrame:
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect("pandas")
+    return frame.to_pandas()  # type: ignore[no-any-return]
+
+
+def test_dates_far_from_1970_in_every_engine() -> None:
+    # PyArrow refused microseconds beyond 2**53 as floats: 9999-12-31 is a common "no end".
+    stamps = [dt.datetime(9999, 12, 31), dt.datetime(1600, 1, 1, 12), dt.datetime(1, 1, 1)]
+    table = pa.table({"d": pa.array(stamps, pa.timestamp("us"))})
+    natives: list[Any] = [table, pl.from_arrow(table), duckdb.connect().from_arrow(table)]
+    for native in natives:
+        frame = nw.from_native(native)
+        got = _pandas(frame.select(day_number("d", frame)))["d"].tolist()
+        assert got == _expected(stamps).tolist() == [2932896.0, -135139.5, -719162.0]
 
 
 def test_the_calendar_route_knows_leap_years_and_the_epoch() -> None:

@@ -248,6 +248,8 @@ def collect(frame: EngineFrame) -> pd.DataFrame:
 _EPOCH_DAYS = 719_162
 #: The origin of the day numbers.
 _EPOCH = dt.datetime(1970, 1, 1)
+#: Microseconds in a day.
+_DAY_US = 86_400_000_000
 
 
 def day_number(column: str, frame: EngineFrame | None = None) -> nw.Expr:
@@ -293,10 +295,14 @@ def day_number(column: str, frame: EngineFrame | None = None) -> nw.Expr:
         ):
             stamp = date.cast(nw.Datetime("us"))
             if epoch:
+                # Whole days and the rest apart: PyArrow refuses to cast microseconds beyond
+                # 2**53 (dates after about 2255, such as 9999-12-31) to a float.
                 micros = stamp.dt.timestamp("us")
-            else:
-                micros = (stamp - nw.lit(_EPOCH)).dt.total_microseconds()
-            return (micros.cast(nw.Float64) / 86_400e6).alias(column)
+                whole = micros // _DAY_US
+                rest = micros - whole * _DAY_US
+                return (whole.cast(nw.Float64) + rest.cast(nw.Float64) / _DAY_US).alias(column)
+            micros = (stamp - nw.lit(_EPOCH)).dt.total_microseconds()
+            return (micros.cast(nw.Float64) / _DAY_US).alias(column)
     before = date.dt.year().cast(nw.Int64) - 1
     days = (
         before * 365
