@@ -312,7 +312,6 @@ def reduce_decisions(
     2  60.0  1       0         1          0
     """
     names = as_by(by)
-    refuse_reserved(names, DECISION_COLUMNS, "the reduced table of decisions")
     reduced = decisions_reduction(cases, names, extracted, function="reduce_decisions")
     warn_left_out(reduced.left_out)
     return reduced.table
@@ -331,6 +330,7 @@ def decisions_reduction(
     over them (``events``, ``censored``) let each indicator count the ones it would have
     counted. ``function`` names the caller in messages.
     """
+    refuse_reserved(names, DECISION_COLUMNS, "the reduced table of decisions")
     engine = engine_frame(cases, function=function, what="cases")
     if engine is not None:
         return _engine_decisions(engine, names, extracted)
@@ -392,7 +392,6 @@ def reduce_grants(cases: AnyFrame, by: str | Sequence[str] = ()) -> pd.DataFrame
     1  job aids  1        1        0
     """
     names = as_by(by)
-    refuse_reserved(names, GRANT_COLUMNS, "the table of grants")
     reduced = grants_reduction(cases, names, function="reduce_grants")
     warn_left_out(reduced.left_out)
     return reduced.table
@@ -400,6 +399,7 @@ def reduce_grants(cases: AnyFrame, by: str | Sequence[str] = ()) -> pd.DataFrame
 
 def grants_reduction(cases: AnyFrame, names: list[str], *, function: str) -> Reduction:
     """:func:`reduce_grants` without the warning: its table and the cases it left out."""
+    refuse_reserved(names, GRANT_COLUMNS, "the table of grants")
     engine = engine_frame(cases, function=function, what="cases")
     if engine is not None:
         return _engine_grants(engine, names)
@@ -780,7 +780,6 @@ def grant_rate(
     engine_frame(cases, function="grant_rate", what="cases")
     level = check_level(level)
     names = as_by(by)
-    refuse_reserved(names, GRANT_COLUMNS, "the table of grants")
     reduced, left_out = grants_reduction(cases, names, function="grant_rate")
     warn_left_out(left_out, "decided case(s)", ("granted", "refused"))
     n = (reduced["granted"] + reduced["refused"]).astype("int64")
