@@ -3,12 +3,14 @@
 The case and usage indicators group by columns of the canonical cases frame (``scheme``,
 ``target_group``, ``jobcentre``, ``municipality``, …) or by ``year``, the application year,
 derived from ``applied``. This module resolves a ``by`` argument into grouping keys once, with a
-clear error for unknown columns, and selects the rows whose label is one of several
-(:func:`rows_in`, for example the granted cases).
+clear error for unknown columns, selects the rows whose label is one of several
+(:func:`rows_in`, for example the granted cases), and words the one warning about cases left
+out of the groups for a missing label (:func:`warn_left_out`).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
@@ -17,8 +19,10 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._engines import EngineFrame, collect, engine_name, wrap_engine
+from jobhandicap._reduce import LeftOut
 from jobhandicap.errors import (
     ArgumentTypeError,
+    DataQualityWarning,
     JobhandicapError,
     MissingColumnsError,
     OptionError,
@@ -35,6 +39,7 @@ __all__ = [
     "group_keys",
     "refuse_reserved",
     "rows_in",
+    "warn_left_out",
 ]
 
 #: Grouping columns derived from others: name -> (source column, description).
@@ -241,3 +246,53 @@ def engine_keys(
                 f"group the {what} by its columns or by {', '.join(derivable)}",
             )
     return derived
+
+
+def warn_left_out(
+    left_out: LeftOut,
+    what: str = "case(s)",
+    counted: Sequence[str] = (),
+    *,
+    stacklevel: int = 3,
+) -> None:
+    """Say, in one :class:`~jobhandicap.errors.DataQualityWarning`, that cases have no label.
+
+    A case with a missing value in a grouping column belongs to no group: leaving it out is
+    right, but the groups then add up to fewer cases than the frame holds, so it is said.
+
+    Parameters
+    ----------
+    left_out
+        What a reduction left out (:func:`jobhandicap._reduce.grouped_reduction`).
+    what
+        What the number counts, in the plural form of the message (``"decided case(s)"``).
+    counted
+        The value columns whose sums over the left-out rows are the cases the indicator
+        would have counted (granted and refused for a grant rate); by default every
+        left-out row.
+    stacklevel
+        As for :func:`warnings.warn`: the default points at the caller's caller, the
+        user's call of the indicator that calls this.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_left_out(LeftOut(500, {}, ("jobcentre",)))
+    >>> print(caught[0].message)  # doctest: +NORMALIZE_WHITESPACE
+    500 case(s) have no label in 'jobcentre': they are left out of the grouped results, whose
+    groups therefore add up to 500 fewer; fill in the missing labels, or give them one (for
+    example 'unknown'), to keep them
+    """
+    number = left_out.total(*counted)
+    if number <= 0:
+        return
+    columns = ", ".join(map(repr, left_out.columns))
+    warnings.warn(
+        f"{number} {what} have no label in {columns}: they are left out of the grouped "
+        f"results, whose groups therefore add up to {number} fewer; fill in the missing "
+        "labels, or give them one (for example 'unknown'), to keep them",
+        DataQualityWarning,
+        stacklevel=stacklevel,
+    )

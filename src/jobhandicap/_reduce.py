@@ -13,13 +13,21 @@ For pandas input the reduction runs in NumPy: each key is factorised once, the c
 combined into one integer per row, and every count and sum is one :func:`numpy.bincount`. For a
 frame of another engine (Polars, PyArrow, DuckDB, PySpark) :func:`engine_sums` runs the same
 reduction as a narwhals ``group_by`` in that engine and collects only the reduced table.
+
+A row with a missing key belongs to no group and is left out of the table, as in a pandas
+group-by. :func:`grouped_reduction` and :func:`engine_reduction` also say how many rows were left
+out so, with their sums and which keys were missing (:class:`LeftOut`): the indicators warn
+with it (:func:`jobhandicap._grouping.warn_left_out`). Finding them costs nothing extra: the
+pandas path has the mask of rows with a missing key anyway, and the engine path groups them
+with the others (a ``group_by`` keeps null keys) and splits them off the collected table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -30,7 +38,15 @@ from jobhandicap.errors import ArgumentTypeError, OptionError
 if TYPE_CHECKING:
     import narwhals.stable.v2 as nw
 
-__all__ = ["combine", "engine_sums", "grouped_sums"]
+__all__ = [
+    "LeftOut",
+    "Reduction",
+    "combine",
+    "engine_reduction",
+    "engine_sums",
+    "grouped_reduction",
+    "grouped_sums",
+]
 
 _T = TypeVar("_T", bound=np.generic)
 FloatArray = npt.NDArray[np.float64]
@@ -95,6 +111,49 @@ def _codes(
     return codes.astype(np.int64), pd.Index(uniques)
 
 
+@attrs.frozen
+class LeftOut:
+    """The rows a reduction left out because a key of theirs is missing.
+
+    Attributes
+    ----------
+    rows
+        How many rows (with a missing value in one of the reported keys); with ``counted``,
+        how many of the rows it counts.
+    sums
+        The sum of each value column over them, by name (a boolean column: its true rows).
+    columns
+        The reported keys missing in at least one of them, in the order of the keys.
+    groups
+        Engine reductions only: the left-out part of the collected table itself, one row per
+        combination of keys (missing ones included), with the count and the sums — for a
+        caller whose count depends on the other keys. ``None`` from :func:`grouped_reduction`.
+
+    Examples
+    --------
+    >>> LeftOut().rows, LeftOut(3, {"granted": 2.0}, ("jobcentre",)).total("granted")
+    (0, 2)
+    """
+
+    rows: int = 0
+    sums: Mapping[str, float] = attrs.field(factory=dict)
+    columns: tuple[str, ...] = ()
+    groups: pd.DataFrame | None = attrs.field(default=None, eq=False)
+
+    def total(self, *names: str) -> int:
+        """The rows left out (no ``names``), or the sum of the named value columns over them."""
+        if not names:
+            return self.rows
+        return round(sum(float(self.sums.get(name, 0.0)) for name in names))
+
+
+class Reduction(NamedTuple):
+    """A reduced table and what was left out of it for a missing key."""
+
+    table: pd.DataFrame
+    left_out: LeftOut
+
+
 def grouped_sums(
     keys: Mapping[str, pd.Series | npt.ArrayLike],
     values: Mapping[str, npt.ArrayLike] | None = None,
@@ -143,6 +202,32 @@ def grouped_sums(
     0                 aids  2       150.0
     1  personal assistance  1      1000.0
     """
+    return grouped_reduction(keys, values, count=count, observed=observed).table
+
+
+def grouped_reduction(
+    keys: Mapping[str, pd.Series | npt.ArrayLike],
+    values: Mapping[str, npt.ArrayLike] | None = None,
+    *,
+    count: str = "n",
+    observed: bool = True,
+    reported: Sequence[str] | None = None,
+    counted: str | None = None,
+) -> Reduction:
+    """:func:`grouped_sums`, and the rows it left out for a missing key (:class:`LeftOut`).
+
+    ``reported`` names the keys whose missing values are reported (default: every key); a
+    row missing only another key (a derived one, say) is left out without being reported.
+    ``counted`` names a boolean value column: only its true rows are reported (the selected
+    cases, as an engine reduction with ``where`` sees them). The report costs nothing when no
+    key is missing, and one pass over the left-out rows otherwise.
+
+    Examples
+    --------
+    >>> reduced = grouped_reduction({"scheme": ["aids", None, None]}, {"x": [1.0, 2.0, 4.0]})
+    >>> reduced.left_out.rows, reduced.left_out.sums, reduced.left_out.columns
+    (2, {'x': 6.0}, ('scheme',))
+    """
     columns = {name: _as_series(name, column) for name, column in keys.items()}
     sums = {name: _as_values(name, column) for name, column in (values or {}).items()}
     lengths = {len(c) for c in columns.values()} | {len(v) for v in sums.values()}
@@ -165,6 +250,7 @@ def grouped_sums(
         valid &= codes >= 0
     # Without a missing key (the usual case) no column is copied out through the mask.
     every = bool(valid.all())
+    left_out = LeftOut() if every else _left_out(columns, coded, sums, reported, counted)
 
     def usable(column: npt.NDArray[_T]) -> npt.NDArray[_T]:
         return column if every else column[valid]
@@ -221,7 +307,35 @@ def grouped_sums(
     out[count] = counts[kept]
     for name, column_sums in totals.items():
         out[name] = column_sums[kept]
-    return pd.DataFrame(out)
+    return Reduction(pd.DataFrame(out), left_out)
+
+
+def _left_out(
+    columns: Mapping[str, pd.Series],
+    coded: Sequence[tuple[npt.NDArray[np.int64], pd.Index]],
+    sums: Mapping[str, npt.NDArray[Any]],
+    reported: Sequence[str] | None,
+    counted: str | None,
+) -> LeftOut:
+    """The rows with a missing value in a reported key, their sums and the keys missing."""
+    watched = set(columns) if reported is None else set(reported)
+    chosen = None if counted is None else np.asarray(sums[counted], dtype=bool)
+    missing: npt.NDArray[np.bool_] | None = None
+    names: list[str] = []
+    for name, (codes, _) in zip(columns, coded, strict=True):
+        if name not in watched:
+            continue
+        absent = codes < 0 if chosen is None else (codes < 0) & chosen
+        if absent.any():
+            names.append(name)
+            missing = absent if missing is None else missing | absent
+    if missing is None:
+        return LeftOut()
+    return LeftOut(
+        int(missing.sum()),
+        {name: float(values[missing].sum()) for name, values in sums.items()},
+        tuple(names),
+    )
 
 
 def combine(parts: Sequence[pd.DataFrame], by: Sequence[str], *, count: str = "n") -> pd.DataFrame:
@@ -302,7 +416,8 @@ def engine_sums(
     frame
         A frame of another engine, wrapped by :func:`jobhandicap._engines.engine_frame`.
     keys
-        Key columns of the frame, or of ``derived``. A row with a missing key is left out.
+        Key columns of the frame, or of ``derived``. A row with a missing key is left out
+        (:func:`engine_reduction` says how many).
     values
         Expressions to sum, by output name (0/1 indicators cast to integers, or numbers). They
         should never be null: pass indicators and zeros where a value may be absent.
@@ -344,6 +459,39 @@ def engine_sums(
     0      aids  2       150.0
     1  job aids  1      1000.0
     """
+    return engine_reduction(
+        frame, keys, values, derived=derived, where=where, count=count, categories=categories
+    ).table
+
+
+def engine_reduction(
+    frame: EngineFrame,
+    keys: Sequence[str],
+    values: Mapping[str, nw.Expr] | None = None,
+    *,
+    derived: Mapping[str, nw.Expr] | None = None,
+    where: nw.Expr | None = None,
+    count: str = "n",
+    categories: Mapping[str, Sequence[str]] | None = None,
+    reported: Sequence[str] | None = None,
+    counted: str | None = None,
+) -> Reduction:
+    """:func:`engine_sums`, and the rows it left out for a missing key (:class:`LeftOut`).
+
+    The rows with a missing key are grouped with the others — a ``group_by`` keeps null keys
+    as groups — and split off the collected table: no pass over the data of its own.
+    ``reported`` as in :func:`grouped_reduction`; ``counted`` names a 0/1 value: only the rows
+    it counts are reported (``rows`` is its sum). :attr:`LeftOut.groups` holds the split-off
+    rows of the table.
+
+    Examples
+    --------
+    >>> import narwhals.stable.v2 as nw
+    >>> import polars as pl
+    >>> cases = nw.from_native(pl.DataFrame({"scheme": ["aids", None, None]}))
+    >>> engine_reduction(cases, ["scheme"]).left_out.rows
+    2
+    """
     import narwhals.stable.v2 as nw
 
     sums = dict(values or {})
@@ -355,8 +503,6 @@ def engine_sums(
         frame = frame.with_columns(**derived)
     if where is not None:
         frame = frame.filter(where)
-    if names:
-        frame = frame.filter(*(~nw.col(k).is_null() for k in names))
     if sums:
         # Elementary aggregations only (PyArrow's group-by takes nothing else): the summed
         # values are columns first.
@@ -366,9 +512,22 @@ def engine_sums(
     dtypes = reduced.collect_schema() if isinstance(reduced, nw.LazyFrame) else reduced.schema
     table = collect(reduced)
     table = table[[*names, count, *sums]]
+    left_out = LeftOut()
+    if names:
+        absent = table[names].isna()
+        lost = absent.any(axis=1).to_numpy(dtype=bool)
+        if lost.any():
+            left_out = _split_off(
+                table.loc[lost],
+                absent.loc[lost],
+                count if counted is None else counted,
+                list(sums),
+                reported,
+            )
+            table = table.loc[~lost].reset_index(drop=True)
     out: dict[str, object] = {}
     for name in names:
-        column = table[name]
+        column = _restored(table[name], dtypes[name])
         known = categories.get(name) if categories else None
         dtype = dtypes[name]
         if isinstance(dtype, nw.Enum):
@@ -390,4 +549,52 @@ def engine_sums(
     result = pd.DataFrame(out)
     if names and len(result) > 1:
         result = result.sort_values(names, kind="stable", ignore_index=True)
-    return result
+    return Reduction(result, left_out)
+
+
+def _split_off(
+    lost: pd.DataFrame,
+    absent: pd.DataFrame,
+    count: str,
+    sums: list[str],
+    reported: Sequence[str] | None,
+) -> LeftOut:
+    """The :class:`LeftOut` of the collected rows whose keys are missing (``absent``).
+
+    ``count`` is the column counting the rows reported: groups where it is 0 are not.
+    """
+    watched = [name for name in absent.columns if reported is None or name in reported]
+    hit = absent[watched].any(axis=1).to_numpy(dtype=bool) & (lost[count].to_numpy() > 0)
+    picked = lost.loc[hit]
+    return LeftOut(
+        round(float(picked[count].sum())),
+        {
+            name: float(picked[name].to_numpy(dtype=np.float64, na_value=np.nan).sum())
+            for name in sums
+        },
+        tuple(name for name in watched if bool(absent[name].to_numpy()[hit].any())),
+        lost.reset_index(drop=True),
+    )
+
+
+#: The NumPy integer of each narwhals integer type: a key column collected with missing
+#: values arrives as floats and gets its integers back once they are split off.
+_INTEGERS = {
+    "Int8": np.int8,
+    "Int16": np.int16,
+    "Int32": np.int32,
+    "Int64": np.int64,
+    "UInt8": np.uint8,
+    "UInt16": np.uint16,
+    "UInt32": np.uint32,
+    "UInt64": np.uint64,
+}
+
+
+def _restored(column: pd.Series, dtype: object) -> pd.Series:
+    """A key column as it would have been collected without missing values."""
+    if column.dtype.kind == "f" and type(dtype).__name__ in _INTEGERS:
+        return column.astype(_INTEGERS[type(dtype).__name__])
+    if column.dtype == object and type(dtype).__name__ == "Boolean":
+        return column.astype(bool)
+    return column

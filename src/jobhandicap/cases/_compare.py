@@ -13,9 +13,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._defaults import DEFAULT_LEVEL, DEFAULT_N_BOOT, DEFAULT_SEED
-from jobhandicap._grouping import as_by, refuse_reserved
+from jobhandicap._grouping import as_by, refuse_reserved, warn_left_out
 from jobhandicap._options import Seed, check_count, check_level, generator, warn_small_bases
-from jobhandicap.cases._review import DECISION_COLUMNS, DateLike, reduce_decisions
+from jobhandicap.cases._review import DECISION_COLUMNS, DateLike, decisions_reduction
 from jobhandicap.errors import ArgumentTypeError, DataQualityWarning, OptionError
 from jobhandicap.stats import (
     LogRankTest,
@@ -170,8 +170,10 @@ def compare_processing_time(
     -----
     DataQualityWarning
         When no case is decided (the tests are undefined: NaN), ``tau`` is beyond a
-        group's last time, or cases have no ``strata`` label (with their count: they stay in
-        the unstratified results and are left out of the stratified tests only).
+        group's last time, cases have no ``by`` label (with their count: they are left out
+        of every result), or cases have no ``strata`` label (with their count: they stay in
+        the unstratified results and are left out of the stratified tests only); one
+        warning for each.
     SmallSampleWarning
         When a group has fewer than :data:`~jobhandicap._defaults.SMALL_BASE` cases.
 
@@ -240,20 +242,25 @@ def compare_processing_time(
     refuse_reserved([*names, *layers], RESERVED, "the reduced table or the results")
     # The unstratified results come from a reduction on by alone: a case whose stratum is
     # missing still counts there, and is left out of the stratified test only.
-    reduced = reduce_decisions(cases, names, extracted)
+    reduced, left_out = decisions_reduction(
+        cases, names, extracted, function="compare_processing_time"
+    )
+    warn_left_out(left_out)
     pooled = reduced[[*names, "time", "events"]].assign(
         censored=reduced["censored"] + reduced["withdrawn"]
     )
     counts = pooled
     if layers:
-        layered = reduce_decisions(cases, [*names, *layers], extracted)
+        layered = decisions_reduction(
+            cases, [*names, *layers], extracted, function="compare_processing_time"
+        ).table
         counts = layered[[*names, *layers, "time", "events"]].assign(
             censored=layered["censored"] + layered["withdrawn"]
         )
-        left_out = int(reduced["n"].sum() - layered["n"].sum())
-        if left_out:
+        unlayered = int(reduced["n"].sum() - layered["n"].sum())
+        if unlayered:
             warnings.warn(
-                f"{left_out} case(s) have no label in strata={layers}: they count in the "
+                f"{unlayered} case(s) have no label in strata={layers}: they count in the "
                 "log-rank test, medians and restricted means, but are left out of the "
                 "stratified tests",
                 DataQualityWarning,

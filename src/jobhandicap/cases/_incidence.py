@@ -10,9 +10,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._defaults import DEFAULT_LEVEL
-from jobhandicap._grouping import as_by, refuse_reserved
+from jobhandicap._grouping import as_by, refuse_reserved, warn_left_out
 from jobhandicap._options import check_level, warn_small_bases
-from jobhandicap.cases._review import DECISION_COLUMNS, DateLike, reduce_decisions
+from jobhandicap.cases._review import DECISION_COLUMNS, DateLike, decisions_reduction
 from jobhandicap.errors import ArgumentTypeError, OptionError
 from jobhandicap.stats import cumulative_incidence_at, cumulative_incidence_from_counts
 
@@ -136,6 +136,9 @@ def decision_incidence(
     -----
     SmallSampleWarning
         Once, when some group has fewer than :data:`~jobhandicap._defaults.SMALL_BASE` cases.
+    DataQualityWarning
+        Once, when cases have no label in a ``by`` column, with their number (every such
+        case, as every case is in the base ``n``): they are left out of every group.
 
     See Also
     --------
@@ -194,7 +197,8 @@ def decision_incidence(
         "the result or the reduced table",
     )
     days = check_times(times)
-    reduced = reduce_decisions(cases, names, extracted)
+    reduced, left_out = decisions_reduction(cases, names, extracted, function="decision_incidence")
+    warn_left_out(left_out)
     counts = reduced[[*names, "time", *OUTCOMES.values(), "censored"]].rename(
         columns={count: outcome for outcome, count in OUTCOMES.items()}
     )

@@ -32,9 +32,10 @@ from jobhandicap._grouping import (
     group_keys,
     refuse_reserved,
     rows_in,
+    warn_left_out,
 )
 from jobhandicap._options import check_level, warn_small_bases
-from jobhandicap._reduce import engine_sums, grouped_sums
+from jobhandicap._reduce import Reduction, engine_reduction, grouped_reduction, grouped_sums
 from jobhandicap.domain import Decision
 from jobhandicap.errors import (
     ArgumentTypeError,
@@ -261,7 +262,8 @@ def reduce_decisions(
     Returns
     -------
     pandas.DataFrame
-        One row per group and day on which something happened, sorted by group and day:
+        One row per group and day on which something happened, sorted by group and day (a
+        case with a missing value in a ``by`` column is left out, with a warning):
 
         ========================  ====================================================
         column                    content
@@ -282,6 +284,12 @@ def reduce_decisions(
     ------
     SchemaError, JobhandicapError
         As :func:`processing_time`.
+
+    Warns
+    -----
+    DataQualityWarning
+        Once, when cases have no label in a ``by`` column, with their number: they are left
+        out of the table.
 
     Notes
     -----
@@ -304,20 +312,44 @@ def reduce_decisions(
     2  60.0  1       0         1          0
     """
     names = as_by(by)
+    reduced = decisions_reduction(cases, names, extracted, function="reduce_decisions")
+    warn_left_out(reduced.left_out)
+    return reduced.table
+
+
+def decisions_reduction(
+    cases: AnyFrame,
+    names: list[str],
+    extracted: DateLike | None,
+    *,
+    function: str,
+) -> Reduction:
+    """:func:`reduce_decisions` without the warning: its table and the cases it left out.
+
+    The left-out cases are those with no label in a ``by`` column; the reduction's sums
+    over them (``events``, ``censored``) let each indicator count the ones it would have
+    counted. ``function`` names the caller in messages.
+    """
     refuse_reserved(names, DECISION_COLUMNS, "the reduced table of decisions")
-    engine = engine_frame(cases, function="reduce_decisions", what="cases")
+    engine = engine_frame(cases, function=function, what="cases")
     if engine is not None:
         return _engine_decisions(engine, names, extracted)
-    cases = as_pandas(cases, function="reduce_decisions", what="cases")
+    cases = as_pandas(cases, function=function, what="cases")
     keys = group_keys(cases, names)
     durations = Durations(cases, extracted)
     days = durations.days
     # Whole days (dates at midnight) are grouped as integers: no hashing of floats.
     whole = bool(np.all(days == np.floor(days)))
-    table = grouped_sums(
+    table, left_out = grouped_reduction(
         {**{name: keys[name] for name in names}, "time": days.astype(np.int64) if whole else days},
         {"events": durations.decided, "censored": durations.open},
+        reported=names,
     )
+    return Reduction(_with_withdrawn(table), left_out)
+
+
+def _with_withdrawn(table: pd.DataFrame) -> pd.DataFrame:
+    """Add ``withdrawn`` to a table of decisions and give every count its dtype."""
     # Every case is decided, open or withdrawn: the third count needs no pass over the cases.
     table = table.assign(withdrawn=table["n"] - table["events"] - table["censored"])
     return table.astype({"time": "float64", **dict.fromkeys(DECISION_COUNTS, "int64")})
@@ -343,6 +375,12 @@ def reduce_grants(cases: AnyFrame, by: str | Sequence[str] = ()) -> pd.DataFrame
         ``n`` (cases, whatever their status), ``granted`` and ``refused`` (int64). All
         counts: tables of parts add up to the table of the whole.
 
+    Warns
+    -----
+    DataQualityWarning
+        Once, when cases have no label in a ``by`` column, with their number: they are left
+        out of the table.
+
     Examples
     --------
     >>> import pandas as pd
@@ -354,21 +392,28 @@ def reduce_grants(cases: AnyFrame, by: str | Sequence[str] = ()) -> pd.DataFrame
     1  job aids  1        1        0
     """
     names = as_by(by)
+    reduced = grants_reduction(cases, names, function="reduce_grants")
+    warn_left_out(reduced.left_out)
+    return reduced.table
+
+
+def grants_reduction(cases: AnyFrame, names: list[str], *, function: str) -> Reduction:
+    """:func:`reduce_grants` without the warning: its table and the cases it left out."""
     refuse_reserved(names, GRANT_COLUMNS, "the table of grants")
-    engine = engine_frame(cases, function="reduce_grants", what="cases")
+    engine = engine_frame(cases, function=function, what="cases")
     if engine is not None:
         return _engine_grants(engine, names)
-    cases = as_pandas(cases, function="reduce_grants", what="cases")
+    cases = as_pandas(cases, function=function, what="cases")
     check_columns(cases, ("decision",), "cases")
     keys = group_keys(cases, names)
-    table = grouped_sums(
+    table, left_out = grouped_reduction(
         {name: keys[name] for name in names},
         {
             "granted": rows_in(cases["decision"], {Decision.GRANTED.value}),
             "refused": rows_in(cases["decision"], {Decision.REFUSED.value}),
         },
     )
-    return table.astype({"granted": "int64", "refused": "int64"})
+    return Reduction(table.astype({"granted": "int64", "refused": "int64"}), left_out)
 
 
 def _km_table(reduced: pd.DataFrame, names: list[str], level: float) -> pd.DataFrame:
@@ -468,6 +513,10 @@ def processing_time(
     SmallSampleWarning
         Once, when some group has fewer than :data:`~jobhandicap._defaults.SMALL_BASE` cases
         in the estimate.
+    DataQualityWarning
+        Once, when cases have no label in a ``by`` column, with their number (every such
+        case: decided, open or withdrawn, as each has a place in the result): they are left
+        out of every group.
 
     See Also
     --------
@@ -517,7 +566,8 @@ def processing_time(
         "the result",
     )
     days = _within(within)
-    reduced = reduce_decisions(cases, names, extracted)
+    reduced, left_out = decisions_reduction(cases, names, extracted, function="processing_time")
+    warn_left_out(left_out)
     table = _km_table(reduced, names, level)
     counts = _statuses(reduced, names)
     counts.insert(len(names), "n", counts["decided"] + counts["open"])
@@ -624,6 +674,9 @@ def survival_table(
     SmallSampleWarning
         Once, when some group's curve starts with fewer than
         :data:`~jobhandicap._defaults.SMALL_BASE` cases at risk.
+    DataQualityWarning
+        Once, when decided or open cases have no label in a ``by`` column, with their number
+        (withdrawn cases are not in the curves, so not in the number): they are left out.
 
     Notes
     -----
@@ -647,7 +700,9 @@ def survival_table(
     level = check_level(level)
     names = as_by(by)
     refuse_reserved(names, CURVE_COLUMNS, "the result")
-    table = _km_table(reduce_decisions(cases, names, extracted), names, level)
+    reduced = decisions_reduction(cases, names, extracted, function="survival_table")
+    warn_left_out(reduced.left_out, "decided or open case(s)", ("events", "censored"))
+    table = _km_table(reduced.table, names, level)
     starts = ~table.duplicated(subset=names, keep="first") if names else table.index == 0
     firsts = table.loc[np.asarray(starts, dtype=bool)]
     warn_small_bases(firsts["at_risk"], "cases", labels=_labels(firsts, names))
@@ -688,6 +743,9 @@ def grant_rate(
     SmallSampleWarning
         Once, when some group has fewer than :data:`~jobhandicap._defaults.SMALL_BASE`
         decided cases.
+    DataQualityWarning
+        Once, when decided cases (granted or refused) have no label in a ``by`` column, with
+        their number: they are left out (open and withdrawn ones are not counted anyway).
 
     See Also
     --------
@@ -722,7 +780,8 @@ def grant_rate(
     engine_frame(cases, function="grant_rate", what="cases")
     level = check_level(level)
     names = as_by(by)
-    reduced = reduce_grants(cases, names)
+    reduced, left_out = grants_reduction(cases, names, function="grant_rate")
+    warn_left_out(left_out, "decided case(s)", ("granted", "refused"))
     n = (reduced["granted"] + reduced["refused"]).astype("int64")
     counts = reduced[names].assign(n=n, count=reduced["granted"])
     warn_small_bases(counts["n"], "decided cases", labels=_labels(counts, names))
@@ -877,7 +936,7 @@ def _engine_check_date_types(frame: EngineFrame) -> None:
 
 def _engine_decisions(
     frame: EngineFrame, names: list[str], extracted: DateLike | None
-) -> pd.DataFrame:
+) -> Reduction:
     """:func:`reduce_decisions` in the frame's engine: one check pass, one grouped count."""
     import narwhals.stable.v2 as nw
 
@@ -900,7 +959,7 @@ def _engine_decisions(
         observed = (~decided.is_null() & (decided <= last)).fill_null(value=False)
         withdrawn = withdrawn & ~(decided > last).fill_null(value=False)
         end = nw.when(observed).then(decided).otherwise(nw.lit(last))
-    table = engine_sums(
+    table, left_out = engine_reduction(
         days,
         [*names, "time"],
         {
@@ -909,18 +968,18 @@ def _engine_decisions(
         },
         derived={**keys, "time": end - applied},
         categories=CASE_CATEGORIES,
+        reported=names,
     )
-    table = table.assign(withdrawn=table["n"] - table["events"] - table["censored"])
-    return table.astype({"time": "float64", **dict.fromkeys(DECISION_COUNTS, "int64")})
+    return Reduction(_with_withdrawn(table), left_out)
 
 
-def _engine_grants(frame: EngineFrame, names: list[str]) -> pd.DataFrame:
+def _engine_grants(frame: EngineFrame, names: list[str]) -> Reduction:
     """:func:`reduce_grants` in the frame's engine."""
     import narwhals.stable.v2 as nw
 
     columns = check_engine_columns(frame, ("decision",), "cases")
     keys = engine_keys(frame, names, columns)
-    table = engine_sums(
+    table, left_out = engine_reduction(
         frame,
         names,
         {
@@ -930,4 +989,4 @@ def _engine_grants(frame: EngineFrame, names: list[str]) -> pd.DataFrame:
         derived=keys,
         categories=CASE_CATEGORIES,
     )
-    return table.astype({"granted": "int64", "refused": "int64"})
+    return Reduction(table.astype({"granted": "int64", "refused": "int64"}), left_out)

@@ -42,6 +42,22 @@ def wanted_decisions(decision: object) -> frozenset[str] | None:
         ) from None
 
 
+def cases_counted(decision: object) -> str:
+    """What the cases a ``decision`` argument selects are called in a message.
+
+    Examples
+    --------
+    >>> cases_counted("granted"), cases_counted("decided"), cases_counted(None)
+    ('granted case(s)', 'decided case(s)', 'case(s)')
+    """
+    wanted = wanted_decisions(decision)
+    if wanted is None:
+        return "case(s)"
+    if len(wanted) > 1:
+        return "decided case(s)"
+    return f"{next(iter(wanted))} case(s)"
+
+
 def selected_cases(cases: pd.DataFrame, decision: object) -> npt.NDArray[np.bool_]:
     """Boolean mask of the cases that ``decision`` selects."""
     wanted = wanted_decisions(decision)

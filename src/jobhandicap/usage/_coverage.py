@@ -10,12 +10,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._engines import AnyFrame, as_pandas, check_engine_columns, engine_frame
-from jobhandicap._grouping import as_by, check_columns
+from jobhandicap._grouping import as_by, check_columns, warn_left_out
 from jobhandicap.domain import Decision
 from jobhandicap.errors import (
     OptionError,
 )
-from jobhandicap.usage._schemes import reduce_usage
+from jobhandicap.usage._common import cases_counted
+from jobhandicap.usage._schemes import usage_reduction
 
 # --------------------------------------------------------------------------------------------
 # Target-group coverage
@@ -59,6 +60,13 @@ def target_group_coverage(
     MissingColumnsError
         When a required column is missing.
 
+    Warns
+    -----
+    DataQualityWarning
+        Once, when selected cases have no label in a ``by`` column, in ``scheme`` (with
+        ``per_scheme``) or in ``target_group``, with their number: they are left out of
+        ``n`` and of the target groups counted.
+
     Notes
     -----
     The cases are reduced once to the distinct (group, scheme, target group) combinations
@@ -96,7 +104,10 @@ def target_group_coverage(
             ("target_group",),
             "cases",
         )
-    distinct = reduce_usage(cases, [*inner, "target_group"], decision=decision)
+    distinct, left_out = usage_reduction(
+        cases, [*inner, "target_group"], decision, function="target_group_coverage"
+    )
+    warn_left_out(left_out, cases_counted(decision))
     labels = distinct["target_group"].astype("string").to_numpy(dtype=object, na_value="")
     if not inner:
         values = sorted(labels.tolist())

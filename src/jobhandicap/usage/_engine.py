@@ -20,7 +20,7 @@ import pandas as pd
 
 from jobhandicap._engines import EngineFrame, check_engine_columns, collect
 from jobhandicap._grouping import engine_keys
-from jobhandicap._reduce import engine_sums
+from jobhandicap._reduce import LeftOut, Reduction, engine_reduction, engine_sums
 from jobhandicap.domain import Decision
 from jobhandicap.errors import OptionError
 from jobhandicap.frames import CASES_SCHEMA
@@ -35,6 +35,7 @@ __all__ = [
     "engine_scheme_counts",
     "engine_unit_counts",
     "engine_usage",
+    "engine_usage_reduction",
     "selection",
 ]
 
@@ -70,6 +71,13 @@ def engine_usage(
     frame: EngineFrame, names: list[str], decision: object, *, amounts: bool = False
 ) -> pd.DataFrame:
     """:func:`~jobhandicap.usage.reduce_usage` in the frame's engine: one grouped count."""
+    return engine_usage_reduction(frame, names, decision, amounts=amounts).table
+
+
+def engine_usage_reduction(
+    frame: EngineFrame, names: list[str], decision: object, *, amounts: bool = False
+) -> Reduction:
+    """:func:`engine_usage`, and the selected cases it left out for a missing label."""
     import narwhals.stable.v2 as nw
 
     columns = check_engine_columns(frame, ("amount_dkk",) if amounts else (), "cases")
@@ -84,23 +92,24 @@ def engine_usage(
             "amount_dkk": nw.when(known).then(amount).otherwise(nw.lit(0.0)),
             "n_with_amount": known.cast(nw.Int64),
         }
-    table = engine_sums(
+    table, left_out = engine_reduction(
         frame, names, values, derived=keys, where=where, count="n", categories=CATEGORIES
     )
     table = table.astype({"n": "int64"})
     if amounts:
         table = table.astype({"n_with_amount": "int64"})
-    return table
+    return Reduction(table, left_out)
 
 
 def engine_unit_counts(
     frame: EngineFrame, names: list[str], decision: object
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, LeftOut]:
     """The keys and counts of ``count_cases`` in one pass of the engine.
 
     Returns the key combinations that occur among all cases (the grid of units, years and
-    ``by`` values is built from them) and the selected cases per combination (``count``, only
-    combinations with a selected case), as :func:`reduce_usage` gives them.
+    ``by`` values is built from them), the selected cases per combination (``count``, only
+    combinations with a selected case), as :func:`reduce_usage` gives them, and the selected
+    cases left out for a missing label.
     """
     import narwhals.stable.v2 as nw
 
@@ -108,13 +117,21 @@ def engine_unit_counts(
     keys = engine_keys(frame, names, columns)
     where = selection(frame, columns, decision)
     values = {} if where is None else {"count": where.cast(nw.Int64)}
-    table = engine_sums(frame, names, values, derived=keys, count="_rows", categories=CATEGORIES)
+    table, left_out = engine_reduction(
+        frame,
+        names,
+        values,
+        derived=keys,
+        count="_rows",
+        categories=CATEGORIES,
+        counted=None if where is None else "count",
+    )
     chosen = table["_rows"] if where is None else table["count"]
     counts = chosen.to_numpy(dtype=np.int64)
     present = table[names].copy()
     counted = table.loc[counts > 0, names].reset_index(drop=True)
     counted["count"] = counts[counts > 0]
-    return present, counted
+    return present, counted, left_out
 
 
 def _year_of(column: str) -> nw.Expr:
@@ -139,12 +156,13 @@ def engine_scheme_counts(
     decision: object,
     count: str | None,
     counts_of: dict[str, str] | None = None,
-) -> tuple[dict[str, str], pd.DataFrame]:
+) -> tuple[dict[str, str], Reduction]:
     """What ``scheme_usage`` counts per scheme and its per-jobcentre table, in the engine.
 
     Returns the count of each scheme (as :func:`chosen_counts`) and the table
     :func:`reduce_usage` gives on the counting rows: the ``names`` columns (and
-    ``jobcentre``) and ``n``, one row per group with a counted case. Applications count in
+    ``jobcentre``) and ``n``, one row per group with a counted case, with the selected cases
+    left out for a missing label (cases, not grant-years). Applications count in
     their application year, new grants in their start year, grants in force once in every
     year of their period: one 0/1 column per year, summed in one pass.
     """
@@ -204,7 +222,7 @@ def engine_scheme_counts(
         counts_of.update(counts)
     kinds = set(counts.values())
     if kinds <= {"applications"}:
-        return counts, engine_usage(frame, inner, decision)
+        return counts, engine_usage_reduction(frame, inner, decision)
     return counts, _counting_table(frame, columns, names, inner, counts)
 
 
@@ -214,8 +232,13 @@ def _counting_table(
     names: list[str],
     inner: list[str],
     counts: dict[str, str],
-) -> pd.DataFrame:
-    """The per-jobcentre counts of grants (new, in force) and applications, per year."""
+) -> Reduction:
+    """The per-jobcentre counts of grants (new, in force) and applications, per year.
+
+    Only granted cases count (new and in force are counts of grants, so ``scheme_usage``
+    counts granted applications alongside them): the others are left out before the
+    group-by, and the granted cases with a missing label are what it reports.
+    """
     import narwhals.stable.v2 as nw
 
     others = [n for n in inner if n != "year"]
@@ -276,7 +299,9 @@ def _counting_table(
             )
             counted = counted | force.fill_null(value=False)
         values[f"_y{year}"] = counted.cast(nw.Int64)
-    table = engine_sums(framed, others, values, count="_rows", categories=CATEGORIES)
+    table, left_out = engine_reduction(
+        framed, others, values, where=granted, count="_rows", categories=CATEGORIES
+    )
     parts = []
     for year in years:
         column = table[f"_y{year}"].to_numpy(dtype=np.float64)
@@ -296,19 +321,20 @@ def _counting_table(
     for name in others:
         if isinstance(table[name].dtype, pd.CategoricalDtype):
             result[name] = result[name].astype(table[name].dtype)
-    return result[[*inner, "n"]]
+    return Reduction(result[[*inner, "n"]], left_out)
 
 
 def engine_active_grants(
     frame: EngineFrame, names: list[str], wanted: list[int] | None
-) -> tuple[pd.DataFrame, int, int, int]:
+) -> tuple[pd.DataFrame, int, int, int, pd.DataFrame]:
     """The spell counts of :func:`active_grants` in the engine.
 
     One grouped count of the granted cases with a period per group, start year, end year
     and whether the period is usable (ends on or after its start), and one pass of totals.
     Returns the reduced table (``names``, ``_start``, ``_end`` (missing: open-ended),
-    ``_valid``, ``n``), the first and last year counted and the granted cases without a
-    period.
+    ``_valid``, ``n``), the first and last year counted, the granted cases without a
+    period, and the rows of the table left out for a missing ``names`` label (the same
+    columns, the label missing).
     """
     import narwhals.stable.v2 as nw
 
@@ -324,7 +350,7 @@ def engine_active_grants(
         },
     )
     valid = nw.col("granted_to").is_null() | (nw.col("granted_to") >= nw.col("granted_from"))
-    table = engine_sums(
+    table, left_out = engine_reduction(
         frame,
         [*names, "_start", "_end_year", "_valid"],
         derived={
@@ -337,14 +363,18 @@ def engine_active_grants(
         },
         where=started,
         categories=CATEGORIES,
+        reported=names,
     )
+    lost = left_out.groups if left_out.groups is not None else table.iloc[:0]
     known = [v for k, v in scalars.items() if k.startswith("latest") and v is not None]
     data_last = max(known) if known else None
     if wanted is not None:
         first, last = wanted[0], wanted[-1]
-    elif table.empty or data_last is None:
+    elif (table.empty and lost.empty) or data_last is None:
         first = last = data_last if data_last is not None else 1970
     else:
-        first = int(table["_start"].min())
+        # Every grant with a period sets the first year, as in grant_spells: a grant left
+        # out for a missing label too.
+        first = int(pd.concat([table["_start"], lost["_start"]]).min())
         last = max(data_last, first)
-    return table, first, last, int(scalars["without"] or 0)
+    return table, first, last, int(scalars["without"] or 0), lost

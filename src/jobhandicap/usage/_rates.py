@@ -11,7 +11,7 @@ import pandas as pd
 
 from jobhandicap._defaults import DEFAULT_LEVEL
 from jobhandicap._engines import AnyFrame, as_pandas, engine_frame
-from jobhandicap._grouping import as_by, check_columns, group_keys
+from jobhandicap._grouping import as_by, check_columns, group_keys, warn_left_out
 from jobhandicap._options import check_choice, check_level
 from jobhandicap.domain import Decision
 from jobhandicap.errors import (
@@ -22,9 +22,9 @@ from jobhandicap.errors import (
 from jobhandicap.reference import MEMBERSHIP_DAY
 from jobhandicap.reference import jobcentres as _jobcentre_memberships
 from jobhandicap.stats import poisson_interval
-from jobhandicap.usage._common import SHOWN, UNITS, describe_units, midyear
+from jobhandicap.usage._common import SHOWN, UNITS, cases_counted, describe_units, midyear
 from jobhandicap.usage._engine import engine_unit_counts
-from jobhandicap.usage._schemes import reduce_usage
+from jobhandicap.usage._schemes import usage_reduction
 
 # --------------------------------------------------------------------------------------------
 # Rates per population
@@ -306,6 +306,12 @@ def count_cases(
     JobhandicapError
         When ``unit`` is not a unit column or a grouping column is unknown.
 
+    Warns
+    -----
+    DataQualityWarning
+        Once, when selected cases have no label in the unit or a ``by`` column, with their
+        number: they are left out (and their missing unit gets no row).
+
     Notes
     -----
     With ``complete=True`` the rows are every combination of: a unit that appears anywhere in
@@ -339,16 +345,19 @@ def count_cases(
         )
     engine = engine_frame(cases, function="count_cases", what="cases")
     if engine is not None:
-        keys, counted = engine_unit_counts(engine, [unit, "year", *names], decision)
+        keys, counted, left_out = engine_unit_counts(engine, [unit, "year", *names], decision)
+        warn_left_out(left_out, cases_counted(decision))
         if not complete:
             return counted
         table = _grid(keys, unit, names).merge(counted, on=[unit, "year", *names], how="left")
         return table.assign(count=table["count"].fillna(0).astype("int64"))
     cases = as_pandas(cases, function="count_cases", what="cases")
     check_columns(cases, (unit,), "cases")
-    counted = reduce_usage(cases, [unit, "year", *names], decision=decision).rename(
-        columns={"n": "count"}
+    reduced, left_out = usage_reduction(
+        cases, [unit, "year", *names], decision, function="count_cases"
     )
+    warn_left_out(left_out, cases_counted(decision))
+    counted = reduced.rename(columns={"n": "count"})
     if not complete:
         return counted
     grid = _grid(group_keys(cases, [unit, "year", *names]), unit, names)
@@ -357,7 +366,11 @@ def count_cases(
 
 
 def _grid(keys: pd.DataFrame, unit: str, names: list[str]) -> pd.DataFrame:
-    """Every unit × year × observed ``by`` combination, dropping jobcentre-years not in force."""
+    """Every unit × year × observed ``by`` combination, dropping jobcentre-years not in force.
+
+    A key combination with a missing label is no unit or group (the counts leave it out too).
+    """
+    keys = keys.dropna()
     if keys.empty:
         return keys.iloc[:0][[unit, "year", *names]]
     units = pd.DataFrame({unit: np.sort(keys[unit].unique())})

@@ -17,8 +17,14 @@ from jobhandicap._engines import (
     engine_frame,
     needs_rows,
 )
-from jobhandicap._grouping import as_by, check_columns, group_keys, refuse_reserved
-from jobhandicap._reduce import grouped_sums
+from jobhandicap._grouping import (
+    as_by,
+    check_columns,
+    group_keys,
+    refuse_reserved,
+    warn_left_out,
+)
+from jobhandicap._reduce import LeftOut, Reduction, grouped_reduction, grouped_sums
 from jobhandicap.domain import Decision
 from jobhandicap.errors import (
     ArgumentTypeError,
@@ -27,10 +33,11 @@ from jobhandicap.errors import (
 )
 from jobhandicap.usage._common import (
     amounts_dkk,
+    cases_counted,
     describe_units,
     selected_cases,
 )
-from jobhandicap.usage._engine import engine_scheme_counts, engine_usage
+from jobhandicap.usage._engine import engine_scheme_counts, engine_usage_reduction
 from jobhandicap.usage._spells import chosen_counts, counting_rows, spread_amounts
 
 
@@ -66,7 +73,8 @@ def reduce_usage(
     -------
     pandas.DataFrame
         One row per combination of ``by`` values among the selected cases (a row with a
-        missing value in a ``by`` column is left out), sorted by the ``by`` columns:
+        missing value in a ``by`` column is left out, with a warning), sorted by the ``by``
+        columns:
 
         ====================  ========================================================
         column                content
@@ -87,6 +95,11 @@ def reduce_usage(
     UnknownLabelError
         When ``decision`` names no decision.
 
+    Warns
+    -----
+    DataQualityWarning
+        Once, when selected cases have no label in a ``by`` column, with their number.
+
     Notes
     -----
     For group :math:`g` with selected cases :math:`C_g`: :math:`n_g = |C_g|`,
@@ -106,10 +119,27 @@ def reduce_usage(
     1  personal assistance  1     90000.0              1
     """
     names = as_by(by)
-    engine = engine_frame(cases, function="reduce_usage", what="cases")
+    reduced = usage_reduction(cases, names, decision, amounts=amounts, function="reduce_usage")
+    warn_left_out(reduced.left_out, cases_counted(decision))
+    return reduced.table
+
+
+def usage_reduction(
+    cases: AnyFrame,
+    names: list[str],
+    decision: str | Decision | None,
+    *,
+    amounts: bool = False,
+    function: str,
+) -> Reduction:
+    """:func:`reduce_usage` without the warning: its table and the selected cases left out.
+
+    ``left_out.rows`` counts the selected cases with a missing label, in either engine.
+    """
+    engine = engine_frame(cases, function=function, what="cases")
     if engine is not None:
-        return engine_usage(engine, names, decision, amounts=amounts)
-    cases = as_pandas(cases, function="reduce_usage", what="cases")
+        return engine_usage_reduction(engine, names, decision, amounts=amounts)
+    cases = as_pandas(cases, function=function, what="cases")
     check_columns(cases, ("amount_dkk",) if amounts else (), "cases")
     keys = group_keys(cases, names)
     mask = selected_cases(cases, decision)
@@ -120,13 +150,36 @@ def reduce_usage(
         amount = amounts_dkk(cases)
         known = mask & ~np.isnan(amount)
         values |= {"amount_dkk": np.where(known, amount, 0.0), "n_with_amount": known}
-    table = grouped_sums({name: keys[name] for name in names}, values, count="_rows")
+    table, left_out = grouped_reduction(
+        {name: keys[name] for name in names}, values, count="_rows", counted="n"
+    )
     table = table.drop(columns="_rows").astype({"n": "int64"})
     if amounts:
         table = table.astype({"n_with_amount": "int64"})
     if names:
         table = table.loc[table["n"].to_numpy() > 0].reset_index(drop=True)
-    return table
+    return Reduction(table, left_out)
+
+
+def cases_left_out(
+    cases: pd.DataFrame, names: list[str], decision: object, left_out: LeftOut
+) -> LeftOut:
+    """The selected *cases* with a missing label, when the rows reduced were grant-years.
+
+    A reduction of rows that repeat a case (a grant in force once per year, an amount spread
+    over years) left out rows, not cases; this counts the cases themselves, from the labels of
+    ``names`` (``year`` is derived and never missing). It runs only when something was left
+    out.
+    """
+    if not left_out.rows:
+        return left_out
+    selected = selected_cases(cases, decision)
+    absent = group_keys(cases, [name for name in names if name != "year"]).isna()
+    missing = absent.to_numpy(dtype=bool) & selected[:, None]
+    hit = missing.any(axis=1)
+    found = np.asarray(missing.any(axis=0), dtype=bool)
+    columns = tuple(name for name, hit_any in zip(absent.columns, found, strict=True) if hit_any)
+    return LeftOut(int(hit.sum()), {}, columns)
 
 
 # --------------------------------------------------------------------------------------------
@@ -197,7 +250,10 @@ def scheme_usage(
     -----
     DataQualityWarning
         With ``count=None``, when a scheme counted ``"new"`` has periods with an end date;
-        when a granted case of a scheme counted ``"active"`` has no usable period.
+        when a granted case of a scheme counted ``"active"`` has no usable period. Once,
+        when selected cases have no label in a ``by`` column or in ``jobcentre`` (which
+        every row counts distinct), with their number (cases, not grant-years): they are
+        left out.
 
     Notes
     -----
@@ -230,14 +286,17 @@ def scheme_usage(
     refuse_reserved(names, USAGE_COLUMNS, "the result of scheme_usage")
     engine = engine_frame(cases, function="scheme_usage", what="cases")
     if engine is not None:
-        counts, per_jobcentre = engine_scheme_counts(engine, names, decision, count)
+        counts, (per_jobcentre, left_out) = engine_scheme_counts(engine, names, decision, count)
     else:
         cases = as_pandas(cases, function="scheme_usage", what="cases")
         check_columns(cases, ("jobcentre",), "cases")
         counts = chosen_counts(cases, names, decision, count)
         rows = counting_rows(cases, names, decision, counts)
         inner = names if "jobcentre" in names else [*names, "jobcentre"]
-        per_jobcentre = reduce_usage(rows, inner, decision=decision)
+        per_jobcentre, left_out = usage_reduction(rows, inner, decision, function="scheme_usage")
+        if "active" in counts.values():  # the rows were grant-years: count the cases
+            left_out = cases_left_out(cases, inner, decision, left_out)
+    warn_left_out(left_out, cases_counted(decision))
     # Inference on the reduced table: a jobcentre is a row of it.
     table = grouped_sums(
         {name: per_jobcentre[name] for name in names},
@@ -335,6 +394,9 @@ def expenditure_shares(
     SmallSampleWarning
         When some group's total is zero (nothing with a known positive amount was granted):
         its shares are NaN, not a division by zero.
+    DataQualityWarning
+        Once, when granted cases have no label in a ``by`` column or in ``scheme``, with
+        their number: they and their amounts are left out.
 
     Notes
     -----
@@ -387,7 +449,9 @@ def expenditure_shares(
                 instead="or use spread=False, which reduces in the engine",
             )
         check_engine_columns(engine, ("scheme", "decision", "amount_dkk"), "cases")
-        table = engine_usage(engine, [*names, "scheme"], Decision.GRANTED, amounts=True)
+        table, left_out = engine_usage_reduction(
+            engine, [*names, "scheme"], Decision.GRANTED, amounts=True
+        )
     else:
         cases = as_pandas(cases, function="expenditure_shares", what="cases")
         check_columns(cases, ("scheme", "decision", "amount_dkk"), "cases")
@@ -395,7 +459,12 @@ def expenditure_shares(
         if spread:
             rows, last_year, later = spread_amounts(cases, names)
             spread_to = (last_year, later)
-        table = reduce_usage(rows, [*names, "scheme"], decision=Decision.GRANTED, amounts=True)
+        table, left_out = usage_reduction(
+            rows, [*names, "scheme"], Decision.GRANTED, amounts=True, function="expenditure_shares"
+        )
+        if spread:  # the rows were grant-years: count the cases
+            left_out = cases_left_out(cases, [*names, "scheme"], Decision.GRANTED, left_out)
+    warn_left_out(left_out, cases_counted(Decision.GRANTED))
     amounts = table["amount_dkk"].astype("float64")
     if names:
         total = amounts.groupby([table[c] for c in names], observed=True).transform("sum")

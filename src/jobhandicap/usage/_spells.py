@@ -20,7 +20,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from jobhandicap._engines import AnyFrame, EngineFrame, as_pandas, engine_frame
-from jobhandicap._grouping import as_by, check_columns, group_keys, refuse_reserved
+from jobhandicap._grouping import as_by, check_columns, group_keys, refuse_reserved, warn_left_out
+from jobhandicap._reduce import LeftOut
 from jobhandicap.domain import Decision
 from jobhandicap.errors import (
     ArgumentTypeError,
@@ -180,17 +181,23 @@ def spell_years(spells: Spells) -> tuple[npt.NDArray[np.intp], IntArray, IntArra
 
 def _group_codes(
     cases: pd.DataFrame, names: list[str], rows: npt.NDArray[np.intp]
-) -> tuple[IntArray, pd.DataFrame]:
-    """Group number of each of ``rows`` (-1: a missing key) and the groups, sorted by key."""
+) -> tuple[IntArray, pd.DataFrame, LeftOut]:
+    """Group number of each of ``rows`` (-1: a missing key), the groups and what is left out.
+
+    The groups are sorted by key; the rows with a missing key are left out (:class:`LeftOut`).
+    """
     if not names:
-        return np.zeros(len(rows), dtype=np.int64), pd.DataFrame(index=range(1))
+        return np.zeros(len(rows), dtype=np.int64), pd.DataFrame(index=range(1)), LeftOut()
     keys = group_keys(cases, names)
     combined = np.zeros(len(rows), dtype=np.int64)
     missing = np.zeros(len(rows), dtype=bool)
     uniques = []
+    absent: list[str] = []
     for name in names:
         codes, values = pd.factorize(keys[name], sort=True)
         picked = np.asarray(codes, dtype=np.int64)[rows]
+        if (picked < 0).any():
+            absent.append(name)
         missing |= picked < 0
         combined = combined * (len(values) + 1) + np.maximum(picked, 0)
         uniques.append(values)
@@ -208,14 +215,16 @@ def _group_codes(
     )
     out = np.full(len(rows), -1, dtype=np.int64)
     out[~missing] = np.asarray(group, dtype=np.int64).reshape(-1)
-    return out, groups
+    return out, groups, LeftOut(int(missing.sum()), {}, tuple(absent))
 
 
 #: The counts per group and year of :func:`reduce_spells`.
 SPELL_COUNTS = ("started", "stopped", "new", "ended", "open_started")
 
 
-def reduce_spells(cases: pd.DataFrame, names: list[str], spells: Spells) -> pd.DataFrame:
+def reduce_spells(
+    cases: pd.DataFrame, names: list[str], spells: Spells
+) -> tuple[pd.DataFrame, LeftOut]:
     """Counts per group and year: grants starting, stopping, ending and open-ended starting.
 
     ``started`` counts grants by the first year counted in which they are in force (a grant
@@ -224,11 +233,12 @@ def reduce_spells(cases: pd.DataFrame, names: list[str], spells: Spells) -> pd.D
     real start year (within the years) and ``ended`` by the year of their end date. One
     :func:`numpy.bincount` per count over integer group-and-year slots: no loop over grants.
     Counts only: tables of parts add up. One row per group and year from the first year
-    counted to the year after the last, groups sorted by their keys.
+    counted to the year after the last, groups sorted by their keys; and the grants left out
+    for a missing label.
     """
     first, last = spells.first_year, spells.last_year
     width = last - first + 2
-    group, groups = _group_codes(cases, names, spells.rows)
+    group, groups, left_out = _group_codes(cases, names, spells.rows)
     start_year = _year_of(spells.start)
     end_year = _year_of(spells.end)
     events = {
@@ -244,13 +254,14 @@ def reduce_spells(cases: pd.DataFrame, names: list[str], spells: Spells) -> pd.D
         usable = (group >= 0) & (year >= first)
         slot = group[usable] * width + (year[usable] - first)
         counts[event] = np.bincount(slot, minlength=size).astype(np.int64)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             **{name: groups[name].repeat(width).to_numpy() for name in names},
             "year": np.tile(np.arange(first, last + 2, dtype=np.int64), len(groups)),
             **counts,
         }
     )
+    return table, left_out
 
 
 #: The columns :func:`active_grants` makes (and its reduction's counts): no ``by`` name.
@@ -317,7 +328,9 @@ def active_grants(
     -----
     DataQualityWarning
         When a granted case's period ends before it starts (the case is left out and
-        counted in ``attrs["invalid_period"]``).
+        counted in ``attrs["invalid_period"]``). Once, when granted cases with a grant
+        period in the years counted have no label in a ``by`` column, with their number:
+        they are left out.
 
     Notes
     -----
@@ -369,7 +382,8 @@ def active_grants(
     cases = as_pandas(cases, function="active_grants", what="cases")
     check_columns(cases, names, "cases")
     spells = grant_spells(cases, years)
-    reduced = reduce_spells(cases, names, spells)
+    reduced, left_out = reduce_spells(cases, names, spells)
+    warn_left_out(left_out, _GRANTS_COUNTED)
     result = _stock(reduced, names, spells.first_year, spells.last_year)
     for name in names:
         if isinstance(cases[name].dtype, pd.CategoricalDtype):
@@ -418,7 +432,8 @@ def _engine_active_grants(
     (:func:`engine_active_grants`); the events of :func:`reduce_spells` are then weighted
     counts over that small table.
     """
-    table, first, last, without = engine_active_grants(frame, names, wanted)
+    table, first, last, without, lost = engine_active_grants(frame, names, wanted)
+    warn_left_out(_grants_left_out(lost, names, first, last), _GRANTS_COUNTED, stacklevel=4)
     start = table["_start"].to_numpy(dtype=np.int64)
     raw_end = table["_end_year"].to_numpy(dtype=np.int64)
     open_ended = raw_end == -1
@@ -463,6 +478,27 @@ def _engine_active_grants(
     result.attrs["open_ended_to"] = last
     result.attrs["without_period"] = without
     return _with_invalid(result, int(table.loc[table["_valid"] == 0, "n"].sum()))
+
+
+#: What :func:`active_grants` counts, in the warning about cases without a label.
+_GRANTS_COUNTED = "granted case(s) with a grant period in the years counted"
+
+
+def _grants_left_out(lost: pd.DataFrame, names: list[str], first: int, last: int) -> LeftOut:
+    """The grants of the engine's left-out rows that the years counted would have held.
+
+    The same test as :func:`grant_spells` applies to the spells: a usable period (ending on
+    or after its start) overlapping the years from ``first`` to ``last``.
+    """
+    if lost.empty:
+        return LeftOut()
+    start = lost["_start"].to_numpy(dtype=np.int64)
+    raw_end = lost["_end_year"].to_numpy(dtype=np.int64)
+    end = np.where(raw_end == -1, np.maximum(last, start), raw_end)
+    keep = (lost["_valid"].to_numpy() == 1) & (start <= last) & (end >= first)
+    kept = lost.loc[keep]
+    absent = [name for name in names if bool(kept[name].isna().any())]
+    return LeftOut(int(kept["n"].sum()), {}, tuple(absent))
 
 
 def _with_invalid(result: pd.DataFrame, invalid: int) -> pd.DataFrame:
