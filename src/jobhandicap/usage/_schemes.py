@@ -10,13 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jobhandicap._engines import (
-    AnyFrame,
-    as_pandas,
-    check_engine_columns,
-    engine_frame,
-    needs_rows,
-)
+from jobhandicap._engines import AnyFrame, as_pandas, check_engine_columns, engine_frame
 from jobhandicap._grouping import as_by, check_columns, group_keys, refuse_reserved
 from jobhandicap._reduce import grouped_sums
 from jobhandicap.domain import Decision
@@ -31,6 +25,7 @@ from jobhandicap.usage._common import (
     selected_cases,
 )
 from jobhandicap.usage._engine import engine_scheme_counts, engine_usage
+from jobhandicap.usage._engine_spread import engine_spread_usage
 from jobhandicap.usage._spells import chosen_counts, counting_rows, spread_amounts
 
 
@@ -379,15 +374,12 @@ def expenditure_shares(
     spread_to: tuple[int, float] | None = None
     engine = engine_frame(cases, function="expenditure_shares", what="cases")
     if engine is not None:
-        if spread:
-            needs_rows(
-                cases,
-                function="expenditure_shares(spread=True)",
-                what="cases",
-                instead="or use spread=False, which reduces in the engine",
-            )
         check_engine_columns(engine, ("scheme", "decision", "amount_dkk"), "cases")
-        table = engine_usage(engine, [*names, "scheme"], Decision.GRANTED, amounts=True)
+        if spread:
+            table, last_year, later = engine_spread_usage(engine, names)
+            spread_to = (last_year, later)
+        else:
+            table = engine_usage(engine, [*names, "scheme"], Decision.GRANTED, amounts=True)
     else:
         cases = as_pandas(cases, function="expenditure_shares", what="cases")
         check_columns(cases, ("scheme", "decision", "amount_dkk"), "cases")

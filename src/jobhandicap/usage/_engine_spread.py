@@ -1,0 +1,249 @@
+r"""``expenditure_shares(spread=True)`` in another engine: amounts spread over grant periods.
+
+The engine counterpart of :func:`~jobhandicap.usage._spells.spread_amounts` followed by
+:func:`~jobhandicap.usage.reduce_usage`, with the same table as their result. The years are
+few (tens), the grants many, so nothing expands grants into grant-years: one small aggregate
+pass finds the horizon (the data's last year) and the years that get spending, then one grouped
+sum (:func:`jobhandicap._reduce.engine_sums`) over the non-year ``by`` columns and ``scheme``
+computes, for every year :math:`y` at once, each grant's spending in :math:`y`, whether it has
+any, and whether that spending is known. Only those sums are collected; the reshape to one row
+per group and year happens on the small table.
+
+For grant :math:`i` with period :math:`[s_i, e_i]` (day numbers; :math:`e_i` the horizon's
+31 December when open-ended) its days in force in year :math:`y` are
+
+.. math:: d_{iy} = \max\bigl(0,\ \min(e_i, \text{31 Dec } y) - \max(s_i, \text{1 Jan } y) + 1\bigr)
+
+and its spending there is :math:`a^{\text{year}}_i d_{iy} / D_y` (:math:`D_y` the days of the
+year) with a yearly amount, :math:`a_i d_{iy} / (e_i - s_i + 1)` for a closed period without
+one, and :math:`a_i` in its start year (the application year without a period) for any other
+granted case — exactly as :func:`~jobhandicap.usage._spells.spread_amounts` computes it, term
+by term, so the sums agree with pandas' to rounding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from jobhandicap._engines import EngineFrame, check_engine_columns, day_number, engine_schema
+from jobhandicap._grouping import engine_keys
+from jobhandicap._reduce import engine_sums
+from jobhandicap.domain import Decision
+from jobhandicap.errors import JobhandicapError
+from jobhandicap.usage._engine import CATEGORIES, engine_scalars, label_in
+
+if TYPE_CHECKING:
+    import narwhals.stable.v2 as nw
+
+__all__ = ["engine_spread_usage"]
+
+#: The columns of a grant period.
+_PERIOD = ("granted_from", "granted_to")
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _new_year(year: int) -> float:
+    """Day number (days since 1970-01-01) of 1 January of ``year``."""
+    return float((dt.date(year, 1, 1) - _EPOCH).days)
+
+
+def _known(expr: nw.Expr) -> nw.Expr:
+    """Whether a number is known: neither null nor NaN (never null itself)."""
+    return ~expr.is_nan().fill_null(value=True)
+
+
+def engine_spread_usage(frame: EngineFrame, names: list[str]) -> tuple[pd.DataFrame, int, float]:
+    """The reduced table of ``expenditure_shares(spread=True)``, the horizon and the later amount.
+
+    Parameters
+    ----------
+    frame
+        A wrapped cases frame with ``scheme``, ``decision``, ``amount_dkk``, the period
+        columns and the ``by`` columns (``yearly_amount_dkk`` optional).
+    names
+        The ``by`` columns, ``year`` among them (the year of the spending).
+
+    Returns
+    -------
+    tuple
+        The table :func:`~jobhandicap.usage.reduce_usage` gives on the spread rows (the
+        ``names`` columns and ``scheme``, ``n``, ``amount_dkk``, ``n_with_amount``, one row
+        per group and year with spending, sorted by the keys), the last year listed (the
+        horizon) and the amount closed pro-rata periods spend after it.
+
+    Raises
+    ------
+    MissingColumnsError
+        When a needed or grouping column is missing.
+    JobhandicapError
+        When the period columns hold no dates, or a granted case without a period has no
+        application year.
+    """
+    import narwhals.stable.v2 as nw
+
+    columns = check_engine_columns(frame, ("decision", "amount_dkk", *_PERIOD), "cases")
+    others = [n for n in names if n != "year"]
+    check_engine_columns(frame, [*others, "scheme"], "cases")
+    schema = engine_schema(frame)
+    if not all(isinstance(schema[c], nw.Datetime | nw.Date) for c in _PERIOD):
+        raise JobhandicapError(
+            "granted_from and granted_to must hold dates; validate the cases with "
+            "jobhandicap.validate_cases first"
+        )
+    # The application year (a ``year`` column where the frame has one): pandas derives it for
+    # every grant spent once, so its missing values are counted among those grants only.
+    base_key = engine_keys(frame, ["year"], columns, check_missing=False)
+    base = base_key.get("year", nw.col("year").cast(nw.Int64))
+
+    granted = label_in("decision", [Decision.GRANTED.value])
+    started = granted & ~nw.col("granted_from").is_null()
+    open_ended = nw.col("granted_to").is_null()
+    closed = started & ~open_ended
+    valid = open_ended | (nw.col("granted_to") >= nw.col("granted_from"))
+    yearly = (
+        nw.col("yearly_amount_dkk").cast(nw.Float64)
+        if "yearly_amount_dkk" in columns
+        else nw.lit(None, dtype=nw.Float64)
+    )
+    has_yearly = _known(yearly)
+    amount = nw.col("amount_dkk").cast(nw.Float64)
+    # Spread over its years: a usable period with a yearly amount or a closed end.
+    spread = (started & valid & (has_yearly | ~open_ended)).fill_null(value=False)
+    pro_rata = (spread & ~has_yearly).fill_null(value=False)
+    start_year = nw.col("granted_from").dt.year().cast(nw.Int64)
+    once_year = nw.when(nw.col("granted_from").is_null()).then(base).otherwise(start_year)
+    framed = frame.with_columns(
+        _spread=spread,
+        _once=(granted & ~spread).fill_null(value=False),
+        _once_year=once_year,
+        _from=day_number("granted_from", frame),
+        _to=day_number("granted_to", frame),
+    )
+    once = nw.col("_once")
+    latest = [
+        nw.col(c).dt.year().cast(nw.Int64).max()
+        for c in ("applied", "decided", "granted_from")
+        if c in columns
+    ]
+    scalars = engine_scalars(
+        framed,
+        {
+            "first": nw.when(nw.col("_spread")).then(start_year).min(),
+            "once_first": nw.when(once).then(nw.col("_once_year")).min(),
+            "once_last": nw.when(once).then(nw.col("_once_year")).max(),
+            "no_year": (once & base.is_null()).cast(nw.Int64).sum(),
+            "unkeyed": (
+                granted
+                & nw.any_horizontal(
+                    *(nw.col(c).is_null() for c in [*others, "scheme"]), ignore_nulls=True
+                )
+            )
+            .fill_null(value=False)
+            .cast(nw.Int64)
+            .sum(),
+            **{f"latest{i}": expr for i, expr in enumerate(latest)},
+        },
+    )
+    if scalars["no_year"]:
+        raise JobhandicapError(
+            f"cannot derive 'year': {scalars['no_year']} granted case(s) of the cases frame "
+            "whose amount is spent once (not spread over a period) have no 'applied' date; "
+            "validate the frame first (jobhandicap.validate_cases)"
+        )
+    known_latest = [v for k, v in scalars.items() if k.startswith("latest") and v is not None]
+    last = max(known_latest) if known_latest else 1970
+    horizon_end = _new_year(last + 1) - 1
+    years = [v for v in (scalars["first"], scalars["once_first"]) if v is not None]
+    tops = [v for v in (scalars["once_last"],) if v is not None]
+    if scalars["first"] is not None:
+        tops.append(last)
+
+    start = nw.col("_from")
+    # Open-ended grants (with a yearly amount) run to the end of the horizon.
+    end = nw.when(open_ended).then(nw.lit(horizon_end)).otherwise(nw.col("_to"))
+    length = end - start + 1
+    value_base = nw.when(has_yearly).then(yearly).otherwise(amount)
+    spread_known = _known(value_base)
+    once_known = _known(amount)
+    # What closed pro-rata periods spend after the horizon: their days beyond it, pro rata.
+    beyond = (end - nw.lit(horizon_end)).clip(lower_bound=0)
+    later = nw.when(pro_rata & closed & once_known).then(amount * beyond / length)
+    values: dict[str, nw.Expr] = {"_later": later.fill_null(0.0)}
+    span = range(min(years), max(tops) + 1) if years else range(0)
+    for year in span:
+        first_day, next_day = _new_year(year), _new_year(year + 1)
+        in_once = once & (nw.col("_once_year") == year).fill_null(value=False)
+        if year <= last:
+            days = (
+                end.clip(upper_bound=next_day - 1) - start.clip(lower_bound=first_day) + 1
+            ).clip(lower_bound=0)
+            share = (
+                nw.when(has_yearly).then(days / (next_day - first_day)).otherwise(days / length)
+            )
+            in_spread = (nw.col("_spread") & (days > 0)).fill_null(value=False)
+            value = nw.when(in_spread).then(value_base * share).otherwise(amount)
+            counted = in_spread | in_once
+            is_known = (in_spread & spread_known) | (in_once & once_known)
+        else:  # after the horizon only grants spent once may fall (a given ``year`` column)
+            value, counted, is_known = amount, in_once, in_once & once_known
+        values[f"_n{year}"] = counted.cast(nw.Int64)
+        values[f"_a{year}"] = nw.when(is_known).then(value).otherwise(nw.lit(0.0))
+        values[f"_k{year}"] = is_known.cast(nw.Int64)
+    table = engine_sums(
+        framed,
+        [*others, "scheme"],
+        values,
+        where=granted,
+        count="_rows",
+        categories=CATEGORIES,
+    )
+    later_dkk = float(table["_later"].sum())
+    if scalars["unkeyed"]:
+        # Grants with a missing group label are in no group but do spend after the horizon.
+        later_dkk = float(
+            engine_sums(framed, [], {"_later": values["_later"]}, where=granted)["_later"].iloc[0]
+        )
+    return _by_year(table, names, others, span), last, later_dkk
+
+
+def _by_year(
+    table: pd.DataFrame, names: list[str], others: list[str], span: range
+) -> pd.DataFrame:
+    """The wide table (one set of sums per year) as one row per group and year with spending."""
+    keys = [*others, "scheme"]
+    parts = []
+    for year in span:
+        counts = table[f"_n{year}"].to_numpy(dtype=np.int64)
+        keep = counts > 0
+        part = table.loc[keep, keys].reset_index(drop=True)
+        part["year"] = np.full(int(keep.sum()), year, dtype=np.int64)
+        part["n"] = counts[keep]
+        part["amount_dkk"] = table[f"_a{year}"].to_numpy(dtype=np.float64)[keep]
+        part["n_with_amount"] = table[f"_k{year}"].to_numpy(dtype=np.int64)[keep]
+        parts.append(part)
+    if parts:
+        result = pd.concat(parts, ignore_index=True)
+    else:
+        result = (
+            table[keys]
+            .iloc[:0]
+            .assign(
+                year=np.array([], np.int64),
+                n=np.array([], np.int64),
+                amount_dkk=np.array([], np.float64),
+                n_with_amount=np.array([], np.int64),
+            )
+        )
+    for name in keys:
+        if isinstance(table[name].dtype, pd.CategoricalDtype):
+            result[name] = result[name].astype(table[name].dtype)
+    order = [*names, "scheme"]
+    result = result[[*order, "n", "amount_dkk", "n_with_amount"]]
+    if len(result) > 1:
+        result = result.sort_values(order, kind="stable", ignore_index=True)
+    return result
