@@ -52,6 +52,41 @@ def _new_year(year: int) -> float:
     return float((dt.date(year, 1, 1) - _EPOCH).days)
 
 
+def _jan_first(year: nw.Expr) -> nw.Expr:
+    """Day number of 1 January of a year column: 365 a year plus the leap days before it."""
+
+    def leap_days(before: nw.Expr | int) -> nw.Expr | int:
+        return before // 4 - before // 100 + before // 400
+
+    return (year - 1970) * 365 + leap_days(year - 1) - leap_days(1969)
+
+
+def _with_day_numbers(frame: EngineFrame, days: dict[str, str]) -> EngineFrame:
+    """The frame with the day numbers of date columns (``days``: new name -> date column).
+
+    Polars and PyArrow convert dates to epoch numbers directly (:func:`day_number`). Elsewhere
+    the days are 1 January of the year plus the day of the year, in two steps: the general
+    route of :func:`day_number` nests its integer divisions, which DuckDB's SQL repeats
+    operand by operand (a query some thousand times longer, three times slower).
+    """
+    import narwhals.stable.v2 as nw
+
+    if frame.implementation.is_polars() or frame.implementation.is_pyarrow():
+        return frame.with_columns(
+            **{name: day_number(column, frame) for name, column in days.items()}
+        )
+    parts = {
+        **{f"{name}_year": nw.col(c).dt.year().cast(nw.Int64) for name, c in days.items()},
+        **{f"{name}_day": nw.col(c).dt.ordinal_day().cast(nw.Int64) for name, c in days.items()},
+    }
+    framed = frame.with_columns(**parts)
+    numbers = {
+        name: (_jan_first(nw.col(f"{name}_year")) + nw.col(f"{name}_day") - 1).cast(nw.Float64)
+        for name in days
+    }
+    return framed.with_columns(**numbers).drop(*parts)
+
+
 def _known(expr: nw.Expr) -> nw.Expr:
     """Whether a number is known: neither null nor NaN (never null itself)."""
     return ~expr.is_nan().fill_null(value=True)
@@ -117,12 +152,11 @@ def engine_spread_usage(frame: EngineFrame, names: list[str]) -> tuple[pd.DataFr
     pro_rata = (spread & ~has_yearly).fill_null(value=False)
     start_year = nw.col("granted_from").dt.year().cast(nw.Int64)
     once_year = nw.when(nw.col("granted_from").is_null()).then(base).otherwise(start_year)
-    framed = frame.with_columns(
+    framed = _with_day_numbers(frame, {"_from": "granted_from", "_to": "granted_to"})
+    framed = framed.with_columns(
         _spread=spread,
         _once=(granted & ~spread).fill_null(value=False),
         _once_year=once_year,
-        _from=day_number("granted_from", frame),
-        _to=day_number("granted_to", frame),
     )
     once = nw.col("_once")
     latest = [
@@ -163,16 +197,26 @@ def engine_spread_usage(frame: EngineFrame, names: list[str]) -> tuple[pd.DataFr
     if scalars["first"] is not None:
         tops.append(last)
 
-    start = nw.col("_from")
-    # Open-ended grants (with a yearly amount) run to the end of the horizon.
+    # Each row's terms as columns first, so the per-year expressions below stay small (DuckDB
+    # and Spark compile every year's expressions into one query).
     end = nw.when(open_ended).then(nw.lit(horizon_end)).otherwise(nw.col("_to"))
-    length = end - start + 1
     value_base = nw.when(has_yearly).then(yearly).otherwise(amount)
-    spread_known = _known(value_base)
-    once_known = _known(amount)
+    framed = framed.with_columns(
+        # Open-ended grants (with a yearly amount) run to the end of the horizon.
+        _end=end,
+        _length=end - nw.col("_from") + 1,
+        _yearly=has_yearly,
+        _value=value_base,
+        _spread_known=_known(value_base),
+        _once_known=_known(amount),
+        _amount=amount,
+        _pro_rata=(pro_rata & closed).fill_null(value=False),
+    )
+    start, end, length = nw.col("_from"), nw.col("_end"), nw.col("_length")
+    in_spread_years, once_known = nw.col("_spread"), nw.col("_once_known")
     # What closed pro-rata periods spend after the horizon: their days beyond it, pro rata.
     beyond = (end - nw.lit(horizon_end)).clip(lower_bound=0)
-    later = nw.when(pro_rata & closed & once_known).then(amount * beyond / length)
+    later = nw.when(nw.col("_pro_rata") & once_known).then(nw.col("_amount") * beyond / length)
     values: dict[str, nw.Expr] = {"_later": later.fill_null(0.0)}
     span = range(min(years), max(tops) + 1) if years else range(0)
     for year in span:
@@ -183,14 +227,16 @@ def engine_spread_usage(frame: EngineFrame, names: list[str]) -> tuple[pd.DataFr
                 end.clip(upper_bound=next_day - 1) - start.clip(lower_bound=first_day) + 1
             ).clip(lower_bound=0)
             share = (
-                nw.when(has_yearly).then(days / (next_day - first_day)).otherwise(days / length)
+                nw.when(nw.col("_yearly"))
+                .then(days / (next_day - first_day))
+                .otherwise(days / length)
             )
-            in_spread = (nw.col("_spread") & (days > 0)).fill_null(value=False)
-            value = nw.when(in_spread).then(value_base * share).otherwise(amount)
+            in_spread = (in_spread_years & (days > 0)).fill_null(value=False)
+            value = nw.when(in_spread).then(nw.col("_value") * share).otherwise(nw.col("_amount"))
             counted = in_spread | in_once
-            is_known = (in_spread & spread_known) | (in_once & once_known)
+            is_known = (in_spread & nw.col("_spread_known")) | (in_once & once_known)
         else:  # after the horizon only grants spent once may fall (a given ``year`` column)
-            value, counted, is_known = amount, in_once, in_once & once_known
+            value, counted, is_known = nw.col("_amount"), in_once, in_once & once_known
         values[f"_n{year}"] = counted.cast(nw.Int64)
         values[f"_a{year}"] = nw.when(is_known).then(value).otherwise(nw.lit(0.0))
         values[f"_k{year}"] = is_known.cast(nw.Int64)
