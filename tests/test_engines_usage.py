@@ -164,8 +164,12 @@ def _grants(**columns: Any) -> pd.DataFrame:
             "amount_dkk": [1000.0, 50_000.0, float("nan"), 300.0],
             "yearly_amount_dkk": [float("nan"), float("nan"), 120_000.0, float("nan")],
             # open-ended aid; closed period past the horizon; none; ending before its start
-            "granted_from": pd.to_datetime(["2018-02-01", "2018-03-01", None, "2020-06-01"]),
-            "granted_to": pd.to_datetime([None, "2022-02-28", None, "2020-01-01"]),
+            "granted_from": pd.Series(
+                ["2018-02-01", "2018-03-01", None, "2020-06-01"], dtype="datetime64[ns]"
+            ),
+            "granted_to": pd.Series(
+                [None, "2022-02-28", None, "2020-01-01"], dtype="datetime64[ns]"
+            ),
         }
     ).assign(**columns)
     return cases.astype({"scheme": pd.CategoricalDtype([s.value for s in jh.CompensationScheme])})

@@ -287,7 +287,10 @@ def expenditure_shares(
     ----------
     cases
         Canonical cases frame (needs ``scheme``, ``decision``, ``amount_dkk`` and the grouping
-        columns). Only granted cases count.
+        columns). Only granted cases count. A pandas frame, or a Polars, PyArrow, DuckDB or
+        PySpark frame, reduced in its engine (with ``spread`` too: one pass for the horizon
+        and the years, then one grouped sum of every year's spending; only the sums are
+        collected).
     by
         Grouping columns within which shares are computed (``()`` for the whole frame), for
         example ``"year"``, ``"jobcentre"`` or ``"target_group"``. ``scheme`` is always the
@@ -340,6 +343,16 @@ def expenditure_shares(
     :func:`reduce_usage` (one row per group and scheme). Priority access costs
     nothing, so its amounts are missing and its sum is 0. As for :func:`scheme_usage`, the
     register is a census: no sampling interval is attached.
+
+    With ``spread``, grant :math:`i` with period :math:`[s_i, e_i]` (:math:`e_i` the
+    horizon's 31 December when open-ended) is in force
+    :math:`d_{iy} = \max(0, \min(e_i, \text{31 Dec } y) - \max(s_i, \text{1 Jan } y) + 1)`
+    days of year :math:`y` and spends :math:`a^{\text{year}}_i d_{iy} / D_y` there
+    (:math:`D_y` the days of the year) with a yearly amount, and
+    :math:`a_i d_{iy} / (e_i - s_i + 1)` for a closed period without one; :math:`n` counts the
+    grants with :math:`d_{iy} > 0` (or spent once in :math:`y`). An engine computes these sums
+    per group for every year in one pass, with the same terms, so its answer equals pandas' to
+    rounding.
 
     References
     ----------
