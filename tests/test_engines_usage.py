@@ -279,3 +279,6 @@ def test_the_usage_indicators_are_the_same_in_pyspark(
         (jh.active_grants, {}),
     ]
     _check(cases, {"pyspark": _spark_maker(spark)}, calls)
+    # Every kind of spending (spread yearly, pro rata past the horizon, once) in Spark's SQL.
+    spread: list[Call] = [(jh.expenditure_shares, {"by": ["year", "jobcentre"], "spread": True})]
+    _check(_grants(), {"pyspark": _spark_maker(spark)}, spread)

@@ -66,8 +66,8 @@ def _with_day_numbers(frame: EngineFrame, days: dict[str, str]) -> EngineFrame:
 
     Polars and PyArrow convert dates to epoch numbers directly (:func:`day_number`). Elsewhere
     the days are 1 January of the year plus the day of the year, in two steps: the general
-    route of :func:`day_number` nests its integer divisions, which DuckDB's SQL repeats
-    operand by operand (a query some thousand times longer, three times slower).
+    route of :func:`day_number` nests its integer divisions, which DuckDB's SQL spells out by
+    repeating each operand (a far longer query, about three times slower there).
     """
     import narwhals.stable.v2 as nw
 
@@ -116,8 +116,8 @@ def engine_spread_usage(frame: EngineFrame, names: list[str]) -> tuple[pd.DataFr
     MissingColumnsError
         When a needed or grouping column is missing.
     JobhandicapError
-        When the period columns hold no dates, or a granted case without a period has no
-        application year.
+        When the period columns hold no dates, or a granted case spent once (not spread)
+        has no application date, as the pandas path does.
     """
     import narwhals.stable.v2 as nw
 
