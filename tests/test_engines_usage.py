@@ -230,6 +230,12 @@ def test_spread_expenditure_on_an_engine_frame_needs_year_and_periods(
     without = ENGINES["duckdb"](example.cases.head(20).drop(columns="granted_to"))
     with pytest.raises(jh.MissingColumnsError, match="granted_to"):
         jh.expenditure_shares(without, by="year", spread=True)
+    text = example.cases.head(20).astype({"granted_from": "string"})
+    for cases in (text, ENGINES["pyarrow"](text)):
+        with pytest.raises(
+            jh.JobhandicapError, match="granted_from and granted_to must hold dates"
+        ):
+            jh.expenditure_shares(cases, by="year", spread=True)
 
 
 def test_an_engine_frame_gets_the_pandas_option_errors(example: jh.ExampleData) -> None:

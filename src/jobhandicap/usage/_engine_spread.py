@@ -130,56 +130,89 @@ def engine_spread_usage(frame: EngineFrame, names: list[str]) -> tuple[pd.DataFr
             "granted_from and granted_to must hold dates; validate the cases with "
             "jobhandicap.validate_cases first"
         )
-    # The application year (a ``year`` column where the frame has one): pandas derives it for
-    # every grant spent once, so its missing values are counted among those grants only.
+    granted = label_in("decision", [Decision.GRANTED.value])
+    framed = _kinds(frame, columns, granted)
+    last, span, unkeyed = _years(framed, columns, [*others, "scheme"], granted)
+    framed = _terms(framed, columns, last)
+    values = {"_later": _later(last)} | _year_values(last, span)
+    table = engine_sums(
+        framed, [*others, "scheme"], values, where=granted, count="_rows", categories=CATEGORIES
+    )
+    later_dkk = float(table["_later"].sum())
+    if unkeyed:
+        # Grants with a missing group label are in no group but do spend after the horizon.
+        later_dkk = float(
+            engine_sums(framed, [], {"_later": values["_later"]}, where=granted)["_later"].iloc[0]
+        )
+    return _by_year(table, names, others, span), last, later_dkk
+
+
+def _yearly(columns: list[str]) -> nw.Expr:
+    """The yearly amount (null when the frame has none)."""
+    import narwhals.stable.v2 as nw
+
+    if "yearly_amount_dkk" in columns:
+        return nw.col("yearly_amount_dkk").cast(nw.Float64)
+    return nw.lit(None, dtype=nw.Float64)
+
+
+def _kinds(frame: EngineFrame, columns: list[str], granted: nw.Expr) -> EngineFrame:
+    """The frame with each grant's kind of spending, its day numbers and its once-year.
+
+    ``_spread``: spread over its years (a usable period with a yearly amount or a closed
+    end); ``_once``: any other grant, spent in ``_once_year`` (its start year, or the
+    application year without a period — a ``year`` column where the frame has one);
+    ``_base``: that application year; ``_from``, ``_to``: the period's day numbers.
+    """
+    import narwhals.stable.v2 as nw
+
     base_key = engine_keys(frame, ["year"], columns, check_missing=False)
     base = base_key.get("year", nw.col("year").cast(nw.Int64))
-
-    granted = label_in("decision", [Decision.GRANTED.value])
     started = granted & ~nw.col("granted_from").is_null()
     open_ended = nw.col("granted_to").is_null()
-    closed = started & ~open_ended
     valid = open_ended | (nw.col("granted_to") >= nw.col("granted_from"))
-    yearly = (
-        nw.col("yearly_amount_dkk").cast(nw.Float64)
-        if "yearly_amount_dkk" in columns
-        else nw.lit(None, dtype=nw.Float64)
-    )
-    has_yearly = _known(yearly)
-    amount = nw.col("amount_dkk").cast(nw.Float64)
-    # Spread over its years: a usable period with a yearly amount or a closed end.
-    spread = (started & valid & (has_yearly | ~open_ended)).fill_null(value=False)
-    pro_rata = (spread & ~has_yearly).fill_null(value=False)
+    spread = (started & valid & (_known(_yearly(columns)) | ~open_ended)).fill_null(value=False)
     start_year = nw.col("granted_from").dt.year().cast(nw.Int64)
-    once_year = nw.when(nw.col("granted_from").is_null()).then(base).otherwise(start_year)
     framed = _with_day_numbers(frame, {"_from": "granted_from", "_to": "granted_to"})
-    framed = framed.with_columns(
+    return framed.with_columns(
         _spread=spread,
         _once=(granted & ~spread).fill_null(value=False),
-        _once_year=once_year,
+        _once_year=nw.when(nw.col("granted_from").is_null()).then(base).otherwise(start_year),
+        _start_year=start_year,
+        _base=base,
     )
-    once = nw.col("_once")
+
+
+def _years(
+    framed: EngineFrame, columns: list[str], keys: list[str], granted: nw.Expr
+) -> tuple[int, range, bool]:
+    """One pass: the horizon, the years with spending, and whether a grant lacks a key.
+
+    The horizon is the data's last year (of the latest application, decision or period
+    start; 1970 without any), as :func:`~jobhandicap.usage._spells.data_last_year`.
+
+    Raises
+    ------
+    JobhandicapError
+        When a grant spent once has no application year (pandas derives it for each).
+    """
+    import narwhals.stable.v2 as nw
+
+    once, once_year = nw.col("_once"), nw.col("_once_year")
     latest = [
         nw.col(c).dt.year().cast(nw.Int64).max()
         for c in ("applied", "decided", "granted_from")
         if c in columns
     ]
+    missing_key = nw.any_horizontal(*(nw.col(c).is_null() for c in keys), ignore_nulls=True)
     scalars = engine_scalars(
         framed,
         {
-            "first": nw.when(nw.col("_spread")).then(start_year).min(),
-            "once_first": nw.when(once).then(nw.col("_once_year")).min(),
-            "once_last": nw.when(once).then(nw.col("_once_year")).max(),
-            "no_year": (once & base.is_null()).cast(nw.Int64).sum(),
-            "unkeyed": (
-                granted
-                & nw.any_horizontal(
-                    *(nw.col(c).is_null() for c in [*others, "scheme"]), ignore_nulls=True
-                )
-            )
-            .fill_null(value=False)
-            .cast(nw.Int64)
-            .sum(),
+            "first": nw.when(nw.col("_spread")).then(nw.col("_start_year")).min(),
+            "once_first": nw.when(once).then(once_year).min(),
+            "once_last": nw.when(once).then(once_year).max(),
+            "no_year": (once & nw.col("_base").is_null()).cast(nw.Int64).sum(),
+            "unkeyed": (granted & missing_key).fill_null(value=False).cast(nw.Int64).sum(),
             **{f"latest{i}": expr for i, expr in enumerate(latest)},
         },
     )
@@ -189,72 +222,81 @@ def engine_spread_usage(frame: EngineFrame, names: list[str]) -> tuple[pd.DataFr
             "whose amount is spent once (not spread over a period) have no 'applied' date; "
             "validate the frame first (jobhandicap.validate_cases)"
         )
-    known_latest = [v for k, v in scalars.items() if k.startswith("latest") and v is not None]
-    last = max(known_latest) if known_latest else 1970
-    horizon_end = _new_year(last + 1) - 1
-    years = [v for v in (scalars["first"], scalars["once_first"]) if v is not None]
-    tops = [v for v in (scalars["once_last"],) if v is not None]
+    known = [v for k, v in scalars.items() if k.startswith("latest") and v is not None]
+    last = max(known) if known else 1970
+    firsts = [v for v in (scalars["first"], scalars["once_first"]) if v is not None]
+    lasts = [v for v in (scalars["once_last"],) if v is not None]
     if scalars["first"] is not None:
-        tops.append(last)
+        lasts.append(last)
+    span = range(min(firsts), max(lasts) + 1) if firsts else range(0)
+    return last, span, bool(scalars["unkeyed"])
 
-    # Each row's terms as columns first, so the per-year expressions below stay small (DuckDB
-    # and Spark compile every year's expressions into one query).
+
+def _terms(framed: EngineFrame, columns: list[str], last: int) -> EngineFrame:
+    """Each row's terms as columns, so that the per-year expressions stay small.
+
+    DuckDB and Spark compile every year's expressions into one query. ``_end``: the last
+    day in force (open-ended grants, which have a yearly amount, to the horizon's end);
+    ``_length``: the period's days; ``_value``: the yearly amount, or the amount without
+    one; ``_yearly``, ``_spread_known``, ``_once_known``: which of them are known;
+    ``_pro_rata``: a closed period without a yearly amount.
+    """
+    import narwhals.stable.v2 as nw
+
+    yearly, amount = _yearly(columns), nw.col("amount_dkk").cast(nw.Float64)
+    has_yearly = _known(yearly)
+    horizon_end = _new_year(last + 1) - 1
+    open_ended = nw.col("granted_to").is_null()
     end = nw.when(open_ended).then(nw.lit(horizon_end)).otherwise(nw.col("_to"))
-    value_base = nw.when(has_yearly).then(yearly).otherwise(amount)
-    framed = framed.with_columns(
-        # Open-ended grants (with a yearly amount) run to the end of the horizon.
+    value = nw.when(has_yearly).then(yearly).otherwise(amount)
+    return framed.with_columns(
         _end=end,
         _length=end - nw.col("_from") + 1,
         _yearly=has_yearly,
-        _value=value_base,
-        _spread_known=_known(value_base),
+        _value=value,
+        _spread_known=_known(value),
         _once_known=_known(amount),
         _amount=amount,
-        _pro_rata=(pro_rata & closed).fill_null(value=False),
+        _pro_rata=(nw.col("_spread") & ~has_yearly).fill_null(value=False),
     )
+
+
+def _later(last: int) -> nw.Expr:
+    """What a closed pro-rata period spends after the horizon: its days beyond it, pro rata."""
+    import narwhals.stable.v2 as nw
+
+    beyond = (nw.col("_end") - nw.lit(_new_year(last + 1) - 1)).clip(lower_bound=0)
+    known = nw.col("_pro_rata") & nw.col("_once_known")
+    return nw.when(known).then(nw.col("_amount") * beyond / nw.col("_length")).fill_null(0.0)
+
+
+def _year_values(last: int, span: range) -> dict[str, nw.Expr]:
+    """Per year :math:`y`: grants with spending (``_n``), their known spending (``_a``, ``_k``)."""
+    import narwhals.stable.v2 as nw
+
     start, end, length = nw.col("_from"), nw.col("_end"), nw.col("_length")
-    in_spread_years, once_known = nw.col("_spread"), nw.col("_once_known")
-    # What closed pro-rata periods spend after the horizon: their days beyond it, pro rata.
-    beyond = (end - nw.lit(horizon_end)).clip(lower_bound=0)
-    later = nw.when(nw.col("_pro_rata") & once_known).then(nw.col("_amount") * beyond / length)
-    values: dict[str, nw.Expr] = {"_later": later.fill_null(0.0)}
-    span = range(min(years), max(tops) + 1) if years else range(0)
+    once, amount = nw.col("_once"), nw.col("_amount")
+    values: dict[str, nw.Expr] = {}
     for year in span:
         first_day, next_day = _new_year(year), _new_year(year + 1)
         in_once = once & (nw.col("_once_year") == year).fill_null(value=False)
+        once_known = in_once & nw.col("_once_known")
         if year <= last:
             days = (
                 end.clip(upper_bound=next_day - 1) - start.clip(lower_bound=first_day) + 1
             ).clip(lower_bound=0)
-            share = (
-                nw.when(nw.col("_yearly"))
-                .then(days / (next_day - first_day))
-                .otherwise(days / length)
-            )
-            in_spread = (in_spread_years & (days > 0)).fill_null(value=False)
-            value = nw.when(in_spread).then(nw.col("_value") * share).otherwise(nw.col("_amount"))
+            per_year, per_period = days / (next_day - first_day), days / length
+            share = nw.when(nw.col("_yearly")).then(per_year).otherwise(per_period)
+            in_spread = (nw.col("_spread") & (days > 0)).fill_null(value=False)
+            value = nw.when(in_spread).then(nw.col("_value") * share).otherwise(amount)
             counted = in_spread | in_once
-            is_known = (in_spread & nw.col("_spread_known")) | (in_once & once_known)
+            is_known = (in_spread & nw.col("_spread_known")) | once_known
         else:  # after the horizon only grants spent once may fall (a given ``year`` column)
-            value, counted, is_known = nw.col("_amount"), in_once, in_once & once_known
+            value, counted, is_known = amount, in_once, once_known
         values[f"_n{year}"] = counted.cast(nw.Int64)
         values[f"_a{year}"] = nw.when(is_known).then(value).otherwise(nw.lit(0.0))
         values[f"_k{year}"] = is_known.cast(nw.Int64)
-    table = engine_sums(
-        framed,
-        [*others, "scheme"],
-        values,
-        where=granted,
-        count="_rows",
-        categories=CATEGORIES,
-    )
-    later_dkk = float(table["_later"].sum())
-    if scalars["unkeyed"]:
-        # Grants with a missing group label are in no group but do spend after the horizon.
-        later_dkk = float(
-            engine_sums(framed, [], {"_later": values["_later"]}, where=granted)["_later"].iloc[0]
-        )
-    return _by_year(table, names, others, span), last, later_dkk
+    return values
 
 
 def _by_year(
