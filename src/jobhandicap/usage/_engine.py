@@ -32,10 +32,12 @@ if TYPE_CHECKING:
 __all__ = [
     "CATEGORIES",
     "engine_active_grants",
+    "engine_scalars",
     "engine_scheme_counts",
     "engine_unit_counts",
     "engine_usage",
     "engine_usage_reduction",
+    "label_in",
     "selection",
 ]
 
@@ -48,7 +50,7 @@ CATEGORIES = {
 _PERIOD = ("granted_from", "granted_to")
 
 
-def _label_in(column: str, values: Sequence[str]) -> nw.Expr:
+def label_in(column: str, values: Sequence[str]) -> nw.Expr:
     """Rows whose label column (text, categorical or Enum) holds one of ``values``."""
     import narwhals.stable.v2 as nw
 
@@ -64,7 +66,7 @@ def selection(frame: EngineFrame, columns: Sequence[str], decision: object) -> n
         return None
     if "decision" not in columns:
         check_engine_columns(frame, ("decision",), "cases")
-    return _label_in("decision", sorted(wanted))
+    return label_in("decision", sorted(wanted))
 
 
 def engine_usage(
@@ -140,7 +142,7 @@ def _year_of(column: str) -> nw.Expr:
     return nw.col(column).dt.year().cast(nw.Int64)
 
 
-def _scalars(frame: EngineFrame, expressions: dict[str, nw.Expr]) -> dict[str, int | None]:
+def engine_scalars(frame: EngineFrame, expressions: dict[str, nw.Expr]) -> dict[str, int | None]:
     """One pass computing a few whole-number aggregates (``None`` where nothing to take)."""
     table = collect(frame.select(**expressions))
     out: dict[str, int | None] = {}
@@ -184,7 +186,7 @@ def engine_scheme_counts(
         raise OptionError(f"count={count!r} counts grants per year: put 'year' in by")
     if periodic and not granted_only:
         raise OptionError(f"count={count!r} counts grants: use decision='granted'")
-    granted = _label_in("decision", [Decision.GRANTED.value])
+    granted = label_in("decision", [Decision.GRANTED.value])
     if count is not None:
         if periodic:
             check_engine_columns(frame, _PERIOD, "cases")
@@ -247,16 +249,16 @@ def _counting_table(
     base = base_key.get("year", nw.col("year").cast(nw.Int64))
     news = [s for s, k in counts.items() if k == "new"]
     actives = [s for s, k in counts.items() if k == "active"]
-    granted = _label_in("decision", [Decision.GRANTED.value])
-    is_new = _label_in("scheme", news)
-    is_active = _label_in("scheme", actives)
+    granted = label_in("decision", [Decision.GRANTED.value])
+    is_new = label_in("scheme", news)
+    is_active = label_in("scheme", actives)
     is_application = ~is_new & ~is_active
     start = _year_of("granted_from")
     end = _year_of("granted_to")
     started = granted & ~nw.col("granted_from").is_null()
     latest = [_year_of(c).max() for c in ("applied", "decided", "granted_from") if c in columns]
     framed = frame.with_columns(_base=base)
-    scalars = _scalars(
+    scalars = engine_scalars(
         framed,
         {
             "base_min": nw.col("_base").min(),
@@ -283,7 +285,7 @@ def _counting_table(
 
     # A grant in force without a usable period counts once, in its application year.
     unusable = (is_active & granted & (~started | ~closed_ok)).fill_null(value=False)
-    warn_unusable(int(_scalars(framed, {"u": unusable.cast(nw.Int64).sum()})["u"] or 0))
+    warn_unusable(int(engine_scalars(framed, {"u": unusable.cast(nw.Int64).sum()})["u"] or 0))
     values: dict[str, nw.Expr] = {}
     for year in years:
         counted = (is_application & granted & (nw.col("_base") == year)).fill_null(value=False)
@@ -339,10 +341,10 @@ def engine_active_grants(
     import narwhals.stable.v2 as nw
 
     columns = check_engine_columns(frame, ("decision", *_PERIOD, *names), "cases")
-    granted = _label_in("decision", [Decision.GRANTED.value])
+    granted = label_in("decision", [Decision.GRANTED.value])
     started = granted & ~nw.col("granted_from").is_null()
     latest = [_year_of(c).max() for c in ("applied", "decided", "granted_from") if c in columns]
-    scalars = _scalars(
+    scalars = engine_scalars(
         frame,
         {
             "without": (granted & nw.col("granted_from").is_null()).cast(nw.Int64).sum(),

@@ -15,7 +15,6 @@ from jobhandicap._engines import (
     as_pandas,
     check_engine_columns,
     engine_frame,
-    needs_rows,
 )
 from jobhandicap._grouping import (
     as_by,
@@ -38,6 +37,7 @@ from jobhandicap.usage._common import (
     selected_cases,
 )
 from jobhandicap.usage._engine import engine_scheme_counts, engine_usage_reduction
+from jobhandicap.usage._engine_spread import engine_spread_usage
 from jobhandicap.usage._spells import chosen_counts, counting_rows, spread_amounts
 
 
@@ -351,7 +351,10 @@ def expenditure_shares(
     ----------
     cases
         Canonical cases frame (needs ``scheme``, ``decision``, ``amount_dkk`` and the grouping
-        columns). Only granted cases count.
+        columns). Only granted cases count. A pandas frame, or a Polars, PyArrow, DuckDB or
+        PySpark frame, reduced in its engine (with ``spread`` too: one pass for the horizon
+        and the years, then one grouped sum of every year's spending; only the sums are
+        collected).
     by
         Grouping columns within which shares are computed (``()`` for the whole frame), for
         example ``"year"``, ``"jobcentre"`` or ``"target_group"``. ``scheme`` is always the
@@ -408,6 +411,16 @@ def expenditure_shares(
     nothing, so its amounts are missing and its sum is 0. As for :func:`scheme_usage`, the
     register is a census: no sampling interval is attached.
 
+    With ``spread``, grant :math:`i` with period :math:`[s_i, e_i]` (:math:`e_i` the
+    horizon's 31 December when open-ended) is in force
+    :math:`d_{iy} = \max(0, \min(e_i, \text{31 Dec } y) - \max(s_i, \text{1 Jan } y) + 1)`
+    days of year :math:`y` and spends :math:`a^{\text{year}}_i d_{iy} / D_y` there
+    (:math:`D_y` the days of the year) with a yearly amount, and
+    :math:`a_i d_{iy} / (e_i - s_i + 1)` for a closed period without one; :math:`n` counts the
+    grants with :math:`d_{iy} > 0` (or spent once in :math:`y`). An engine computes these sums
+    per group for every year in one pass, with the same terms, so its answer equals pandas' to
+    rounding.
+
     References
     ----------
     Styrelsen for Arbejdsmarked og Rekruttering (STAR). Kortlægning af kommunernes praksis på
@@ -441,17 +454,14 @@ def expenditure_shares(
     spread_to: tuple[int, float] | None = None
     engine = engine_frame(cases, function="expenditure_shares", what="cases")
     if engine is not None:
-        if spread:
-            needs_rows(
-                cases,
-                function="expenditure_shares(spread=True)",
-                what="cases",
-                instead="or use spread=False, which reduces in the engine",
-            )
         check_engine_columns(engine, ("scheme", "decision", "amount_dkk"), "cases")
-        table, left_out = engine_usage_reduction(
-            engine, [*names, "scheme"], Decision.GRANTED, amounts=True
-        )
+        if spread:
+            table, last_year, later, left_out = engine_spread_usage(engine, names)
+            spread_to = (last_year, later)
+        else:
+            table, left_out = engine_usage_reduction(
+                engine, [*names, "scheme"], Decision.GRANTED, amounts=True
+            )
     else:
         cases = as_pandas(cases, function="expenditure_shares", what="cases")
         check_columns(cases, ("scheme", "decision", "amount_dkk"), "cases")
