@@ -199,6 +199,25 @@ def _grants(**columns: Any) -> pd.DataFrame:
             id="missing scheme and jobcentre",
         ),
         pytest.param(
+            _grants(
+                granted_from=pd.Series(
+                    ["2018-12-31 18:00", "2018-03-01 06:00", None, None], dtype="datetime64[ns]"
+                ),
+                granted_to=pd.Series(
+                    ["2019-01-01 06:00", "2019-06-30 23:59", None, None], dtype="datetime64[ns]"
+                ),
+            ),
+            id="periods with a time of day",
+        ),
+        pytest.param(
+            _grants(
+                granted_to=pd.Series(
+                    [None, "9999-12-31", None, "2020-01-01"], dtype="datetime64[s]"
+                )
+            ),
+            id="9999-12-31 as the end",
+        ),
+        pytest.param(
             _grants(applied=[pd.Timestamp("2018-01-05"), pd.NaT, *_grants()["applied"][2:]]),
             id="missing applied of a spread grant",
         ),
@@ -222,6 +241,15 @@ def test_spread_expenditure_runs_to_the_horizon_in_the_engine() -> None:
     # 50 000 over 1 March 2018 - 28 February 2022 (1461 days), of which 424 after 2020.
     assert got.attrs["later_dkk"] == pytest.approx(50_000 * 424 / 1461, rel=1e-12)
     assert got["year"].tolist() == [2018, 2018, 2019, 2020, 2020]
+
+
+@pytest.mark.parametrize("name", ["_from", "_once", "_n2019"])
+def test_spread_expenditure_refuses_a_group_named_like_a_working_column(name: str) -> None:
+    """The engine adds working columns to the frame: a group of that name would be lost."""
+    cases = _grants().assign(**{name: ["a", "b", "a", "b"]})
+    for make in ENGINES.values():
+        with pytest.raises(OptionError, match=f"'{name}' are named like columns of the working"):
+            jh.expenditure_shares(make(cases), by=["year", name], spread=True)
 
 
 def test_spread_expenditure_on_an_engine_frame_needs_an_application_year() -> None:

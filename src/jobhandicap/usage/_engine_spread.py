@@ -24,13 +24,14 @@ by term, so the sums agree with pandas' to rounding.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from jobhandicap._engines import EngineFrame, check_engine_columns, day_number, engine_schema
-from jobhandicap._grouping import engine_keys
+from jobhandicap._grouping import engine_keys, refuse_reserved
 from jobhandicap._reduce import LeftOut, engine_sums
 from jobhandicap.domain import Decision
 from jobhandicap.errors import JobhandicapError
@@ -43,6 +44,13 @@ __all__ = ["engine_spread_usage"]
 
 #: The columns of a grant period.
 _PERIOD = ("granted_from", "granted_to")
+#: The working columns the engine adds to the frame (besides ``_n``, ``_a``, ``_k`` + a year):
+#: a grouping column of the same name would be overwritten by them.
+_WORKING = (
+    "_from", "_to", "_spread", "_once", "_once_year", "_start_year", "_base", "_end",
+    "_length", "_yearly", "_value", "_spread_known", "_once_known", "_amount", "_pro_rata",
+    "_later", "_rows",
+)  # fmt: skip
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -72,8 +80,9 @@ def _with_day_numbers(frame: EngineFrame, days: dict[str, str]) -> EngineFrame:
     import narwhals.stable.v2 as nw
 
     if frame.implementation.is_polars() or frame.implementation.is_pyarrow():
+        # Whole days, as pandas and the route below count them: a time of day is dropped.
         return frame.with_columns(
-            **{name: day_number(column, frame) for name, column in days.items()}
+            **{name: day_number(column, frame).floor() for name, column in days.items()}
         )
     parts = {
         **{f"{name}_year": nw.col(c).dt.year().cast(nw.Int64) for name, c in days.items()},
@@ -127,6 +136,12 @@ def engine_spread_usage(
 
     columns = check_engine_columns(frame, ("decision", "amount_dkk", *_PERIOD), "cases")
     others = [n for n in names if n != "year"]
+    per_year = [n for n in others if re.fullmatch(r"_[nak]-?\d+", n)]
+    refuse_reserved(
+        others,
+        (*_WORKING, *per_year),
+        "the working table of expenditure_shares(spread=True) in an engine",
+    )
     check_engine_columns(frame, [*others, "scheme"], "cases")
     schema = engine_schema(frame)
     if not all(isinstance(schema[c], nw.Datetime | nw.Date) for c in _PERIOD):
@@ -174,7 +189,9 @@ def _kinds(frame: EngineFrame, columns: list[str], granted: nw.Expr) -> EngineFr
     base = base_key.get("year", nw.col("year").cast(nw.Int64))
     started = granted & ~nw.col("granted_from").is_null()
     open_ended = nw.col("granted_to").is_null()
-    valid = open_ended | (nw.col("granted_to") >= nw.col("granted_from"))
+    # In whole days, as pandas: the two columns may also differ in unit (PyArrow will not
+    # compare a date beyond 2262 in seconds with one in nanoseconds).
+    valid = open_ended | (nw.col("_to") >= nw.col("_from"))
     spread = (started & valid & (_known(_yearly(columns)) | ~open_ended)).fill_null(value=False)
     start_year = nw.col("granted_from").dt.year().cast(nw.Int64)
     framed = _with_day_numbers(frame, {"_from": "granted_from", "_to": "granted_to"})

@@ -72,9 +72,15 @@ class Spells:
 
 
 def _days(column: pd.Series) -> IntArray:
-    """Whole days since 1970-01-01 of a datetime column (NaT as the int64 minimum)."""
-    days = np.asarray(column.to_numpy(dtype="datetime64[ns]"), dtype="datetime64[D]")
-    return days.astype(np.int64)
+    """Whole days since 1970-01-01 of a datetime column (NaT as the int64 minimum).
+
+    The column's own unit is kept: in nanoseconds 9999-12-31 (a common "no end") would wrap
+    around to 1816. A time of day is dropped (the day it falls on counts).
+    """
+    values = column.to_numpy()
+    if values.dtype.kind != "M":  # e.g. a time-zone-aware column: Timestamps as objects
+        values = column.to_numpy(dtype="datetime64[ns]")
+    return np.asarray(values.astype("datetime64[D]").astype(np.int64), dtype=np.int64)
 
 
 def _year_of(days: IntArray) -> IntArray:
