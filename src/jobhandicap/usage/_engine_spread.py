@@ -60,40 +60,15 @@ def _new_year(year: int) -> float:
     return float((dt.date(year, 1, 1) - _EPOCH).days)
 
 
-def _jan_first(year: nw.Expr) -> nw.Expr:
-    """Day number of 1 January of a year column: 365 a year plus the leap days before it."""
-
-    def leap_days(before: nw.Expr | int) -> nw.Expr | int:
-        return before // 4 - before // 100 + before // 400
-
-    return (year - 1970) * 365 + leap_days(year - 1) - leap_days(1969)
-
-
 def _with_day_numbers(frame: EngineFrame, days: dict[str, str]) -> EngineFrame:
-    """The frame with the day numbers of date columns (``days``: new name -> date column).
+    """The frame with the whole day numbers of date columns (``days``: new name -> column).
 
-    Polars and PyArrow convert dates to epoch numbers directly (:func:`day_number`). Elsewhere
-    the days are 1 January of the year plus the day of the year, in two steps: the general
-    route of :func:`day_number` nests its integer divisions, which DuckDB's SQL spells out by
-    repeating each operand (a far longer query, about three times slower there).
+    Whole days, as pandas counts them (:func:`~jobhandicap.usage._spells._days`): a time of
+    day is dropped.
     """
-    import narwhals.stable.v2 as nw
-
-    if frame.implementation.is_polars() or frame.implementation.is_pyarrow():
-        # Whole days, as pandas and the route below count them: a time of day is dropped.
-        return frame.with_columns(
-            **{name: day_number(column, frame).floor() for name, column in days.items()}
-        )
-    parts = {
-        **{f"{name}_year": nw.col(c).dt.year().cast(nw.Int64) for name, c in days.items()},
-        **{f"{name}_day": nw.col(c).dt.ordinal_day().cast(nw.Int64) for name, c in days.items()},
-    }
-    framed = frame.with_columns(**parts)
-    numbers = {
-        name: (_jan_first(nw.col(f"{name}_year")) + nw.col(f"{name}_day") - 1).cast(nw.Float64)
-        for name in days
-    }
-    return framed.with_columns(**numbers).drop(*parts)
+    return frame.with_columns(
+        **{name: day_number(column, frame).floor() for name, column in days.items()}
+    )
 
 
 def _known(expr: nw.Expr) -> nw.Expr:
